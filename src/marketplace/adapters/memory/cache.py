@@ -1,0 +1,72 @@
+"""The in-process cache (the embedded default): bounded LRU with expiry, and a rate limiter."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+
+
+class InProcessCache:
+    """Shared by every request of one process; bounded so it never grows without end."""
+
+    def __init__(self, max_entries: int = 10_000, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._counters: dict[str, int] = {}
+        self._max = max_entries
+        self._clock = clock
+
+    async def get(self, key: str) -> bytes | None:
+        if key in self._counters:
+            return str(self._counters[key]).encode()
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= self._clock():
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return entry[1]
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        self._counters.pop(key, None)
+        self._entries[key] = (self._clock() + ttl_seconds, value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    async def delete(self, *keys: str) -> None:
+        for key in keys:
+            self._entries.pop(key, None)
+            self._counters.pop(key, None)
+
+    async def incr(self, key: str) -> int:
+        entry = self._entries.pop(key, None)
+        current = self._counters.get(key, int(entry[1]) if entry else 0)
+        self._counters[key] = current + 1
+        return current + 1
+
+    async def ping(self) -> None:
+        return None
+
+
+class InProcessRateLimiter:
+    """Fixed windows counted in this process only (the embedded default is one process)."""
+
+    def __init__(self, clock=time.time) -> None:  # type: ignore[no-untyped-def]
+        self._windows: dict[str, tuple[int, int]] = {}
+        self._clock = clock
+
+    async def hit(self, key: str, limit: int, window_seconds: int) -> int:
+        now = self._clock()
+        window = int(now // window_seconds)
+        if len(self._windows) > 50_000:  # forget closed windows
+            self._windows = {k: v for k, v in self._windows.items() if v[0] == window}
+        started, count = self._windows.get(key, (window, 0))
+        if started != window:
+            started, count = window, 0
+        count += 1
+        self._windows[key] = (started, count)
+        if count <= limit:
+            return 0
+        return max(1, math.ceil((window + 1) * window_seconds - now))

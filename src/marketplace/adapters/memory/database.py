@@ -1,0 +1,68 @@
+"""The in-memory database: committed rows per table, the outbox, and a commit lock."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from marketplace.application.events import OutboxMessage
+
+
+@dataclass
+class MemoryDatabase:
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outbox: list[OutboxMessage] = field(default_factory=list)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def table(self, name: str) -> dict[str, Any]:
+        return self.tables.setdefault(name, {})
+
+
+_DELETED = object()
+
+
+class StagedTable:
+    """One table as a unit of work sees it: its own staged writes over the committed rows.
+
+    Everything stored or returned is a deep copy, so callers never share objects with the
+    database and changes not committed are lost, as with a real database.
+    """
+
+    def __init__(self, db: MemoryDatabase, name: str) -> None:
+        self.committed = db.table(name)
+        self.staged: dict[str, Any] = {}
+
+    def get(self, key: str) -> Any | None:
+        value = self.staged.get(key, self.committed.get(key))
+        return None if value is None or value is _DELETED else copy.deepcopy(value)
+
+    def put(self, key: str, value: Any) -> None:
+        stored = copy.deepcopy(value)
+        getattr(stored, "__dict__", {}).pop("_pending_events", None)  # events leave via the outbox only
+        self.staged[key] = stored
+
+    def delete(self, key: str) -> None:
+        self.staged[key] = _DELETED
+
+    def rows(self) -> Iterator[Any]:
+        """Every current row (not copied: read-only use inside the adapter)."""
+        for key, value in self.committed.items():
+            if key not in self.staged:
+                yield value
+        for value in self.staged.values():
+            if value is not _DELETED:
+                yield value
+
+    def committed_version(self, key: str) -> int | None:
+        value = self.committed.get(key)
+        return None if value is None else value.version
+
+    def apply(self) -> None:
+        for key, value in self.staged.items():
+            if value is _DELETED:
+                self.committed.pop(key, None)
+            else:
+                self.committed[key] = value
+        self.staged.clear()

@@ -1,0 +1,189 @@
+"""In-memory repositories: the same contract as the SQL ones, uniqueness rules included."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from marketplace.domain.catalog.category import Category
+from marketplace.domain.catalog.product import Product
+from marketplace.domain.identity.tokens import RefreshToken, TokenStatus
+from marketplace.domain.identity.user import Address, User
+from marketplace.domain.shared.errors import ConcurrentUpdate, DuplicateEmail, DuplicateSku, DuplicateSlug
+from marketplace.domain.stores.store import Store, StoreStatus
+
+if TYPE_CHECKING:
+    from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
+
+
+class _Repository:
+    table_name = ""
+    versioned = False
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _table(self):  # type: ignore[no-untyped-def]
+        return self._uow.table(self.table_name)
+
+    def _get(self, key: str) -> Any | None:
+        value = self._table.get(key)
+        if value is not None and self.versioned:
+            self._uow.remember_version(self.table_name, key, value.version)
+        return value
+
+    def _insert(self, aggregate: Any) -> None:
+        self._table.put(aggregate.id, aggregate)
+        self._uow.touch(aggregate)
+
+    def _update(self, aggregate: Any) -> None:
+        if self.versioned:
+            stored = self._table.get(aggregate.id)
+            if stored is None or stored.version != aggregate.version:
+                raise ConcurrentUpdate(f"{self.table_name} {aggregate.id} was changed by someone else; try again")
+            aggregate.version += 1
+        self._table.put(aggregate.id, aggregate)
+        self._uow.touch(aggregate)
+
+
+class MemoryUserRepository(_Repository):
+    table_name, versioned = "users", True
+
+    async def add(self, user: User) -> None:
+        if any(u.email == user.email for u in self._table.rows()):
+            raise DuplicateEmail("an account with this email already exists")
+        self._insert(user)
+
+    async def get(self, user_id: str) -> User | None:
+        return self._get(user_id)
+
+    async def get_by_email(self, email: str) -> User | None:
+        found = next((u for u in self._table.rows() if u.email == email), None)
+        return self._get(found.id) if found else None
+
+    async def save(self, user: User) -> None:
+        self._update(user)
+
+
+class MemoryRefreshTokenRepository(_Repository):
+    table_name = "refresh_tokens"
+
+    async def add(self, token: RefreshToken) -> None:
+        self._insert(token)
+
+    async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
+        found = next((t for t in self._table.rows() if t.token_hash == token_hash), None)
+        return self._get(found.id) if found else None
+
+    async def save(self, token: RefreshToken) -> None:
+        self._table.put(token.id, token)
+
+    async def revoke_family(self, family_id: str) -> None:
+        for token in [t for t in self._table.rows() if t.family_id == family_id]:
+            if token.status is not TokenStatus.REVOKED:
+                revoked = self._get(token.id)
+                revoked.revoke()
+                self._table.put(revoked.id, revoked)
+
+
+class MemoryAddressRepository(_Repository):
+    table_name = "addresses"
+
+    async def add(self, address: Address) -> None:
+        self._insert(address)
+
+    async def get(self, address_id: str) -> Address | None:
+        return self._get(address_id)
+
+    async def list_for_user(self, user_id: str) -> list[Address]:
+        mine = sorted((a for a in self._table.rows() if a.user_id == user_id), key=lambda a: (a.created_at, a.id))
+        return [self._get(a.id) for a in mine]
+
+    async def save(self, address: Address) -> None:
+        self._table.put(address.id, address)
+
+    async def delete(self, address_id: str) -> None:
+        self._table.delete(address_id)
+
+
+class MemoryStoreRepository(_Repository):
+    table_name, versioned = "stores", True
+
+    async def add(self, store: Store) -> None:
+        if await self.slug_taken(store.slug):
+            raise DuplicateSlug(f"the store slug {store.slug!r} is taken")
+        self._insert(store)
+
+    async def get(self, store_id: str) -> Store | None:
+        return self._get(store_id)
+
+    async def get_by_slug(self, slug: str) -> Store | None:
+        found = next((s for s in self._table.rows() if s.slug == slug), None)
+        return self._get(found.id) if found else None
+
+    async def slug_taken(self, slug: str) -> bool:
+        return any(s.slug == slug for s in self._table.rows())
+
+    async def ids_owned_by(self, owner_id: str) -> list[str]:
+        return [s.id for s in sorted(self._table.rows(), key=lambda s: s.id) if s.owner_id == owner_id]
+
+    async def save(self, store: Store) -> None:
+        self._update(store)
+
+    async def search_active(self, q: str | None, limit: int, before_id: str | None) -> list[Store]:
+        needle = (q or "").lower()
+        found = [
+            s for s in self._table.rows()
+            if s.status is StoreStatus.ACTIVE and (before_id is None or s.id < before_id)
+            and (needle in s.name.lower() or needle in s.description.lower())
+        ]
+        return [self._get(s.id) for s in sorted(found, key=lambda s: s.id, reverse=True)[:limit]]
+
+
+class MemoryCategoryRepository(_Repository):
+    table_name = "categories"
+
+    async def add(self, category: Category) -> None:
+        if await self.slug_taken(category.slug):
+            raise DuplicateSlug(f"the category slug {category.slug!r} is taken")
+        self._insert(category)
+
+    async def get(self, category_id: str) -> Category | None:
+        return self._get(category_id)
+
+    async def slug_taken(self, slug: str) -> bool:
+        return any(c.slug == slug for c in self._table.rows())
+
+    async def list_all(self) -> list[Category]:
+        return [self._get(c.id) for c in sorted(self._table.rows(), key=lambda c: c.id)]
+
+
+class MemoryProductRepository(_Repository):
+    table_name, versioned = "products", True
+
+    def _check_unique(self, product: Product) -> None:
+        skus = {v.sku for v in product.variants}
+        for other in self._table.rows():
+            if other.id == product.id:
+                continue
+            if other.slug == product.slug:
+                raise DuplicateSlug(f"the product slug {product.slug!r} is taken")
+            if other.store_id == product.store_id:
+                clash = skus & {v.sku for v in other.variants}
+                if clash:
+                    raise DuplicateSku(sorted(clash)[0])
+
+    async def add(self, product: Product) -> None:
+        self._check_unique(product)
+        self._insert(product)
+
+    async def get(self, product_id: str) -> Product | None:
+        return self._get(product_id)
+
+    async def get_by_slug(self, slug: str) -> Product | None:
+        found = next((p for p in self._table.rows() if p.slug == slug), None)
+        return self._get(found.id) if found else None
+
+    async def save(self, product: Product) -> None:
+        self._check_unique(product)
+        self._update(product)

@@ -1,0 +1,78 @@
+"""The in-memory unit of work: staged writes, optimistic versions, the outbox filled on commit."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+from marketplace.adapters.memory.database import MemoryDatabase, StagedTable
+from marketplace.adapters.memory.repositories import (
+    MemoryAddressRepository,
+    MemoryCategoryRepository,
+    MemoryProductRepository,
+    MemoryRefreshTokenRepository,
+    MemoryStoreRepository,
+    MemoryUserRepository,
+)
+from marketplace.application.events import OutboxMessage
+from marketplace.application.ports.system import Clock, IdGenerator
+from marketplace.domain.shared.errors import ConcurrentUpdate
+from marketplace.domain.shared.events import Aggregate
+
+
+class MemoryUnitOfWork:
+    def __init__(self, db: MemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
+        self._db, self._clock, self._ids = db, clock, ids
+        self._tables: dict[str, StagedTable] = {}
+        self._read_versions: dict[tuple[str, str], int] = {}
+        self._touched: list[Aggregate] = []
+        self.users = MemoryUserRepository(self)
+        self.refresh_tokens = MemoryRefreshTokenRepository(self)
+        self.addresses = MemoryAddressRepository(self)
+        self.stores = MemoryStoreRepository(self)
+        self.categories = MemoryCategoryRepository(self)
+        self.products = MemoryProductRepository(self)
+
+    def table(self, name: str) -> StagedTable:
+        if name not in self._tables:
+            self._tables[name] = StagedTable(self._db, name)
+        return self._tables[name]
+
+    def touch(self, aggregate: Any) -> None:
+        if isinstance(aggregate, Aggregate) and all(a is not aggregate for a in self._touched):
+            self._touched.append(aggregate)
+
+    def remember_version(self, table: str, key: str, version: int) -> None:
+        """The version we based a write on; commit fails if the committed one moved since."""
+        self._read_versions.setdefault((table, key), version)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.rollback()
+
+    async def commit(self) -> None:
+        async with self._db.lock:
+            for (name, key), version in self._read_versions.items():
+                current = self._db.table(name).get(key)
+                if current is not None and current.version != version:
+                    raise ConcurrentUpdate(f"{name} {key} was changed by someone else; try again")
+            now = self._clock.now()
+            for aggregate in self._touched:
+                for event in aggregate.pull_events():
+                    self._db.outbox.append(OutboxMessage.of(event, id=self._ids.new_id(), now=now))
+            for table in self._tables.values():
+                table.apply()
+        self._read_versions.clear()
+        self._touched.clear()
+
+    async def rollback(self) -> None:
+        for table in self._tables.values():
+            table.staged.clear()
+        self._read_versions.clear()
+        for aggregate in self._touched:
+            aggregate.pull_events()
+        self._touched.clear()

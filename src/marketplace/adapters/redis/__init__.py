@@ -1,0 +1,1 @@
+"""Redis adapters: the shared catalog cache and rate limiter for several processes."""

@@ -1,0 +1,1 @@
+"""Security adapters: argon2 password hashes and JWT access tokens."""

@@ -1,0 +1,37 @@
+"""Short-lived HS256 JWT access tokens naming the user."""
+
+from __future__ import annotations
+
+import time
+
+import jwt
+
+from marketplace.application.errors import Unauthenticated
+
+ISSUER = "marketplace"
+
+
+class JwtTokenService:
+    def __init__(self, secret: str, lifetime_seconds: int, clock=time.time) -> None:  # type: ignore[no-untyped-def]
+        self._secret = secret
+        self.lifetime_seconds = lifetime_seconds
+        self._clock = clock
+
+    def issue_access(self, user_id: str) -> str:
+        now = int(self._clock())
+        claims = {"sub": user_id, "iat": now, "exp": now + self.lifetime_seconds, "iss": ISSUER, "typ": "access"}
+        return jwt.encode(claims, self._secret, algorithm="HS256")
+
+    def read_access(self, token: str) -> str:
+        try:
+            claims = jwt.decode(
+                token, self._secret, algorithms=["HS256"], issuer=ISSUER,
+                options={"require": ["sub", "exp", "iat"]}, leeway=0,
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("the access token has expired") from None
+        except jwt.PyJWTError:
+            raise Unauthenticated("the access token is not valid") from None
+        if claims.get("typ") != "access" or not isinstance(claims.get("sub"), str):
+            raise Unauthenticated("the access token is not valid")
+        return claims["sub"]

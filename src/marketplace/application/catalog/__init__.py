@@ -1,0 +1,1 @@
+"""Catalog use cases: categories, products, variants, browsing, search and detail."""

@@ -1,0 +1,35 @@
+"""Application errors: what a use case refuses for reasons outside the aggregates' own rules."""
+
+from __future__ import annotations
+
+from marketplace.domain.shared.errors import DomainError
+
+
+class NotFound(DomainError):
+    """Unknown, or not the caller's to see (never a 403 for another user's private thing)."""
+
+    code = "not-found"
+
+    def __init__(self, what: str, ref: str | None = None) -> None:
+        super().__init__(f"{what} {ref!r} was not found" if ref else f"{what} was not found")
+        self.what = what
+
+
+class Forbidden(DomainError):
+    """Signed in and allowed to see it, but not to do this."""
+
+    code = "forbidden"
+
+
+class Unauthenticated(DomainError):
+    """Missing, invalid or expired credentials."""
+
+    code = "unauthenticated"
+
+
+class RateLimited(DomainError):
+    code = "rate-limited"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many requests; retry in {retry_after} s")
+        self.retry_after = retry_after

@@ -1,0 +1,1 @@
+"""Identity use cases: registration, sessions with rotating refresh tokens, profile, addresses."""

@@ -1,0 +1,124 @@
+"""The unit of work and the repositories it owns: one transaction per use case."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Callable, Protocol, Self
+
+from marketplace.domain.catalog.category import Category
+from marketplace.domain.catalog.product import Product
+from marketplace.domain.identity.tokens import RefreshToken
+from marketplace.domain.identity.user import Address, User
+from marketplace.domain.stores.store import Store
+
+
+class UserRepository(Protocol):
+    async def add(self, user: User) -> None:
+        """Raises DuplicateEmail when the email is taken."""
+        ...
+
+    async def get(self, user_id: str) -> User | None: ...
+
+    async def get_by_email(self, email: str) -> User | None: ...
+
+    async def save(self, user: User) -> None:
+        """Raises ConcurrentUpdate when the stored version moved on."""
+        ...
+
+
+class RefreshTokenRepository(Protocol):
+    async def add(self, token: RefreshToken) -> None: ...
+
+    async def get_by_hash(self, token_hash: str) -> RefreshToken | None: ...
+
+    async def save(self, token: RefreshToken) -> None: ...
+
+    async def revoke_family(self, family_id: str) -> None: ...
+
+
+class AddressRepository(Protocol):
+    async def add(self, address: Address) -> None: ...
+
+    async def get(self, address_id: str) -> Address | None: ...
+
+    async def list_for_user(self, user_id: str) -> list[Address]:
+        """Oldest first."""
+        ...
+
+    async def save(self, address: Address) -> None: ...
+
+    async def delete(self, address_id: str) -> None: ...
+
+
+class StoreRepository(Protocol):
+    async def add(self, store: Store) -> None:
+        """Raises DuplicateSlug when the slug is taken."""
+        ...
+
+    async def get(self, store_id: str) -> Store | None: ...
+
+    async def get_by_slug(self, slug: str) -> Store | None: ...
+
+    async def slug_taken(self, slug: str) -> bool: ...
+
+    async def ids_owned_by(self, owner_id: str) -> list[str]:
+        """Oldest first."""
+        ...
+
+    async def save(self, store: Store) -> None: ...
+
+    async def search_active(self, q: str | None, limit: int, before_id: str | None) -> list[Store]:
+        """Active stores, newest first, whose name or description contains `q` (any case)."""
+        ...
+
+
+class CategoryRepository(Protocol):
+    async def add(self, category: Category) -> None:
+        """Raises DuplicateSlug when the slug is taken."""
+        ...
+
+    async def get(self, category_id: str) -> Category | None: ...
+
+    async def slug_taken(self, slug: str) -> bool: ...
+
+    async def list_all(self) -> list[Category]: ...
+
+
+class ProductRepository(Protocol):
+    async def add(self, product: Product) -> None:
+        """Raises DuplicateSku (per store) or DuplicateSlug."""
+        ...
+
+    async def get(self, product_id: str) -> Product | None: ...
+
+    async def get_by_slug(self, slug: str) -> Product | None: ...
+
+    async def save(self, product: Product) -> None:
+        """Writes the product and its variants; raises ConcurrentUpdate or DuplicateSku."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    refresh_tokens: RefreshTokenRepository
+    addresses: AddressRepository
+    stores: StoreRepository
+    categories: CategoryRepository
+    products: ProductRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Rolls back unless committed."""
+        ...
+
+    async def commit(self) -> None:
+        """Writes the changes and the events of every touched aggregate to the outbox, atomically."""
+        ...
+
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -1,0 +1,1 @@
+"""Read models and helpers shared by the use cases of several contexts."""

@@ -1,0 +1,1 @@
+"""Store use cases: open, update, suspend and reinstate, show and browse."""

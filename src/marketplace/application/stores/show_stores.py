@@ -1,0 +1,36 @@
+"""Show one store (owners and admins see a suspended one) and browse active stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marketplace.application.ports.persistence import UnitOfWorkFactory
+from marketplace.application.shared.cursor import check_limit, decode_cursor, encode_cursor
+from marketplace.application.shared.views import Page
+from marketplace.application.stores.lookup import visible_store
+from marketplace.application.stores.views import StoreView
+
+
+@dataclass(frozen=True, slots=True)
+class GetStore:
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, store_ref: str, user_id: str | None) -> StoreView:
+        async with self.uow() as uow:
+            return StoreView.of(await visible_store(uow, store_ref, user_id))
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseStores:
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, q: str | None, limit: int, cursor: str | None) -> Page[StoreView]:
+        limit = check_limit(limit)
+        position = decode_cursor(cursor, kind="stores")
+        before = str(position["id"]) if position else None
+        async with self.uow() as uow:
+            stores = await uow.stores.search_active((q or "").strip() or None, limit + 1, before)
+        more = len(stores) > limit
+        stores = stores[:limit]
+        next_cursor = encode_cursor({"k": "stores", "id": stores[-1].id}) if more else None
+        return Page(items=[StoreView.of(s) for s in stores], next_cursor=next_cursor)

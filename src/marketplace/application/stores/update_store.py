@@ -1,0 +1,38 @@
+"""Update a store: its owner changes name, description, pickup address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marketplace.application.catalog.cache import CatalogCache
+from marketplace.application.identity.addresses import AddressInput
+from marketplace.application.ports.persistence import UnitOfWorkFactory
+from marketplace.application.stores.lookup import owned_store
+from marketplace.application.stores.views import StoreView
+
+
+@dataclass(frozen=True, slots=True)
+class StoreChanges:
+    name: str | None = None
+    description: str | None = None
+    pickup_address: AddressInput | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateStore:
+    uow: UnitOfWorkFactory
+    cache: CatalogCache
+
+    async def __call__(self, user_id: str, store_ref: str, changes: StoreChanges) -> StoreView:
+        async with self.uow() as uow:
+            store = await owned_store(uow, store_ref, user_id)
+            if changes.name is not None:
+                store.rename(changes.name)
+            if changes.description is not None:
+                store.describe(changes.description)
+            if changes.pickup_address is not None:
+                store.move_pickup(changes.pickup_address.to_address())
+            await uow.stores.save(store)
+            await uow.commit()
+        await self.cache.invalidate()
+        return StoreView.of(store)

@@ -1,0 +1,1 @@
+"""The domain: aggregates, value objects, events and errors. Standard library only."""

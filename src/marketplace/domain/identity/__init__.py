@@ -1,0 +1,1 @@
+"""Identity: users (every user buys; owning a store makes a seller; admins) and refresh tokens."""

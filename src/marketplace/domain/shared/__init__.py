@@ -1,0 +1,1 @@
+"""Value objects, errors and helpers shared by every bounded context."""

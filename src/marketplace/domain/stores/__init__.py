@@ -1,0 +1,1 @@
+"""Stores: one owner each, a unique slug, a pickup address; suspended stores sell nothing."""

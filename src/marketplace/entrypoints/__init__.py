@@ -1,0 +1,1 @@
+"""Entrypoints: HTTP (Litestar), CLI, and the composition root that picks the adapters."""

@@ -1,0 +1,173 @@
+"""The composition root: the one place that chooses adapters, from Settings."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+from dependency_injector import containers, providers
+
+from marketplace.adapters.memory.cache import InProcessCache, InProcessRateLimiter
+from marketplace.adapters.memory.catalog_queries import MemoryCatalogQueries
+from marketplace.adapters.memory.database import MemoryDatabase
+from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
+from marketplace.adapters.security.argon2_hasher import Argon2PasswordHasher
+from marketplace.adapters.security.jwt_tokens import JwtTokenService
+from marketplace.adapters.system import SystemClock, Uuid7Ids
+from marketplace.application.catalog.browse_products import BrowseProducts
+from marketplace.application.catalog.cache import CatalogCache
+from marketplace.application.catalog.categories import CreateCategory, ListCategories
+from marketplace.application.catalog.create_product import CreateProduct
+from marketplace.application.catalog.product_lifecycle import ArchiveProduct, PublishProduct
+from marketplace.application.catalog.product_writes import CatalogWriter
+from marketplace.application.catalog.show_product import GetProduct, ListStoreProducts
+from marketplace.application.catalog.update_product import UpdateProduct
+from marketplace.application.catalog.variants import AddVariant, ChangeVariant, RemoveVariant
+from marketplace.application.identity.addresses import AddAddress, ChangeAddress, ListAddresses, RemoveAddress
+from marketplace.application.identity.log_in import LogIn
+from marketplace.application.identity.log_out import LogOut
+from marketplace.application.identity.profile import GetProfile, UpdateProfile
+from marketplace.application.identity.refresh_session import RefreshSession
+from marketplace.application.identity.register_user import RegisterUser
+from marketplace.application.stores.open_store import OpenStore
+from marketplace.application.stores.show_stores import BrowseStores, GetStore
+from marketplace.application.stores.suspend_store import SetStoreSuspension
+from marketplace.application.stores.update_store import UpdateStore
+from marketplace.entrypoints.settings import Settings
+
+
+async def sql_engine(settings: Settings) -> AsyncIterator[Any]:
+    """The SQLAlchemy engine when the SQL backend is chosen (None otherwise), disposed on shutdown."""
+    if settings.backend != "sql":
+        yield None
+        return
+    from marketplace.adapters.sql.engine import create_engine
+
+    if settings.database_url is None:
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.sql_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+async def redis_client(settings: Settings) -> AsyncIterator[Any]:
+    if settings.backend != "sql" or settings.redis_url is None:
+        yield None
+        return
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+def _uow_factory(settings: Settings, engine: Any, memory_db: MemoryDatabase, clock: SystemClock, ids: Uuid7Ids) -> Any:
+    if settings.backend == "memory":
+        return lambda: MemoryUnitOfWork(memory_db, clock, ids)
+    from marketplace.adapters.sql.unit_of_work import SqlUnitOfWork
+
+    return lambda: SqlUnitOfWork(engine, clock, ids)
+
+
+def _catalog_queries(settings: Settings, engine: Any, memory_db: MemoryDatabase) -> Any:
+    if settings.backend == "memory":
+        return MemoryCatalogQueries(memory_db)
+    from marketplace.adapters.sql.catalog_queries import SqlCatalogQueries
+
+    return SqlCatalogQueries(engine)
+
+
+def _cache(settings: Settings, redis: Any) -> Any:
+    if redis is not None:
+        from marketplace.adapters.redis.cache import RedisCache
+
+        return RedisCache(redis)
+    return InProcessCache()
+
+
+def _rate_limiter(redis: Any) -> Any:
+    if redis is not None:
+        from marketplace.adapters.redis.cache import RedisRateLimiter
+
+        return RedisRateLimiter(redis)
+    return InProcessRateLimiter()
+
+
+def _catalog_cache(settings: Settings, cache: Any) -> CatalogCache:
+    return CatalogCache(cache if settings.catalog_cache else None, ttl_seconds=settings.catalog_cache_seconds)
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(Uuid7Ids)
+    memory_db = providers.Singleton(MemoryDatabase)
+    engine = providers.Resource(sql_engine, settings)
+    redis = providers.Resource(redis_client, settings)
+
+    uow = providers.Singleton(_uow_factory, settings, engine, memory_db, clock, ids)
+    catalog_queries = providers.Singleton(_catalog_queries, settings, engine, memory_db)
+    cache = providers.Singleton(_cache, settings, redis)
+    rate_limiter = providers.Singleton(_rate_limiter, redis)
+    catalog_cache = providers.Singleton(_catalog_cache, settings, cache)
+    hasher = providers.Singleton(Argon2PasswordHasher, settings.provided.password_hash_profile)
+    tokens = providers.Singleton(JwtTokenService, settings.provided.signing_key, settings.provided.access_token_seconds)
+
+    # Identity
+    register_user = providers.Singleton(RegisterUser, uow=uow, hasher=hasher, clock=clock, ids=ids)
+    log_in = providers.Singleton(
+        LogIn, uow=uow, hasher=hasher, tokens=tokens, clock=clock, ids=ids,
+        refresh_days=settings.provided.refresh_token_days,
+    )
+    refresh_session = providers.Singleton(
+        RefreshSession, uow=uow, tokens=tokens, clock=clock, ids=ids, refresh_days=settings.provided.refresh_token_days
+    )
+    log_out = providers.Singleton(LogOut, uow=uow)
+    get_profile = providers.Singleton(GetProfile, uow=uow)
+    update_profile = providers.Singleton(UpdateProfile, uow=uow)
+    list_addresses = providers.Singleton(ListAddresses, uow=uow)
+    add_address = providers.Singleton(AddAddress, uow=uow, clock=clock, ids=ids)
+    change_address = providers.Singleton(ChangeAddress, uow=uow)
+    remove_address = providers.Singleton(RemoveAddress, uow=uow)
+
+    # Stores
+    open_store = providers.Singleton(OpenStore, uow=uow, clock=clock, ids=ids, cache=catalog_cache)
+    update_store = providers.Singleton(UpdateStore, uow=uow, cache=catalog_cache)
+    suspend_store = providers.Singleton(SetStoreSuspension, uow=uow, cache=catalog_cache, suspend=True)
+    unsuspend_store = providers.Singleton(SetStoreSuspension, uow=uow, cache=catalog_cache, suspend=False)
+    get_store = providers.Singleton(GetStore, uow=uow)
+    browse_stores = providers.Singleton(BrowseStores, uow=uow)
+
+    # Catalog
+    catalog_writer = providers.Singleton(
+        CatalogWriter, uow=uow, queries=catalog_queries, cache=catalog_cache, clock=clock, ids=ids
+    )
+    list_categories = providers.Singleton(ListCategories, uow=uow)
+    create_category = providers.Singleton(CreateCategory, uow=uow, clock=clock, ids=ids, cache=catalog_cache)
+    create_product = providers.Singleton(CreateProduct, writer=catalog_writer)
+    update_product = providers.Singleton(UpdateProduct, writer=catalog_writer)
+    publish_product = providers.Singleton(PublishProduct, writer=catalog_writer)
+    archive_product = providers.Singleton(ArchiveProduct, writer=catalog_writer)
+    add_variant = providers.Singleton(AddVariant, writer=catalog_writer)
+    change_variant = providers.Singleton(ChangeVariant, writer=catalog_writer)
+    remove_variant = providers.Singleton(RemoveVariant, writer=catalog_writer)
+    browse_products = providers.Singleton(BrowseProducts, uow=uow, queries=catalog_queries, cache=catalog_cache)
+    get_product = providers.Singleton(GetProduct, uow=uow, queries=catalog_queries, cache=catalog_cache)
+    list_store_products = providers.Singleton(ListStoreProducts, uow=uow, queries=catalog_queries)
+
+
+def build_container(settings: Settings | None = None) -> Container:
+    """A container for these settings; call `await container.init_resources()` before use."""
+    return Container(settings=settings or Settings.from_env())
+
+
+async def resolve(provider: providers.Provider[Any]) -> Any:
+    """A provider's value whether it is async (it depends on a Resource) or not."""
+    value = provider()
+    return await value if inspect.isawaitable(value) else value

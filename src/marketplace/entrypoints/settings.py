@@ -1,0 +1,103 @@
+"""Settings from MARKETPLACE_* environment variables, validated by msgspec."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Literal, Mapping
+
+import msgspec
+
+PREFIX = "MARKETPLACE_"
+DEV_JWT_SECRET = "embedded-development-key-not-for-production"
+
+
+class SettingsError(ValueError):
+    """A MARKETPLACE_* variable has a value we cannot use; the message names it."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    backend: Literal["sql", "memory"] = "sql"
+    data_dir: str = "./var"
+    database_url: str | None = None
+    redis_url: str | None = None
+    mongo_url: str | None = None
+    public_url: str | None = None
+    jwt_secret: str | None = None
+    access_token_seconds: int = msgspec.field(default=900)
+    refresh_token_days: int = 30
+    auth_rate_limit: int = 30
+    metrics_token: str | None = None
+    catalog_cache: bool = True
+    catalog_cache_seconds: int = 300
+    password_hash_profile: Literal["standard", "light"] = "standard"
+    cors_origins: str = "*"
+    access_log: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    def __post_init__(self) -> None:
+        checks = {
+            "access_token_seconds": 30 <= self.access_token_seconds <= 86_400,
+            "refresh_token_days": 1 <= self.refresh_token_days <= 365,
+            "auth_rate_limit": 1 <= self.auth_rate_limit <= 1_000_000,
+            "catalog_cache_seconds": 1 <= self.catalog_cache_seconds <= 86_400,
+            "port": 0 <= self.port <= 65_535,
+        }
+        for name, ok in checks.items():
+            if not ok:
+                raise SettingsError(f"{PREFIX}{name.upper()} is out of range")
+        if self.database_url is not None and not re.match(r"^(postgresql\+asyncpg|sqlite\+aiosqlite)://", self.database_url):
+            raise SettingsError(f"{PREFIX}DATABASE_URL must start with postgresql+asyncpg:// or sqlite+aiosqlite://")
+        if self.jwt_secret is not None and len(self.jwt_secret) < 32:
+            raise SettingsError(f"{PREFIX}JWT_SECRET must have at least 32 characters")
+        if self.is_production and self.jwt_secret is None:
+            raise SettingsError(f"{PREFIX}JWT_SECRET is required outside the embedded default")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        environ = os.environ if environ is None else environ
+        fields = set(cls.__struct_fields__)
+        raw: dict[str, object] = {
+            key[len(PREFIX):].lower(): value
+            for key, value in environ.items()
+            if key.startswith(PREFIX) and key[len(PREFIX):].lower() in fields
+        }
+        raw.update(overrides)
+        try:
+            return msgspec.convert(raw, cls, strict=False)
+        except msgspec.ValidationError as error:
+            if str(error).startswith(PREFIX):
+                raise SettingsError(str(error)) from None
+            match = re.search(r"\$\.(\w+)", str(error))
+            name = f"{PREFIX}{match.group(1).upper()}" if match else "a MARKETPLACE_ variable"
+            raise SettingsError(f"{name}: {str(error).split(' - at ')[0]}") from None
+
+    @classmethod
+    def in_memory(cls, **overrides: object) -> Settings:
+        """Every port on its in-memory adapter: for tests and notebooks."""
+        values: dict[str, object] = {"backend": "memory", "password_hash_profile": "light", "access_log": False}
+        values.update(overrides)
+        return msgspec.convert(values, cls, strict=False)
+
+    @property
+    def is_production(self) -> bool:
+        """Anything past the embedded default: a PostgreSQL database or a shared Redis."""
+        return self.backend == "sql" and (
+            (self.database_url or "").startswith("postgresql") or self.redis_url is not None
+        )
+
+    @property
+    def sql_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{Path(self.data_dir).resolve() / 'marketplace.db'}"
+
+    @property
+    def signing_key(self) -> str:
+        return self.jwt_secret or DEV_JWT_SECRET
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
