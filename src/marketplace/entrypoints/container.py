@@ -24,6 +24,7 @@ from marketplace.application.catalog.product_writes import CatalogWriter
 from marketplace.application.catalog.show_product import GetProduct, ListStoreProducts
 from marketplace.application.catalog.update_product import UpdateProduct
 from marketplace.application.catalog.variants import AddVariant, ChangeVariant, RemoveVariant
+from marketplace.application.identity.create_admin import CreateAdmin
 from marketplace.application.identity.addresses import AddAddress, ChangeAddress, ListAddresses, RemoveAddress
 from marketplace.application.identity.log_in import LogIn
 from marketplace.application.identity.log_out import LogOut
@@ -129,6 +130,7 @@ class Container(containers.DeclarativeContainer):
         RefreshSession, uow=uow, tokens=tokens, clock=clock, ids=ids, refresh_days=settings.provided.refresh_token_days
     )
     log_out = providers.Singleton(LogOut, uow=uow)
+    create_admin = providers.Singleton(CreateAdmin, uow=uow, hasher=hasher, clock=clock, ids=ids)
     get_profile = providers.Singleton(GetProfile, uow=uow)
     update_profile = providers.Singleton(UpdateProfile, uow=uow)
     list_addresses = providers.Singleton(ListAddresses, uow=uow)

@@ -1,0 +1,76 @@
+"""Test-wide set-up: a deterministic hypothesis profile in CI, and the real backends to test on.
+
+PostgreSQL and Redis come from MARKETPLACE_TEST_DATABASE_URL / MARKETPLACE_TEST_REDIS_URL, or the
+local servers at 127.0.0.1 when they answer. Without them the tests that need them are skipped
+with a message saying how to enable them, except under CI=true, where they fail instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import uuid
+from typing import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=40, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+IN_CI = bool(os.environ.get("CI"))
+LOCAL_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _unavailable(what: str, variable: str) -> None:
+    message = f"{what} is not reachable: set {variable} (or start a local server) to run these tests"
+    if IN_CI:
+        pytest.fail(f"{message}; under CI=true they must run, not skip")
+    pytest.skip(message)
+
+
+async def _admin(url: str, statement: str) -> None:
+    import asyncpg
+
+    parts = urlsplit(url.replace("postgresql+asyncpg", "postgresql"))
+    connection = await asyncpg.connect(urlunsplit(parts))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database of our own for this test session, dropped at the end."""
+    server = os.environ.get("MARKETPLACE_TEST_DATABASE_URL", LOCAL_POSTGRES)
+    if not _reachable(server, 5432):
+        _unavailable("PostgreSQL", "MARKETPLACE_TEST_DATABASE_URL")
+    name = f"marketplace_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
+    parts = urlsplit(server)
+    yield urlunsplit(parts._replace(path=f"/{name}"))
+    asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """Redis for tests: database 15 unless the URL says otherwise; tests use their own key prefixes."""
+    url = os.environ.get("MARKETPLACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    if not _reachable(url, 6379):
+        _unavailable("Redis", "MARKETPLACE_TEST_REDIS_URL")
+    return url
