@@ -83,6 +83,16 @@ def _catalog_queries(settings: Settings, engine: Any, memory_db: MemoryDatabase)
     return SqlCatalogQueries(engine)
 
 
+def _catalog_importer(settings: Settings, engine: Any, memory_db: MemoryDatabase) -> Any:
+    if settings.backend == "memory":
+        from marketplace.adapters.memory.importer import MemoryCatalogImporter
+
+        return MemoryCatalogImporter(memory_db)
+    from marketplace.adapters.sql.importer import SqlCatalogImporter
+
+    return SqlCatalogImporter(engine)
+
+
 def _cache(settings: Settings, redis: Any) -> Any:
     if redis is not None:
         from marketplace.adapters.redis.cache import RedisCache
@@ -114,6 +124,7 @@ class Container(containers.DeclarativeContainer):
 
     uow = providers.Singleton(_uow_factory, settings, engine, memory_db, clock, ids)
     catalog_queries = providers.Singleton(_catalog_queries, settings, engine, memory_db)
+    catalog_importer = providers.Singleton(_catalog_importer, settings, engine, memory_db)
     cache = providers.Singleton(_cache, settings, redis)
     rate_limiter = providers.Singleton(_rate_limiter, redis)
     catalog_cache = providers.Singleton(_catalog_cache, settings, cache)
