@@ -37,8 +37,8 @@ async def check_category(uow: UnitOfWork, category_id: str | None) -> None:
         raise InvalidValue("category_id", "no such category")
 
 
-def check_media(media_ids: list[str]) -> list[str]:
+def check_media(media_ids: list[str], field: str = "media_ids") -> list[str]:
     """Media come with the media context; until then only an empty list is accepted."""
     if media_ids:
-        raise InvalidValue("media_ids", f"unknown media id {media_ids[0]!r}")
+        raise InvalidValue(field, f"unknown media id {media_ids[0]!r}")
     return []

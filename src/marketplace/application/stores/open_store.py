@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.catalog.cache import CatalogCache
+from marketplace.application.catalog.product_writes import check_media
 from marketplace.application.identity.actors import current_user
 from marketplace.application.identity.addresses import AddressInput
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
@@ -20,6 +21,7 @@ class OpenStoreCommand:
     name: str
     description: str
     pickup_address: AddressInput
+    logo_media_id: str | None = None
 
 
 async def free_slug(uow: UnitOfWork, name: str, suffix: str) -> str:
@@ -42,6 +44,7 @@ class OpenStore:
 
     async def __call__(self, user_id: str, command: OpenStoreCommand) -> StoreView:
         pickup = command.pickup_address.to_address()
+        check_media([command.logo_media_id] if command.logo_media_id else [], field="logo_media_id")
         store_id = self.ids.new_id()
         async with self.uow() as uow:
             await current_user(uow, user_id)

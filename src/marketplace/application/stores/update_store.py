@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.catalog.cache import CatalogCache
+from marketplace.application.catalog.product_writes import check_media
 from marketplace.application.identity.addresses import AddressInput
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.stores.lookup import owned_store
@@ -16,6 +17,7 @@ class StoreChanges:
     name: str | None = None
     description: str | None = None
     pickup_address: AddressInput | None = None
+    logo_media_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,8 @@ class UpdateStore:
                 store.rename(changes.name)
             if changes.description is not None:
                 store.describe(changes.description)
+            if changes.logo_media_id is not None:
+                check_media([changes.logo_media_id], field="logo_media_id")
             if changes.pickup_address is not None:
                 store.move_pickup(changes.pickup_address.to_address())
             await uow.stores.save(store)

@@ -1,0 +1,1 @@
+"""The HTTP entrypoint: Litestar app, controllers, request schemas, problem details."""

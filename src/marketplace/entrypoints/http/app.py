@@ -1,0 +1,100 @@
+"""The Litestar application factory: routes, problem details, CORS, docs, lifecycle of the container."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme, Server
+
+from marketplace import __version__
+from marketplace.entrypoints.container import Container, build_container
+from marketplace.entrypoints.http.controllers.catalog import CategoryController, ProductController, StoreProductController
+from marketplace.entrypoints.http.controllers.identity import AuthController, MeController
+from marketplace.entrypoints.http.controllers.operations import OperationsController
+from marketplace.entrypoints.http.controllers.stores import StoreAdminController, StoreController
+from marketplace.entrypoints.http.dependencies import DEPENDENCIES, resolve_services
+from marketplace.entrypoints.http.docs import ROUTES as DOCS_ROUTES
+from marketplace.entrypoints.http.observability import AccessLog, Metrics, configure_logging, observe
+from marketplace.entrypoints.http.problems import EXCEPTION_HANDLERS
+from marketplace.entrypoints.settings import Settings
+
+MAX_BODY_BYTES = 1_048_576
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Marketplace API",
+        version=__version__,
+        description="Multi-vendor marketplace: stores, catalog, cart, payments, shipping, chat. "
+        "Errors are RFC 9457 problem details; their types are listed at /problems.",
+        path="/schema",
+        render_plugins=[],
+        servers=[Server(url="/")],
+        components=Components(
+            security_schemes={"BearerAuth": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+        ),
+        use_handler_docstrings=False,
+    )
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> Litestar:
+    """The HTTP app; the container's resources open and close with the app's lifespan."""
+    settings = settings or Settings.from_env()
+    container = container or build_container(settings)
+    metrics = Metrics()
+    configure_logging()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if settings.backend == "sql" and settings.sql_url.startswith("sqlite"):
+            # The embedded default migrates itself: one process, nothing else to run first.
+            from marketplace.adapters.sql.migrations import migrate
+
+            await migrate(settings.sql_url)
+        await container.init_resources()
+        try:
+            app.state.services = await resolve_services(container)
+            yield
+        finally:
+            await container.shutdown_resources()
+
+    app = Litestar(
+        route_handlers=[
+            OperationsController, AuthController, MeController, StoreController, StoreAdminController,
+            CategoryController, StoreProductController, ProductController, *DOCS_ROUTES,
+        ],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        state=State({"settings": settings, "metrics": metrics, "container": container}),
+        cors_config=CORSConfig(allow_origins=[o.strip() for o in settings.cors_origins.split(",") if o.strip()],
+                               allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+                               expose_headers=["X-Request-ID", "Retry-After"]),
+        openapi_config=_openapi(),
+        request_max_body_size=MAX_BODY_BYTES,
+        debug=False,
+        logging_config=None,
+    )
+    wrapped: Any = observe(app, metrics, AccessLog(settings.access_log))
+    # Keep Litestar's attributes reachable (tests use `.state`, servers only call the ASGI app).
+    wrapped.litestar = app
+    return _AsgiWithApp(wrapped, app)  # type: ignore[return-value]
+
+
+class _AsgiWithApp:
+    """The observed ASGI callable, still exposing the Litestar app's attributes."""
+
+    def __init__(self, asgi: Any, app: Litestar) -> None:
+        self._asgi = asgi
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self._asgi(scope, receive, send)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.app, name)

@@ -1,0 +1,16 @@
+"""Parameter types shared by the controllers."""
+
+from typing import Annotated, Any
+
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter, SkipValidation
+
+from marketplace.entrypoints.http.dependencies import Services
+
+Svc = NamedDependency[SkipValidation[Services]]
+UserId = NamedDependency[str]
+ViewerId = NamedDependency[SkipValidation[Any]]
+RateLimit = NamedDependency[SkipValidation[Any]]
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="page size (default 20, at most 100)")]
+Cursor = Annotated[str | None, QueryParameter(max_length=512, description="opaque cursor from `next_cursor`")]
+BEARER = [{"BearerAuth": []}]

@@ -1,0 +1,84 @@
+"""Operations: liveness, readiness of every configured backend, Prometheus metrics, problem types."""
+
+import asyncio
+import hmac
+from typing import Any
+
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.params import FromPath
+
+from marketplace.application.errors import NotFound, Unauthenticated
+from marketplace.entrypoints.http.controllers._types import Svc
+from marketplace.entrypoints.http.problems import PROBLEM_BASE, PROBLEM_TYPES, problem_responses
+
+
+class Liveness(msgspec.Struct, frozen=True):
+    status: str
+
+
+class BackendState(msgspec.Struct, frozen=True):
+    name: str
+    kind: str
+    status: str
+    error: str | None = None
+
+
+class Readiness(msgspec.Struct, frozen=True):
+    status: str
+    backends: list[BackendState]
+
+
+class ProblemType(msgspec.Struct, frozen=True):
+    type: str
+    status: int
+    title: str
+
+
+async def _check(name: str, kind: str, probe: Any) -> BackendState:
+    try:
+        await asyncio.wait_for(probe(), timeout=3)
+    except Exception as error:  # noqa: BLE001 - any failure means not ready; say which
+        return BackendState(name=name, kind=kind, status="unavailable", error=type(error).__name__ + ": " + str(error)[:200])
+    return BackendState(name=name, kind=kind, status="ok")
+
+
+class OperationsController(Controller):
+    tags = ["Operations"]
+    include_in_schema = True
+
+    @get("/health/live", operation_id="liveness")
+    async def live(self) -> Liveness:
+        return Liveness(status="ok")
+
+    @get("/health/ready", operation_id="readiness", responses={503: problem_responses(503)[503]})
+    async def ready(self, request: Request[Any, Any, Any], services: Svc) -> Response[Readiness]:
+        settings = request.app.state.settings
+        database_kind = "memory" if settings.backend == "memory" else settings.sql_url.split("+")[0]
+        cache_kind = "redis" if settings.redis_url and settings.backend == "sql" else "in-process"
+        states = await asyncio.gather(
+            _check("database", database_kind, services.catalog_queries.ping),
+            _check("cache", cache_kind, services.cache.ping),
+        )
+        ok = all(s.status == "ok" for s in states)
+        return Response(Readiness(status="ok" if ok else "unavailable", backends=list(states)), status_code=200 if ok else 503)
+
+    @get("/metrics", operation_id="metrics", media_type=MediaType.TEXT, responses=problem_responses(401))
+    async def metrics(self, request: Request[Any, Any, Any]) -> str:
+        token = request.app.state.settings.metrics_token
+        if token:
+            given = request.headers.get("authorization", "")
+            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+                raise Unauthenticated("the metrics need their bearer token")
+        return request.app.state.metrics.render()  # type: ignore[no-any-return]
+
+    @get("/problems", operation_id="listProblemTypes")
+    async def problem_types(self) -> list[ProblemType]:
+        return [ProblemType(type=PROBLEM_BASE + code, status=s, title=t) for code, (s, t) in PROBLEM_TYPES.items()]
+
+    @get("/problems/{code:str}", operation_id="getProblemType", responses=problem_responses(404))
+    async def problem_type(self, code: FromPath[str]) -> ProblemType:
+        if code not in PROBLEM_TYPES:
+            raise NotFound("problem type", code[:60])
+        status, title = PROBLEM_TYPES[code]
+        return ProblemType(type=PROBLEM_BASE + code, status=status, title=title)

@@ -1,0 +1,1 @@
+"""Request bodies as msgspec Structs: strict (unknown fields refused), constraints in the OpenAPI."""
