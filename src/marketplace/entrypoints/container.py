@@ -97,15 +97,15 @@ def _cache(settings: Settings, redis: Any) -> Any:
     if redis is not None:
         from marketplace.adapters.redis.cache import RedisCache
 
-        return RedisCache(redis)
+        return RedisCache(redis, prefix=settings.redis_prefix)
     return InProcessCache()
 
 
-def _rate_limiter(redis: Any) -> Any:
+def _rate_limiter(settings: Settings, redis: Any) -> Any:
     if redis is not None:
         from marketplace.adapters.redis.cache import RedisRateLimiter
 
-        return RedisRateLimiter(redis)
+        return RedisRateLimiter(redis, prefix=settings.redis_prefix + "rl:")
     return InProcessRateLimiter()
 
 
@@ -126,7 +126,7 @@ class Container(containers.DeclarativeContainer):
     catalog_queries = providers.Singleton(_catalog_queries, settings, engine, memory_db)
     catalog_importer = providers.Singleton(_catalog_importer, settings, engine, memory_db)
     cache = providers.Singleton(_cache, settings, redis)
-    rate_limiter = providers.Singleton(_rate_limiter, redis)
+    rate_limiter = providers.Singleton(_rate_limiter, settings, redis)
     catalog_cache = providers.Singleton(_catalog_cache, settings, cache)
     hasher = providers.Singleton(Argon2PasswordHasher, settings.provided.password_hash_profile)
     tokens = providers.Singleton(JwtTokenService, settings.provided.signing_key, settings.provided.access_token_seconds)

@@ -22,6 +22,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: str = "./var"
     database_url: str | None = None
     redis_url: str | None = None
+    redis_prefix: str = "mp:"
     mongo_url: str | None = None
     public_url: str | None = None
     jwt_secret: str | None = None

@@ -1,0 +1,1 @@
+"""The `marketplace` command line: serve, migrate, seed, admin."""

@@ -1,0 +1,73 @@
+"""What the commands share: settings from the environment, the schema, a started container."""
+
+from __future__ import annotations
+
+import inspect
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+
+from marketplace.entrypoints.container import Container, build_container
+from marketplace.entrypoints.settings import Settings
+
+
+class CommandError(Exception):
+    """A command refuses its input or situation; main prints the message and exits with `status`."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def uses_sqlite(settings: Settings) -> bool:
+    return settings.backend == "sql" and settings.sql_url.startswith("sqlite")
+
+
+def is_embedded(settings: Settings) -> bool:
+    """One process only: SQLite or in-memory data, or a cache and rate limits kept in the process."""
+    return settings.backend != "sql" or uses_sqlite(settings) or settings.redis_url is None
+
+
+def shown_url(url: str) -> str:
+    """The database URL with any password masked, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def prepare_data_dir(settings: Settings) -> None:
+    """Create the folder the SQLite file lives in (the data dir by default)."""
+    if not uses_sqlite(settings):
+        return
+    if settings.database_url is None:
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+        return
+    path = settings.sql_url.split(":///", 1)[-1].split("?", 1)[0]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def upgrade_schema(settings: Settings) -> bool:
+    """Bring the SQL schema to the latest revision; False when there is no SQL database."""
+    if settings.backend != "sql":
+        return False
+    from marketplace.adapters.sql.migrations import migrate
+
+    prepare_data_dir(settings)
+    await migrate(settings.sql_url)
+    return True
+
+
+@asynccontextmanager
+async def started(settings: Settings) -> AsyncIterator[Container]:
+    """A container with its resources started, and shut down on the way out."""
+    container = build_container(settings)
+    initialised = container.init_resources()
+    if inspect.isawaitable(initialised):
+        await initialised
+    try:
+        yield container
+    finally:
+        stopped = container.shutdown_resources()
+        if inspect.isawaitable(stopped):
+            await stopped
