@@ -8,7 +8,7 @@ unreachable at once, in every process sharing the cache; old entries expire by t
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import msgspec
@@ -19,10 +19,19 @@ T = TypeVar("T")
 GENERATION_KEY = "catalog:generation"
 
 
+@dataclass(slots=True)
+class CacheStats:
+    """Reads answered from the cache and reads that went to the database, in this process."""
+
+    hits: int = 0
+    misses: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogCache:
     cache: Cache | None
     ttl_seconds: int = 300
+    stats: CacheStats = field(default_factory=CacheStats)
 
     @property
     def enabled(self) -> bool:
@@ -40,7 +49,11 @@ class CatalogCache:
     async def read(self, key: str, kind: type[T]) -> T | None:
         assert self.cache is not None
         raw = await self.cache.get(key)
-        return None if raw is None else msgspec.msgpack.decode(raw, type=kind)
+        if raw is None:
+            self.stats.misses += 1
+            return None
+        self.stats.hits += 1
+        return msgspec.msgpack.decode(raw, type=kind)
 
     async def write(self, key: str, value: object) -> None:
         assert self.cache is not None

@@ -167,14 +167,18 @@ class Product(Aggregate):
         price: Money | None = None, stock: int | None = None,
     ) -> Variant:
         variant = self.variant(variant_id)
+        # Check every change before applying any, so a refused change leaves the variant as it was.
         if name is not None:
-            variant.name = clean_text("name", name, max_length=100)
+            name = clean_text("name", name, max_length=100)
         if price is not None:
             if price.currency != self.currency:
                 raise InvalidValue("price.currency", "all variants of a product share one currency")
-            variant.price = check_price(price)
+            price = check_price(price)
         if stock is not None:
-            variant.stock = check_stock(stock)
+            stock = check_stock(stock)
+        variant.name = variant.name if name is None else name
+        variant.price = variant.price if price is None else price
+        variant.stock = variant.stock if stock is None else stock
         self.updated_at = now
         return variant
 

@@ -18,11 +18,11 @@ MAX_ADDRESSES = 20
 
 
 def normalise_email(email: str) -> str:
-    email = email.strip()
-    if len(email) > 254 or not _EMAIL.match(email):
+    # Lower-case first: lowering can lengthen text ("İ"), and the result must pass these checks too.
+    email = email.strip().lower()
+    if len(email) > 254 or not _EMAIL.fullmatch(email):
         raise InvalidValue("email", "is not a valid email address")
-    local, _, domain = email.rpartition("@")
-    return f"{local}@{domain.lower()}".lower()
+    return email
 
 
 def check_password(password: str) -> str:

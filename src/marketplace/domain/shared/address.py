@@ -62,6 +62,6 @@ class PostalAddress:
 def _phone(value: str) -> str:
     value = value.strip()
     digits = value[1:] if value.startswith("+") else value
-    if not 6 <= len(digits) <= 16 or not digits.isdigit():
+    if not 6 <= len(digits) <= 16 or not (digits.isascii() and digits.isdigit()):
         raise InvalidValue("phone", "must be 6 to 16 digits, optionally after a leading +")
     return value

@@ -20,8 +20,8 @@ def new_id() -> str:
 
 
 def is_id(value: str) -> bool:
+    """True for the canonical 8-4-4-4-12 hex form only (uuid.UUID also takes braces, urns, stray hyphens)."""
     try:
-        uuid.UUID(value)
+        return len(value) == 36 and str(uuid.UUID(value)) == value.lower()
     except (ValueError, AttributeError, TypeError):
         return False
-    return len(value) == 36

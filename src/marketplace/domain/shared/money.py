@@ -76,7 +76,9 @@ class Money:
         """The share at `rate_bps` basis points, rounded down; the rest stays with the whole."""
         if not 0 <= rate_bps <= 10_000:
             raise InvalidValue("rate_bps", "must be between 0 and 10000")
-        return self.allocate([rate_bps, 10_000 - rate_bps])[0]
+        # Not allocate(): its largest remainder would round the share up half of the time.
+        share = abs(self.amount) * rate_bps // 10_000
+        return Money(-share if self.amount < 0 else share, self.currency)
 
 
 def price(amount: int, currency: str = DEFAULT_CURRENCY) -> Money:

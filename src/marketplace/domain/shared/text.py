@@ -21,7 +21,7 @@ def slugify(text: str, fallback: str = "item") -> str:
 
 
 def is_slug(text: str) -> bool:
-    return len(text) <= MAX_SLUG and bool(SLUG_PATTERN.match(text))
+    return len(text) <= MAX_SLUG and bool(SLUG_PATTERN.fullmatch(text))
 
 
 def clean_text(field: str, value: str, *, min_length: int = 1, max_length: int) -> str:

@@ -70,7 +70,14 @@ class OperationsController(Controller):
             given = request.headers.get("authorization", "")
             if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
                 raise Unauthenticated("the metrics need their bearer token")
-        return request.app.state.metrics.render()  # type: ignore[no-any-return]
+        stats = request.app.state.services.catalog_cache.stats
+        cache_lines = (
+            "# HELP catalog_cache_reads_total Catalog reads by outcome (hit: served from the cache).\n"
+            "# TYPE catalog_cache_reads_total counter\n"
+            f'catalog_cache_reads_total{{outcome="hit"}} {stats.hits}\n'
+            f'catalog_cache_reads_total{{outcome="miss"}} {stats.misses}\n'
+        )
+        return request.app.state.metrics.render() + cache_lines  # type: ignore[no-any-return]
 
     @get("/problems", operation_id="listProblemTypes")
     async def problem_types(self) -> list[ProblemType]:

@@ -1,0 +1,1 @@
+"""SQL adapters (SQLAlchemy Core): PostgreSQL through asyncpg, SQLite through aiosqlite."""

@@ -1,0 +1,47 @@
+"""Driver errors translated into domain errors, so no SQLAlchemy or driver type leaves the adapter."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from marketplace.domain.shared.errors import ConcurrentUpdate, Conflict, DomainError
+
+# Unique constraints as PostgreSQL names them / as SQLite describes them (it gives no names).
+UNIQUE_KEYS: dict[str, tuple[str, str]] = {
+    "users.email": ("uq_users_email", "users.email"),
+    "stores.slug": ("uq_stores_slug", "stores.slug"),
+    "categories.slug": ("uq_categories_slug", "categories.slug"),
+    "products.slug": ("uq_products_slug", "products.slug"),
+    "variants.sku": ("uq_variants_store_id_sku", "variants.store_id, variants.sku"),
+}
+_PG_SKU = re.compile(r"\(store_id, sku\)=\([^,]*, (?P<sku>[^)]*)\)")
+
+
+def unique_violation(error: IntegrityError) -> str | None:
+    """Which of UNIQUE_KEYS the error broke, or None when it is another integrity error."""
+    message = str(error.orig)
+    for key, (pg_name, sqlite_columns) in UNIQUE_KEYS.items():
+        if f'"{pg_name}"' in message or f"UNIQUE constraint failed: {sqlite_columns}" in message:
+            return key
+    return None
+
+
+def clashing_sku(error: IntegrityError, candidates: list[str]) -> str:
+    """The SKU PostgreSQL names in its detail, else the first candidate (SQLite names none)."""
+    match = _PG_SKU.search(str(getattr(error.orig, "detail", "") or ""))
+    if match:
+        return match.group("sku")
+    return sorted(candidates)[0] if candidates else "?"
+
+
+def other_integrity_error(error: IntegrityError) -> DomainError:
+    return Conflict("the change conflicts with stored data (a missing reference or a broken rule)")
+
+
+def busy_error(error: DBAPIError) -> DomainError | None:
+    """SQLite's write lock was held longer than busy_timeout: the caller may try again."""
+    if "database is locked" in str(error.orig) or "database is busy" in str(error.orig):
+        return ConcurrentUpdate("the database is busy with other writes; try again")
+    return None

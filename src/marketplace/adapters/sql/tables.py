@@ -1,0 +1,185 @@
+"""The relational schema as SQLAlchemy Core tables; migrations/versions creates the same thing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+from marketplace.adapters.sql.types import UtcDateTime, json_type
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+# Constraint names are fixed by the convention: the repositories recognise unique violations by
+# name (PostgreSQL) or by column list (SQLite).
+# On PostgreSQL `products` also has a generated `search` tsvector column (see the migration). It
+# is left out here: SQLite has no such column and no statement writes it.
+metadata = MetaData(naming_convention=NAMING)
+
+
+def _id() -> Column[str]:
+    return Column("id", String(36), primary_key=True)
+
+
+def _address(prefix: str) -> list[Column[Any]]:
+    return [
+        Column(f"{prefix}label", String(60), nullable=False, server_default=""),
+        Column(f"{prefix}recipient", String(120), nullable=False),
+        Column(f"{prefix}phone", String(20), nullable=False),
+        Column(f"{prefix}line1", String(300), nullable=False),
+        Column(f"{prefix}city", String(120), nullable=False),
+        Column(f"{prefix}postal_code", String(12), nullable=False),
+        Column(f"{prefix}lat", Float, nullable=True),
+        Column(f"{prefix}lng", Float, nullable=True),
+    ]
+
+
+def _rating() -> list[Column[int]]:
+    # The average in hundredths (-1 when unrated, so unrated sorts last) and the number of reviews.
+    return [
+        Column("rating_centi", Integer, nullable=False, server_default=text("-1")),
+        Column("rating_count", Integer, nullable=False, server_default=text("0")),
+    ]
+
+
+users = Table(
+    "users", metadata,
+    _id(),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("name", String(120), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("phone", String(20), nullable=True),
+    Column("is_admin", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens", metadata,
+    _id(),
+    Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("family_id", String(36), nullable=False, index=True),
+    Column("token_hash", String(128), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+addresses = Table(
+    "addresses", metadata,
+    _id(),
+    Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    *_address(""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_addresses_user_id_created_at_id", "user_id", "created_at", "id"),
+)
+
+stores = Table(
+    "stores", metadata,
+    _id(),
+    Column("owner_id", String(36), ForeignKey("users.id"), nullable=False),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("name", String(80), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("status", String(16), nullable=False),
+    *_address("pickup_"),
+    Column("logo_media_id", String(36), nullable=True),
+    *_rating(),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+    Index("ix_stores_owner_id_id", "owner_id", "id"),
+    Index("ix_stores_status_id", "status", "id"),
+)
+
+categories = Table(
+    "categories", metadata,
+    _id(),
+    Column("name", String(80), nullable=False),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("parent_id", String(36), ForeignKey("categories.id"), nullable=True, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+products = Table(
+    "products", metadata,
+    _id(),
+    Column("store_id", String(36), ForeignKey("stores.id"), nullable=False),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("category_id", String(36), ForeignKey("categories.id"), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("currency", String(3), nullable=False),
+    # The lowest variant price, kept by the repository on every save so lists can sort and filter on it.
+    Column("price_from_amount", BigInteger, nullable=False),
+    Column("media_ids", json_type(), nullable=False),
+    *_rating(),
+    Column("published_at", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+    # One index per browse order; id last so keyset paging is an index range scan.
+    Index("ix_products_status_id", "status", "id"),
+    Index("ix_products_status_price_from_amount_id", "status", "price_from_amount", "id"),
+    Index("ix_products_category_id_status_id", "category_id", "status", "id"),
+    Index("ix_products_store_id_status_id", "store_id", "status", "id"),
+    Index("ix_products_status_rating_centi_id", "status", "rating_centi", "id"),
+)
+
+variants = Table(
+    "variants", metadata,
+    _id(),
+    Column("product_id", String(36), ForeignKey("products.id", ondelete="CASCADE"), nullable=False),
+    # Copied from the product: SKUs are unique per store, which a constraint can only see here.
+    Column("store_id", String(36), ForeignKey("stores.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("price_amount", BigInteger, nullable=False),
+    Column("price_currency", String(3), nullable=False),
+    Column("stock", Integer, nullable=False),
+    Column("weight_grams", Integer, nullable=False),
+    UniqueConstraint("store_id", "sku"),
+    CheckConstraint("stock >= 0", name="stock_not_negative"),
+    CheckConstraint("price_amount > 0", name="price_positive"),
+    Index("ix_variants_product_id_position", "product_id", "position"),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    _id(),
+    Column("topic", String(100), nullable=False),
+    Column("payload", json_type(), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("available_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime, nullable=True),
+    Column("parked_at", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    # Workers only ever look for pending messages: keep that index small.
+    Index(
+        "ix_outbox_pending", "available_at", "id",
+        postgresql_where=text("delivered_at IS NULL AND parked_at IS NULL"),
+        sqlite_where=text("delivered_at IS NULL AND parked_at IS NULL"),
+    ),
+)
