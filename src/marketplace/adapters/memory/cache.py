@@ -28,6 +28,9 @@ class InProcessCache:
         self._entries.move_to_end(key)
         return entry[1]
 
+    async def get_many(self, keys: list[str]) -> list[bytes | None]:
+        return [await self.get(key) for key in keys]
+
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
         self._counters.pop(key, None)
         self._entries[key] = (self._clock() + ttl_seconds, value)

@@ -18,6 +18,11 @@ class RedisCache:
     async def get(self, key: str) -> bytes | None:
         return await self._redis.get(self._prefix + key)
 
+    async def get_many(self, keys: list[str]) -> list[bytes | None]:
+        if not keys:
+            return []
+        return list(await self._redis.mget([self._prefix + k for k in keys]))
+
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
         await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
 

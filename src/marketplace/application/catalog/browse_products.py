@@ -56,11 +56,11 @@ class BrowseProducts:
         params = _checked(params)
         if not self.cache.enabled:
             return await self._query(params)
-        key = self.cache.key(await self.cache.generation(), "list", params)
-        page = await self.cache.read(key, Page[ProductCard])
-        if page is None:
-            page = await self._query(params)
-            await self.cache.write(key, page)
+        lookup = await self.cache.read("list", params, Page[ProductCard])
+        if lookup.value is not None:
+            return lookup.value
+        page = await self._query(params)
+        await self.cache.write(lookup, page)
         return page
 
     async def _query(self, params: BrowseParams) -> Page[ProductCard]:

@@ -1,15 +1,17 @@
-"""The catalog read cache: public pages and details keyed by a generation that writes bump.
+"""The catalog read cache: public pages and details, stamped with a generation that writes bump.
 
 Every write that can change what the public catalog shows calls `invalidate()` after its commit.
-Keys carry the generation current when they were read, so a bump makes every older entry
-unreachable at once, in every process sharing the cache; old entries expire by their TTL.
+Each entry is stored with the generation current when its read began; a read fetches the
+generation and the entry in one round trip and uses the entry only when both agree. So a bump
+makes every older entry stale at once, in every process sharing the cache, and an entry computed
+while a write committed can never be served after it. Stale entries expire by their TTL.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import msgspec
 
@@ -17,6 +19,7 @@ from marketplace.application.ports.cache import Cache
 
 T = TypeVar("T")
 GENERATION_KEY = "catalog:generation"
+_SEPARATOR = b"|"
 
 
 @dataclass(slots=True)
@@ -25,6 +28,15 @@ class CacheStats:
 
     hits: int = 0
     misses: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup(Generic[T]):
+    """The outcome of a read: the value on a hit, and what a miss must stamp its entry with."""
+
+    key: str
+    generation: bytes
+    value: T | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,27 +49,27 @@ class CatalogCache:
     def enabled(self) -> bool:
         return self.cache is not None
 
-    async def generation(self) -> bytes:
-        assert self.cache is not None
-        return await self.cache.get(GENERATION_KEY) or b"0"
-
     @staticmethod
-    def key(generation: bytes, kind: str, part: object) -> str:
+    def key(kind: str, part: object) -> str:
         digest = hashlib.blake2b(msgspec.msgpack.encode(part), digest_size=16).hexdigest()
-        return f"catalog:{generation.decode()}:{kind}:{digest}"
+        return f"catalog:{kind}:{digest}"
 
-    async def read(self, key: str, kind: type[T]) -> T | None:
+    async def read(self, kind: str, part: object, type_: type[T]) -> Lookup[T]:
         assert self.cache is not None
-        raw = await self.cache.get(key)
-        if raw is None:
-            self.stats.misses += 1
-            return None
-        self.stats.hits += 1
-        return msgspec.msgpack.decode(raw, type=kind)
+        key = self.key(kind, part)
+        generation, raw = await self.cache.get_many([GENERATION_KEY, key])
+        generation = generation or b"0"
+        if raw is not None:
+            stamp, _, payload = raw.partition(_SEPARATOR)
+            if stamp == generation:
+                self.stats.hits += 1
+                return Lookup(key, generation, msgspec.msgpack.decode(payload, type=type_))
+        self.stats.misses += 1
+        return Lookup(key, generation, None)
 
-    async def write(self, key: str, value: object) -> None:
+    async def write(self, lookup: Lookup[T], value: T) -> None:
         assert self.cache is not None
-        await self.cache.set(key, msgspec.msgpack.encode(value), self.ttl_seconds)
+        await self.cache.set(lookup.key, lookup.generation + _SEPARATOR + msgspec.msgpack.encode(value), self.ttl_seconds)
 
     async def invalidate(self) -> None:
         if self.cache is not None:

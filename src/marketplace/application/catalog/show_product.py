@@ -26,18 +26,17 @@ class GetProduct:
     async def __call__(self, ref: str, user_id: str | None) -> ProductDetail:
         if len(ref) > 100:
             raise NotFound("product", ref[:100])
-        key = None
+        lookup = None
         if self.cache.enabled:
-            key = self.cache.key(await self.cache.generation(), "product", ref)
-            cached = await self.cache.read(key, ProductDetail)
-            if cached is not None:
-                return cached
+            lookup = await self.cache.read("product", ref, ProductDetail)
+            if lookup.value is not None:
+                return lookup.value
         record = await self.queries.product(ref)
         if record is None:
             raise NotFound("product", ref)
         if record.public:
-            if key is not None:
-                await self.cache.write(key, record.detail)
+            if lookup is not None:
+                await self.cache.write(lookup, record.detail)
             return record.detail
         async with self.uow() as uow:
             viewer = await viewer_of(uow, user_id)

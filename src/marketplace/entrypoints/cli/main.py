@@ -1,0 +1,66 @@
+"""The `marketplace` console script: parse the command, run it, turn known errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence
+
+from marketplace.domain.shared.errors import DomainError
+from marketplace.entrypoints.cli import admin, migrate, seed, serve
+from marketplace.entrypoints.cli.runtime import CommandError
+from marketplace.entrypoints.settings import SettingsError
+
+PROGRAM = "marketplace"
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROGRAM,
+        description="Multi-vendor marketplace backend. Configuration comes from MARKETPLACE_* environment variables.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in (serve, migrate, seed, admin):
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args)
+    except (SettingsError, DomainError) as error:
+        return _fail(str(error), 2)
+    except CommandError as error:
+        return _fail(str(error), error.status)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        reason = _unreachable_service(error)
+        if reason is None:
+            raise
+        return _fail(reason, 1)
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"{PROGRAM}: error: {message}", file=sys.stderr)
+    return status
+
+
+def _unreachable_service(error: Exception) -> str | None:
+    """One line when the database (or Redis) refused us or could not be reached; None for anything else."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(error, DBAPIError):
+        detail = str(error.orig or error)
+        return f"the database refused the command: {detail.strip().splitlines()[0] if detail.strip() else type(error.orig).__name__}"
+    if isinstance(error, OSError):
+        detail = str(error).strip()
+        return f"could not reach the database or another service: {detail.splitlines()[0] if detail else type(error).__name__}"
+    return None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
