@@ -14,6 +14,7 @@ from marketplace.application.shared.cursor import check_limit
 from marketplace.application.shared.views import Page
 from marketplace.domain.catalog.category import descendants
 from marketplace.domain.shared.errors import InvalidValue
+from marketplace.domain.shared.ids import is_id
 
 MAX_QUERY = 200
 
@@ -40,6 +41,10 @@ def _checked(params: BrowseParams) -> BrowseParams:
             raise InvalidValue(field, "must not be negative")
     if params.min_price is not None and params.max_price is not None and params.min_price > params.max_price:
         raise InvalidValue("min_price", "must not be above max_price")
+    for field in ("category", "store"):
+        value = getattr(params, field)
+        if value is not None and not is_id(value):
+            raise InvalidValue(field, "must be an id")
     sort = params.sort or (Sort.RELEVANCE if q else Sort.NEWEST)
     if sort is Sort.RELEVANCE and q is None:
         sort = Sort.NEWEST

@@ -44,7 +44,7 @@ class CreateCategory:
         async with self.uow() as uow:
             await require_admin(uow, admin_id)
             everything = {c.id: c for c in await uow.categories.list_all()}
-            parent = everything.get(parent_id) if parent_id else None
+            parent = everything.get(parent_id) if parent_id is not None else None
             if parent_id and parent is None:
                 raise InvalidValue("parent_id", "no such category")
             if depth_of(parent_id, everything) >= MAX_DEPTH:

@@ -12,6 +12,7 @@ from typing import Any
 from marketplace.application.catalog.views import ProductQuery, Sort
 from marketplace.application.shared.cursor import decode_cursor, encode_cursor
 from marketplace.domain.shared.errors import InvalidValue
+from marketplace.domain.shared.ids import is_id
 
 KIND = "products"
 
@@ -29,6 +30,8 @@ def position_of(query: ProductQuery) -> dict[str, Any] | None:
     for name in expected:
         if not isinstance(position[name], int if name in {"o", "v"} else str):
             raise InvalidValue("cursor", "is not a cursor this list made")
+    if "id" in position and not is_id(position["id"]):
+        raise InvalidValue("cursor", "is not a cursor this list made")
     if "o" in position and position["o"] < 0:
         raise InvalidValue("cursor", "is not a cursor this list made")
     return position

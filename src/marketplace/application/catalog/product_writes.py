@@ -11,6 +11,7 @@ from marketplace.application.ports.catalog_queries import CatalogQueries
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.domain.shared.errors import InvalidValue
+from marketplace.domain.shared.ids import is_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ class CatalogWriter:
 
 
 async def check_category(uow: UnitOfWork, category_id: str | None) -> None:
-    if category_id is not None and await uow.categories.get(category_id) is None:
+    if category_id is not None and (not is_id(category_id) or await uow.categories.get(category_id) is None):
         raise InvalidValue("category_id", "no such category")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.ports.persistence import UnitOfWorkFactory
+from marketplace.domain.shared.errors import InvalidValue
+from marketplace.domain.shared.ids import is_id
 from marketplace.application.shared.cursor import check_limit, decode_cursor, encode_cursor
 from marketplace.application.shared.views import Page
 from marketplace.application.stores.lookup import visible_store
@@ -27,7 +29,9 @@ class BrowseStores:
     async def __call__(self, q: str | None, limit: int, cursor: str | None) -> Page[StoreView]:
         limit = check_limit(limit)
         position = decode_cursor(cursor, kind="stores")
-        before = str(position["id"]) if position else None
+        before = str(position.get("id")) if position else None
+        if before is not None and not is_id(before):
+            raise InvalidValue("cursor", "is not a cursor this list made")
         async with self.uow() as uow:
             stores = await uow.stores.search_active((q or "").strip() or None, limit + 1, before)
         more = len(stores) > limit

@@ -10,6 +10,7 @@ import time
 import uuid
 from collections import defaultdict
 from contextvars import ContextVar
+from urllib.parse import unquote_to_bytes
 from typing import Any, Awaitable, Callable
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
@@ -107,6 +108,9 @@ def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog) -> ASGIApp:
         scope.setdefault("state", {})["request_id"] = request_id
         request_id_var.set(request_id)
         path: str = scope["path"]
+        if _has_control_characters(path, scope.get("query_string", b"")):
+            await _refuse_control_characters(send, request_id)
+            return
         extra = DOCS_HEADERS if path.startswith("/docs") else API_HEADERS
         started = time.perf_counter()
         status = 500
@@ -136,6 +140,23 @@ def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog) -> ASGIApp:
             })
 
     return middleware
+
+
+def _has_control_characters(path: str, query: bytes) -> bool:
+    """NUL and other control characters have no place in a path or query; databases refuse them."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
+        return True
+    decoded = unquote_to_bytes(query.replace(b"+", b" "))
+    return any(byte < 32 or byte == 127 for byte in decoded)
+
+
+async def _refuse_control_characters(send: Any, request_id: str) -> None:
+    body = json.dumps({"type": "/problems/malformed-request", "title": "The request could not be read", "status": 400,
+                       "detail": "the path or query contains control characters"}).encode()
+    await send({"type": "http.response.start", "status": 400, "headers": [
+        (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
+        (b"x-request-id", request_id.encode()), *API_HEADERS]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def configure_logging() -> None:

@@ -1,0 +1,144 @@
+"""The SQL unit of work: one connection and transaction; commit writes the outbox in it too."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Executable, insert
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from marketplace.adapters.sql.base import Params
+from marketplace.adapters.sql.engine import BEGIN_MODE, DEFERRED, IMMEDIATE, is_sqlite
+from marketplace.adapters.sql.errors import busy_error
+from marketplace.adapters.sql.identity_repositories import (
+    SqlAddressRepository,
+    SqlRefreshTokenRepository,
+    SqlUserRepository,
+)
+from marketplace.adapters.sql.product_repository import SqlProductRepository
+from marketplace.adapters.sql.store_repositories import SqlCategoryRepository, SqlStoreRepository
+from marketplace.adapters.sql.tables import outbox
+from marketplace.application.events import OutboxMessage
+from marketplace.application.ports.system import Clock, IdGenerator
+from marketplace.domain.shared.events import Aggregate
+
+
+class SqlUnitOfWork:
+    """Repositories run their statements at once, so unique violations surface at add/save.
+
+    On SQLite reads share a deferred snapshot; the first write ends it and opens a BEGIN IMMEDIATE
+    transaction, which waits for the write lock instead of failing (see engine.py). Aggregates are
+    versioned, so data read before that point cannot be overwritten unnoticed.
+    """
+
+    def __init__(self, engine: AsyncEngine, clock: Clock, ids: IdGenerator) -> None:
+        self._engine, self._clock, self._ids = engine, clock, ids
+        self._sqlite = is_sqlite(engine)
+        self._connection: AsyncConnection | None = None
+        self._writing = False
+        self._touched: list[Aggregate] = []
+        self.users = SqlUserRepository(self)
+        self.refresh_tokens = SqlRefreshTokenRepository(self)
+        self.addresses = SqlAddressRepository(self)
+        self.stores = SqlStoreRepository(self)
+        self.categories = SqlCategoryRepository(self)
+        self.products = SqlProductRepository(self)
+
+    async def __aenter__(self) -> Self:
+        if self._connection is not None:
+            raise RuntimeError("this unit of work is already open")
+        connection = await self._engine.connect()
+        try:
+            await self._start(connection, DEFERRED)
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection = connection
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        connection, self._connection = self._connection, None
+        try:
+            if connection is not None and connection.in_transaction():
+                await connection.rollback()
+        finally:
+            self._forget()
+            if connection is not None:
+                await connection.close()
+
+    async def commit(self) -> None:
+        connection = self._open()
+        now = self._clock.now()
+        rows = [
+            _outbox_row(OutboxMessage.of(event, id=self._ids.new_id(), now=now))
+            for aggregate in self._touched
+            for event in aggregate.pull_events()
+        ]
+        if rows:
+            await self.write(insert(outbox), rows)
+        try:
+            await connection.commit()
+        except OperationalError as error:
+            raise (busy_error(error) or error) from error
+        self._touched.clear()
+        await self._start(connection, DEFERRED)
+
+    async def rollback(self) -> None:
+        connection = self._open()
+        await connection.rollback()
+        self._forget()
+        await self._start(connection, DEFERRED)
+
+    async def read(self, statement: Executable, params: Params = None) -> CursorResult[Any]:
+        return await self._run(statement, params)
+
+    async def write(self, statement: Executable, params: Params = None) -> CursorResult[Any]:
+        if self._sqlite and not self._writing:
+            # Nothing was written yet, so ending the read snapshot loses nothing.
+            connection = self._open()
+            await connection.commit()
+            await self._start(connection, IMMEDIATE)
+        return await self._run(statement, params)
+
+    def touch(self, aggregate: object) -> None:
+        if isinstance(aggregate, Aggregate) and all(a is not aggregate for a in self._touched):
+            self._touched.append(aggregate)
+
+    async def _run(self, statement: Executable, params: Params) -> CursorResult[Any]:
+        try:
+            return await self._open().execute(statement, params)
+        except OperationalError as error:
+            raise (busy_error(error) or error) from error
+
+    async def _start(self, connection: AsyncConnection, mode: str) -> None:
+        """Begins the next transaction: on SQLite a read snapshot (DEFERRED) or the write lock."""
+        self._writing = mode == IMMEDIATE
+        if self._sqlite:
+            await connection.execution_options(**{BEGIN_MODE: mode})
+        try:
+            await connection.begin()
+        except OperationalError as error:
+            raise (busy_error(error) or error) from error
+
+    def _open(self) -> AsyncConnection:
+        if self._connection is None:
+            raise RuntimeError("use the unit of work inside `async with`")
+        return self._connection
+
+    def _forget(self) -> None:
+        """Drops the events of aggregates whose changes were not committed."""
+        for aggregate in self._touched:
+            aggregate.pull_events()
+        self._touched.clear()
+
+
+def _outbox_row(message: OutboxMessage) -> dict[str, Any]:
+    return {
+        "id": message.id, "topic": message.topic, "payload": message.payload,
+        "created_at": message.created_at, "available_at": message.created_at, "attempts": 0,
+    }
