@@ -44,10 +44,18 @@ class InProcessCache:
             self._counters.pop(key, None)
 
     async def incr(self, key: str) -> int:
-        entry = self._entries.pop(key, None)
-        current = self._counters.get(key, int(entry[1]) if entry else 0)
-        self._counters[key] = current + 1
-        return current + 1
+        if key in self._counters:
+            self._counters[key] += 1
+            return self._counters[key]
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] > self._clock():
+            # As Redis INCR: a number set with a TTL keeps counting, and keeps its expiry.
+            value = int(entry[1]) + 1
+            self._entries[key] = (entry[0], str(value).encode())
+            return value
+        self._entries.pop(key, None)  # missing or expired: a counter starts from zero
+        self._counters[key] = 1
+        return 1
 
     async def ping(self) -> None:
         return None

@@ -29,8 +29,9 @@ class CreateProduct:
             store = await owned_store(uow, store_ref, user_id)
             await check_category(uow, command.category_id)
             check_media(command.media_ids)
+            base = slugify(command.title, fallback="product")[:60].rstrip("-")
             product = Product.draft(
-                id=product_id, store_id=store.id, slug=f"{slugify(command.title, fallback='product')[:60]}-{product_id[-8:]}",
+                id=product_id, store_id=store.id, slug=f"{base}-{product_id[-8:]}",
                 title=command.title, description=command.description, category_id=command.category_id,
                 variants=variants, now=w.clock.now(),
             )

@@ -29,7 +29,7 @@ async def free_slug(uow: UnitOfWork, name: str, suffix: str) -> str:
     slug = slugify(name, fallback="store")
     if not await uow.stores.slug_taken(slug):
         return slug
-    candidate = f"{slug[:70]}-{suffix}"
+    candidate = f"{slug[:70].rstrip('-')}-{suffix}"
     if await uow.stores.slug_taken(candidate):
         raise DuplicateSlug(f"the store slug {slug!r} is taken")
     return candidate

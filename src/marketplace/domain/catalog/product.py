@@ -79,15 +79,15 @@ class Variant:
 
     def take(self, quantity: int) -> None:
         """Remove `quantity` from the available stock; never below zero."""
-        if quantity <= 0:
-            raise InvalidValue("quantity", "must be positive")
+        if type(quantity) is not int or quantity <= 0:
+            raise InvalidValue("quantity", "must be a positive whole number")
         if quantity > self.stock:
             raise InsufficientStock(f"variant {self.id}: {quantity} requested, {self.stock} available")
         self.stock -= quantity
 
     def put_back(self, quantity: int) -> None:
-        if quantity <= 0:
-            raise InvalidValue("quantity", "must be positive")
+        if type(quantity) is not int or quantity <= 0:
+            raise InvalidValue("quantity", "must be a positive whole number")
         self.stock = check_stock(self.stock + quantity)
 
 

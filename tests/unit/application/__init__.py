@@ -1,0 +1,1 @@
+"""Use cases driven in memory through the real container."""

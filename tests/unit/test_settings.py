@@ -1,0 +1,100 @@
+"""Settings come from MARKETPLACE_* variables, typed and checked; a bad value names its variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.entrypoints.container import build_container, resolve
+from marketplace.entrypoints.settings import DEV_JWT_SECRET, Settings, SettingsError
+
+SECRET = "s" * 32
+
+
+def test_variables_are_parsed_into_their_types() -> None:
+    settings = Settings.from_env({
+        "MARKETPLACE_BACKEND": "memory",
+        "MARKETPLACE_ACCESS_TOKEN_SECONDS": "600",
+        "MARKETPLACE_REFRESH_TOKEN_DAYS": "7",
+        "MARKETPLACE_CATALOG_CACHE": "false",
+        "MARKETPLACE_ACCESS_LOG": "0",
+        "MARKETPLACE_PORT": "9000",
+        "MARKETPLACE_PASSWORD_HASH_PROFILE": "light",
+        "MARKETPLACE_CORS_ORIGINS": "https://shop.example",
+    })
+    assert (settings.backend, settings.access_token_seconds, settings.refresh_token_days) == ("memory", 600, 7)
+    assert settings.catalog_cache is False and settings.access_log is False
+    assert (settings.port, settings.password_hash_profile) == (9000, "light")
+    assert settings.cors_origins == "https://shop.example"
+
+
+def test_unset_variables_keep_the_embedded_defaults_and_others_are_ignored() -> None:
+    settings = Settings.from_env({"PATH": "/bin", "MARKETPLACE_UNKNOWN": "x", "OTHER_PORT": "1"})
+    assert settings == Settings()
+    assert (settings.backend, settings.port, settings.catalog_cache) == ("sql", 8000, True)
+    assert settings.sql_url.startswith("sqlite+aiosqlite:///") and settings.sql_url.endswith("marketplace.db")
+    assert settings.signing_key == DEV_JWT_SECRET and not settings.is_production
+
+
+def test_the_process_environment_is_read_when_no_mapping_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARKETPLACE_PORT", "8123")
+    monkeypatch.setenv("MARKETPLACE_BACKEND", "memory")
+    assert Settings.from_env().port == 8123
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MARKETPLACE_ACCESS_TOKEN_SECONDS", "abc"),
+        ("MARKETPLACE_ACCESS_TOKEN_SECONDS", "10"),
+        ("MARKETPLACE_REFRESH_TOKEN_DAYS", "0"),
+        ("MARKETPLACE_PORT", "70000"),
+        ("MARKETPLACE_CATALOG_CACHE", "maybe"),
+        ("MARKETPLACE_BACKEND", "nosql"),
+        ("MARKETPLACE_PASSWORD_HASH_PROFILE", "weak"),
+        ("MARKETPLACE_DATABASE_URL", "mysql://db/marketplace"),
+        ("MARKETPLACE_JWT_SECRET", "too-short"),
+    ],
+)
+def test_a_bad_value_raises_settings_error_naming_the_variable(variable: str, value: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({variable: value})
+    assert variable in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "production", [{"MARKETPLACE_DATABASE_URL": "postgresql+asyncpg://app@db/marketplace"},
+                   {"MARKETPLACE_REDIS_URL": "redis://cache:6379/0"}],
+)
+def test_production_backends_refuse_to_start_without_a_jwt_secret(production: dict[str, str]) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(production)
+    assert "MARKETPLACE_JWT_SECRET" in str(raised.value)
+    settings = Settings.from_env({**production, "MARKETPLACE_JWT_SECRET": SECRET})
+    assert settings.is_production and settings.signing_key == SECRET
+
+
+def test_a_sqlite_url_is_the_embedded_default_and_needs_no_secret() -> None:
+    settings = Settings.from_env({"MARKETPLACE_DATABASE_URL": "sqlite+aiosqlite:///tmp/x.db"})
+    assert settings.sql_url == "sqlite+aiosqlite:///tmp/x.db" and not settings.is_production
+
+
+def test_overrides_win_over_the_environment() -> None:
+    assert Settings.from_env({"MARKETPLACE_PORT": "9000"}, port=9100).port == 9100
+
+
+def test_in_memory_settings_choose_the_in_memory_adapters_and_light_hashing() -> None:
+    settings = Settings.in_memory()
+    assert (settings.backend, settings.password_hash_profile, settings.access_log) == ("memory", "light", False)
+    assert not settings.is_production
+    assert Settings.in_memory(catalog_cache=False).catalog_cache is False
+
+
+async def test_a_container_built_from_in_memory_settings_serves_use_cases() -> None:
+    container = build_container(Settings.in_memory())
+    await container.init_resources()
+    try:
+        assert await resolve(container.engine) is None and await resolve(container.redis) is None
+        await (await resolve(container.cache)).ping()
+        assert (await (await resolve(container.browse_stores))(None, 20, None)).items == []
+    finally:
+        await container.shutdown_resources()
