@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.domain.catalog.category import Category
@@ -160,7 +160,8 @@ class DemoFactory:
         choices = [leaf for root in plan.roots for leaf in leaves[root]]
         code = "".join(word[0] for word in plan.name.split() if word[:1].isalpha()).upper()[:4] or "SKU"
         for product_no in range(1, count + 1):
-            yield self.product(store, plan, self.rng.choice(choices), f"{code}-{product_no:05d}", next(numbers), slug_tag)
+            category = self.rng.choice(choices)
+            yield self.product(store, plan, category, f"{code}-{product_no:05d}", next(numbers), slug_tag)
 
     def product(
         self, store: Store, plan: StorePlan, category: LeafCategory, sku: str, number: int, slug_tag: str

@@ -35,40 +35,112 @@ CAPACITIES = ("Standar", "Plus", "Pro", "Max")
 
 CATEGORY_TREE: dict[str, tuple[Leaf, ...]] = {
     "Fashion Pria": (
-        Leaf("Kemeja Pria", ("Kemeja", "Kemeja Flanel", "Kemeja Batik"), ("Katun", "Linen", "Rayon", "Oxford"), SIZES, (65_000, 450_000), (200, 400)),
-        Leaf("Kaos Pria", ("Kaos", "Kaos Polo", "Kaos Oversize"), ("Katun Combed", "Cotton Bamboo", "Pique"), SIZES, (35_000, 180_000), (150, 300)),
-        Leaf("Celana Pria", ("Celana Chino", "Celana Jeans", "Celana Cargo"), ("Denim", "Katun Twill", "Drill"), SIZES, (95_000, 550_000), (350, 700)),
-        Leaf("Jaket Pria", ("Jaket Bomber", "Jaket Parka", "Hoodie"), ("Fleece", "Taslan", "Kanvas", "Kulit Sintetis"), SIZES, (120_000, 850_000), (450, 1_200)),
-        Leaf("Sepatu Pria", ("Sepatu Sneakers", "Sepatu Pantofel", "Sepatu Boots"), ("Kulit Sapi", "Kanvas", "Suede"), SHOE_SIZES, (150_000, 1_500_000), (700, 1_400)),
+        Leaf(
+            "Kemeja Pria", ("Kemeja", "Kemeja Flanel", "Kemeja Batik"),
+            ("Katun", "Linen", "Rayon", "Oxford"), SIZES, (65_000, 450_000), (200, 400),
+        ),
+        Leaf(
+            "Kaos Pria", ("Kaos", "Kaos Polo", "Kaos Oversize"),
+            ("Katun Combed", "Cotton Bamboo", "Pique"), SIZES, (35_000, 180_000), (150, 300),
+        ),
+        Leaf(
+            "Celana Pria", ("Celana Chino", "Celana Jeans", "Celana Cargo"),
+            ("Denim", "Katun Twill", "Drill"), SIZES, (95_000, 550_000), (350, 700),
+        ),
+        Leaf(
+            "Jaket Pria", ("Jaket Bomber", "Jaket Parka", "Hoodie"),
+            ("Fleece", "Taslan", "Kanvas", "Kulit Sintetis"), SIZES, (120_000, 850_000), (450, 1_200),
+        ),
+        Leaf(
+            "Sepatu Pria", ("Sepatu Sneakers", "Sepatu Pantofel", "Sepatu Boots"),
+            ("Kulit Sapi", "Kanvas", "Suede"), SHOE_SIZES, (150_000, 1_500_000), (700, 1_400),
+        ),
     ),
     "Fashion Wanita": (
-        Leaf("Dress", ("Dress", "Gamis", "Maxi Dress"), ("Rayon", "Ceruty", "Katun Linen", "Satin"), SIZES, (85_000, 650_000), (250, 600)),
-        Leaf("Blouse", ("Blouse", "Tunik", "Kemeja Wanita"), ("Katun", "Crinkle", "Sifon", "Rayon"), SIZES, (55_000, 320_000), (180, 350)),
-        Leaf("Hijab", ("Hijab Segi Empat", "Pashmina", "Bergo"), ("Voal", "Ceruty Babydoll", "Jersey", "Katun"), COLOURS, (25_000, 150_000), (80, 200)),
-        Leaf("Tas Wanita", ("Tas Selempang", "Tas Tote", "Dompet", "Tas Ransel"), ("Kulit Asli", "Kanvas", "Anyaman Rotan", "Nilon"), COLOURS, (75_000, 1_200_000), (250, 900)),
+        Leaf(
+            "Dress", ("Dress", "Gamis", "Maxi Dress"),
+            ("Rayon", "Ceruty", "Katun Linen", "Satin"), SIZES, (85_000, 650_000), (250, 600),
+        ),
+        Leaf(
+            "Blouse", ("Blouse", "Tunik", "Kemeja Wanita"),
+            ("Katun", "Crinkle", "Sifon", "Rayon"), SIZES, (55_000, 320_000), (180, 350),
+        ),
+        Leaf(
+            "Hijab", ("Hijab Segi Empat", "Pashmina", "Bergo"),
+            ("Voal", "Ceruty Babydoll", "Jersey", "Katun"), COLOURS, (25_000, 150_000), (80, 200),
+        ),
+        Leaf(
+            "Tas Wanita", ("Tas Selempang", "Tas Tote", "Dompet", "Tas Ransel"),
+            ("Kulit Asli", "Kanvas", "Anyaman Rotan", "Nilon"), COLOURS, (75_000, 1_200_000), (250, 900),
+        ),
     ),
     "Rumah Tangga": (
-        Leaf("Peralatan Dapur", ("Wajan", "Panci", "Talenan", "Set Pisau"), ("Stainless", "Besi Cor", "Kayu Jati", "Keramik"), CAPACITIES, (45_000, 850_000), (400, 3_000)),
-        Leaf("Dekorasi Rumah", ("Vas Bunga", "Lampu Meja", "Jam Dinding", "Bingkai Foto"), ("Keramik", "Rotan", "Kayu Mahoni", "Bambu"), COLOURS, (35_000, 600_000), (300, 2_500)),
-        Leaf("Kamar Tidur", ("Sprei", "Bed Cover", "Bantal", "Selimut"), ("Katun Jepang", "Microfiber", "Tencel"), CAPACITIES, (60_000, 950_000), (500, 3_500)),
-        Leaf("Penyimpanan", ("Rak Serbaguna", "Kotak Penyimpanan", "Keranjang"), ("Rotan", "Plastik", "Kayu Pinus", "Besi"), CAPACITIES, (30_000, 750_000), (400, 6_000)),
+        Leaf(
+            "Peralatan Dapur", ("Wajan", "Panci", "Talenan", "Set Pisau"),
+            ("Stainless", "Besi Cor", "Kayu Jati", "Keramik"), CAPACITIES, (45_000, 850_000), (400, 3_000),
+        ),
+        Leaf(
+            "Dekorasi Rumah", ("Vas Bunga", "Lampu Meja", "Jam Dinding", "Bingkai Foto"),
+            ("Keramik", "Rotan", "Kayu Mahoni", "Bambu"), COLOURS, (35_000, 600_000), (300, 2_500),
+        ),
+        Leaf(
+            "Kamar Tidur", ("Sprei", "Bed Cover", "Bantal", "Selimut"),
+            ("Katun Jepang", "Microfiber", "Tencel"), CAPACITIES, (60_000, 950_000), (500, 3_500),
+        ),
+        Leaf(
+            "Penyimpanan", ("Rak Serbaguna", "Kotak Penyimpanan", "Keranjang"),
+            ("Rotan", "Plastik", "Kayu Pinus", "Besi"), CAPACITIES, (30_000, 750_000), (400, 6_000),
+        ),
     ),
     "Elektronik": (
-        Leaf("Audio", ("Earphone", "Headphone", "Speaker Bluetooth"), ("Aluminium", "Plastik ABS", "Kulit Sintetis"), COLOURS, (55_000, 2_500_000), (100, 1_500)),
-        Leaf("Aksesoris HP", ("Casing HP", "Charger", "Kabel Data", "Power Bank"), ("Silikon", "Nilon Kepang", "Aluminium"), COLOURS, (15_000, 450_000), (50, 400)),
-        Leaf("Komputer", ("Keyboard Mekanikal", "Mouse Wireless", "Stand Laptop", "Webcam"), ("Aluminium", "Plastik ABS", "Kayu"), CAPACITIES, (65_000, 1_800_000), (150, 1_500)),
-        Leaf("Kamera", ("Tripod", "Tas Kamera", "Ring Light", "Strap Kamera"), ("Aluminium", "Kanvas", "Kulit Sintetis"), CAPACITIES, (45_000, 1_500_000), (150, 2_000)),
+        Leaf(
+            "Audio", ("Earphone", "Headphone", "Speaker Bluetooth"),
+            ("Aluminium", "Plastik ABS", "Kulit Sintetis"), COLOURS, (55_000, 2_500_000), (100, 1_500),
+        ),
+        Leaf(
+            "Aksesoris HP", ("Casing HP", "Charger", "Kabel Data", "Power Bank"),
+            ("Silikon", "Nilon Kepang", "Aluminium"), COLOURS, (15_000, 450_000), (50, 400),
+        ),
+        Leaf(
+            "Komputer", ("Keyboard Mekanikal", "Mouse Wireless", "Stand Laptop", "Webcam"),
+            ("Aluminium", "Plastik ABS", "Kayu"), CAPACITIES, (65_000, 1_800_000), (150, 1_500),
+        ),
+        Leaf(
+            "Kamera", ("Tripod", "Tas Kamera", "Ring Light", "Strap Kamera"),
+            ("Aluminium", "Kanvas", "Kulit Sintetis"), CAPACITIES, (45_000, 1_500_000), (150, 2_000),
+        ),
     ),
     "Kecantikan": (
-        Leaf("Perawatan Wajah", ("Serum Wajah", "Toner", "Masker Wajah", "Pelembap"), ("Lidah Buaya", "Teh Hijau", "Kunyit", "Niacinamide"), VOLUMES, (25_000, 350_000), (80, 400)),
-        Leaf("Perawatan Rambut", ("Sampo", "Kondisioner", "Minyak Rambut"), ("Lidah Buaya", "Kemiri", "Ginseng", "Argan"), VOLUMES, (20_000, 250_000), (100, 600)),
-        Leaf("Parfum", ("Parfum", "Body Mist", "Eau de Toilette"), ("Melati", "Cendana", "Vanila", "Kopi"), VOLUMES, (35_000, 900_000), (100, 450)),
+        Leaf(
+            "Perawatan Wajah", ("Serum Wajah", "Toner", "Masker Wajah", "Pelembap"),
+            ("Lidah Buaya", "Teh Hijau", "Kunyit", "Niacinamide"), VOLUMES, (25_000, 350_000), (80, 400),
+        ),
+        Leaf(
+            "Perawatan Rambut", ("Sampo", "Kondisioner", "Minyak Rambut"),
+            ("Lidah Buaya", "Kemiri", "Ginseng", "Argan"), VOLUMES, (20_000, 250_000), (100, 600),
+        ),
+        Leaf(
+            "Parfum", ("Parfum", "Body Mist", "Eau de Toilette"),
+            ("Melati", "Cendana", "Vanila", "Kopi"), VOLUMES, (35_000, 900_000), (100, 450),
+        ),
     ),
     "Olahraga & Outdoor": (
-        Leaf("Camping", ("Tenda", "Sleeping Bag", "Matras", "Kompor Portable"), ("Nilon Ripstop", "Polyester", "Aluminium"), CAPACITIES, (75_000, 2_500_000), (400, 4_500)),
-        Leaf("Fitness", ("Matras Yoga", "Dumbbell", "Resistance Band", "Skipping"), ("Karet Alami", "Besi", "TPE", "Nilon"), CAPACITIES, (25_000, 950_000), (200, 5_000)),
-        Leaf("Sepatu Olahraga", ("Sepatu Lari", "Sepatu Futsal", "Sepatu Badminton"), ("Mesh", "Kulit Sintetis", "Knit"), SHOE_SIZES, (180_000, 1_600_000), (600, 1_200)),
-        Leaf("Sepeda", ("Helm Sepeda", "Lampu Sepeda", "Botol Minum", "Sarung Tangan Sepeda"), ("Aluminium", "Polikarbonat", "Silikon"), COLOURS, (35_000, 850_000), (100, 900)),
+        Leaf(
+            "Camping", ("Tenda", "Sleeping Bag", "Matras", "Kompor Portable"),
+            ("Nilon Ripstop", "Polyester", "Aluminium"), CAPACITIES, (75_000, 2_500_000), (400, 4_500),
+        ),
+        Leaf(
+            "Fitness", ("Matras Yoga", "Dumbbell", "Resistance Band", "Skipping"),
+            ("Karet Alami", "Besi", "TPE", "Nilon"), CAPACITIES, (25_000, 950_000), (200, 5_000),
+        ),
+        Leaf(
+            "Sepatu Olahraga", ("Sepatu Lari", "Sepatu Futsal", "Sepatu Badminton"),
+            ("Mesh", "Kulit Sintetis", "Knit"), SHOE_SIZES, (180_000, 1_600_000), (600, 1_200),
+        ),
+        Leaf(
+            "Sepeda", ("Helm Sepeda", "Lampu Sepeda", "Botol Minum", "Sarung Tangan Sepeda"),
+            ("Aluminium", "Polikarbonat", "Silikon"), COLOURS, (35_000, 850_000), (100, 900),
+        ),
     ),
 }
 

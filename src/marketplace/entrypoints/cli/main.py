@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from marketplace.domain.shared.errors import DomainError
 from marketplace.entrypoints.cli import admin, migrate, seed, serve
@@ -54,13 +54,15 @@ def _unreachable_service(error: Exception) -> str | None:
     from sqlalchemy.exc import DBAPIError
 
     if isinstance(error, DBAPIError):
-        detail = str(error.orig or error)
-        return f"the database refused the command: {detail.strip().splitlines()[0] if detail.strip() else type(error.orig).__name__}"
+        return f"the database refused the command: {_first_line(error.orig or error)}"
     if isinstance(error, OSError):
-        detail = str(error).strip()
-        return f"could not reach the database or another service: {detail.splitlines()[0] if detail else type(error).__name__}"
+        return f"could not reach the database or another service: {_first_line(error)}"
     return None
 
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 if __name__ == "__main__":
     sys.exit(main())

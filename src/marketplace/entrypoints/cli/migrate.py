@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from typing import Any
 
-from marketplace.entrypoints.cli.runtime import shown_url, upgrade_schema
+from marketplace.entrypoints.cli.runtime import schema_revision, shown_url, upgrade_schema
 from marketplace.entrypoints.settings import Settings
 
 
@@ -21,8 +21,19 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    if not asyncio.run(upgrade_schema(settings)):
+    if settings.backend != "sql":
         print("Nothing to migrate: MARKETPLACE_BACKEND=memory keeps everything in memory.")
         return 0
-    print(f"Database {shown_url(settings.sql_url)}: schema upgraded to the latest revision.")
+    before, after = asyncio.run(_migrate(settings))
+    where = shown_url(settings.sql_url)
+    if before == after:
+        print(f"{where}: schema already at the latest revision ({after}); nothing to do.")
+    else:
+        print(f"{where}: schema upgraded from {before or 'an empty database'} to revision {after}.")
     return 0
+
+
+async def _migrate(settings: Settings) -> tuple[str | None, str | None]:
+    before = await schema_revision(settings)
+    await upgrade_schema(settings)
+    return before, await schema_revision(settings)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 from marketplace.entrypoints.container import Container, build_container
 from marketplace.entrypoints.settings import Settings
@@ -45,6 +45,21 @@ def prepare_data_dir(settings: Settings) -> None:
     path = settings.sql_url.split(":///", 1)[-1].split("?", 1)[0]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def schema_revision(settings: Settings) -> str | None:
+    """The schema revision the SQL database is at; None before the first migration."""
+    from alembic.runtime.migration import MigrationContext
+
+    from marketplace.adapters.sql.engine import create_engine
+
+    prepare_data_dir(settings)
+    engine = create_engine(settings.sql_url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+    finally:
+        await engine.dispose()
 
 
 async def upgrade_schema(settings: Settings) -> bool:

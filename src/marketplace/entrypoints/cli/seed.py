@@ -9,15 +9,25 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from marketplace.application.ports.persistence import UnitOfWork
+from marketplace.application.ports.importer import CatalogImporter
+from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
+from marketplace.domain.catalog.category import Category
 from marketplace.domain.catalog.product import Product
 from marketplace.domain.identity.user import User
 from marketplace.domain.shared.text import slugify
-from marketplace.domain.stores.store import MAX_STORES_PER_OWNER
-from marketplace.entrypoints.cli.demo_data import DemoFactory, plan_stores, seller_email, share_out
+from marketplace.domain.stores.store import MAX_STORES_PER_OWNER, Store
+from marketplace.entrypoints.cli.demo_data import (
+    DemoFactory,
+    LeafCategory,
+    StorePlan,
+    plan_stores,
+    seller_email,
+    share_out,
+)
 from marketplace.entrypoints.cli.progress import ProgressBar
 from marketplace.entrypoints.cli.runtime import CommandError, started, upgrade_schema
 from marketplace.entrypoints.container import Container, resolve
@@ -80,62 +90,91 @@ async def _seed(settings: Settings, args: argparse.Namespace) -> SeedReport:
         return await seed_catalog(container, stores=args.stores, products=args.products, seed=args.seed)
 
 
+@dataclass(frozen=True, slots=True)
+class DemoCatalog:
+    """Everything but the products, ready to import; `slug_tag` keeps later runs' slugs apart."""
+
+    users: list[User]
+    sellers: list[User]
+    stores: list[Store]
+    plans: list[StorePlan]
+    categories: list[Category]
+    leaves: dict[str, list[LeafCategory]]
+    slug_tag: str
+
+
 async def seed_catalog(
     container: Container, *, stores: int, products: int, seed: int, progress: TextIO | None = None
 ) -> SeedReport:
     """Build the demo aggregates and send them through the catalog importer in batches."""
     started_at = time.perf_counter()
-    ids, clock = await resolve(container.ids), await resolve(container.clock)
-    factory = DemoFactory(random.Random(seed), ids, clock)
-    plans = plan_stores(factory.rng, stores)
+    factory = DemoFactory(random.Random(seed), await resolve(container.ids), await resolve(container.clock))
     password_hash = await (await resolve(container.hasher)).hash(DEMO_PASSWORD)
-    report = SeedReport()
-    async with (await resolve(container.uow))() as uow:
-        owners, new_users = await _owners(uow, factory, stores, password_hash)
-        bases = [slugify(plan.name, fallback="store") for plan in plans]
-        taken = [await uow.stores.slug_taken(slug) for slug in bases]
-        existing_categories = await uow.categories.list_all()
-    # A first run on an empty database gets plain slugs; later runs add a run tag so nothing clashes.
-    run_tag = "" if not any(taken) and len(new_users) == len(owners) else ids.new_id()[-6:]
-    categories, leaves = factory.categories(existing_categories)
-    demo_stores = [
-        factory.store(plan, owner.id, owner.name, f"{base[:70]}-{run_tag}" if clash else base)
-        for plan, owner, base, clash in zip(plans, owners, bases, taken)
-    ]
-    report.sellers = [owner.email for owner in owners]
-    report.sellers_created, report.stores, report.categories_created = len(new_users), stores, len(categories)
-
-    importer = await resolve(container.catalog_importer)
-    bar = ProgressBar(products, "products", stream=progress)
-    firsts: dict[str, list[Any]] = {"users": new_users, "stores": demo_stores, "categories": categories}
-
-    async def send(batch: list[Product]) -> None:
-        await importer.import_batch(
-            users=firsts["users"], stores=firsts["stores"], categories=firsts["categories"], products=batch
-        )
-        firsts.update(users=[], stores=[], categories=[])
-        report.products += len(batch)
-        report.variants += sum(len(product.variants) for product in batch)
-        report.statuses.update(product.status.value for product in batch)
-        bar.advance(len(batch))
-
+    demo = await _prepare(await resolve(container.uow), factory, stores, password_hash)
+    report = SeedReport(
+        stores=stores, categories_created=len(demo.categories),
+        sellers=[seller.email for seller in demo.sellers], sellers_created=len(demo.users),
+    )
+    counts = share_out(products, [plan.weight for plan in demo.plans])
     numbers = itertools.count(1)
-    batch: list[Product] = []
-    for store, plan, count in zip(demo_stores, plans, share_out(products, [plan.weight for plan in plans])):
-        for product in factory.products(store, plan, leaves, count, numbers, f"{run_tag}-" if run_tag else ""):
-            batch.append(product)
-            if len(batch) >= BATCH_SIZE:
-                await send(batch)
-                batch = []
-    if batch or firsts["stores"]:
-        await send(batch)
+    stream = itertools.chain.from_iterable(
+        factory.products(store, plan, demo.leaves, count, numbers, demo.slug_tag)
+        for store, plan, count in zip(demo.stores, demo.plans, counts, strict=True)
+    )
+    bar = ProgressBar(products, "products", stream=progress)
+    await _load(await resolve(container.catalog_importer), demo, stream, bar, report)
     bar.finish()
     await (await resolve(container.catalog_cache)).invalidate()
     report.seconds = time.perf_counter() - started_at
     return report
 
 
-async def _owners(uow: UnitOfWork, factory: DemoFactory, count: int, password_hash: str) -> tuple[list[User], list[User]]:
+async def _prepare(uow_factory: UnitOfWorkFactory, factory: DemoFactory, count: int, password_hash: str) -> DemoCatalog:
+    plans = plan_stores(factory.rng, count)  # drawn first, so what the database holds cannot change the data
+    bases = [slugify(plan.name, fallback="store") for plan in plans]
+    async with uow_factory() as uow:
+        sellers, new_users = await _owners(uow, factory, count, password_hash)
+        taken = [await uow.stores.slug_taken(slug) for slug in bases]
+        existing_categories = await uow.categories.list_all()
+    # A first run on an empty database gets plain slugs; later runs add a run tag so nothing clashes.
+    run_tag = "" if not any(taken) and len(new_users) == len(sellers) else factory.ids.new_id()[-6:]
+    categories, leaves = factory.categories(existing_categories)
+    stores = [
+        factory.store(plan, seller.id, seller.name, f"{base[:70]}-{run_tag}" if clash else base)
+        for plan, seller, base, clash in zip(plans, sellers, bases, taken, strict=True)
+    ]
+    tag = f"{run_tag}-" if run_tag else ""
+    return DemoCatalog(new_users, sellers, stores, plans, categories, leaves, tag)
+
+
+async def _load(
+    importer: CatalogImporter, demo: DemoCatalog, stream: Iterator[Product], bar: ProgressBar, report: SeedReport
+) -> None:
+    """Import batch after batch; the next batch is built in a thread while the database writes this one."""
+    firsts: dict[str, list[Any]] = {"users": demo.users, "stores": demo.stores, "categories": demo.categories}
+
+    async def send(batch: list[Product]) -> None:
+        await importer.import_batch(**firsts, products=batch)
+        firsts.update(users=[], stores=[], categories=[])
+        report.products += len(batch)
+        report.variants += sum(len(product.variants) for product in batch)
+        report.statuses.update(product.status.value for product in batch)
+        bar.advance(len(batch))
+
+    batch: list[Product] | None = await asyncio.to_thread(_take, stream, BATCH_SIZE)
+    while batch is not None:
+        _, batch = await asyncio.gather(send(batch), asyncio.to_thread(_take, stream, BATCH_SIZE, allow_empty=False))
+
+
+def _take(stream: Iterator[Product], size: int, *, allow_empty: bool = True) -> list[Product] | None:
+    """The next `size` products; the first batch may be empty (it still carries the stores), no later one."""
+    batch = list(itertools.islice(stream, size))
+    return batch if batch or allow_empty else None
+
+
+async def _owners(
+    uow: UnitOfWork, factory: DemoFactory, count: int, password_hash: str
+) -> tuple[list[User], list[User]]:
     """One seller per store: seller1, seller2, ... reused when they exist, skipped when they own the maximum."""
     owners: list[User] = []
     created: list[User] = []

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         overrides["host"] = args.host
     if args.port is not None:
         overrides["port"] = args.port
-    settings = Settings.from_env(**overrides)
+    settings = Settings.from_env(None, **overrides)
     if settings.port == 0:
         raise CommandError("MARKETPLACE_PORT must be a port number from 1 to 65535 to serve")
     if args.workers > 1 and is_embedded(settings):
