@@ -8,6 +8,7 @@ with a message saying how to enable them, except under CI=true, where they fail 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import socket
 import uuid
@@ -43,6 +44,12 @@ def _unavailable(what: str, variable: str) -> None:
     pytest.skip(message)
 
 
+def _run(statement_url: str, statement: str) -> None:
+    """Run an admin statement on its own thread and loop: fixtures may ask from inside a running loop."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _admin(statement_url, statement)).result()
+
+
 async def _admin(url: str, statement: str) -> None:
     import asyncpg
 
@@ -61,10 +68,10 @@ def postgres_url() -> Iterator[str]:
     if not _reachable(server, 5432):
         _unavailable("PostgreSQL", "MARKETPLACE_TEST_DATABASE_URL")
     name = f"marketplace_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
+    _run(server, f'CREATE DATABASE "{name}"')
     parts = urlsplit(server)
     yield urlunsplit(parts._replace(path=f"/{name}"))
-    asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _run(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,15 @@ class Api:
                 "auth": f"Bearer {tokens['access_token']}"}
 
     async def make_admin(self, email: str) -> None:
-        await (await resolve(self.container.create_admin))(email, "password123")
+        # The app runs on the test client's own loop: a database backend gets a container of ours.
+        container = self.container if self.settings.backend == "memory" else build_container(self.settings)
+        if container is not self.container:
+            await container.init_resources()
+        try:
+            await (await resolve(container.create_admin))(email, "password123")
+        finally:
+            if container is not self.container:
+                await container.shutdown_resources()
 
     async def open_store(self, user: dict[str, str], name: str | None = None) -> dict[str, Any]:
         body = {"name": name or f"Toko {uuid.uuid4().hex[:6]}", "description": "Batik and more", "pickup_address": ADDRESS}
