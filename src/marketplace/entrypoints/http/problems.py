@@ -140,8 +140,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
 
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI documentation of the problems an operation may answer with."""
-    statuses = statuses or (400, 401, 403, 404, 409, 422, 429)
+    """OpenAPI documentation of the problems an operation may answer with (400 always can)."""
+    statuses = tuple(sorted({400, *(statuses or (401, 403, 404, 409, 422, 429))}))
     return {
         status: ResponseSpec(
             data_container=Problem, media_type=PROBLEM_MEDIA, generate_examples=False,

@@ -38,7 +38,7 @@ def _set(value: object) -> object | None:
 class CategoryController(Controller):
     tags = ["Catalog"]
 
-    @get("/api/v1/categories", operation_id="listCategories")
+    @get("/api/v1/categories", operation_id="listCategories", responses=problem_responses(400))
     async def tree(self, services: Svc) -> CategoryTree:
         return CategoryTree(items=await services.list_categories())
 

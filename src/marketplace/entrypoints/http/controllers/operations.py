@@ -47,7 +47,7 @@ class OperationsController(Controller):
     tags = ["Operations"]
     include_in_schema = True
 
-    @get("/health/live", operation_id="liveness")
+    @get("/health/live", operation_id="liveness", responses=problem_responses(400))
     async def live(self) -> Liveness:
         return Liveness(status="ok")
 
@@ -79,7 +79,7 @@ class OperationsController(Controller):
         )
         return request.app.state.metrics.render() + cache_lines  # type: ignore[no-any-return]
 
-    @get("/problems", operation_id="listProblemTypes")
+    @get("/problems", operation_id="listProblemTypes", responses=problem_responses(400))
     async def problem_types(self) -> list[ProblemType]:
         return [ProblemType(type=PROBLEM_BASE + code, status=s, title=t) for code, (s, t) in PROBLEM_TYPES.items()]
 
