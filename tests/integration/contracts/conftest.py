@@ -1,8 +1,7 @@
-"""Backends for the persistence and catalog contract suites: memory, SQLite and PostgreSQL.
+"""Backends for the persistence and catalog contract suites (memory, SQLite, PostgreSQL) and builders."""
 
-SQLite tests each get a copy of a database file migrated once per session; PostgreSQL tests share
-the session's database, migrated once and emptied before every test.
-"""
+# SQLite tests each get a copy of a database file migrated once per session; PostgreSQL tests share
+# the session's database, migrated once and emptied before every test.
 
 from __future__ import annotations
 

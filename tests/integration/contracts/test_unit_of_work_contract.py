@@ -7,10 +7,11 @@ from dataclasses import asdict
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from marketplace.adapters.sql.engine import create_engine
 from marketplace.adapters.sql.migrations import migrate
+from marketplace.adapters.sql.tables import variants
 from marketplace.domain.catalog.product import Product, ProductStatus
 from marketplace.domain.identity.tokens import TokenStatus
 from marketplace.domain.identity.user import Address
@@ -287,6 +288,21 @@ async def test_saving_a_stale_product_raises_concurrent_update(backend: Backend)
         async with backend.uow() as uow:
             await uow.products.save(stale)
             await uow.commit()
+
+
+async def test_a_save_writes_only_the_variant_columns_it_changed(sql_backend: Backend) -> None:
+    product, engine = await _seeded_product(sql_backend), sql_backend.engine
+    assert engine is not None
+    async with sql_backend.uow() as uow:
+        loaded = await uow.products.get(product.id)
+        assert loaded is not None
+        async with engine.begin() as other:  # say, a checkout reserving stock meanwhile
+            await other.execute(update(variants).where(variants.c.product_id == product.id).values(stock=1))
+        loaded.change_variant(loaded.variants[0].id, T0, name="Renamed")
+        await uow.products.save(loaded)
+        await uow.commit()
+    saved = await fetch(sql_backend, lambda uow: uow.products.get(product.id))
+    assert saved is not None and (saved.variants[0].name, saved.variants[0].stock) == ("Renamed", 1)
 
 
 async def test_events_reach_the_outbox_only_when_committed(backend: Backend) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from marketplace.domain.shared.errors import ConcurrentUpdate, Conflict, DomainError
 
@@ -33,15 +35,19 @@ def clashing_sku(error: IntegrityError, candidates: list[str]) -> str:
     match = _PG_SKU.search(str(getattr(error.orig, "detail", "") or ""))
     if match:
         return match.group("sku")
-    return sorted(candidates)[0] if candidates else "?"
+    return min(candidates) if candidates else "?"
 
 
 def other_integrity_error(error: IntegrityError) -> DomainError:
     return Conflict("the change conflicts with stored data (a missing reference or a broken rule)")
 
 
-def busy_error(error: DBAPIError) -> DomainError | None:
-    """SQLite's write lock was held longer than busy_timeout: the caller may try again."""
-    if "database is locked" in str(error.orig) or "database is busy" in str(error.orig):
-        return ConcurrentUpdate("the database is busy with other writes; try again")
-    return None
+@contextmanager
+def busy_as_conflict() -> Iterator[None]:
+    """SQLite's write lock held longer than busy_timeout becomes a conflict the caller may retry."""
+    try:
+        yield
+    except OperationalError as error:
+        if "database is locked" not in str(error.orig) and "database is busy" not in str(error.orig):
+            raise
+        raise ConcurrentUpdate("the database is busy with other writes; try again") from error

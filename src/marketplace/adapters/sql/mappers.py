@@ -13,7 +13,7 @@ from marketplace.domain.shared.address import GeoPoint, PostalAddress
 from marketplace.domain.shared.money import Money
 from marketplace.domain.stores.store import Store, StoreStatus
 
-Row = Mapping[str, Any]
+Row = Mapping[Any, Any]  # what RowMapping is to a type checker; keys are column names
 
 
 def user_to_row(user: User) -> dict[str, Any]:

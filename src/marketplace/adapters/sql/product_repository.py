@@ -7,20 +7,16 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.sql import ColumnElement
 
-from marketplace.adapters.sql.base import Duplicates, SqlRepository
+from marketplace.adapters.sql.base import Duplicates, Session, SqlRepository
 from marketplace.adapters.sql.errors import clashing_sku
 from marketplace.adapters.sql.mappers import product_to_domain, product_to_row, variant_to_row
 from marketplace.adapters.sql.tables import products, variants
 from marketplace.domain.catalog.product import Product
 from marketplace.domain.shared.errors import DuplicateSku, DuplicateSlug
 
+VariantRows = dict[str, dict[str, Any]]  # variant id -> the columns a save may change
+
 _VARIANT_FIELDS = ("position", "sku", "name", "price_amount", "price_currency", "stock", "weight_grams")
-# One statement for every changed variant (executemany); `b_id` because `id` is a column name.
-_UPDATE_VARIANT = (
-    variants.update()
-    .where(variants.c.id == bindparam("b_id"))
-    .values({name: bindparam(name) for name in _VARIANT_FIELDS})
-)
 
 
 def _duplicates(product: Product, new_skus: list[str]) -> Duplicates:
@@ -30,12 +26,40 @@ def _duplicates(product: Product, new_skus: list[str]) -> Duplicates:
     }
 
 
+def _variant_rows(product: Product) -> VariantRows:
+    return {v.id: variant_to_row(v, product, position) for position, v in enumerate(product.variants)}
+
+
+def _fields(row: Any) -> dict[str, Any]:
+    return {name: row[name] for name in _VARIANT_FIELDS}
+
+
+def _changes(before: VariantRows, wanted: VariantRows) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """The kept variants whose columns changed, grouped by which columns changed."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for variant_id, row in wanted.items():
+        if variant_id in before:
+            columns = tuple(name for name in _VARIANT_FIELDS if before[variant_id][name] != row[name])
+            if columns:
+                groups.setdefault(columns, []).append({"b_id": variant_id, **{name: row[name] for name in columns}})
+    return groups
+
+
 class SqlProductRepository(SqlRepository):
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        # Variants as this unit of work last read or wrote them. A save writes only what the use case
+        # changed since, so it never puts back a value (say, stock) that someone else has changed.
+        self._seen: dict[str, VariantRows] = {}
+
     async def add(self, product: Product) -> None:
-        rows = [variant_to_row(v, product, i) for i, v in enumerate(product.variants)]
-        duplicates = _duplicates(product, [row["sku"] for row in rows])
+        rows = _variant_rows(product)
+        duplicates = _duplicates(product, [row["sku"] for row in rows.values()])
+        await self._refuse_taken_skus(product, list(rows.values()))
         await self._write(insert(products), product_to_row(product), duplicates=duplicates)
-        await self._insert_variants(product, rows, duplicates)
+        if rows:
+            await self._write(insert(variants), list(rows.values()), duplicates=duplicates)
+        self._seen[product.id] = {variant_id: _fields(row) for variant_id, row in rows.items()}
         self._session.touch(product)
 
     async def get(self, product_id: str) -> Product | None:
@@ -45,27 +69,23 @@ class SqlProductRepository(SqlRepository):
         return await self._load(products.c.slug == slug)
 
     async def save(self, product: Product) -> None:
-        wanted = {v.id: variant_to_row(v, product, i) for i, v in enumerate(product.variants)}
-        # The versioned UPDATE comes first: on PostgreSQL it also locks the row for the variant diff.
-        await self._update_versioned(
-            products, product, product_to_row(product), duplicates=_duplicates(product, [])
-        )
-        stored = {row["id"]: dict(row) for row in await self._all(
-            select(variants.c.id, *(variants.c[name] for name in _VARIANT_FIELDS))
-            .where(variants.c.product_id == product.id)
-        )}
-        removed = [variant_id for variant_id in stored if variant_id not in wanted]
+        wanted = _variant_rows(product)
+        before = self._seen.get(product.id)
+        if before is None:  # loaded by another unit of work: compare with what is stored
+            before = await self._stored(product.id)
+        added = [row for variant_id, row in wanted.items() if variant_id not in before]
+        await self._refuse_taken_skus(product, added)
+        await self._update_versioned(products, product, product_to_row(product), duplicates=_duplicates(product, []))
+        removed = [variant_id for variant_id in before if variant_id not in wanted]
         if removed:  # first, so a SKU removed and added again in one save does not clash with itself
             await self._write(variants.delete().where(variants.c.id.in_(removed)))
-        changed = [
-            {"b_id": variant_id, **{name: row[name] for name in _VARIANT_FIELDS}}
-            for variant_id, row in wanted.items()
-            if variant_id in stored and any(stored[variant_id][name] != row[name] for name in _VARIANT_FIELDS)
-        ]
-        if changed:
-            await self._write(_UPDATE_VARIANT, changed)
-        added = [row for variant_id, row in wanted.items() if variant_id not in stored]
-        await self._insert_variants(product, added, _duplicates(product, [row["sku"] for row in added]))
+        for columns, params in _changes(before, wanted).items():
+            # `b_id` because `id` is a column name; one executemany per set of changed columns.
+            statement = variants.update().where(variants.c.id == bindparam("b_id"))
+            await self._write(statement.values({name: bindparam(name) for name in columns}), params)
+        if added:
+            await self._write(insert(variants), added, duplicates=_duplicates(product, [r["sku"] for r in added]))
+        self._seen[product.id] = {variant_id: _fields(row) for variant_id, row in wanted.items()}
 
     async def _load(self, condition: ColumnElement[bool]) -> Product | None:
         row = await self._one(select(products).where(condition))
@@ -74,13 +94,21 @@ class SqlProductRepository(SqlRepository):
         variant_rows = await self._all(
             select(variants).where(variants.c.product_id == row["id"]).order_by(variants.c.position)
         )
+        self._seen[row["id"]] = {v["id"]: _fields(v) for v in variant_rows}
         return product_to_domain(row, variant_rows)
 
-    async def _insert_variants(self, product: Product, rows: list[dict[str, Any]], duplicates: Duplicates) -> None:
+    async def _stored(self, product_id: str) -> VariantRows:
+        rows = await self._all(
+            select(variants.c.id, *(variants.c[name] for name in _VARIANT_FIELDS))
+            .where(variants.c.product_id == product_id)
+        )
+        return {row["id"]: _fields(row) for row in rows}
+
+    async def _refuse_taken_skus(self, product: Product, rows: list[dict[str, Any]]) -> None:
+        """Asks before inserting, so the error names the SKU on every database and the transaction
+        stays usable; the unique constraint still catches a concurrent insert."""
         if not rows:
             return
-        # Ask first, so the error names the SKU on every database and the transaction stays usable;
-        # the unique constraint still catches a concurrent insert.
         taken = await self._all(
             select(variants.c.sku).where(
                 variants.c.store_id == product.store_id,
@@ -89,5 +117,4 @@ class SqlProductRepository(SqlRepository):
             )
         )
         if taken:
-            raise DuplicateSku(sorted(row["sku"] for row in taken)[0])
-        await self._write(insert(variants), rows, duplicates=duplicates)
+            raise DuplicateSku(min(row["sku"] for row in taken))

@@ -16,9 +16,13 @@ def _duplicate_slug(table: str, kind: str, slug: str) -> Duplicates:
     return {f"{table}.slug": lambda _: DuplicateSlug(f"the {kind} slug {slug!r} is taken")}
 
 
+def _store_slug(store: Store) -> Duplicates:
+    return _duplicate_slug("stores", "store", store.slug)
+
+
 class SqlStoreRepository(SqlRepository):
     async def add(self, store: Store) -> None:
-        await self._write(insert(stores), store_to_row(store), duplicates=_duplicate_slug("stores", "store", store.slug))
+        await self._write(insert(stores), store_to_row(store), duplicates=_store_slug(store))
         self._session.touch(store)
 
     async def get(self, store_id: str) -> Store | None:
@@ -37,7 +41,7 @@ class SqlStoreRepository(SqlRepository):
         return [row["id"] for row in rows]
 
     async def save(self, store: Store) -> None:
-        await self._update_versioned(stores, store, store_to_row(store), duplicates=_duplicate_slug("stores", "store", store.slug))
+        await self._update_versioned(stores, store, store_to_row(store), duplicates=_store_slug(store))
 
     async def search_active(self, q: str | None, limit: int, before_id: str | None) -> list[Store]:
         statement = select(stores).where(stores.c.status == StoreStatus.ACTIVE.value)
@@ -57,9 +61,8 @@ class SqlStoreRepository(SqlRepository):
 
 class SqlCategoryRepository(SqlRepository):
     async def add(self, category: Category) -> None:
-        await self._write(
-            insert(categories), category_to_row(category), duplicates=_duplicate_slug("categories", "category", category.slug)
-        )
+        duplicates = _duplicate_slug("categories", "category", category.slug)
+        await self._write(insert(categories), category_to_row(category), duplicates=duplicates)
 
     async def get(self, category_id: str) -> Category | None:
         row = await self._one(select(categories).where(categories.c.id == category_id))

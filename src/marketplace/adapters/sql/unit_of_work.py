@@ -7,12 +7,11 @@ from typing import Any, Self
 
 from sqlalchemy import Executable, insert
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from marketplace.adapters.sql.base import Params
 from marketplace.adapters.sql.engine import BEGIN_MODE, DEFERRED, IMMEDIATE, is_sqlite
-from marketplace.adapters.sql.errors import busy_error
+from marketplace.adapters.sql.errors import busy_as_conflict
 from marketplace.adapters.sql.identity_repositories import (
     SqlAddressRepository,
     SqlRefreshTokenRepository,
@@ -22,6 +21,14 @@ from marketplace.adapters.sql.product_repository import SqlProductRepository
 from marketplace.adapters.sql.store_repositories import SqlCategoryRepository, SqlStoreRepository
 from marketplace.adapters.sql.tables import outbox
 from marketplace.application.events import OutboxMessage
+from marketplace.application.ports.persistence import (
+    AddressRepository,
+    CategoryRepository,
+    ProductRepository,
+    RefreshTokenRepository,
+    StoreRepository,
+    UserRepository,
+)
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.domain.shared.events import Aggregate
 
@@ -40,22 +47,19 @@ class SqlUnitOfWork:
         self._connection: AsyncConnection | None = None
         self._writing = False
         self._touched: list[Aggregate] = []
-        self.users = SqlUserRepository(self)
-        self.refresh_tokens = SqlRefreshTokenRepository(self)
-        self.addresses = SqlAddressRepository(self)
-        self.stores = SqlStoreRepository(self)
-        self.categories = SqlCategoryRepository(self)
-        self.products = SqlProductRepository(self)
+        # Typed as the ports: the unit of work then satisfies UnitOfWork, and mypy checks each repository.
+        self.users: UserRepository = SqlUserRepository(self)
+        self.refresh_tokens: RefreshTokenRepository = SqlRefreshTokenRepository(self)
+        self.addresses: AddressRepository = SqlAddressRepository(self)
+        self.stores: StoreRepository = SqlStoreRepository(self)
+        self.categories: CategoryRepository = SqlCategoryRepository(self)
+        self.products: ProductRepository = SqlProductRepository(self)
 
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already open")
         connection = await self._engine.connect()
-        try:
-            await self._start(connection, DEFERRED)
-        except BaseException:
-            await connection.close()
-            raise
+        await self._next_transaction(connection, DEFERRED)
         self._connection = connection
         return self
 
@@ -81,18 +85,16 @@ class SqlUnitOfWork:
         ]
         if rows:
             await self.write(insert(outbox), rows)
-        try:
+        with busy_as_conflict():
             await connection.commit()
-        except OperationalError as error:
-            raise (busy_error(error) or error) from error
         self._touched.clear()
-        await self._start(connection, DEFERRED)
+        await self._next_transaction(connection, DEFERRED)
 
     async def rollback(self) -> None:
         connection = self._open()
         await connection.rollback()
         self._forget()
-        await self._start(connection, DEFERRED)
+        await self._next_transaction(connection, DEFERRED)
 
     async def read(self, statement: Executable, params: Params = None) -> CursorResult[Any]:
         return await self._run(statement, params)
@@ -102,7 +104,7 @@ class SqlUnitOfWork:
             # Nothing was written yet, so ending the read snapshot loses nothing.
             connection = self._open()
             await connection.commit()
-            await self._start(connection, IMMEDIATE)
+            await self._next_transaction(connection, IMMEDIATE)
         return await self._run(statement, params)
 
     def touch(self, aggregate: object) -> None:
@@ -110,20 +112,14 @@ class SqlUnitOfWork:
             self._touched.append(aggregate)
 
     async def _run(self, statement: Executable, params: Params) -> CursorResult[Any]:
-        try:
+        with busy_as_conflict():
             return await self._open().execute(statement, params)
-        except OperationalError as error:
-            raise (busy_error(error) or error) from error
 
-    async def _start(self, connection: AsyncConnection, mode: str) -> None:
-        """Begins the next transaction: on SQLite a read snapshot (DEFERRED) or the write lock."""
+    async def _next_transaction(self, connection: AsyncConnection, mode: str) -> None:
+        """What the next statement begins (lazily): on SQLite a read snapshot or the write lock."""
         self._writing = mode == IMMEDIATE
         if self._sqlite:
             await connection.execution_options(**{BEGIN_MODE: mode})
-        try:
-            await connection.begin()
-        except OperationalError as error:
-            raise (busy_error(error) or error) from error
 
     def _open(self) -> AsyncConnection:
         if self._connection is None:

@@ -1,0 +1,161 @@
+"""The catalog read side in SQL: one statement per page, two per product detail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, RowMapping, Select, case, select, text, tuple_
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from marketplace.adapters.sql.catalog_search import search
+from marketplace.adapters.sql.engine import is_sqlite, read_only
+from marketplace.adapters.sql.tables import categories, products, stores, variants
+from marketplace.application.catalog.paging import next_cursor, position_of, search_terms
+from marketplace.application.catalog.views import (
+    CategoryRef,
+    ProductCard,
+    ProductDetail,
+    ProductQuery,
+    ProductRecord,
+    Sort,
+    StoreRef,
+    StoreRefWithSlug,
+    VariantView,
+)
+from marketplace.application.shared.views import MoneyView, Page, RatingView
+from marketplace.domain.catalog.product import ProductStatus
+from marketplace.domain.catalog.visibility import product_is_public
+from marketplace.domain.stores.store import StoreStatus
+
+_p, _s = products.c, stores.c
+_ACTIVE = ProductStatus.ACTIVE.value
+# The value each keyset sort continues from (besides the id); None for `newest`.
+_SORT_VALUE = {
+    Sort.PRICE_ASC: _p.price_from_amount, Sort.PRICE_DESC: _p.price_from_amount, Sort.RATING: _p.rating_centi,
+}
+
+
+class SqlCatalogQueries:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = read_only(engine)
+        self._postgres = not is_sqlite(engine)
+
+    async def ping(self) -> None:
+        async with self._engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def browse(self, query: ProductQuery) -> Page[ProductCard]:
+        position = position_of(query)
+        matches, rank = search(search_terms(query.q), postgres=self._postgres)
+        statement = (
+            select(
+                _p.id, _p.slug, _p.title, _p.status, _p.store_id, _p.price_from_amount, _p.currency,
+                _p.rating_centi, _p.rating_count, _s.name.label("store_name"),
+            )
+            .select_from(products.join(stores, stores.c.id == _p.store_id))
+            .where(*self._filters(query), matches)
+        )
+        statement, offset = self._ordered(statement, query, position, rank)
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(statement.limit(query.limit + 1))).mappings().all()
+        chunk = rows[: query.limit]
+        cursor = None
+        if len(rows) > query.limit:
+            last = chunk[-1]
+            column = _SORT_VALUE.get(query.sort)
+            cursor = next_cursor(
+                query, last_id=last["id"], last_value=last[column.name] if column is not None else None,
+                offset=offset + query.limit,
+            )
+        return Page(items=[_card(row) for row in chunk], next_cursor=cursor)
+
+    @staticmethod
+    def _filters(query: ProductQuery) -> list[ColumnElement[bool]]:
+        filters: list[ColumnElement[bool]] = [_p.status.in_(query.statuses)]
+        if query.public_only:
+            filters += [_p.status == _ACTIVE, _s.status == StoreStatus.ACTIVE.value]
+        if query.store_id is not None:
+            filters.append(_p.store_id == query.store_id)
+        if query.category_ids is not None:
+            filters.append(_p.category_id.in_(query.category_ids))
+        if query.min_price is not None:
+            filters.append(_p.price_from_amount >= query.min_price)
+        if query.max_price is not None:
+            filters.append(_p.price_from_amount <= query.max_price)
+        return filters
+
+    @staticmethod
+    def _ordered(
+        statement: Select[Any], query: ProductQuery, position: dict[str, Any] | None, rank: ColumnElement[Any]
+    ) -> tuple[Select[Any], int]:
+        """The sort's ORDER BY and, from the cursor, a keyset condition (or the relevance offset)."""
+        sort = query.sort
+        if sort is Sort.RELEVANCE:
+            offset = position["o"] if position else 0
+            return statement.order_by(rank.desc(), _p.id.desc()).offset(offset), offset
+        if sort is Sort.NEWEST:
+            if position:
+                statement = statement.where(_p.id < position["id"])
+            return statement.order_by(_p.id.desc()), 0
+        value = _SORT_VALUE[sort]
+        ascending = sort is Sort.PRICE_ASC
+        if position:
+            key, after = tuple_(value, _p.id), tuple_(position["v"], position["id"])
+            statement = statement.where(key > after if ascending else key < after)
+        if ascending:
+            return statement.order_by(value.asc(), _p.id.asc()), 0
+        return statement.order_by(value.desc(), _p.id.desc()), 0
+
+    async def product(self, ref: str) -> ProductRecord | None:
+        statement = (
+            select(
+                products, _s.name.label("store_name"), _s.slug.label("store_slug"), _s.owner_id,
+                _s.status.label("store_status"), categories.c.name.label("category_name"),
+            )
+            .select_from(
+                products.join(stores, _s.id == _p.store_id).outerjoin(categories, categories.c.id == _p.category_id)
+            )
+            .where((_p.id == ref) | (_p.slug == ref))
+            .order_by(case((_p.id == ref, 0), else_=1))  # an id wins over a slug, as in the memory adapter
+            .limit(1)
+        )
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(statement)).mappings().first()
+            if row is None:
+                return None
+            variant_rows = (
+                await connection.execute(
+                    select(variants).where(variants.c.product_id == row["id"]).order_by(variants.c.position)
+                )
+            ).mappings().all()
+        return _record(row, variant_rows)
+
+
+def _card(row: RowMapping) -> ProductCard:
+    return ProductCard(
+        id=row["id"], slug=row["slug"], title=row["title"], status=row["status"],
+        price_from=MoneyView(amount=row["price_from_amount"], currency=row["currency"]),
+        store=StoreRef(id=row["store_id"], name=row["store_name"]), thumbnail_url=None,
+        rating=RatingView.from_centi(row["rating_centi"], row["rating_count"]),
+    )
+
+
+def _record(row: RowMapping, variant_rows: list[RowMapping] | Any) -> ProductRecord:
+    category = CategoryRef(id=row["category_id"], name=row["category_name"]) if row["category_id"] else None
+    detail = ProductDetail(
+        id=row["id"], slug=row["slug"], title=row["title"], description=row["description"], status=row["status"],
+        category=category, store=StoreRefWithSlug(id=row["store_id"], name=row["store_name"], slug=row["store_slug"]),
+        variants=[
+            VariantView(
+                id=v["id"], sku=v["sku"], name=v["name"],
+                price=MoneyView(amount=v["price_amount"], currency=v["price_currency"]),
+                stock=v["stock"], weight_grams=v["weight_grams"],
+            )
+            for v in variant_rows
+        ],
+        media=[], rating=RatingView.from_centi(row["rating_centi"], row["rating_count"]),
+        price_from=MoneyView(amount=row["price_from_amount"], currency=row["currency"]),
+        created_at=row["created_at"], updated_at=row["updated_at"],
+    )
+    public = product_is_public(ProductStatus(row["status"]), StoreStatus(row["store_status"]))
+    return ProductRecord(detail=detail, owner_id=row["owner_id"], public=public)
