@@ -33,3 +33,9 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"too many requests; retry in {retry_after} s")
         self.retry_after = retry_after
+
+
+class BackendUnavailable(DomainError):
+    """A database, cache or provider could not be reached; the request may be retried."""
+
+    code = "service-unavailable"

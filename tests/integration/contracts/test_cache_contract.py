@@ -10,7 +10,8 @@ import pytest
 from redis.asyncio import Redis
 
 from marketplace.adapters.memory.cache import InProcessCache
-from marketplace.adapters.redis.cache import CacheUnavailable, RedisCache
+from marketplace.adapters.redis.cache import RedisCache
+from marketplace.application.errors import BackendUnavailable
 from marketplace.application.ports.cache import Cache
 
 
@@ -105,7 +106,7 @@ async def test_ping_answers_when_the_backend_is_up(cache: Cache) -> None:
 async def test_redis_ping_raises_cache_unavailable_when_redis_is_unreachable() -> None:
     client = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
     try:
-        with pytest.raises(CacheUnavailable):
+        with pytest.raises(BackendUnavailable):
             await RedisCache(client).ping()
     finally:
         await client.aclose()

@@ -5,9 +5,7 @@ from __future__ import annotations
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-
-class CacheUnavailable(RuntimeError):
-    """Redis could not be reached."""
+from marketplace.application.errors import BackendUnavailable
 
 
 class RedisCache:
@@ -16,28 +14,43 @@ class RedisCache:
         self._prefix = prefix
 
     async def get(self, key: str) -> bytes | None:
-        return await self._redis.get(self._prefix + key)
+        try:
+            return await self._redis.get(self._prefix + key)
+        except RedisError as error:
+            raise BackendUnavailable("the cache is unavailable") from error
 
     async def get_many(self, keys: list[str]) -> list[bytes | None]:
         if not keys:
             return []
-        return list(await self._redis.mget([self._prefix + k for k in keys]))
+        try:
+            return list(await self._redis.mget([self._prefix + k for k in keys]))
+        except RedisError as error:
+            raise BackendUnavailable("the cache is unavailable") from error
 
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
-        await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+        try:
+            await self._redis.set(self._prefix + key, value, ex=ttl_seconds)
+        except RedisError as error:
+            raise BackendUnavailable("the cache is unavailable") from error
 
     async def delete(self, *keys: str) -> None:
         if keys:
-            await self._redis.delete(*(self._prefix + k for k in keys))
+            try:
+                await self._redis.delete(*(self._prefix + k for k in keys))
+            except RedisError as error:
+                raise BackendUnavailable("the cache is unavailable") from error
 
     async def incr(self, key: str) -> int:
-        return int(await self._redis.incr(self._prefix + key))
+        try:
+            return int(await self._redis.incr(self._prefix + key))
+        except RedisError as error:
+            raise BackendUnavailable("the cache is unavailable") from error
 
     async def ping(self) -> None:
         try:
             await self._redis.ping()
         except RedisError as error:
-            raise CacheUnavailable(str(error)) from error
+            raise BackendUnavailable(f"the cache is unavailable: {error}") from error
 
 
 # One round trip: count the hit, start the window's expiry on the first one, report the TTL.
@@ -56,7 +69,10 @@ class RedisRateLimiter:
         self._script = client.register_script(_HIT)
 
     async def hit(self, key: str, limit: int, window_seconds: int) -> int:
-        count, ttl = await self._script(keys=[self._prefix + key], args=[window_seconds])
+        try:
+            count, ttl = await self._script(keys=[self._prefix + key], args=[window_seconds])
+        except RedisError as error:
+            raise BackendUnavailable("the rate limiter is unavailable") from error
         if int(count) <= limit:
             return 0
         return max(1, int(ttl))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from marketplace.adapters.sql.catalog_search import search
 from marketplace.adapters.sql.engine import is_sqlite, read_only
+from marketplace.adapters.sql.errors import translated
 from marketplace.adapters.sql.tables import categories, products, stores, variants
 from marketplace.application.catalog.paging import next_cursor, position_of, search_terms
 from marketplace.application.catalog.views import (
@@ -40,10 +41,12 @@ class SqlCatalogQueries:
         self._engine = read_only(engine)
         self._postgres = not is_sqlite(engine)
 
+    @translated
     async def ping(self) -> None:
         async with self._engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
+    @translated
     async def browse(self, query: ProductQuery) -> Page[ProductCard]:
         position = position_of(query)
         matches, rank = search(search_terms(query.q), postgres=self._postgres)
@@ -106,6 +109,7 @@ class SqlCatalogQueries:
             return statement.order_by(value.asc(), _p.id.asc()), 0
         return statement.order_by(value.desc(), _p.id.desc()), 0
 
+    @translated
     async def product(self, ref: str) -> ProductRecord | None:
         statement = (
             select(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import functools
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from marketplace.application.errors import BackendUnavailable
 
 from marketplace.domain.shared.errors import ConcurrentUpdate, Conflict, DomainError
 
@@ -44,10 +49,28 @@ def other_integrity_error(error: IntegrityError) -> DomainError:
 
 @contextmanager
 def busy_as_conflict() -> Iterator[None]:
-    """SQLite's write lock held longer than busy_timeout becomes a conflict the caller may retry."""
+    """SQLite's write lock held longer than busy_timeout becomes a conflict the caller may retry;
+    a database that cannot be reached becomes BackendUnavailable."""
     try:
         yield
     except OperationalError as error:
         if "database is locked" not in str(error.orig) and "database is busy" not in str(error.orig):
-            raise
+            raise BackendUnavailable("the database is unavailable") from error
         raise ConcurrentUpdate("the database is busy with other writes; try again") from error
+    except (InterfaceError, PoolTimeout, OSError) as error:
+        raise BackendUnavailable("the database is unavailable") from error
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def translated(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Runs a query method with driver errors translated as `busy_as_conflict` does."""
+
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with busy_as_conflict():
+            return await method(*args, **kwargs)
+
+    return wrapper

@@ -58,7 +58,8 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("this unit of work is already open")
-        connection = await self._engine.connect()
+        with busy_as_conflict():
+            connection = await self._engine.connect()
         await self._next_transaction(connection, DEFERRED)
         self._connection = connection
         return self

@@ -10,12 +10,16 @@ while a write committed can never be served after it. Stale entries expire by th
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 import msgspec
 
+from marketplace.application.errors import BackendUnavailable
 from marketplace.application.ports.cache import Cache
+
+log = logging.getLogger("marketplace.catalog.cache")
 
 T = TypeVar("T")
 GENERATION_KEY = "catalog:generation"
@@ -57,7 +61,12 @@ class CatalogCache:
     async def read(self, kind: str, part: object, type_: type[T]) -> Lookup[T]:
         assert self.cache is not None
         key = self.key(kind, part)
-        generation, raw = await self.cache.get_many([GENERATION_KEY, key])
+        try:
+            generation, raw = await self.cache.get_many([GENERATION_KEY, key])
+        except BackendUnavailable:
+            # The catalog stays readable without its cache: read the database, store nothing.
+            self.stats.misses += 1
+            return Lookup(key, b"", None)
         generation = generation or b"0"
         if raw is not None:
             stamp, _, payload = raw.partition(_SEPARATOR)
@@ -69,8 +78,18 @@ class CatalogCache:
 
     async def write(self, lookup: Lookup[T], value: T) -> None:
         assert self.cache is not None
-        await self.cache.set(lookup.key, lookup.generation + _SEPARATOR + msgspec.msgpack.encode(value), self.ttl_seconds)
+        if not lookup.generation:
+            return  # the cache was unreachable when the read began
+        try:
+            await self.cache.set(lookup.key, lookup.generation + _SEPARATOR + msgspec.msgpack.encode(value), self.ttl_seconds)
+        except BackendUnavailable:
+            log.warning("catalog cache unavailable: an entry was not stored")
 
     async def invalidate(self) -> None:
-        if self.cache is not None:
+        if self.cache is None:
+            return
+        try:
             await self.cache.incr(GENERATION_KEY)
+        except BackendUnavailable:
+            # Entries written before the outage may be served until their TTL runs out.
+            log.error("catalog cache unavailable: could not invalidate; stale reads possible for %s s", self.ttl_seconds)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from types import SimpleNamespace
 from typing import Any
 
 from litestar import Request
 from litestar.di import Provide
 
-from marketplace.application.errors import RateLimited, Unauthenticated
+from marketplace.application.errors import BackendUnavailable, RateLimited, Unauthenticated
 from marketplace.entrypoints.container import Container, resolve
 
 USE_CASES = (
@@ -59,7 +60,12 @@ def _viewer_id(request: Request[Any, Any, Any]) -> str | None:
 async def _auth_rate_limit(request: Request[Any, Any, Any]) -> None:
     limit = request.app.state.settings.auth_rate_limit
     client = request.client.host if request.client else "unknown"
-    retry_after = await _services(request).rate_limiter.hit(f"auth:{client}", limit, 60)
+    try:
+        retry_after = await _services(request).rate_limiter.hit(f"auth:{client}", limit, 60)
+    except BackendUnavailable:
+        # Failing open: an unreachable limiter must not lock every user out of their account.
+        logging.getLogger("marketplace.http").warning("rate limiter unavailable; request allowed")
+        return
     if retry_after:
         raise RateLimited(retry_after)
 

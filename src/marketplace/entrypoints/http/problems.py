@@ -11,7 +11,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
-from marketplace.application.errors import Forbidden, NotFound, RateLimited, Unauthenticated
+from marketplace.application.errors import BackendUnavailable, Forbidden, NotFound, RateLimited, Unauthenticated
 from marketplace.domain.shared.errors import Conflict, DomainError, IllegalTransition, InvalidValue
 
 log = logging.getLogger("marketplace.http")
@@ -73,6 +73,8 @@ def _status_of(error: DomainError) -> int:
         return 401
     if isinstance(error, RateLimited):
         return 429
+    if isinstance(error, BackendUnavailable):
+        return 503
     if isinstance(error, (Conflict, IllegalTransition)):
         return 409
     return 422
@@ -84,6 +86,9 @@ def domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Prob
     if isinstance(error, RateLimited):
         return problem("rate-limited", error.detail, headers={"Retry-After": str(error.retry_after)})
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
+    if isinstance(error, BackendUnavailable):
+        log.error("backend unavailable: %s (%s)", error.detail, error.__cause__)
+        headers = {"Retry-After": "5"}
     code = error.code if error.code in PROBLEM_TYPES else "conflict"
     return problem(code, error.detail, status=_status_of(error), headers=headers)
 
