@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from dependency_injector import containers, providers
 
@@ -24,8 +25,8 @@ from marketplace.application.catalog.product_writes import CatalogWriter
 from marketplace.application.catalog.show_product import GetProduct, ListStoreProducts
 from marketplace.application.catalog.update_product import UpdateProduct
 from marketplace.application.catalog.variants import AddVariant, ChangeVariant, RemoveVariant
-from marketplace.application.identity.create_admin import CreateAdmin
 from marketplace.application.identity.addresses import AddAddress, ChangeAddress, ListAddresses, RemoveAddress
+from marketplace.application.identity.create_admin import CreateAdmin
 from marketplace.application.identity.log_in import LogIn
 from marketplace.application.identity.log_out import LogOut
 from marketplace.application.identity.profile import GetProfile, UpdateProfile

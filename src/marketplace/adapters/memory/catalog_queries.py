@@ -6,6 +6,7 @@ from typing import Any
 
 from marketplace.adapters.memory.database import MemoryDatabase
 from marketplace.application.catalog.paging import next_cursor, position_of, search_terms
+from marketplace.application.catalog.variants import variant_view
 from marketplace.application.catalog.views import (
     CategoryRef,
     ProductCard,
@@ -16,7 +17,6 @@ from marketplace.application.catalog.views import (
     StoreRef,
     StoreRefWithSlug,
 )
-from marketplace.application.catalog.variants import variant_view
 from marketplace.application.shared.views import UNRATED, MoneyView, Page
 from marketplace.domain.catalog.product import Product
 from marketplace.domain.catalog.visibility import product_is_public

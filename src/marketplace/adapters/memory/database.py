@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from marketplace.application.events import OutboxMessage
 

@@ -26,7 +26,7 @@ class _Repository:
     def _table(self):  # type: ignore[no-untyped-def]
         return self._uow.table(self.table_name)
 
-    def _get(self, key: str) -> Any | None:
+    def _get(self, key: str) -> Any:
         value = self._table.get(key)
         if value is not None and self.versioned:
             self._uow.remember_version(self.table_name, key, value.version)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -15,7 +17,7 @@ class RedisCache:
 
     async def get(self, key: str) -> bytes | None:
         try:
-            return await self._redis.get(self._prefix + key)
+            return cast("bytes | None", await self._redis.get(self._prefix + key))
         except RedisError as error:
             raise BackendUnavailable("the cache is unavailable") from error
 
@@ -23,7 +25,7 @@ class RedisCache:
         if not keys:
             return []
         try:
-            return list(await self._redis.mget([self._prefix + k for k in keys]))
+            return cast("list[bytes | None]", await self._redis.mget([self._prefix + k for k in keys]))
         except RedisError as error:
             raise BackendUnavailable("the cache is unavailable") from error
 

@@ -16,7 +16,10 @@ PROFILES = {
 
 class Argon2PasswordHasher:
     def __init__(self, profile: str = "standard") -> None:
-        self._argon = _Argon2(**PROFILES[profile])
+        settings = PROFILES[profile]
+        self._argon = _Argon2(
+            time_cost=settings["time_cost"], memory_cost=settings["memory_cost"], parallelism=settings["parallelism"]
+        )
         self._dummy = self._argon.hash("a password nobody has")
 
     async def hash(self, password: str) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import functools
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from marketplace.application.errors import BackendUnavailable
-
 from marketplace.domain.shared.errors import ConcurrentUpdate, Conflict, DomainError
 
 # Unique constraints as PostgreSQL names them / as SQLite describes them (it gives no names).

@@ -74,7 +74,7 @@ class ChangeAddress:
         async with self.uow() as uow:
             address = await _own_address(uow, user_id, address_id)
             old = address.address
-            merged = {
+            merged: dict[str, object] = {
                 "label": old.label, "recipient": old.recipient, "phone": old.phone, "line1": old.line1,
                 "city": old.city, "postal_code": old.postal_code,
                 "lat": old.point.lat if old.point else None, "lng": old.point.lng if old.point else None,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import Callable, Protocol, Self
+from typing import Protocol, Self
 
 from marketplace.domain.catalog.category import Category
 from marketplace.domain.catalog.product import Product

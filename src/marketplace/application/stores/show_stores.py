@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.ports.persistence import UnitOfWorkFactory
-from marketplace.domain.shared.errors import InvalidValue
-from marketplace.domain.shared.ids import is_id
 from marketplace.application.shared.cursor import check_limit, decode_cursor, encode_cursor
 from marketplace.application.shared.views import Page
 from marketplace.application.stores.lookup import visible_store
 from marketplace.application.stores.views import StoreView
+from marketplace.domain.shared.errors import InvalidValue
+from marketplace.domain.shared.ids import is_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
@@ -13,7 +14,11 @@ from litestar.openapi.spec import Components, SecurityScheme, Server
 
 from marketplace import __version__
 from marketplace.entrypoints.container import Container, build_container
-from marketplace.entrypoints.http.controllers.catalog import CategoryController, ProductController, StoreProductController
+from marketplace.entrypoints.http.controllers.catalog import (
+    CategoryController,
+    ProductController,
+    StoreProductController,
+)
 from marketplace.entrypoints.http.controllers.identity import AuthController, MeController
 from marketplace.entrypoints.http.controllers.operations import OperationsController
 from marketplace.entrypoints.http.controllers.stores import StoreAdminController, StoreController
@@ -56,12 +61,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             from marketplace.adapters.sql.migrations import migrate
 
             await migrate(settings.sql_url)
-        await container.init_resources()
+        await _maybe_await(container.init_resources())
         try:
             app.state.services = await resolve_services(container)
             yield
         finally:
-            await container.shutdown_resources()
+            await _maybe_await(container.shutdown_resources())
 
     app = Litestar(
         route_handlers=[
@@ -84,6 +89,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     # Keep Litestar's attributes reachable (tests use `.state`, servers only call the ASGI app).
     wrapped.litestar = app
     return _AsgiWithApp(wrapped, app)  # type: ignore[return-value]
+
+
+async def _maybe_await(result: Any) -> None:
+    """dependency-injector returns an awaitable only when some resource is async."""
+    if result is not None:
+        await result
 
 
 class _AsgiWithApp:

@@ -4,9 +4,11 @@ Swagger UI 5 renders OpenAPI 3.1 (the 4.x of PyPI's swagger-ui-bundle refuses it
 openapi-ui-bundles ships its files.
 """
 
-from openapi_ui_bundles import swagger_ui
+from typing import Any
+
 from litestar import Response, get
 from litestar.static_files import create_static_files_router
+from openapi_ui_bundles import swagger_ui
 
 ASSETS = swagger_ui.static_path
 
@@ -31,4 +33,4 @@ async def docs_start() -> Response[str]:
 
 
 docs_assets = create_static_files_router(path="/docs/assets", directories=[ASSETS], include_in_schema=False)
-ROUTES = [docs_page, docs_start, docs_assets]
+ROUTES: list[Any] = [docs_page, docs_start, docs_assets]

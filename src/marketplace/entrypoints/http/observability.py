@@ -9,15 +9,16 @@ import sys
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from typing import Any
 from urllib.parse import unquote_to_bytes
-from typing import Any, Awaitable, Callable
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 API_HEADERS = [
@@ -69,7 +70,7 @@ class Metrics:
         for (method, route), histogram in sorted(self.buckets.items()):
             labels = f'method="{method}",route="{_label(route)}"'
             running = 0
-            for bound, count in zip((*BUCKETS, float("inf")), histogram):
+            for bound, count in zip((*BUCKETS, float("inf")), histogram, strict=True):
                 running += count
                 le = "+Inf" if bound == float("inf") else repr(bound)
                 lines.append(f'http_request_duration_seconds_bucket{{{labels},le="{le}"}} {running}')

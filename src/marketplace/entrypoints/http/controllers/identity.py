@@ -1,9 +1,8 @@
 """Identity over HTTP: register, log in, refresh, log out, profile and saved addresses."""
 
+import msgspec
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
-
-import msgspec
 
 from marketplace.application.identity.log_in import Credentials
 from marketplace.application.identity.profile import ProfileChanges
