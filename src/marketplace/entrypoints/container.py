@@ -48,7 +48,7 @@ async def sql_engine(settings: Settings) -> AsyncIterator[Any]:
 
     if settings.database_url is None:
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    engine = create_engine(settings.sql_url)
+    engine = create_engine(settings.sql_url, pool_size=settings.database_pool_size)
     try:
         yield engine
     finally:

@@ -22,6 +22,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     backend: Literal["sql", "memory"] = "sql"
     data_dir: str = "./var"
     database_url: str | None = None
+    database_pool_size: int = 20
     redis_url: str | None = None
     redis_prefix: str = "mp:"
     mongo_url: str | None = None
@@ -46,6 +47,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "auth_rate_limit": 1 <= self.auth_rate_limit <= 1_000_000,
             "catalog_cache_seconds": 1 <= self.catalog_cache_seconds <= 86_400,
             "port": 0 <= self.port <= 65_535,
+            "database_pool_size": 1 <= self.database_pool_size <= 500,
         }
         for name, ok in checks.items():
             if not ok:

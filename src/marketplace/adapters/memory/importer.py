@@ -27,6 +27,10 @@ class MemoryCatalogImporter:
                     table[item.id] = _stored(item)
 
 
+    async def refresh_statistics(self) -> None:
+        return None  # no query planner here
+
+
 def _stored(item: Any) -> Any:
     stored = copy.deepcopy(item)
     getattr(stored, "__dict__", {}).pop("_pending_events", None)  # imports record no events

@@ -58,7 +58,7 @@ class SqlCatalogQueries:
             .select_from(products.join(stores, stores.c.id == _p.store_id))
             .where(*self._filters(query), matches)
         )
-        statement, offset = self._ordered(statement, query, position, rank)
+        statement, offset = self._ordered(statement, query, position, rank, searching=bool(query.q))
         async with self._engine.connect() as connection:
             rows = (await connection.execute(statement.limit(query.limit + 1))).mappings().all()
         chunk = rows[: query.limit]
@@ -89,25 +89,34 @@ class SqlCatalogQueries:
 
     @staticmethod
     def _ordered(
-        statement: Select[Any], query: ProductQuery, position: dict[str, Any] | None, rank: ColumnElement[Any]
+        statement: Select[Any], query: ProductQuery, position: dict[str, Any] | None, rank: ColumnElement[Any],
+        *, searching: bool = False,
     ) -> tuple[Select[Any], int]:
-        """The sort's ORDER BY and, from the cursor, a keyset condition (or the relevance offset)."""
+        """The sort's ORDER BY and, from the cursor, a keyset condition (or the relevance offset).
+
+        With a text search the ORDER BY uses expressions no index matches: PostgreSQL then takes
+        the text matches from the full-text index and sorts them, instead of walking the whole
+        price or id index backwards and testing every row against the search (measured: 26 ms
+        against a few ms for a common word).
+        """
         sort = query.sort
+        order_id: ColumnElement[Any] = _p.id + "" if searching else _p.id
         if sort is Sort.RELEVANCE:
             offset = position["o"] if position else 0
             return statement.order_by(rank.desc(), _p.id.desc()).offset(offset), offset
         if sort is Sort.NEWEST:
             if position:
                 statement = statement.where(_p.id < position["id"])
-            return statement.order_by(_p.id.desc()), 0
+            return statement.order_by(order_id.desc()), 0
         value = _SORT_VALUE[sort]
+        order_value: ColumnElement[Any] = value + 0 if searching else value
         ascending = sort is Sort.PRICE_ASC
         if position:
             key, after = tuple_(value, _p.id), tuple_(position["v"], position["id"])
             statement = statement.where(key > after if ascending else key < after)
         if ascending:
-            return statement.order_by(value.asc(), _p.id.asc()), 0
-        return statement.order_by(value.desc(), _p.id.desc()), 0
+            return statement.order_by(order_value.asc(), order_id.asc()), 0
+        return statement.order_by(order_value.desc(), order_id.desc()), 0
 
     @translated
     async def product(self, ref: str) -> ProductRecord | None:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from marketplace.adapters.sql import tables
+from marketplace.adapters.sql.engine import is_sqlite
 from marketplace.adapters.sql.errors import other_integrity_error, unique_violation
 from marketplace.adapters.sql.mappers import category_to_row, product_to_row, store_to_row, user_to_row, variant_to_row
 from marketplace.domain.catalog.category import Category
@@ -41,6 +42,12 @@ def parents_first(batch: list[Category]) -> list[Category]:
 class SqlCatalogImporter:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+
+    async def refresh_statistics(self) -> None:
+        # Without fresh statistics PostgreSQL plans the first queries as if the tables were empty.
+        statement = "ANALYZE" if is_sqlite(self._engine) else "ANALYZE users, stores, categories, products, variants"
+        async with self._engine.begin() as connection:
+            await connection.exec_driver_sql(statement)
 
     async def import_batch(
         self, *, users: list[User], stores: list[Store], categories: list[Category], products: list[Product]

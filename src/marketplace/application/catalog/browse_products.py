@@ -12,7 +12,7 @@ from marketplace.application.ports.catalog_queries import CatalogQueries
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.shared.cursor import check_limit
 from marketplace.application.shared.views import Page
-from marketplace.domain.catalog.category import descendants
+from marketplace.domain.catalog.category import Category, descendants
 from marketplace.domain.shared.errors import InvalidValue
 from marketplace.domain.shared.ids import is_id
 
@@ -68,11 +68,21 @@ class BrowseProducts:
         await self.cache.write(lookup, page)
         return page
 
+    async def _categories(self) -> list[Category]:
+        """The category tree, from the cache when there is one (it changes far less than it is read)."""
+        lookup = await self.cache.read("categories", "all", list[Category]) if self.cache.enabled else None
+        if lookup is not None and lookup.value is not None:
+            return lookup.value
+        async with self.uow() as uow:
+            categories = await uow.categories.list_all()
+        if lookup is not None:
+            await self.cache.write(lookup, categories)
+        return categories
+
     async def _query(self, params: BrowseParams) -> Page[ProductCard]:
         category_ids: tuple[str, ...] | None = None
         if params.category is not None:
-            async with self.uow() as uow:
-                category_ids = tuple(sorted(descendants(params.category, await uow.categories.list_all())))
+            category_ids = tuple(sorted(descendants(params.category, await self._categories())))
         assert params.sort is not None
         return await self.queries.browse(
             ProductQuery(

@@ -16,3 +16,7 @@ class CatalogImporter(Protocol):
     ) -> None:
         """Insert new aggregates in one transaction, fast (executemany); no events are recorded."""
         ...
+
+    async def refresh_statistics(self) -> None:
+        """After a load: let the database's planner see the new rows (a no-op where there is none)."""
+        ...

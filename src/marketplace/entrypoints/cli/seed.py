@@ -122,8 +122,10 @@ async def seed_catalog(
         for store, plan, count in zip(demo.stores, demo.plans, counts, strict=True)
     )
     bar = ProgressBar(products, "products", stream=progress)
-    await _load(await resolve(container.catalog_importer), demo, stream, bar, report)
+    importer = await resolve(container.catalog_importer)
+    await _load(importer, demo, stream, bar, report)
     bar.finish()
+    await importer.refresh_statistics()
     await (await resolve(container.catalog_cache)).invalidate()
     report.seconds = time.perf_counter() - started_at
     return report

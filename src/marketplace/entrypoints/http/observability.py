@@ -133,12 +133,13 @@ def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog) -> ASGIApp:
             elapsed = time.perf_counter() - started
             route = scope.get("path_template") or ("unmatched" if status == 404 else path)
             metrics.observe(scope["method"], route, status, elapsed)
-            access_log.write({
-                "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "level": "info", "msg": "request",
-                "request_id": request_id, "method": scope["method"], "path": path, "route": route,
-                "status": status, "duration_ms": round(elapsed * 1000, 3),
-                "client": (scope.get("client") or ("", 0))[0],
-            })
+            if access_log.enabled:
+                access_log.write({
+                    "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "level": "info", "msg": "request",
+                    "request_id": request_id, "method": scope["method"], "path": path, "route": route,
+                    "status": status, "duration_ms": round(elapsed * 1000, 3),
+                    "client": (scope.get("client") or ("", 0))[0],
+                })
 
     return middleware
 
