@@ -94,13 +94,14 @@ class SqlCatalogQueries:
     ) -> tuple[Select[Any], int]:
         """The sort's ORDER BY and, from the cursor, a keyset condition (or the relevance offset).
 
-        With a text search the ORDER BY uses expressions no index matches: PostgreSQL then takes
-        the text matches from the full-text index and sorts them, instead of walking the whole
-        price or id index backwards and testing every row against the search (measured: 26 ms
-        against a few ms for a common word).
+        With a text search a price or rating sort orders by an expression no index matches:
+        PostgreSQL then takes the text matches from the full-text index and sorts them, instead of
+        walking the price index and testing row after row against the search (measured: 26-70 ms
+        against 3-5 ms). Newest stays on the id index, which the planner walks well: a common
+        word fills a page within a few hundred rows, and a rare one is fetched by the text index.
         """
         sort = query.sort
-        order_id: ColumnElement[Any] = _p.id + "" if searching else _p.id
+        order_id = _p.id
         if sort is Sort.RELEVANCE:
             offset = position["o"] if position else 0
             return statement.order_by(rank.desc(), _p.id.desc()).offset(offset), offset
