@@ -34,18 +34,12 @@ class Profile(msgspec.Struct, frozen=True):
         return cls(id=user.id, email=user.email, name=user.name, phone=user.phone, is_admin=user.is_admin, store_ids=store_ids)
 
 
-class SavedAddress(msgspec.Struct, frozen=True):
+class SavedAddress(AddressView, frozen=True):
+    """A saved address: the postal fields plus the id to change or remove it by."""
+
     id: str
-    label: str
-    recipient: str
-    phone: str
-    line1: str
-    city: str
-    postal_code: str
-    lat: float | None
-    lng: float | None
 
     @classmethod
-    def of(cls, address: Address) -> SavedAddress:
+    def of(cls, address: Address) -> SavedAddress:  # type: ignore[override]
         view = AddressView.of(address.address)
         return cls(id=address.id, **msgspec.structs.asdict(view))
