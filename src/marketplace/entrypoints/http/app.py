@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import gc
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 

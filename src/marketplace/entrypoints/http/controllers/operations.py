@@ -39,7 +39,9 @@ async def _check(name: str, kind: str, probe: Any) -> BackendState:
     try:
         await asyncio.wait_for(probe(), timeout=3)
     except Exception as error:  # noqa: BLE001 - any failure means not ready; say which
-        return BackendState(name=name, kind=kind, status="unavailable", error=type(error).__name__ + ": " + str(error)[:200])
+        return BackendState(
+            name=name, kind=kind, status="unavailable", error=type(error).__name__ + ": " + str(error)[:200]
+        )
     return BackendState(name=name, kind=kind, status="ok")
 
 
@@ -47,11 +49,21 @@ class OperationsController(Controller):
     tags = ["Operations"]
     include_in_schema = True
 
-    @get("/health/live", operation_id="liveness", responses=problem_responses(400))
+    @get(
+        "/health/live",
+        operation_id="liveness",
+        summary="Liveness: the process answers",
+        responses=problem_responses(400),
+    )
     async def live(self) -> Liveness:
         return Liveness(status="ok")
 
-    @get("/health/ready", operation_id="readiness", responses={503: problem_responses(503)[503]})
+    @get(
+        "/health/ready",
+        operation_id="readiness",
+        summary="Readiness of every configured backend",
+        responses={503: problem_responses(503)[503]},
+    )
     async def ready(self, request: Request[Any, Any, Any], services: Svc) -> Response[Readiness]:
         settings = request.app.state.settings
         database_kind = "memory" if settings.backend == "memory" else settings.sql_url.split("+")[0]
@@ -61,9 +73,17 @@ class OperationsController(Controller):
             _check("cache", cache_kind, services.cache.ping),
         )
         ok = all(s.status == "ok" for s in states)
-        return Response(Readiness(status="ok" if ok else "unavailable", backends=list(states)), status_code=200 if ok else 503)
+        return Response(
+            Readiness(status="ok" if ok else "unavailable", backends=list(states)), status_code=200 if ok else 503
+        )
 
-    @get("/metrics", operation_id="metrics", media_type=MediaType.TEXT, responses=problem_responses(401))
+    @get(
+        "/metrics",
+        operation_id="metrics",
+        summary="Prometheus metrics",
+        media_type=MediaType.TEXT,
+        responses=problem_responses(401),
+    )
     async def metrics(self, request: Request[Any, Any, Any]) -> str:
         token = request.app.state.settings.metrics_token
         if token:
@@ -79,11 +99,21 @@ class OperationsController(Controller):
         )
         return request.app.state.metrics.render() + cache_lines  # type: ignore[no-any-return]
 
-    @get("/problems", operation_id="listProblemTypes", responses=problem_responses(400))
+    @get(
+        "/problems",
+        operation_id="listProblemTypes",
+        summary="Problem types this API answers with",
+        responses=problem_responses(400),
+    )
     async def problem_types(self) -> list[ProblemType]:
         return [ProblemType(type=PROBLEM_BASE + code, status=s, title=t) for code, (s, t) in PROBLEM_TYPES.items()]
 
-    @get("/problems/{code:str}", operation_id="getProblemType", responses=problem_responses(404))
+    @get(
+        "/problems/{code:str}",
+        operation_id="getProblemType",
+        summary="One problem type",
+        responses=problem_responses(404),
+    )
     async def problem_type(self, code: FromPath[str]) -> ProblemType:
         if code not in PROBLEM_TYPES:
             raise NotFound("problem type", code[:60])

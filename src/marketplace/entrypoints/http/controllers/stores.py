@@ -21,24 +21,48 @@ class StoreController(Controller):
     path = "/api/v1/stores"
     tags = ["Stores"]
 
-    @post("/", status_code=201, operation_id="openStore", security=BEARER, responses=problem_responses(400, 401, 409, 422))
+    @post(
+        "/",
+        status_code=201,
+        operation_id="openStore",
+        summary="Open a store",
+        security=BEARER,
+        responses=problem_responses(400, 401, 409, 422),
+    )
     async def open_store(self, data: JSONBody[StoreBody], services: Svc, user_id: UserId) -> StoreView:
         command = OpenStoreCommand(
-            name=data.name, description=data.description, pickup_address=data.pickup_address.to_input(),
+            name=data.name,
+            description=data.description,
+            pickup_address=data.pickup_address.to_input(),
             logo_media_id=data.logo_media_id,
         )
         return await services.open_store(user_id, command)
 
-    @get("/", operation_id="browseStores", responses=problem_responses(400, 401, 422))
-    async def browse(self, services: Svc, q: StoreQuery = None, limit: Limit = 20, cursor: Cursor = None) -> Page[StoreView]:
+    @get("/", operation_id="browseStores", summary="Browse active stores", responses=problem_responses(400, 401, 422))
+    async def browse(
+        self, services: Svc, q: StoreQuery = None, limit: Limit = 20, cursor: Cursor = None
+    ) -> Page[StoreView]:
         return await services.browse_stores(q, limit, cursor)
 
-    @get("/{store_ref:str}", operation_id="getStore", responses=problem_responses(401, 404))
+    @get(
+        "/{store_ref:str}",
+        operation_id="getStore",
+        summary="A store by id or slug",
+        responses=problem_responses(401, 404),
+    )
     async def show(self, store_ref: FromPath[str], services: Svc, viewer_id: ViewerId) -> StoreView:
         return await services.get_store(store_ref, viewer_id)
 
-    @patch("/{store_id:str}", operation_id="updateStore", security=BEARER, responses=problem_responses())
-    async def update(self, store_id: FromPath[str], data: JSONBody[StorePatch], services: Svc, user_id: UserId) -> StoreView:
+    @patch(
+        "/{store_id:str}",
+        operation_id="updateStore",
+        summary="Change my store",
+        security=BEARER,
+        responses=problem_responses(),
+    )
+    async def update(
+        self, store_id: FromPath[str], data: JSONBody[StorePatch], services: Svc, user_id: UserId
+    ) -> StoreView:
         changes = StoreChanges(
             name=None if data.name is msgspec.UNSET else data.name,
             description=None if data.description is msgspec.UNSET else data.description,
@@ -53,10 +77,22 @@ class StoreAdminController(Controller):
     tags = ["Admin"]
     security = BEARER
 
-    @post("/{store_id:str}/suspend", status_code=200, operation_id="suspendStore", responses=problem_responses(401, 403, 404, 409))
+    @post(
+        "/{store_id:str}/suspend",
+        status_code=200,
+        operation_id="suspendStore",
+        summary="Suspend a store (admin)",
+        responses=problem_responses(401, 403, 404, 409),
+    )
     async def suspend(self, store_id: FromPath[str], services: Svc, user_id: UserId) -> StoreView:
         return await services.suspend_store(user_id, store_id)
 
-    @post("/{store_id:str}/unsuspend", status_code=200, operation_id="unsuspendStore", responses=problem_responses(401, 403, 404, 409))
+    @post(
+        "/{store_id:str}/unsuspend",
+        status_code=200,
+        operation_id="unsuspendStore",
+        summary="Reinstate a store (admin)",
+        responses=problem_responses(401, 403, 404, 409),
+    )
     async def unsuspend(self, store_id: FromPath[str], services: Svc, user_id: UserId) -> StoreView:
         return await services.unsuspend_store(user_id, store_id)
