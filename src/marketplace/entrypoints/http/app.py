@@ -12,6 +12,7 @@ from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme, Server
+from litestar.routes import HTTPRoute
 
 from marketplace import __version__
 from marketplace.entrypoints.container import Container, build_container
@@ -26,6 +27,7 @@ from marketplace.entrypoints.http.controllers.stores import StoreAdminController
 from marketplace.entrypoints.http.dependencies import DEPENDENCIES, resolve_services
 from marketplace.entrypoints.http.docs import ROUTES as DOCS_ROUTES
 from marketplace.entrypoints.http.observability import AccessLog, Metrics, configure_logging, observe
+from marketplace.entrypoints.http.openapi_fixes import tighten
 from marketplace.entrypoints.http.problems import EXCEPTION_HANDLERS
 from marketplace.entrypoints.settings import Settings
 
@@ -90,7 +92,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         debug=False,
         logging_config=None,
     )
-    wrapped: Any = observe(app, metrics, AccessLog(settings.access_log))
+    tighten(app.openapi_schema)
+    allowed = {
+        route.path_format: ", ".join(sorted(route.methods)).encode()
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+    }
+    wrapped: Any = observe(app, metrics, AccessLog(settings.access_log), allowed)
     # Keep Litestar's attributes reachable (tests use `.state`, servers only call the ASGI app).
     wrapped.litestar = app
     return _AsgiWithApp(wrapped, app)  # type: ignore[return-value]

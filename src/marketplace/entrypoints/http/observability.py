@@ -94,7 +94,10 @@ class AccessLog:
             sys.stdout.write(json.dumps(record, separators=(",", ":")) + "\n")
 
 
-def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog) -> ASGIApp:
+def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog, allowed: dict[str, bytes] | None = None) -> ASGIApp:
+    """Wraps the app; `allowed` maps route templates to their methods, for the Allow header of OPTIONS."""
+    allowed = allowed or {}
+
     async def middleware(scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
@@ -109,8 +112,8 @@ def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog) -> ASGIApp:
         scope.setdefault("state", {})["request_id"] = request_id
         request_id_var.set(request_id)
         path: str = scope["path"]
-        if _has_control_characters(path, scope.get("query_string", b"")):
-            await _refuse_control_characters(send, request_id)
+        if _has_nul(path, scope.get("query_string", b"")):
+            await _refuse_nul(send, request_id)
             return
         extra = DOCS_HEADERS if path.startswith("/docs") else API_HEADERS
         started = time.perf_counter()
@@ -121,6 +124,11 @@ def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog) -> ASGIApp:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = list(message.get("headers", []))
+                if scope["method"] == "OPTIONS" and scope.get("path_template") in allowed:
+                    # Litestar's automatic OPTIONS answer lists only the methods of the first handler
+                    # registered on a path; answer with every method the path has.
+                    methods = allowed[scope["path_template"]]
+                    headers = [(n, methods if n.lower() == b"allow" else v) for n, v in headers]
                 present = {name.lower() for name, _ in headers}
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.extend(h for h in extra if h[0] not in present)
@@ -144,17 +152,14 @@ def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog) -> ASGIApp:
     return middleware
 
 
-def _has_control_characters(path: str, query: bytes) -> bool:
-    """NUL and other control characters have no place in a path or query; databases refuse them."""
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
-        return True
-    decoded = unquote_to_bytes(query.replace(b"+", b" "))
-    return any(byte < 32 or byte == 127 for byte in decoded)
+def _has_nul(path: str, query: bytes) -> bool:
+    """A NUL has no place in a path or query, and PostgreSQL refuses it in text."""
+    return "\x00" in path or b"\x00" in unquote_to_bytes(query)
 
 
-async def _refuse_control_characters(send: Any, request_id: str) -> None:
+async def _refuse_nul(send: Any, request_id: str) -> None:
     body = json.dumps({"type": "/problems/malformed-request", "title": "The request could not be read", "status": 400,
-                       "detail": "the path or query contains control characters"}).encode()
+                       "detail": "the path or query contains a NUL character"}).encode()
     await send({"type": "http.response.start", "status": 400, "headers": [
         (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
         (b"x-request-id", request_id.encode()), *API_HEADERS]})

@@ -106,7 +106,10 @@ def _field_errors(extra: Any) -> list[FieldError]:
         field = at.group(1) if at else str(item.get("key") or "body")
         if field == "data":
             field = "body"
-        errors.append(FieldError(field=field or "body", message=_AT.sub("", message)))
+        message = _AT.sub("", message)
+        if "matching regex" in message:
+            message = "is blank, has characters that are not allowed, or is not in the expected format"
+        errors.append(FieldError(field=field or "body", message=message))
     return errors
 
 

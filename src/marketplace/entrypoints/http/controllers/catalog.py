@@ -10,7 +10,16 @@ from marketplace.application.catalog.browse_products import BrowseParams
 from marketplace.application.catalog.commands import CreateProductCommand, ProductChanges, VariantChanges
 from marketplace.application.catalog.views import CategoryNode, ProductCard, ProductDetail, Sort, VariantView
 from marketplace.application.shared.views import Page
-from marketplace.entrypoints.http.controllers._types import BEARER, Cursor, Limit, Svc, UserId, ViewerId
+from marketplace.entrypoints.http.controllers._types import (
+    BEARER,
+    Cursor,
+    Limit,
+    ProductRef,
+    StoreRef,
+    Svc,
+    UserId,
+    ViewerId,
+)
 from marketplace.entrypoints.http.problems import problem_responses
 from marketplace.entrypoints.http.schemas.catalog import (
     CategoryBody,
@@ -75,7 +84,7 @@ class StoreProductController(Controller):
         responses=problem_responses(),
     )
     async def create(
-        self, store_id: FromPath[str], data: JSONBody[ProductBody], services: Svc, user_id: UserId
+        self, store_id: StoreRef, data: JSONBody[ProductBody], services: Svc, user_id: UserId
     ) -> ProductDetail:
         command = CreateProductCommand(
             title=data.title,
@@ -94,7 +103,7 @@ class StoreProductController(Controller):
     )
     async def list_products(
         self,
-        store_id: FromPath[str],
+        store_id: StoreRef,
         services: Svc,
         viewer_id: ViewerId,
         status: Status = None,
@@ -139,13 +148,13 @@ class ProductController(Controller):
         return await services.browse_products(params)
 
     @get(
-        "/{product_ref:str}",
+        "/{product_id:str}",
         operation_id="getProduct",
         summary="A product by id or slug",
         responses=problem_responses(401, 404),
     )
-    async def show(self, product_ref: FromPath[str], services: Svc, viewer_id: ViewerId) -> ProductDetail:
-        return await services.get_product(product_ref, viewer_id)
+    async def show(self, product_id: ProductRef, services: Svc, viewer_id: ViewerId) -> ProductDetail:
+        return await services.get_product(product_id, viewer_id)
 
     @patch(
         "/{product_id:str}",
@@ -155,7 +164,7 @@ class ProductController(Controller):
         responses=problem_responses(),
     )
     async def update(
-        self, product_id: FromPath[str], data: JSONBody[ProductPatch], services: Svc, user_id: UserId
+        self, product_id: ProductRef, data: JSONBody[ProductPatch], services: Svc, user_id: UserId
     ) -> ProductDetail:
         changes = ProductChanges(
             title=_set(data.title),
@@ -174,7 +183,7 @@ class ProductController(Controller):
         security=BEARER,
         responses=problem_responses(401, 403, 404, 409),
     )
-    async def publish(self, product_id: FromPath[str], services: Svc, user_id: UserId) -> ProductDetail:
+    async def publish(self, product_id: ProductRef, services: Svc, user_id: UserId) -> ProductDetail:
         return await services.publish_product(user_id, product_id)
 
     @post(
@@ -185,7 +194,7 @@ class ProductController(Controller):
         security=BEARER,
         responses=problem_responses(401, 403, 404, 409),
     )
-    async def archive(self, product_id: FromPath[str], services: Svc, user_id: UserId) -> ProductDetail:
+    async def archive(self, product_id: ProductRef, services: Svc, user_id: UserId) -> ProductDetail:
         return await services.archive_product(user_id, product_id)
 
     @post(
@@ -197,7 +206,7 @@ class ProductController(Controller):
         responses=problem_responses(),
     )
     async def add_variant(
-        self, product_id: FromPath[str], data: JSONBody[VariantBody], services: Svc, user_id: UserId
+        self, product_id: ProductRef, data: JSONBody[VariantBody], services: Svc, user_id: UserId
     ) -> VariantView:
         return await services.add_variant(user_id, product_id, data.to_input())
 
@@ -210,7 +219,7 @@ class ProductController(Controller):
     )
     async def change_variant(
         self,
-        product_id: FromPath[str],
+        product_id: ProductRef,
         variant_id: FromPath[str],
         data: JSONBody[VariantPatch],
         services: Svc,
@@ -231,6 +240,6 @@ class ProductController(Controller):
         responses=problem_responses(401, 403, 404, 409),
     )
     async def remove_variant(
-        self, product_id: FromPath[str], variant_id: FromPath[str], services: Svc, user_id: UserId
+        self, product_id: ProductRef, variant_id: FromPath[str], services: Svc, user_id: UserId
     ) -> None:
         await services.remove_variant(user_id, product_id, variant_id)

@@ -4,13 +4,13 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 
 from marketplace.application.shared.views import Page
 from marketplace.application.stores.open_store import OpenStoreCommand
 from marketplace.application.stores.update_store import StoreChanges
 from marketplace.application.stores.views import StoreView
-from marketplace.entrypoints.http.controllers._types import BEARER, Cursor, Limit, Svc, UserId, ViewerId
+from marketplace.entrypoints.http.controllers._types import BEARER, Cursor, Limit, StoreRef, Svc, UserId, ViewerId
 from marketplace.entrypoints.http.problems import problem_responses
 from marketplace.entrypoints.http.schemas.catalog import StoreBody, StorePatch
 
@@ -45,13 +45,13 @@ class StoreController(Controller):
         return await services.browse_stores(q, limit, cursor)
 
     @get(
-        "/{store_ref:str}",
+        "/{store_id:str}",
         operation_id="getStore",
         summary="A store by id or slug",
         responses=problem_responses(401, 404),
     )
-    async def show(self, store_ref: FromPath[str], services: Svc, viewer_id: ViewerId) -> StoreView:
-        return await services.get_store(store_ref, viewer_id)
+    async def show(self, store_id: StoreRef, services: Svc, viewer_id: ViewerId) -> StoreView:
+        return await services.get_store(store_id, viewer_id)
 
     @patch(
         "/{store_id:str}",
@@ -61,7 +61,7 @@ class StoreController(Controller):
         responses=problem_responses(),
     )
     async def update(
-        self, store_id: FromPath[str], data: JSONBody[StorePatch], services: Svc, user_id: UserId
+        self, store_id: StoreRef, data: JSONBody[StorePatch], services: Svc, user_id: UserId
     ) -> StoreView:
         changes = StoreChanges(
             name=None if data.name is msgspec.UNSET else data.name,
@@ -84,7 +84,7 @@ class StoreAdminController(Controller):
         summary="Suspend a store (admin)",
         responses=problem_responses(401, 403, 404, 409),
     )
-    async def suspend(self, store_id: FromPath[str], services: Svc, user_id: UserId) -> StoreView:
+    async def suspend(self, store_id: StoreRef, services: Svc, user_id: UserId) -> StoreView:
         return await services.suspend_store(user_id, store_id)
 
     @post(
@@ -94,5 +94,5 @@ class StoreAdminController(Controller):
         summary="Reinstate a store (admin)",
         responses=problem_responses(401, 403, 404, 409),
     )
-    async def unsuspend(self, store_id: FromPath[str], services: Svc, user_id: UserId) -> StoreView:
+    async def unsuspend(self, store_id: StoreRef, services: Svc, user_id: UserId) -> StoreView:
         return await services.unsuspend_store(user_id, store_id)

@@ -9,7 +9,7 @@ from msgspec import Meta
 
 from marketplace.application.catalog.commands import VariantInput
 from marketplace.domain.shared.money import Money, price
-from marketplace.entrypoints.http.schemas.common import Amount, Body, MoneyBody, PickupAddressBody
+from marketplace.entrypoints.http.schemas.common import Amount, Body, MoneyBody, PickupAddressBody, text
 
 Id = Annotated[str, Meta(min_length=1, max_length=64)]
 Unset = msgspec.UnsetType
@@ -22,27 +22,27 @@ def money_of(value: MoneyBody | int) -> Money:
 
 
 class StoreBody(Body, kw_only=True):
-    name: Annotated[str, Meta(min_length=2, max_length=80)]
-    description: Annotated[str, Meta(max_length=2000)] = ""
+    name: Annotated[str, text(2, 80)]
+    description: Annotated[str, text(0, 2000)] = ""
     pickup_address: PickupAddressBody
     logo_media_id: Id | None = None
 
 
 class StorePatch(Body, kw_only=True):
-    name: Annotated[str, Meta(min_length=2, max_length=80)] | Unset = UNSET
-    description: Annotated[str, Meta(max_length=2000)] | Unset = UNSET
+    name: Annotated[str, text(2, 80)] | Unset = UNSET
+    description: Annotated[str, text(0, 2000)] | Unset = UNSET
     pickup_address: PickupAddressBody | Unset = UNSET
     logo_media_id: Id | None | Unset = UNSET
 
 
 class CategoryBody(Body, kw_only=True):
-    name: Annotated[str, Meta(min_length=1, max_length=80)]
+    name: Annotated[str, text(1, 80)]
     parent_id: Id | None = None
 
 
 class VariantBody(Body, kw_only=True):
-    sku: Annotated[str, Meta(min_length=1, max_length=64)]
-    name: Annotated[str, Meta(min_length=1, max_length=100)]
+    sku: Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")]
+    name: Annotated[str, text(1, 100)]
     price: Price
     stock: Annotated[int, Meta(ge=0, le=1_000_000)]
     weight_grams: Annotated[int, Meta(ge=1, le=1_000_000)]
@@ -56,21 +56,21 @@ class VariantBody(Body, kw_only=True):
 
 
 class ProductBody(Body, kw_only=True):
-    title: Annotated[str, Meta(min_length=2, max_length=200)]
-    description: Annotated[str, Meta(max_length=10_000)] = ""
+    title: Annotated[str, text(2, 200)]
+    description: Annotated[str, text(0, 10_000)] = ""
     category_id: Id | None = None
     variants: Annotated[list[VariantBody], Meta(min_length=1, max_length=100)]
     media_ids: Annotated[list[Id], Meta(max_length=20)] = []
 
 
 class ProductPatch(Body, kw_only=True):
-    title: Annotated[str, Meta(min_length=2, max_length=200)] | Unset = UNSET
-    description: Annotated[str, Meta(max_length=10_000)] | Unset = UNSET
+    title: Annotated[str, text(2, 200)] | Unset = UNSET
+    description: Annotated[str, text(0, 10_000)] | Unset = UNSET
     category_id: Id | None | Unset = UNSET
     media_ids: Annotated[list[Id], Meta(max_length=20)] | Unset = UNSET
 
 
 class VariantPatch(Body, kw_only=True):
-    name: Annotated[str, Meta(min_length=1, max_length=100)] | Unset = UNSET
+    name: Annotated[str, text(1, 100)] | Unset = UNSET
     price: Price | Unset = UNSET
     stock: Annotated[int, Meta(ge=0, le=1_000_000)] | Unset = UNSET

@@ -7,15 +7,18 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from marketplace.entrypoints.http.schemas.common import Body
+from marketplace.entrypoints.http.schemas.common import Body, text
 
-Email = Annotated[str, Meta(min_length=3, max_length=254, examples=["ayu@example.com"])]
+Email = Annotated[
+    str, Meta(min_length=3, max_length=254, pattern=r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$",
+              examples=["ayu@example.com"])
+]
 
 
 class RegisterBody(Body, kw_only=True):
     email: Email
     password: Annotated[str, Meta(min_length=8, max_length=128)]
-    name: Annotated[str, Meta(min_length=1, max_length=120)]
+    name: Annotated[str, text(1, 120)]
 
 
 class LoginBody(Body, kw_only=True):
@@ -28,5 +31,5 @@ class RefreshBody(Body, kw_only=True):
 
 
 class ProfilePatch(Body, kw_only=True):
-    name: Annotated[str, Meta(min_length=1, max_length=120)] | msgspec.UnsetType = msgspec.UNSET
-    phone: Annotated[str, Meta(max_length=17)] | None | msgspec.UnsetType = msgspec.UNSET
+    name: Annotated[str, text(1, 120)] | msgspec.UnsetType = msgspec.UNSET
+    phone: Annotated[str, Meta(max_length=17, pattern=r"^(\+?[0-9]{6,16})?$")] | None | msgspec.UnsetType = msgspec.UNSET
