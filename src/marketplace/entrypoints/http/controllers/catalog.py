@@ -1,6 +1,7 @@
 """The catalog over HTTP: categories, products, variants, browsing and search."""
 
 from typing import Annotated, Literal, TypeVar
+from uuid import UUID
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
@@ -32,7 +33,7 @@ from marketplace.entrypoints.http.schemas.catalog import (
 
 Price = Annotated[int | None, QueryParameter(ge=0, le=1_000_000_000_000, description="integer amount (IDR)")]
 Text = Annotated[str | None, QueryParameter(max_length=200)]
-Ref = Annotated[str | None, QueryParameter(max_length=64)]
+IdFilter = Annotated[UUID | None, QueryParameter(description="an id")]
 Status = Annotated[Literal["draft", "active", "archived"] | None, QueryParameter()]
 
 
@@ -127,8 +128,8 @@ class ProductController(Controller):
         self,
         services: Svc,
         q: Text = None,
-        category: Ref = None,
-        store: Ref = None,
+        category: IdFilter = None,
+        store: IdFilter = None,
         min_price: Price = None,
         max_price: Price = None,
         sort: Annotated[Sort | None, QueryParameter()] = None,
@@ -137,8 +138,8 @@ class ProductController(Controller):
     ) -> Page[ProductCard]:
         params = BrowseParams(
             q=q,
-            category=category,
-            store=store,
+            category=str(category) if category else None,
+            store=str(store) if store else None,
             min_price=min_price,
             max_price=max_price,
             sort=sort,

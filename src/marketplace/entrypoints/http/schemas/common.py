@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -33,7 +33,7 @@ class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 class MoneyBody(Body, kw_only=True):
     amount: Amount
-    currency: Annotated[str, Meta(pattern="^[A-Z]{3}$")] = "IDR"
+    currency: Literal["IDR"] = "IDR"  # the currencies the marketplace sells in
 
 
 class AddressBody(Body, kw_only=True):
