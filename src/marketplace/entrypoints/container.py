@@ -94,6 +94,27 @@ def _catalog_importer(settings: Settings, engine: Any, memory_db: MemoryDatabase
     return SqlCatalogImporter(engine)
 
 
+async def object_storage(settings: Settings) -> AsyncIterator[Any]:
+    """MinIO/S3 when MARKETPLACE_S3_ENDPOINT is set, else a folder under the data dir (or memory)."""
+    if settings.backend == "memory":
+        from marketplace.adapters.storage.memory import MemoryObjectStorage
+
+        yield MemoryObjectStorage()
+        return
+    if settings.s3_endpoint is None:
+        from marketplace.adapters.storage.local import LocalObjectStorage
+
+        yield LocalObjectStorage(Path(settings.data_dir) / "media", settings.base_url, settings.signing_key)
+        return
+    from minio import Minio
+
+    from marketplace.adapters.storage.minio_storage import MinioObjectStorage
+
+    client = Minio(settings.s3_endpoint, access_key=settings.s3_access_key, secret_key=settings.s3_secret_key,
+                   secure=settings.s3_secure, region=settings.s3_region)
+    yield MinioObjectStorage(client, settings.s3_bucket)
+
+
 def _cache(settings: Settings, redis: Any) -> Any:
     if redis is not None:
         from marketplace.adapters.redis.cache import RedisCache
@@ -122,6 +143,7 @@ class Container(containers.DeclarativeContainer):
     memory_db = providers.Singleton(MemoryDatabase)
     engine = providers.Resource(sql_engine, settings)
     redis = providers.Resource(redis_client, settings)
+    storage = providers.Resource(object_storage, settings)
 
     uow = providers.Singleton(_uow_factory, settings, engine, memory_db, clock, ids)
     catalog_queries = providers.Singleton(_catalog_queries, settings, engine, memory_db)

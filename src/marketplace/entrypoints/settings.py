@@ -26,6 +26,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_url: str | None = None
     redis_prefix: str = "mp:"
     mongo_url: str | None = None
+    s3_endpoint: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_bucket: str = "marketplace"
+    s3_region: str = "us-east-1"
+    s3_secure: bool = True
     public_url: str | None = None
     jwt_secret: str | None = None
     access_token_seconds: int = msgspec.field(default=900)
@@ -56,6 +62,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"{PREFIX}DATABASE_URL must start with postgresql+asyncpg:// or sqlite+aiosqlite://")
         if self.jwt_secret is not None and len(self.jwt_secret) < 32:
             raise SettingsError(f"{PREFIX}JWT_SECRET must have at least 32 characters")
+        if self.s3_endpoint is not None and (not self.s3_access_key or not self.s3_secret_key):
+            raise SettingsError(f"{PREFIX}S3_ACCESS_KEY and {PREFIX}S3_SECRET_KEY are required with {PREFIX}S3_ENDPOINT")
         if self.is_production and self.jwt_secret is None:
             raise SettingsError(f"{PREFIX}JWT_SECRET is required outside the embedded default")
 

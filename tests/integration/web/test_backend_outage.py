@@ -22,7 +22,7 @@ async def test_an_unreachable_database_is_503_and_readiness_names_it(tmp_path: A
         ready = await client.get("/health/ready")
         assert ready.status_code == 503
         states = {b["name"]: b["status"] for b in ready.json()["backends"]}
-        assert states == {"database": "unavailable", "cache": "ok"}
+        assert states == {"database": "unavailable", "cache": "ok", "storage": "ok"}
 
 
 async def test_the_catalog_is_served_from_the_database_when_redis_is_down(tmp_path: Any) -> None:

@@ -19,7 +19,7 @@ USE_CASES = (
     "list_categories", "create_category", "create_product", "update_product", "publish_product",
     "archive_product", "add_variant", "change_variant", "remove_variant", "browse_products",
     "get_product", "list_store_products",
-    "tokens", "rate_limiter", "catalog_queries", "cache", "catalog_cache",
+    "tokens", "rate_limiter", "catalog_queries", "cache", "catalog_cache", "storage",
 )
 
 

@@ -68,9 +68,11 @@ class OperationsController(Controller):
         settings = request.app.state.settings
         database_kind = "memory" if settings.backend == "memory" else settings.sql_url.split("+")[0]
         cache_kind = "redis" if settings.redis_url and settings.backend == "sql" else "in-process"
+        storage_kind = "memory" if settings.backend == "memory" else ("s3" if settings.s3_endpoint else "local")
         states = await asyncio.gather(
             _check("database", database_kind, services.catalog_queries.ping),
             _check("cache", cache_kind, services.cache.ping),
+            _check("storage", storage_kind, services.storage.ping),
         )
         ok = all(s.status == "ok" for s in states)
         return Response(
