@@ -1,0 +1,77 @@
+"""The MediaObject aggregate: requested, then completed once its stored bytes are checked."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from marketplace.domain.media.kinds import IMAGE_TYPES, RULES, Purpose, check_declared, clean_filename, sniff
+from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
+from marketplace.domain.shared.events import Aggregate
+
+
+class MediaStatus(str, enum.Enum):
+    PENDING = "pending"
+    READY = "ready"
+
+
+@dataclass(eq=False)
+class MediaObject(Aggregate):
+    id: str
+    owner_id: str
+    purpose: Purpose
+    filename: str
+    content_type: str
+    size: int
+    key: str
+    created_at: datetime
+    status: MediaStatus = MediaStatus.PENDING
+    thumbnail_key: str | None = None
+    completed_at: datetime | None = None
+    version: int = 0
+
+    @classmethod
+    def request(
+        cls, *, id: str, owner_id: str, purpose: Purpose, filename: str, content_type: str, size: int, now: datetime
+    ) -> MediaObject:
+        check_declared(purpose, content_type, size)
+        key = f"media/{owner_id}/{id}/original.{IMAGE_TYPES[content_type]}"
+        return cls(id=id, owner_id=owner_id, purpose=purpose, filename=clean_filename(filename),
+                   content_type=content_type, size=size, key=key, created_at=now)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status is MediaStatus.READY
+
+    @property
+    def wants_thumbnail(self) -> bool:
+        return RULES[self.purpose].thumbnail
+
+    @property
+    def thumbnail_target(self) -> str:
+        return self.key.rsplit("/", 1)[0] + "/thumbnail.webp"
+
+    def belongs_to(self, user_id: str) -> bool:
+        return self.owner_id == user_id
+
+    def check_stored(self, size: int, head: bytes) -> None:
+        """The stored object must be what was declared: its real size and, by its bytes, its type."""
+        if self.is_ready:
+            raise IllegalTransition("the upload is already complete")
+        if size <= 0:
+            raise InvalidValue("size", "the uploaded file is empty")
+        if size > RULES[self.purpose].max_bytes:
+            raise InvalidValue("size", f"the uploaded file is larger than {RULES[self.purpose].max_bytes} bytes")
+        if size != self.size:
+            raise InvalidValue("size", f"{size} bytes were uploaded, {self.size} were announced")
+        actual = sniff(head)
+        if actual != self.content_type:
+            raise InvalidValue("content_type", f"the bytes are {actual or 'not an accepted image'}, not {self.content_type}")
+
+    def complete(self, now: datetime, thumbnail_key: str | None) -> None:
+        if self.is_ready:
+            raise IllegalTransition("the upload is already complete")
+        self.status = MediaStatus.READY
+        self.thumbnail_key = thumbnail_key
+        self.completed_at = now

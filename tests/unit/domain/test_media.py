@@ -1,0 +1,77 @@
+"""Media rules: what each purpose accepts, sniffing by bytes, safe names, the upload lifecycle."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from marketplace.domain.media.kinds import RULES, Purpose, check_declared, clean_filename, purpose_of, sniff
+from marketplace.domain.media.media import MediaObject, MediaStatus
+from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
+
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 12
+WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 "
+SHELL = b"#!/bin/sh\nrm -rf /\n"
+
+
+def _png(size: int = 100, purpose: Purpose = Purpose.PRODUCT_IMAGE) -> MediaObject:
+    return MediaObject.request(id="m1", owner_id="u1", purpose=purpose, filename="shirt.png",
+                               content_type="image/png", size=size, now=NOW)
+
+
+@pytest.mark.parametrize(("head", "kind"), [(PNG, "image/png"), (JPEG, "image/jpeg"), (WEBP, "image/webp"), (SHELL, None), (b"", None)])
+def test_the_first_bytes_tell_the_real_type(head: bytes, kind: str | None) -> None:
+    assert sniff(head) == kind
+
+
+@given(st.binary(max_size=64))
+def test_bytes_without_an_image_signature_are_never_taken_for_an_image(data: bytes) -> None:
+    kind = sniff(data)
+    assert kind is None or data[:3] == b"\xff\xd8\xff" or data[:8] == PNG[:8] or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+@given(st.text(max_size=300))
+def test_a_cleaned_file_name_never_holds_a_path(name: str) -> None:
+    try:
+        cleaned = clean_filename(name)
+    except InvalidValue:
+        return
+    assert cleaned and "/" not in cleaned and "\\" not in cleaned and ".." != cleaned and len(cleaned) <= 120
+
+
+def test_path_tricks_keep_only_the_last_name() -> None:
+    assert clean_filename("../../etc/passwd") == "passwd"
+    assert clean_filename("C:\\Users\\a\\photo 1.png") == "photo 1.png"
+    with pytest.raises(InvalidValue):
+        clean_filename("../")
+
+
+def test_unknown_purposes_types_and_sizes_are_refused() -> None:
+    with pytest.raises(InvalidValue):
+        purpose_of("avatar")
+    with pytest.raises(InvalidValue):
+        check_declared(Purpose.PRODUCT_IMAGE, "image/gif", 10)
+    for size in (0, -1, RULES[Purpose.STORE_LOGO].max_bytes + 1):
+        with pytest.raises(InvalidValue):
+            check_declared(Purpose.STORE_LOGO, "image/png", size)
+
+
+def test_an_upload_completes_when_its_bytes_are_what_was_announced() -> None:
+    media = _png(size=100)
+    assert media.key == "media/u1/m1/original.png" and media.status is MediaStatus.PENDING
+    media.check_stored(100, PNG)
+    media.complete(NOW, media.thumbnail_target)
+    assert media.is_ready and media.thumbnail_key == "media/u1/m1/thumbnail.webp"
+    with pytest.raises(IllegalTransition):
+        media.complete(NOW, None)
+
+
+@pytest.mark.parametrize(("size", "head"), [(100, SHELL), (100, JPEG), (0, PNG), (99, PNG), (RULES[Purpose.PRODUCT_IMAGE].max_bytes + 1, PNG)])
+def test_a_stored_object_that_differs_from_the_announcement_is_refused(size: int, head: bytes) -> None:
+    with pytest.raises(InvalidValue):
+        _png(size=100).check_stored(size, head)
