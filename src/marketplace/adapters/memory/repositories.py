@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from marketplace.domain.catalog.category import Category
 from marketplace.domain.catalog.product import Product
 from marketplace.domain.identity.tokens import RefreshToken, TokenStatus
 from marketplace.domain.identity.user import Address, User
+from marketplace.domain.media.media import MediaObject
 from marketplace.domain.shared.errors import ConcurrentUpdate, DuplicateEmail, DuplicateSku, DuplicateSlug
 from marketplace.domain.stores.store import Store, StoreStatus
 
@@ -187,3 +189,24 @@ class MemoryProductRepository(_Repository):
     async def save(self, product: Product) -> None:
         self._check_unique(product)
         self._update(product)
+
+
+class MemoryMediaRepository(_Repository):
+    table_name, versioned = "media", True
+
+    async def add(self, media: MediaObject) -> None:
+        self._insert(media)
+
+    async def get(self, media_id: str) -> MediaObject | None:
+        return self._get(media_id)  # type: ignore[no-any-return]
+
+    async def save(self, media: MediaObject) -> None:
+        self._update(media)
+
+    async def delete(self, media_id: str) -> None:
+        self._table.delete(media_id)
+
+    async def pending_before(self, cutoff: datetime, limit: int) -> list[MediaObject]:
+        stale = sorted((m for m in self._table.rows() if not m.is_ready and m.created_at < cutoff),
+                       key=lambda m: (m.created_at, m.id))
+        return [self._get(m.id) for m in stale[:limit]]

@@ -9,6 +9,7 @@ from marketplace.adapters.memory.database import MemoryDatabase, StagedTable
 from marketplace.adapters.memory.repositories import (
     MemoryAddressRepository,
     MemoryCategoryRepository,
+    MemoryMediaRepository,
     MemoryProductRepository,
     MemoryRefreshTokenRepository,
     MemoryStoreRepository,
@@ -32,6 +33,7 @@ class MemoryUnitOfWork:
         self.stores = MemoryStoreRepository(self)
         self.categories = MemoryCategoryRepository(self)
         self.products = MemoryProductRepository(self)
+        self.media = MemoryMediaRepository(self)
 
     def table(self, name: str) -> StagedTable:
         if name not in self._tables:

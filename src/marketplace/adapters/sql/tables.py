@@ -183,3 +183,23 @@ outbox = Table(
         sqlite_where=text("delivered_at IS NULL AND parked_at IS NULL"),
     ),
 )
+
+
+media = Table(
+    "media",
+    metadata,
+    _id(),
+    Column("owner_id", String(36), ForeignKey("users.id"), nullable=False, index=True),
+    Column("purpose", String(32), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("key", String(512), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),
+    Column("thumbnail_key", String(512)),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("completed_at", UtcDateTime()),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+    CheckConstraint("size > 0", name="size_positive"),
+    Index("ix_media_status_created_at", "status", "created_at"),
+)

@@ -17,6 +17,7 @@ from marketplace.adapters.sql.identity_repositories import (
     SqlRefreshTokenRepository,
     SqlUserRepository,
 )
+from marketplace.adapters.sql.media_repository import SqlMediaRepository
 from marketplace.adapters.sql.product_repository import SqlProductRepository
 from marketplace.adapters.sql.store_repositories import SqlCategoryRepository, SqlStoreRepository
 from marketplace.adapters.sql.tables import outbox
@@ -24,6 +25,7 @@ from marketplace.application.events import OutboxMessage
 from marketplace.application.ports.persistence import (
     AddressRepository,
     CategoryRepository,
+    MediaRepository,
     ProductRepository,
     RefreshTokenRepository,
     StoreRepository,
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
         self.stores: StoreRepository = SqlStoreRepository(self)
         self.categories: CategoryRepository = SqlCategoryRepository(self)
         self.products: ProductRepository = SqlProductRepository(self)
+        self.media: MediaRepository = SqlMediaRepository(self)
 
     async def __aenter__(self) -> Self:
         if self._connection is not None:

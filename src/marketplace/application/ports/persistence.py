@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -10,6 +11,7 @@ from marketplace.domain.catalog.category import Category
 from marketplace.domain.catalog.product import Product
 from marketplace.domain.identity.tokens import RefreshToken
 from marketplace.domain.identity.user import Address, User
+from marketplace.domain.media.media import MediaObject
 from marketplace.domain.stores.store import Store
 
 
@@ -99,6 +101,22 @@ class ProductRepository(Protocol):
         ...
 
 
+class MediaRepository(Protocol):
+    async def add(self, media: MediaObject) -> None: ...
+
+    async def get(self, media_id: str) -> MediaObject | None: ...
+
+    async def save(self, media: MediaObject) -> None:
+        """Raises ConcurrentUpdate when the stored version moved on."""
+        ...
+
+    async def delete(self, media_id: str) -> None: ...
+
+    async def pending_before(self, cutoff: datetime, limit: int) -> list[MediaObject]:
+        """Uploads never completed, requested before `cutoff`, oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
@@ -106,6 +124,7 @@ class UnitOfWork(Protocol):
     stores: StoreRepository
     categories: CategoryRepository
     products: ProductRepository
+    media: MediaRepository
 
     async def __aenter__(self) -> Self: ...
 
