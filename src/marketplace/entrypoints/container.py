@@ -9,6 +9,7 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from marketplace.adapters.images.pillow import PillowImageProcessor
 from marketplace.adapters.memory.cache import InProcessCache, InProcessRateLimiter
 from marketplace.adapters.memory.catalog_queries import MemoryCatalogQueries
 from marketplace.adapters.memory.database import MemoryDatabase
@@ -32,6 +33,7 @@ from marketplace.application.identity.log_out import LogOut
 from marketplace.application.identity.profile import GetProfile, UpdateProfile
 from marketplace.application.identity.refresh_session import RefreshSession
 from marketplace.application.identity.register_user import RegisterUser
+from marketplace.application.media.uploads import CompleteUpload, RequestUpload
 from marketplace.application.stores.open_store import OpenStore
 from marketplace.application.stores.show_stores import BrowseStores, GetStore
 from marketplace.application.stores.suspend_store import SetStoreSuspension
@@ -196,6 +198,13 @@ class Container(containers.DeclarativeContainer):
     browse_products = providers.Singleton(BrowseProducts, uow=uow, queries=catalog_queries, cache=catalog_cache)
     get_product = providers.Singleton(GetProduct, uow=uow, queries=catalog_queries, cache=catalog_cache)
     list_store_products = providers.Singleton(ListStoreProducts, uow=uow, queries=catalog_queries)
+
+    # Media
+    images = providers.Singleton(PillowImageProcessor)
+    request_upload = providers.Singleton(RequestUpload, uow=uow, storage=storage, clock=clock, ids=ids)
+    complete_upload = providers.Singleton(
+        CompleteUpload, uow=uow, storage=storage, images=images, clock=clock, base_url=settings.provided.base_url
+    )
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -1,0 +1,1 @@
+"""Image adapters: thumbnails with Pillow."""

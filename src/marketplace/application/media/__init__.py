@@ -1,0 +1,1 @@
+"""Media use cases: ask for an upload, complete it once the stored bytes are checked."""

@@ -1,0 +1,120 @@
+"""Uploads in memory: announced, sent straight to storage, completed only when the bytes are right."""
+
+from __future__ import annotations
+
+import io
+from typing import Any, AsyncIterator
+
+import pytest
+from PIL import Image
+
+from marketplace.application.errors import NotFound
+from marketplace.application.identity.register_user import Register
+from marketplace.application.media.uploads import UploadRequest
+from marketplace.domain.shared.errors import Conflict, InvalidValue
+from marketplace.entrypoints.container import build_container, resolve
+from marketplace.entrypoints.settings import Settings
+
+SHELL = b"#!/bin/sh\necho gotcha\n" * 4
+
+
+def _png(width: int = 640, height: int = 480) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+async def app() -> AsyncIterator[Any]:
+    container = build_container(Settings.in_memory(public_url="http://shop.test"))
+    await container.init_resources()
+    yield container
+    await container.shutdown_resources()
+
+
+async def _user(app: Any, name: str) -> str:
+    registered = await (await resolve(app.register_user))(Register(f"{name}@example.com", "password123", name))
+    return str(registered.id)
+
+
+async def _announce(app: Any, user: str, data: bytes, content_type: str = "image/png", **extra: Any) -> Any:
+    request = UploadRequest(filename=extra.get("filename", "batik.png"), content_type=content_type,
+                            size=extra.get("size", len(data)), purpose=extra.get("purpose", "product_image"))
+    return await (await resolve(app.request_upload))(user, request)
+
+
+async def test_a_png_upload_completes_with_a_thumbnail_beside_it(app: Any) -> None:
+    seller = await _user(app, "seller")
+    storage = await resolve(app.storage)
+    data = _png()
+    ticket = await _announce(app, seller, data)
+    assert ticket.method == "PUT" and ticket.headers == {"Content-Type": "image/png"}
+    key = f"media/{seller}/{ticket.media_id}/original.png"
+    await storage.put(key, data, "image/png")  # what the client does with the presigned URL
+
+    done = await (await resolve(app.complete_upload))(seller, ticket.media_id)
+
+    assert (done.size, done.content_type, done.status) == (len(data), "image/png", "ready")
+    assert done.url == f"http://shop.test/api/v1/media/{ticket.media_id}"
+    assert done.thumbnail_url == f"{done.url}/thumbnail"
+    thumbnail = await storage.read(f"media/{seller}/{ticket.media_id}/thumbnail.webp")
+    assert thumbnail is not None and max(Image.open(io.BytesIO(thumbnail)).size) == 320
+    again = await (await resolve(app.complete_upload))(seller, ticket.media_id)
+    assert again == done
+
+
+async def test_a_shell_script_named_png_is_refused_and_its_object_deleted(app: Any) -> None:
+    seller = await _user(app, "seller")
+    storage = await resolve(app.storage)
+    ticket = await _announce(app, seller, SHELL, filename="innocent.png")
+    key = f"media/{seller}/{ticket.media_id}/original.png"
+    await storage.put(key, SHELL, "image/png")
+    with pytest.raises(InvalidValue) as refused:
+        await (await resolve(app.complete_upload))(seller, ticket.media_id)
+    assert refused.value.field == "content_type"
+    assert await storage.head(key) is None
+    assert await storage.keys(f"media/{seller}/") == []
+
+
+async def test_bytes_of_another_size_than_announced_are_refused(app: Any) -> None:
+    seller = await _user(app, "seller")
+    storage = await resolve(app.storage)
+    data = _png()
+    ticket = await _announce(app, seller, data, size=len(data) + 10)
+    await storage.put(f"media/{seller}/{ticket.media_id}/original.png", data, "image/png")
+    with pytest.raises(InvalidValue):
+        await (await resolve(app.complete_upload))(seller, ticket.media_id)
+    assert await storage.keys(f"media/{seller}/") == []
+
+
+async def test_an_image_header_over_broken_bytes_is_refused(app: Any) -> None:
+    seller = await _user(app, "seller")
+    storage = await resolve(app.storage)
+    broken = b"\x89PNG\r\n\x1a\n" + b"\x00garbage" * 20
+    ticket = await _announce(app, seller, broken)
+    await storage.put(f"media/{seller}/{ticket.media_id}/original.png", broken, "image/png")
+    with pytest.raises(InvalidValue):
+        await (await resolve(app.complete_upload))(seller, ticket.media_id)
+    assert await storage.keys(f"media/{seller}/") == []
+
+
+@pytest.mark.parametrize("extra", [{"purpose": "avatar"}, {"size": 0}, {"size": 50 * 1024 * 1024},
+                                   {"filename": "../"}, {"content_type": "image/gif"}])
+async def test_bad_announcements_are_refused_before_anything_is_stored(app: Any, extra: dict[str, Any]) -> None:
+    seller = await _user(app, "seller")
+    with pytest.raises(InvalidValue):
+        await _announce(app, seller, _png(), **extra)
+
+
+async def test_someone_elses_upload_cannot_be_completed(app: Any) -> None:
+    seller, stranger = await _user(app, "seller"), await _user(app, "stranger")
+    ticket = await _announce(app, seller, _png())
+    with pytest.raises(NotFound):
+        await (await resolve(app.complete_upload))(stranger, ticket.media_id)
+
+
+async def test_completing_before_anything_was_uploaded_is_a_conflict(app: Any) -> None:
+    seller = await _user(app, "seller")
+    ticket = await _announce(app, seller, _png())
+    with pytest.raises(Conflict):
+        await (await resolve(app.complete_upload))(seller, ticket.media_id)
