@@ -22,6 +22,7 @@ from marketplace.entrypoints.http.controllers.catalog import (
     StoreProductController,
 )
 from marketplace.entrypoints.http.controllers.identity import AuthController, MeController
+from marketplace.entrypoints.http.controllers.media import MediaController, MediaFileController
 from marketplace.entrypoints.http.controllers.operations import OperationsController
 from marketplace.entrypoints.http.controllers.stores import StoreAdminController, StoreController
 from marketplace.entrypoints.http.dependencies import DEPENDENCIES, resolve_services
@@ -78,7 +79,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app = Litestar(
         route_handlers=[
             OperationsController, AuthController, MeController, StoreController, StoreAdminController,
-            CategoryController, StoreProductController, ProductController, *DOCS_ROUTES,
+            CategoryController, StoreProductController, ProductController, MediaController, MediaFileController,
+            *DOCS_ROUTES,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

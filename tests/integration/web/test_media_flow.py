@@ -1,0 +1,107 @@
+"""Media over HTTP on the embedded adapters: announce, PUT to the signed URL, complete, download."""
+
+from __future__ import annotations
+
+import io
+from typing import Any, AsyncIterator
+from urllib.parse import urlsplit
+
+import pytest
+from litestar.testing import AsyncTestClient
+from PIL import Image
+
+from marketplace.entrypoints.container import build_container
+from marketplace.entrypoints.http.app import create_app
+from tests.integration.web.conftest import Api, _settings
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (500, 400), (200, 60, 60)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _local(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+async def _announce(api: Api, auth: dict[str, str], data: bytes, filename: str = "batik.png") -> dict[str, Any]:
+    ticket = await api.client.post("/api/v1/media/uploads", headers=auth, json={
+        "filename": filename, "content_type": "image/png", "size": len(data), "purpose": "product_image"})
+    assert ticket.status_code == 201, ticket.text
+    return ticket.json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def local_api(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIterator[Api]:
+    """The embedded default (SQLite and the local folder): the signed file route is its storage's."""
+    settings = _settings("sqlite", tmp_path, request)
+    container = build_container(settings)
+    async with AsyncTestClient(app=create_app(settings, container)) as client:  # type: ignore[arg-type]
+        yield Api(client=client, settings=settings, container=container)
+
+
+async def test_a_seller_uploads_a_png_and_downloads_it_and_its_thumbnail(local_api: Api) -> None:
+    api, seller = local_api, await local_api.register("seller")
+    auth = {"Authorization": seller["auth"]}
+    data = _png()
+    ticket = await _announce(api, auth, data)
+    sent = await api.client.put(_local(ticket["upload_url"]), content=data, headers=ticket["headers"])
+    assert sent.status_code == 200, sent.text
+    done = await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)
+    assert done.status_code == 200, done.text
+    assert done.json()["size"] == len(data) and done.json()["thumbnail_url"].endswith("/thumbnail")
+
+    original = await api.client.get(f"/api/v1/media/{ticket['media_id']}", headers=auth, follow_redirects=False)
+    assert original.status_code == 302
+    fetched = await api.client.get(_local(original.headers["location"]))
+    assert fetched.status_code == 200 and fetched.content == data and fetched.headers["content-type"] == "image/png"
+    thumb = await api.client.get(f"/api/v1/media/{ticket['media_id']}/thumbnail", headers=auth, follow_redirects=False)
+    picture = Image.open(io.BytesIO((await api.client.get(_local(thumb.headers["location"]))).content))
+    assert picture.format == "WEBP" and max(picture.size) == 320
+
+    stranger = await api.register("stranger")
+    assert (await api.client.get(f"/api/v1/media/{ticket['media_id']}", follow_redirects=False,
+                                 headers={"Authorization": stranger["auth"]})).status_code == 404
+
+
+async def test_a_shell_script_declared_as_png_is_refused_and_gone(local_api: Api) -> None:
+    api, seller = local_api, await local_api.register("seller")
+    auth = {"Authorization": seller["auth"]}
+    script = b"#!/bin/sh\necho owned\n" * 5
+    ticket = await _announce(api, auth, script, filename="script.png")
+    assert (await api.client.put(_local(ticket["upload_url"]), content=script, headers=ticket["headers"])).status_code == 200
+    refused = await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "content_type"
+    storage = api.container.storage()
+    storage = await storage if hasattr(storage, "__await__") else storage
+    assert await storage.keys(f"media/{seller['id']}/") == []
+
+
+async def test_tampered_or_foreign_uploads_are_refused(local_api: Api) -> None:
+    api, seller, stranger = local_api, await local_api.register("seller"), await local_api.register("stranger")
+    auth = {"Authorization": seller["auth"]}
+    data = _png()
+    ticket = await _announce(api, auth, data)
+    forged = _local(ticket["upload_url"]).replace("signature=", "signature=0")
+    assert (await api.client.put(forged, content=data, headers=ticket["headers"])).status_code == 403
+    other_type = await api.client.put(_local(ticket["upload_url"]), content=data, headers={"Content-Type": "image/jpeg"})
+    assert other_type.status_code == 403
+    foreign = await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete",
+                                    headers={"Authorization": stranger["auth"]})
+    assert foreign.status_code == 404
+    early = await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)
+    assert early.status_code == 409
+
+
+async def test_bad_announcements_are_422(api: Api) -> None:
+    user = await api.register("someone")
+    auth = {"Authorization": user["auth"]}
+    for body in ({"filename": "a.png", "content_type": "image/png", "size": 10, "purpose": "avatar"},
+                 {"filename": "a.gif", "content_type": "image/gif", "size": 10, "purpose": "product_image"},
+                 {"filename": "a.png", "content_type": "image/png", "size": 0, "purpose": "product_image"},
+                 {"filename": "a.png", "content_type": "image/png", "size": 99 * 1024 * 1024, "purpose": "product_image"},
+                 {"filename": "../", "content_type": "image/png", "size": 10, "purpose": "product_image"}):
+        response = await api.client.post("/api/v1/media/uploads", headers=auth, json=body)
+        assert response.status_code == 422, (body, response.text)
