@@ -81,10 +81,10 @@ def _uow_factory(settings: Settings, engine: Any, memory_db: MemoryDatabase, clo
 
 def _catalog_queries(settings: Settings, engine: Any, memory_db: MemoryDatabase) -> Any:
     if settings.backend == "memory":
-        return MemoryCatalogQueries(memory_db)
+        return MemoryCatalogQueries(memory_db, settings.base_url)
     from marketplace.adapters.sql.catalog_queries import SqlCatalogQueries
 
-    return SqlCatalogQueries(engine)
+    return SqlCatalogQueries(engine, settings.base_url)
 
 
 def _catalog_importer(settings: Settings, engine: Any, memory_db: MemoryDatabase) -> Any:
@@ -203,7 +203,7 @@ class Container(containers.DeclarativeContainer):
     # Media
     images = providers.Singleton(PillowImageProcessor)
     request_upload = providers.Singleton(RequestUpload, uow=uow, storage=storage, clock=clock, ids=ids)
-    download_media = providers.Singleton(DownloadMedia, uow=uow, storage=storage)
+    download_media = providers.Singleton(DownloadMedia, uow=uow, storage=storage, queries=catalog_queries)
     complete_upload = providers.Singleton(
         CompleteUpload, uow=uow, storage=storage, images=images, clock=clock, base_url=settings.provided.base_url
     )

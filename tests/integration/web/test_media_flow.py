@@ -105,3 +105,47 @@ async def test_bad_announcements_are_422(api: Api) -> None:
                  {"filename": "../", "content_type": "image/png", "size": 10, "purpose": "product_image"}):
         response = await api.client.post("/api/v1/media/uploads", headers=auth, json=body)
         assert response.status_code == 422, (body, response.text)
+
+
+async def _uploaded(api: Api, auth: dict[str, str], data: bytes) -> str:
+    ticket = await _announce(api, auth, data)
+    assert (await api.client.put(_local(ticket["upload_url"]), content=data, headers=ticket["headers"])).status_code == 200
+    assert (await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)).status_code == 200
+    return str(ticket["media_id"])
+
+
+async def test_a_products_images_show_in_its_detail_and_list_and_serve_to_anyone_once_public(local_api: Api) -> None:
+    api, seller = local_api, await local_api.register("seller")
+    auth = {"Authorization": seller["auth"]}
+    data = _png()
+    media_id = await _uploaded(api, auth, data)
+    store = await api.open_store(seller)
+    created = await api.client.post(f"/api/v1/stores/{store['id']}/products", headers=auth, json={
+        "title": "Kain tenun ikat", "media_ids": [media_id],
+        "variants": [{"sku": "IKAT-1", "name": "One", "price": 250_000, "stock": 2, "weight_grams": 300}]})
+    assert created.status_code == 201, created.text
+    media = created.json()["media"]
+    assert [m["id"] for m in media] == [media_id]
+    assert media[0]["url"].endswith(f"/api/v1/media/{media_id}") and media[0]["thumbnail_url"].endswith("/thumbnail")
+
+    hidden = await api.client.get(f"/api/v1/media/{media_id}", follow_redirects=False)
+    assert hidden.status_code == 404, "a draft's images are not public yet"
+    await api.client.post(f"/api/v1/products/{created.json()['id']}/publish", headers=auth)
+    shown = await api.client.get(f"/api/v1/media/{media_id}", follow_redirects=False)
+    assert shown.status_code == 302
+    assert (await api.client.get(_local(shown.headers["location"]))).content == data
+    listed = await api.client.get("/api/v1/products", params={"q": "tenun"})
+    assert listed.json()["items"][0]["thumbnail_url"] == media[0]["thumbnail_url"]
+
+
+async def test_someone_elses_or_unfinished_media_cannot_be_attached(local_api: Api) -> None:
+    api, seller, other = local_api, await local_api.register("seller"), await local_api.register("other")
+    theirs = await _uploaded(api, {"Authorization": other["auth"]}, _png())
+    unfinished = (await _announce(api, {"Authorization": seller["auth"]}, _png()))["media_id"]
+    store = await api.open_store(seller)
+    for media_ids in ([theirs], [unfinished], ["00000000-0000-7000-8000-000000000000"]):
+        response = await api.client.post(f"/api/v1/stores/{store['id']}/products", headers={"Authorization": seller["auth"]},
+                                          json={"title": "Batik", "media_ids": media_ids,
+                                                "variants": [{"sku": "B-1", "name": "One", "price": 1000, "stock": 1, "weight_grams": 1}]})
+        assert response.status_code == 422 and response.json()["errors"][0]["field"] == "media_ids", response.text
+        assert "unknown media id" in response.json()["errors"][0]["message"]

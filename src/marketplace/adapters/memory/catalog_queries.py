@@ -17,6 +17,7 @@ from marketplace.application.catalog.views import (
     StoreRef,
     StoreRefWithSlug,
 )
+from marketplace.application.media.links import media_view, thumbnail_url
 from marketplace.application.shared.views import UNRATED, MoneyView, Page
 from marketplace.domain.catalog.product import Product
 from marketplace.domain.catalog.visibility import product_is_public
@@ -38,8 +39,9 @@ def _score(product: Product, terms: list[str]) -> int:
 
 
 class MemoryCatalogQueries:
-    def __init__(self, db: MemoryDatabase) -> None:
+    def __init__(self, db: MemoryDatabase, base_url: str = "") -> None:
         self._db = db
+        self._base_url = base_url
 
     async def ping(self) -> None:
         return None
@@ -84,7 +86,7 @@ class MemoryCatalogQueries:
         if more and chunk:
             last = chunk[-1][0]
             cursor = next_cursor(query, last_id=last.id, last_value=self._value(query.sort, last), offset=start + query.limit)
-        return Page(items=[self._card(p, stores[p.store_id]) for p, _ in chunk], next_cursor=cursor)
+        return Page(items=[self._card(p, stores[p.store_id], self._base_url) for p, _ in chunk], next_cursor=cursor)
 
     @staticmethod
     def _value(sort: Sort, product: Product) -> int | None:
@@ -119,12 +121,13 @@ class MemoryCatalogQueries:
         return sorted(rows, key=lambda r: self._key(sort, r[0]))
 
     @staticmethod
-    def _card(product: Product, store: Store) -> ProductCard:
+    def _card(product: Product, store: Store, base_url: str) -> ProductCard:
         price = product.price_from
         return ProductCard(
             id=product.id, slug=product.slug, title=product.title, status=product.status.value,
             price_from=MoneyView(amount=price.amount if price else 0, currency=product.currency),
-            store=StoreRef(id=store.id, name=store.name), thumbnail_url=None, rating=UNRATED,
+            store=StoreRef(id=store.id, name=store.name),
+            thumbnail_url=thumbnail_url(base_url, product.media_ids[0]) if product.media_ids else None, rating=UNRATED,
         )
 
     async def product(self, ref: str) -> ProductRecord | None:
@@ -139,7 +142,8 @@ class MemoryCatalogQueries:
             id=product.id, slug=product.slug, title=product.title, description=product.description,
             status=product.status.value, category=CategoryRef(id=category.id, name=category.name) if category else None,
             store=StoreRefWithSlug(id=store.id, name=store.name, slug=store.slug),
-            variants=[variant_view(v) for v in product.variants], media=[], rating=UNRATED,
+            variants=[variant_view(v) for v in product.variants],
+            media=[media_view(self._base_url, m) for m in product.media_ids], rating=UNRATED,
             price_from=MoneyView(amount=price.amount if price else 0, currency=product.currency),
             created_at=product.created_at, updated_at=product.updated_at,
         )

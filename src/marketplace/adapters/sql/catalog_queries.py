@@ -23,6 +23,7 @@ from marketplace.application.catalog.views import (
     StoreRefWithSlug,
     VariantView,
 )
+from marketplace.application.media.links import media_view, thumbnail_url
 from marketplace.application.shared.views import MoneyView, Page, RatingView
 from marketplace.domain.catalog.product import ProductStatus
 from marketplace.domain.catalog.visibility import product_is_public
@@ -37,7 +38,8 @@ _SORT_VALUE = {
 
 
 class SqlCatalogQueries:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, base_url: str = "") -> None:
+        self._base_url = base_url
         self._engine = read_only(engine)
         self._postgres = not is_sqlite(engine)
 
@@ -53,7 +55,7 @@ class SqlCatalogQueries:
         statement = (
             select(
                 _p.id, _p.slug, _p.title, _p.status, _p.store_id, _p.price_from_amount, _p.currency,
-                _p.rating_centi, _p.rating_count, _s.name.label("store_name"),
+                _p.rating_centi, _p.rating_count, _p.media_ids, _s.name.label("store_name"),
             )
             .select_from(products.join(stores, stores.c.id == _p.store_id))
             .where(*self._filters(query), matches)
@@ -70,7 +72,7 @@ class SqlCatalogQueries:
                 query, last_id=last["id"], last_value=last[column.name] if column is not None else None,
                 offset=offset + query.limit,
             )
-        return Page(items=[_card(row) for row in chunk], next_cursor=cursor)
+        return Page(items=[_card(row, self._base_url) for row in chunk], next_cursor=cursor)
 
     @staticmethod
     def _filters(query: ProductQuery) -> list[ColumnElement[bool]]:
@@ -142,19 +144,21 @@ class SqlCatalogQueries:
                     select(variants).where(variants.c.product_id == row["id"]).order_by(variants.c.position)
                 )
             ).mappings().all()
-        return _record(row, variant_rows)
+        return _record(row, variant_rows, self._base_url)
 
 
-def _card(row: RowMapping) -> ProductCard:
+def _card(row: RowMapping, base_url: str) -> ProductCard:
+    media_ids = row["media_ids"] or []
     return ProductCard(
         id=row["id"], slug=row["slug"], title=row["title"], status=row["status"],
         price_from=MoneyView(amount=row["price_from_amount"], currency=row["currency"]),
-        store=StoreRef(id=row["store_id"], name=row["store_name"]), thumbnail_url=None,
+        store=StoreRef(id=row["store_id"], name=row["store_name"]),
+        thumbnail_url=thumbnail_url(base_url, media_ids[0]) if media_ids else None,
         rating=RatingView.from_centi(row["rating_centi"], row["rating_count"]),
     )
 
 
-def _record(row: RowMapping, variant_rows: list[RowMapping] | Any) -> ProductRecord:
+def _record(row: RowMapping, variant_rows: list[RowMapping] | Any, base_url: str) -> ProductRecord:
     category = CategoryRef(id=row["category_id"], name=row["category_name"]) if row["category_id"] else None
     detail = ProductDetail(
         id=row["id"], slug=row["slug"], title=row["title"], description=row["description"], status=row["status"],
@@ -167,7 +171,8 @@ def _record(row: RowMapping, variant_rows: list[RowMapping] | Any) -> ProductRec
             )
             for v in variant_rows
         ],
-        media=[], rating=RatingView.from_centi(row["rating_centi"], row["rating_count"]),
+        media=[media_view(base_url, m) for m in row["media_ids"] or []],
+        rating=RatingView.from_centi(row["rating_centi"], row["rating_count"]),
         price_from=MoneyView(amount=row["price_from_amount"], currency=row["currency"]),
         created_at=row["created_at"], updated_at=row["updated_at"],
     )

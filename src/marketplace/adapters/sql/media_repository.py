@@ -18,7 +18,7 @@ def media_to_row(item: MediaObject) -> dict[str, Any]:
         "id": item.id, "owner_id": item.owner_id, "purpose": item.purpose.value, "filename": item.filename,
         "content_type": item.content_type, "size": item.size, "key": item.key, "status": item.status.value,
         "thumbnail_key": item.thumbnail_key, "created_at": item.created_at, "completed_at": item.completed_at,
-        "version": item.version,
+        "attached_to": item.attached_to, "version": item.version,
     }
 
 
@@ -27,7 +27,7 @@ def media_to_domain(row: RowMapping) -> MediaObject:
         id=row["id"], owner_id=row["owner_id"], purpose=Purpose(row["purpose"]), filename=row["filename"],
         content_type=row["content_type"], size=row["size"], key=row["key"], created_at=row["created_at"],
         status=MediaStatus(row["status"]), thumbnail_key=row["thumbnail_key"], completed_at=row["completed_at"],
-        version=row["version"],
+        attached_to=row["attached_to"], version=row["version"],
     )
 
 

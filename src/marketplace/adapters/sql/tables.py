@@ -199,6 +199,7 @@ media = Table(
     Column("thumbnail_key", String(512)),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("completed_at", UtcDateTime()),
+    Column("attached_to", String(80)),
     Column("version", Integer, nullable=False, server_default=text("0")),
     CheckConstraint("size > 0", name="size_positive"),
     Index("ix_media_status_created_at", "status", "created_at"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.catalog.commands import CreateProductCommand
-from marketplace.application.catalog.product_writes import CatalogWriter, check_category, check_media
+from marketplace.application.catalog.product_writes import PRODUCT_MEDIA, CatalogWriter, attach_media, check_category
 from marketplace.application.catalog.views import ProductDetail
 from marketplace.application.stores.lookup import owned_store
 from marketplace.domain.catalog.product import Product
@@ -28,13 +28,14 @@ class CreateProduct:
         async with w.uow() as uow:
             store = await owned_store(uow, store_ref, user_id)
             await check_category(uow, command.category_id)
-            check_media(command.media_ids)
             base = slugify(command.title, fallback="product")[:60].rstrip("-")
             product = Product.draft(
                 id=product_id, store_id=store.id, slug=f"{base}-{product_id[-8:]}",
                 title=command.title, description=command.description, category_id=command.category_id,
                 variants=variants, now=w.clock.now(),
             )
+            product.media_ids = await attach_media(uow, user_id, command.media_ids, target=f"product:{product.id}",
+                                                   purposes=PRODUCT_MEDIA)
             await uow.products.add(product)
             await uow.commit()
         return await w.finish(product.id)

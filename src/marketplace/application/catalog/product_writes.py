@@ -10,6 +10,7 @@ from marketplace.application.errors import NotFound
 from marketplace.application.ports.catalog_queries import CatalogQueries
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock, IdGenerator
+from marketplace.domain.media.kinds import Purpose
 from marketplace.domain.shared.errors import InvalidValue
 from marketplace.domain.shared.ids import is_id
 
@@ -39,7 +40,31 @@ async def check_category(uow: UnitOfWork, category_id: str | None) -> None:
 
 
 def check_media(media_ids: list[str], field: str = "media_ids") -> list[str]:
-    """Media come with the media context; until then only an empty list is accepted."""
+    """Where media cannot be attached yet (store logos): only an empty list is accepted."""
     if media_ids:
         raise InvalidValue(field, f"unknown media id {media_ids[0]!r}")
     return []
+
+
+MAX_PRODUCT_MEDIA = 20
+PRODUCT_MEDIA = frozenset({Purpose.PRODUCT_IMAGE})
+
+
+async def attach_media(uow: UnitOfWork, user_id: str, media_ids: list[str], *, target: str,
+                       purposes: frozenset[Purpose], field: str = "media_ids") -> list[str]:
+    """The ids, once each is a completed upload of this user for an accepted purpose; attached to `target`.
+
+    Someone else's media is refused exactly like an unknown id, so ids reveal nothing.
+    """
+    if len(media_ids) > MAX_PRODUCT_MEDIA:
+        raise InvalidValue(field, f"at most {MAX_PRODUCT_MEDIA} media")
+    if len(set(media_ids)) != len(media_ids):
+        raise InvalidValue(field, "lists a media id twice")
+    for media_id in media_ids:
+        media = await uow.media.get(media_id) if is_id(media_id) else None
+        if media is None or not media.belongs_to(user_id) or media.purpose not in purposes or not media.is_ready:
+            raise InvalidValue(field, f"unknown media id {media_id!r}")
+        if media.attached_to != target:
+            media.attach(target)
+            await uow.media.save(media)
+    return list(media_ids)

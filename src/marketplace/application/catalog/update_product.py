@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from marketplace.application.catalog.commands import ProductChanges
 from marketplace.application.catalog.ownership import owned_product
-from marketplace.application.catalog.product_writes import CatalogWriter, check_category, check_media
+from marketplace.application.catalog.product_writes import PRODUCT_MEDIA, CatalogWriter, attach_media, check_category
 from marketplace.application.catalog.views import ProductDetail
 
 
@@ -27,7 +27,9 @@ class UpdateProduct:
                 await check_category(uow, changes.category_id)
                 product.recategorise(changes.category_id, now)
             if changes.media_ids is not None:
-                product.media_ids = check_media(changes.media_ids)
+                product.media_ids = await attach_media(
+                    uow, user_id, changes.media_ids, target=f"product:{product.id}", purposes=PRODUCT_MEDIA
+                )
             await uow.products.save(product)
             await uow.commit()
         return await w.finish(product.id)

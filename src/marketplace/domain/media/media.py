@@ -29,6 +29,7 @@ class MediaObject(Aggregate):
     status: MediaStatus = MediaStatus.PENDING
     thumbnail_key: str | None = None
     completed_at: datetime | None = None
+    attached_to: str | None = None  # "product:<id>" or "store:<id>": who may see it follows from there
     version: int = 0
 
     @classmethod
@@ -68,6 +69,12 @@ class MediaObject(Aggregate):
         actual = sniff(head)
         if actual != self.content_type:
             raise InvalidValue("content_type", f"the bytes are {actual or 'not an accepted image'}, not {self.content_type}")
+
+    def attach(self, target: str) -> None:
+        """Used by `target` from now on; only a completed upload can be attached."""
+        if not self.is_ready:
+            raise InvalidValue("media_ids", f"media {self.id!r} is not uploaded yet")
+        self.attached_to = target
 
     def complete(self, now: datetime, thumbnail_key: str | None) -> None:
         if self.is_ready:

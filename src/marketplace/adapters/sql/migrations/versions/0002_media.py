@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("thumbnail_key", sa.String(512), nullable=True),
         sa.Column("created_at", TIME, nullable=False),
         sa.Column("completed_at", TIME, nullable=True),
+        sa.Column("attached_to", sa.String(80), nullable=True),
         sa.Column("version", sa.Integer, nullable=False, server_default=sa.text("0")),
         sa.CheckConstraint("size > 0", name="ck_media_size_positive"),
         sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name="fk_media_owner_id_users"),
