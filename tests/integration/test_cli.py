@@ -229,3 +229,11 @@ def _wait_for(url: str, server: subprocess.Popen[str], seconds: float = 30.0) ->
         except OSError:
             time.sleep(0.2)
     return -1
+
+
+def test_media_cleanup_runs_on_the_embedded_default(embedded_env: dict[str, str]) -> None:
+    done = marketplace("media", "cleanup", "--grace-hours", "1", env=embedded_env)
+    assert done.returncode == 0, done.stderr
+    assert "examined 0 media" in done.stdout
+    refused = marketplace("media", "cleanup", "--grace-hours", "-1", env=embedded_env)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr

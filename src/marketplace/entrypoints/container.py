@@ -33,6 +33,7 @@ from marketplace.application.identity.log_out import LogOut
 from marketplace.application.identity.profile import GetProfile, UpdateProfile
 from marketplace.application.identity.refresh_session import RefreshSession
 from marketplace.application.identity.register_user import RegisterUser
+from marketplace.application.media.cleanup import CleanUpMedia
 from marketplace.application.media.downloads import DownloadMedia
 from marketplace.application.media.uploads import CompleteUpload, RequestUpload
 from marketplace.application.stores.open_store import OpenStore
@@ -203,6 +204,7 @@ class Container(containers.DeclarativeContainer):
     # Media
     images = providers.Singleton(PillowImageProcessor)
     request_upload = providers.Singleton(RequestUpload, uow=uow, storage=storage, clock=clock, ids=ids)
+    clean_up_media = providers.Singleton(CleanUpMedia, uow=uow, storage=storage, clock=clock)
     download_media = providers.Singleton(DownloadMedia, uow=uow, storage=storage, queries=catalog_queries)
     complete_upload = providers.Singleton(
         CompleteUpload, uow=uow, storage=storage, images=images, clock=clock, base_url=settings.provided.base_url

@@ -81,3 +81,16 @@ async def test_deleting_forgets_the_object_and_uncommitted_adds_are_lost(backend
         await uow.commit()
     assert await fetch(backend, lambda uow: uow.media.get(kept.id)) is None
     assert await fetch(backend, lambda uow: uow.media.get(lost.id)) is None
+
+
+async def test_old_media_page_by_id_whatever_their_status(backend: Backend) -> None:
+    owner = a_user()
+    await seed(backend, owner)
+    items = [a_media(owner.id, minutes_ago=30) for _ in range(5)]
+    items[0].complete(T0, None)
+    recent = a_media(owner.id)
+    await _add(backend, *items, recent)
+    cutoff = T0 - timedelta(minutes=10)
+    first = await fetch(backend, lambda uow: uow.media.created_before(cutoff, None, 3))
+    rest = await fetch(backend, lambda uow: uow.media.created_before(cutoff, first[-1].id, 3))
+    assert [m.id for m in first + rest] == sorted(m.id for m in items)

@@ -210,3 +210,8 @@ class MemoryMediaRepository(_Repository):
         stale = sorted((m for m in self._table.rows() if not m.is_ready and m.created_at < cutoff),
                        key=lambda m: (m.created_at, m.id))
         return [self._get(m.id) for m in stale[:limit]]
+
+    async def created_before(self, cutoff: datetime, after_id: str | None, limit: int) -> list[MediaObject]:
+        old = sorted((m for m in self._table.rows() if m.created_at < cutoff and (after_id is None or m.id > after_id)),
+                     key=lambda m: m.id)
+        return [self._get(m.id) for m in old[:limit]]

@@ -54,3 +54,10 @@ class SqlMediaRepository(SqlRepository):
             .limit(limit)
         )
         return [media_to_domain(row) for row in await self._all(statement)]
+
+    async def created_before(self, cutoff: datetime, after_id: str | None, limit: int) -> list[MediaObject]:
+        statement = select(media).where(media.c.created_at < cutoff)
+        if after_id is not None:
+            statement = statement.where(media.c.id > after_id)
+        rows = await self._all(statement.order_by(media.c.id).limit(limit))
+        return [media_to_domain(row) for row in rows]

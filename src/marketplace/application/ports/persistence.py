@@ -116,6 +116,10 @@ class MediaRepository(Protocol):
         """Uploads never completed, requested before `cutoff`, oldest first."""
         ...
 
+    async def created_before(self, cutoff: datetime, after_id: str | None, limit: int) -> list[MediaObject]:
+        """Every media object requested before `cutoff`, by id, after `after_id` (keyset paging)."""
+        ...
+
 
 class UnitOfWork(Protocol):
     users: UserRepository

@@ -1,0 +1,55 @@
+"""Clean-up: objects of uploads never completed, or no longer shown anywhere, go after a grace period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
+from marketplace.application.ports.storage import ObjectStorage
+from marketplace.application.ports.system import Clock
+from marketplace.domain.media.media import MediaObject
+
+BATCH = 200
+
+
+@dataclass
+class CleanupReport:
+    examined: int = 0
+    removed: list[str] = field(default_factory=list)
+
+
+async def _still_used(uow: UnitOfWork, media: MediaObject) -> bool:
+    """A completed upload is kept while a product lists it (or it waits to be attached)."""
+    kind, _, target = (media.attached_to or "").partition(":")
+    if kind == "product":
+        product = await uow.products.get(target)
+        return product is not None and media.id in product.media_ids
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class CleanUpMedia:
+    uow: UnitOfWorkFactory
+    storage: ObjectStorage
+    clock: Clock
+
+    async def __call__(self, grace: timedelta) -> CleanupReport:
+        """Removes, in batches, media requested more than `grace` ago that nothing uses."""
+        report, after = CleanupReport(), None
+        cutoff = self.clock.now() - grace
+        while True:
+            async with self.uow() as uow:
+                batch = await uow.media.created_before(cutoff, after, BATCH)
+                doomed = [m for m in batch if not (m.is_ready and await _still_used(uow, m))]
+                for media in doomed:
+                    await uow.media.delete(media.id)
+                await uow.commit()
+            for media in doomed:  # bytes go after the records: a crash leaves bytes, never dangling records
+                await self.storage.delete(media.key)
+                await self.storage.delete(media.thumbnail_target)
+            report.examined += len(batch)
+            report.removed += [m.id for m in doomed]
+            if len(batch) < BATCH:
+                return report
+            after = batch[-1].id

@@ -1,0 +1,62 @@
+"""Clean-up keeps what products show and removes stale uploads, records and bytes alike."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any, AsyncIterator
+
+import pytest
+from PIL import Image
+
+from marketplace.application.catalog.commands import CreateProductCommand, ProductChanges, VariantInput
+from marketplace.application.identity.addresses import AddressInput
+from marketplace.application.identity.register_user import Register
+from marketplace.application.media.uploads import UploadRequest
+from marketplace.application.stores.open_store import OpenStoreCommand
+from marketplace.entrypoints.container import build_container, resolve
+from marketplace.entrypoints.settings import Settings
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), (1, 2, 3)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+async def app() -> AsyncIterator[Any]:
+    container = build_container(Settings.in_memory())
+    await container.init_resources()
+    yield container
+    await container.shutdown_resources()
+
+
+async def _upload(app: Any, user: str, complete: bool) -> str:
+    data = _png()
+    ticket = await (await resolve(app.request_upload))(user, UploadRequest("a.png", "image/png", len(data), "product_image"))
+    await (await resolve(app.storage)).put(f"media/{user}/{ticket.media_id}/original.png", data, "image/png")
+    if complete:
+        await (await resolve(app.complete_upload))(user, ticket.media_id)
+    return str(ticket.media_id)
+
+
+async def test_cleanup_removes_stale_and_unused_media_and_keeps_what_a_product_shows(app: Any) -> None:
+    seller = str((await (await resolve(app.register_user))(Register("s@example.com", "password123", "S"))).id)
+    shown, replaced, loose, unfinished = [await _upload(app, seller, complete=c) for c in (True, True, True, False)]
+    address = AddressInput(recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110", lat=-6.2, lng=106.8)
+    store = await (await resolve(app.open_store))(seller, OpenStoreCommand("Toko", "", address))
+    product = await (await resolve(app.create_product))(seller, store.id, CreateProductCommand(
+        "Kain", "", None, [VariantInput("K-1", "One", 1000, 1, 10)], [replaced]))
+    await (await resolve(app.update_product))(seller, product.id, ProductChanges(media_ids=[shown]))
+
+    storage = await resolve(app.storage)
+    fresh = await (await resolve(app.clean_up_media))(timedelta(hours=1))
+    assert fresh.removed == [], "nothing is older than the grace period yet"
+    report = await (await resolve(app.clean_up_media))(timedelta(seconds=0))
+
+    assert sorted(report.removed) == sorted([replaced, loose, unfinished])
+    assert await storage.keys(f"media/{seller}/{shown}/") == [f"media/{seller}/{shown}/original.png",
+                                                              f"media/{seller}/{shown}/thumbnail.webp"]
+    for gone in (replaced, loose, unfinished):
+        assert await storage.keys(f"media/{seller}/{gone}/") == []
