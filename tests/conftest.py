@@ -11,10 +11,15 @@ import asyncio
 import concurrent.futures
 import os
 import socket
+import subprocess
+import sys
+import time
 import uuid
-from typing import Iterator
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -81,3 +86,36 @@ def redis_url() -> str:
     if not _reachable(url, 6379):
         _unavailable("Redis", "MARKETPLACE_TEST_REDIS_URL")
     return url
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[tuple[str, str, str, bool]]:
+    """(host:port, access key, secret key, secure) of a real S3 server, or of moto's server."""
+    url = os.environ.get("MARKETPLACE_TEST_S3_URL")
+    if url:
+        parts = urlsplit(url)
+        yield f"{parts.hostname}:{parts.port or 9000}", parts.username or "", parts.password or "", parts.scheme == "https"
+        return
+    moto = Path(sys.executable).parent / "moto_server"
+    if not moto.exists():
+        pytest.skip("moto's server is not installed: pip install -e '.[test]' (or set MARKETPLACE_TEST_S3_URL)")
+    port = free_port()
+    server = subprocess.Popen([str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield f"127.0.0.1:{port}", "test-access", "test-secret", False
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

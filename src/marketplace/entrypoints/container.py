@@ -113,10 +113,16 @@ async def object_storage(settings: Settings) -> AsyncIterator[Any]:
     from minio import Minio
 
     from marketplace.adapters.storage.minio_storage import MinioObjectStorage
+    from marketplace.application.errors import BackendUnavailable
 
     client = Minio(settings.s3_endpoint, access_key=settings.s3_access_key, secret_key=settings.s3_secret_key,
                    secure=settings.s3_secure, region=settings.s3_region)
-    yield MinioObjectStorage(client, settings.s3_bucket)
+    storage = MinioObjectStorage(client, settings.s3_bucket)
+    try:
+        await storage.ensure_bucket()
+    except BackendUnavailable:
+        pass  # start anyway: readiness names the storage as unavailable until it answers
+    yield storage
 
 
 def _cache(settings: Settings, redis: Any) -> Any:

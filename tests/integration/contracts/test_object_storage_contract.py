@@ -7,14 +7,10 @@ signatures nor expiry), or a real MinIO/S3 when MARKETPLACE_TEST_S3_URL is set
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -29,39 +25,6 @@ from marketplace.domain.shared.errors import InvalidValue
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SECRET = "storage-test-secret"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[tuple[str, str, str, bool]]:
-    """(host:port, access key, secret key, secure) of a real S3 server, or of moto's server."""
-    url = os.environ.get("MARKETPLACE_TEST_S3_URL")
-    if url:
-        parts = urlsplit(url)
-        yield f"{parts.hostname}:{parts.port or 9000}", parts.username or "", parts.password or "", parts.scheme == "https"
-        return
-    moto = Path(sys.executable).parent / "moto_server"
-    if not moto.exists():
-        pytest.skip("moto's server is not installed: pip install -e '.[test]' (or set MARKETPLACE_TEST_S3_URL)")
-    port = _free_port()
-    server = subprocess.Popen([str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield f"127.0.0.1:{port}", "test-access", "test-secret", False
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _storage(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Any:
