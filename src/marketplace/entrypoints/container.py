@@ -183,12 +183,18 @@ class Container(containers.DeclarativeContainer):
     remove_address = providers.Singleton(RemoveAddress, uow=uow)
 
     # Stores
-    open_store = providers.Singleton(OpenStore, uow=uow, clock=clock, ids=ids, cache=catalog_cache)
-    update_store = providers.Singleton(UpdateStore, uow=uow, cache=catalog_cache)
-    suspend_store = providers.Singleton(SetStoreSuspension, uow=uow, cache=catalog_cache, suspend=True)
-    unsuspend_store = providers.Singleton(SetStoreSuspension, uow=uow, cache=catalog_cache, suspend=False)
-    get_store = providers.Singleton(GetStore, uow=uow)
-    browse_stores = providers.Singleton(BrowseStores, uow=uow)
+    open_store = providers.Singleton(
+        OpenStore, uow=uow, clock=clock, ids=ids, cache=catalog_cache, base_url=settings.provided.base_url
+    )
+    update_store = providers.Singleton(UpdateStore, uow=uow, cache=catalog_cache, base_url=settings.provided.base_url)
+    suspend_store = providers.Singleton(
+        SetStoreSuspension, uow=uow, cache=catalog_cache, suspend=True, base_url=settings.provided.base_url
+    )
+    unsuspend_store = providers.Singleton(
+        SetStoreSuspension, uow=uow, cache=catalog_cache, suspend=False, base_url=settings.provided.base_url
+    )
+    get_store = providers.Singleton(GetStore, uow=uow, base_url=settings.provided.base_url)
+    browse_stores = providers.Singleton(BrowseStores, uow=uow, base_url=settings.provided.base_url)
 
     # Catalog
     catalog_writer = providers.Singleton(

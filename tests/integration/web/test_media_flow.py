@@ -149,3 +149,24 @@ async def test_someone_elses_or_unfinished_media_cannot_be_attached(local_api: A
                                                 "variants": [{"sku": "B-1", "name": "One", "price": 1000, "stock": 1, "weight_grams": 1}]})
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "media_ids", response.text
         assert "unknown media id" in response.json()["errors"][0]["message"]
+
+
+async def test_a_store_takes_a_logo_that_anyone_can_fetch(local_api: Api) -> None:
+    api, seller = local_api, await local_api.register("seller")
+    auth = {"Authorization": seller["auth"]}
+    data = _png()
+    ticket = (await api.client.post("/api/v1/media/uploads", headers=auth, json={
+        "filename": "logo.png", "content_type": "image/png", "size": len(data), "purpose": "store_logo"})).json()
+    await api.client.put(_local(ticket["upload_url"]), content=data, headers=ticket["headers"])
+    assert (await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)).status_code == 200
+    product_image = await _uploaded(api, auth, _png())
+
+    store = await api.open_store(seller)
+    wrong = await api.client.patch(f"/api/v1/stores/{store['id']}", headers=auth, json={"logo_media_id": product_image})
+    assert wrong.status_code == 422, "a product image is not a logo"
+    updated = await api.client.patch(f"/api/v1/stores/{store['id']}", headers=auth, json={"logo_media_id": ticket["media_id"]})
+    assert updated.status_code == 200 and updated.json()["logo_url"].endswith(f"/api/v1/media/{ticket['media_id']}")
+    logo = await api.client.get(f"/api/v1/media/{ticket['media_id']}", follow_redirects=False)
+    assert logo.status_code == 302 and (await api.client.get(_local(logo.headers["location"]))).content == data
+    cleared = await api.client.patch(f"/api/v1/stores/{store['id']}", headers=auth, json={"logo_media_id": None})
+    assert cleared.json()["logo_url"] is None

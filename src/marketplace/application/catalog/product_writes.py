@@ -48,6 +48,7 @@ def check_media(media_ids: list[str], field: str = "media_ids") -> list[str]:
 
 MAX_PRODUCT_MEDIA = 20
 PRODUCT_MEDIA = frozenset({Purpose.PRODUCT_IMAGE})
+STORE_LOGO = frozenset({Purpose.STORE_LOGO})
 
 
 async def attach_media(uow: UnitOfWork, user_id: str, media_ids: list[str], *, target: str,

@@ -25,6 +25,9 @@ async def _still_used(uow: UnitOfWork, media: MediaObject) -> bool:
     if kind == "product":
         product = await uow.products.get(target)
         return product is not None and media.id in product.media_ids
+    if kind == "store":
+        store = await uow.stores.get(target)
+        return store is not None and store.logo_media_id == media.id
     return False
 
 

@@ -39,6 +39,11 @@ class DownloadMedia:
     async def _shown(self, media: MediaObject, viewer_id: str | None) -> bool:
         """Whether a product the viewer may see still shows this media."""
         kind, _, target = (media.attached_to or "").partition(":")
+        if kind == "store":
+            async with self.uow() as uow:
+                store = await uow.stores.get(target)
+            return store is not None and store.logo_media_id == media.id and (
+                store.is_active or store.is_owned_by(viewer_id))
         if kind != "product":
             return False
         record = await self.queries.product(target)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.catalog.cache import CatalogCache
-from marketplace.application.catalog.product_writes import check_media
+from marketplace.application.catalog.product_writes import STORE_LOGO, attach_media
 from marketplace.application.identity.actors import current_user
 from marketplace.application.identity.addresses import AddressInput
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
@@ -38,13 +38,13 @@ async def free_slug(uow: UnitOfWork, name: str, suffix: str) -> str:
 @dataclass(frozen=True, slots=True)
 class OpenStore:
     uow: UnitOfWorkFactory
+    base_url: str
     clock: Clock
     ids: IdGenerator
     cache: CatalogCache
 
     async def __call__(self, user_id: str, command: OpenStoreCommand) -> StoreView:
         pickup = command.pickup_address.to_address()
-        check_media([command.logo_media_id] if command.logo_media_id else [], field="logo_media_id")
         store_id = self.ids.new_id()
         async with self.uow() as uow:
             await current_user(uow, user_id)
@@ -54,7 +54,11 @@ class OpenStore:
                 id=store_id, owner_id=user_id, slug=await free_slug(uow, command.name, store_id[-6:]),
                 name=command.name, description=command.description, pickup_address=pickup, now=self.clock.now(),
             )
+            if command.logo_media_id:
+                await attach_media(uow, user_id, [command.logo_media_id], target=f"store:{store.id}",
+                                   purposes=STORE_LOGO, field="logo_media_id")
+                store.logo_media_id = command.logo_media_id
             await uow.stores.add(store)
             await uow.commit()
         await self.cache.invalidate()
-        return StoreView.of(store)
+        return StoreView.of(store, self.base_url)

@@ -16,15 +16,17 @@ from marketplace.domain.shared.ids import is_id
 @dataclass(frozen=True, slots=True)
 class GetStore:
     uow: UnitOfWorkFactory
+    base_url: str
 
     async def __call__(self, store_ref: str, user_id: str | None) -> StoreView:
         async with self.uow() as uow:
-            return StoreView.of(await visible_store(uow, store_ref, user_id))
+            return StoreView.of(await visible_store(uow, store_ref, user_id), self.base_url)
 
 
 @dataclass(frozen=True, slots=True)
 class BrowseStores:
     uow: UnitOfWorkFactory
+    base_url: str
 
     async def __call__(self, q: str | None, limit: int, cursor: str | None) -> Page[StoreView]:
         limit = check_limit(limit)
@@ -37,4 +39,4 @@ class BrowseStores:
         more = len(stores) > limit
         stores = stores[:limit]
         next_cursor = encode_cursor({"k": "stores", "id": stores[-1].id}) if more else None
-        return Page(items=[StoreView.of(s) for s in stores], next_cursor=next_cursor)
+        return Page(items=[StoreView.of(s, self.base_url) for s in stores], next_cursor=next_cursor)

@@ -17,6 +17,7 @@ class SetStoreSuspension:
     uow: UnitOfWorkFactory
     cache: CatalogCache
     suspend: bool
+    base_url: str
 
     async def __call__(self, admin_id: str, store_ref: str) -> StoreView:
         async with self.uow() as uow:
@@ -28,4 +29,4 @@ class SetStoreSuspension:
             await uow.stores.save(store)
             await uow.commit()
         await self.cache.invalidate()
-        return StoreView.of(store)
+        return StoreView.of(store, self.base_url)

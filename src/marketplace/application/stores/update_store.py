@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.catalog.cache import CatalogCache
-from marketplace.application.catalog.product_writes import check_media
+from marketplace.application.catalog.product_writes import STORE_LOGO, attach_media
 from marketplace.application.identity.addresses import AddressInput
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.stores.lookup import owned_store
@@ -18,11 +18,13 @@ class StoreChanges:
     description: str | None = None
     pickup_address: AddressInput | None = None
     logo_media_id: str | None = None
+    clear_logo: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class UpdateStore:
     uow: UnitOfWorkFactory
+    base_url: str
     cache: CatalogCache
 
     async def __call__(self, user_id: str, store_ref: str, changes: StoreChanges) -> StoreView:
@@ -33,10 +35,14 @@ class UpdateStore:
             if changes.description is not None:
                 store.describe(changes.description)
             if changes.logo_media_id is not None:
-                check_media([changes.logo_media_id], field="logo_media_id")
+                await attach_media(uow, user_id, [changes.logo_media_id], target=f"store:{store.id}",
+                                   purposes=STORE_LOGO, field="logo_media_id")
+                store.logo_media_id = changes.logo_media_id
+            elif changes.clear_logo:
+                store.logo_media_id = None
             if changes.pickup_address is not None:
                 store.move_pickup(changes.pickup_address.to_address())
             await uow.stores.save(store)
             await uow.commit()
         await self.cache.invalidate()
-        return StoreView.of(store)
+        return StoreView.of(store, self.base_url)

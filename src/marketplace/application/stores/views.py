@@ -6,6 +6,7 @@ from datetime import datetime
 
 import msgspec
 
+from marketplace.application.media.links import media_url
 from marketplace.application.shared.views import UNRATED, AddressView, RatingView
 from marketplace.domain.stores.store import Store
 
@@ -23,9 +24,9 @@ class StoreView(msgspec.Struct, frozen=True):
     created_at: datetime
 
     @classmethod
-    def of(cls, store: Store) -> StoreView:
+    def of(cls, store: Store, base_url: str = "") -> StoreView:
         return cls(
             id=store.id, slug=store.slug, name=store.name, description=store.description, status=store.status.value,
-            owner_id=store.owner_id, pickup_address=AddressView.of(store.pickup_address), logo_url=None,
+            owner_id=store.owner_id, pickup_address=AddressView.of(store.pickup_address), logo_url=media_url(base_url, store.logo_media_id) if store.logo_media_id else None,
             rating=UNRATED, created_at=store.created_at,
         )

@@ -7,10 +7,11 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Redirect
 
 from marketplace.adapters.storage.local import LocalObjectStorage
-from marketplace.application.errors import Forbidden, NotFound
+from marketplace.application.errors import NotFound
 from marketplace.application.media.uploads import UploadRequest
 from marketplace.application.media.views import MediaDetail, UploadTicket
 from marketplace.domain.media.kinds import MIB
+from marketplace.domain.shared.errors import InvalidValue
 from marketplace.entrypoints.http.controllers._types import BEARER, Svc, UserId, ViewerId
 from marketplace.entrypoints.http.problems import problem_responses
 from marketplace.entrypoints.http.schemas.media import UploadBody
@@ -69,7 +70,7 @@ class MediaFileController(Controller):
         storage.verify("PUT", key.lstrip("/"), expires, signature, content_type)
         body = await request.body()
         if not body:
-            raise Forbidden("an upload needs bytes")
+            raise InvalidValue("body", "an upload needs bytes")
         await storage.put(key.lstrip("/"), body, content_type)
         return Response(None, status_code=200)
 

@@ -68,6 +68,7 @@ class StoreController(Controller):
             description=None if data.description is msgspec.UNSET else data.description,
             pickup_address=None if data.pickup_address is msgspec.UNSET else data.pickup_address.to_input(),
             logo_media_id=None if data.logo_media_id is msgspec.UNSET else data.logo_media_id,
+            clear_logo=data.logo_media_id is None,
         )
         return await services.update_store(user_id, store_id, changes)
 
