@@ -1,0 +1,120 @@
+"""The Order aggregate: one store's part of a checkout, with price snapshots and its status history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from marketplace.domain.ordering.status import REFUNDED_FROM, OrderStatus, next_status
+from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
+from marketplace.domain.shared.events import Aggregate, DomainEvent
+from marketplace.domain.shared.money import Money
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    """What was bought, frozen at checkout: later price or title changes do not touch it."""
+
+    id: str
+    variant_id: str
+    product_id: str
+    title: str
+    quantity: int
+    unit_price: Money
+
+    def __post_init__(self) -> None:
+        if type(self.quantity) is not int or self.quantity <= 0:
+            raise InvalidValue("quantity", "must be a positive whole number")
+        if not self.unit_price.is_positive:
+            raise InvalidValue("unit_price", "must be greater than zero")
+
+    @property
+    def total(self) -> Money:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    status: OrderStatus
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OrderStatusChanged(DomainEvent):
+    order_id: str
+    checkout_id: str
+    store_id: str
+    buyer_id: str
+    status: str
+    refund_due: bool
+
+
+@dataclass(eq=False)
+class Order(Aggregate):
+    id: str
+    checkout_id: str
+    store_id: str
+    buyer_id: str
+    lines: list[OrderLine]
+    shipping_fee: Money
+    created_at: datetime
+    status: OrderStatus = OrderStatus.PENDING_PAYMENT
+    history: list[StatusChange] = field(default_factory=list)
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.lines:
+            raise InvalidValue("lines", "an order has at least one line")
+        if not self.history:
+            self.history.append(StatusChange(self.status, self.created_at))
+
+    @property
+    def subtotal(self) -> Money:
+        total = Money.zero(self.shipping_fee.currency)
+        for line in self.lines:
+            total = total + line.total
+        return total
+
+    @property
+    def total(self) -> Money:
+        return self.subtotal + self.shipping_fee
+
+    def _move(self, action: str, now: datetime) -> None:
+        target = next_status(self.status, action)
+        if target is None:
+            raise IllegalTransition(f"an order that is {self.status.value} cannot {action.replace('_', ' ')}")
+        refund_due = self.status in REFUNDED_FROM.get(action, frozenset())
+        self.status = target
+        self.history.append(StatusChange(target, now))
+        self.record(OrderStatusChanged(order_id=self.id, checkout_id=self.checkout_id, store_id=self.store_id,
+                                       buyer_id=self.buyer_id, status=target.value, refund_due=refund_due))
+
+    def pay(self, now: datetime) -> None:
+        self._move("pay", now)
+
+    def expire(self, now: datetime) -> None:
+        self._move("expire", now)
+
+    def cancel(self, now: datetime) -> None:
+        self._move("cancel", now)
+
+    def accept(self, now: datetime) -> None:
+        self._move("accept", now)
+
+    def reject(self, now: datetime) -> None:
+        self._move("reject", now)
+
+    def start_shipping(self, now: datetime) -> None:
+        self._move("start_shipping", now)
+
+    def booking_failed(self, now: datetime) -> None:
+        self._move("booking_failed", now)
+
+    def deliver(self, now: datetime) -> None:
+        self._move("deliver", now)
+
+    def complete(self, now: datetime) -> None:
+        self._move("complete", now)
+
+    def return_to_store(self, now: datetime) -> None:
+        self._move("return", now)
