@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from marketplace.domain.cart.cart import Cart
 from marketplace.domain.catalog.category import Category
 from marketplace.domain.catalog.product import Product
 from marketplace.domain.identity.tokens import RefreshToken, TokenStatus
@@ -215,3 +216,20 @@ class MemoryMediaRepository(_Repository):
         old = sorted((m for m in self._table.rows() if m.created_at < cutoff and (after_id is None or m.id > after_id)),
                      key=lambda m: m.id)
         return [self._get(m.id) for m in old[:limit]]
+
+
+class MemoryCartRepository(_Repository):
+    table_name, versioned = "carts", True
+
+    async def get(self, buyer_id: str) -> Cart | None:
+        return self._get(buyer_id)  # type: ignore[no-any-return]
+
+    async def save(self, cart: Cart) -> None:
+        if self._table.get(cart.id) is None:
+            if cart.version != 0:
+                raise ConcurrentUpdate(f"carts {cart.id} was changed by someone else; try again")
+            self._uow.remember_version(self.table_name, cart.id, -1)  # someone else creating it meanwhile conflicts
+            cart.version = 1
+            self._insert(cart)
+        else:
+            self._update(cart)

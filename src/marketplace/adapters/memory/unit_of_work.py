@@ -8,6 +8,7 @@ from typing import Any, Self
 from marketplace.adapters.memory.database import MemoryDatabase, StagedTable
 from marketplace.adapters.memory.repositories import (
     MemoryAddressRepository,
+    MemoryCartRepository,
     MemoryCategoryRepository,
     MemoryMediaRepository,
     MemoryProductRepository,
@@ -34,6 +35,7 @@ class MemoryUnitOfWork:
         self.categories = MemoryCategoryRepository(self)
         self.products = MemoryProductRepository(self)
         self.media = MemoryMediaRepository(self)
+        self.carts = MemoryCartRepository(self)
 
     def table(self, name: str) -> StagedTable:
         if name not in self._tables:

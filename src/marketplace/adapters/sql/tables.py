@@ -204,3 +204,22 @@ media = Table(
     CheckConstraint("size > 0", name="size_positive"),
     Index("ix_media_status_created_at", "status", "created_at"),
 )
+
+
+carts = Table(
+    "carts",
+    metadata,
+    Column("buyer_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+)
+
+cart_lines = Table(
+    "cart_lines",
+    metadata,
+    Column("buyer_id", String(36), ForeignKey("carts.buyer_id", ondelete="CASCADE"), primary_key=True),
+    Column("variant_id", String(36), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    Column("added_at", UtcDateTime(), nullable=False),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+)

@@ -10,6 +10,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from marketplace.adapters.sql.base import Params
+from marketplace.adapters.sql.cart_repository import SqlCartRepository
 from marketplace.adapters.sql.engine import BEGIN_MODE, DEFERRED, IMMEDIATE, is_sqlite
 from marketplace.adapters.sql.errors import busy_as_conflict
 from marketplace.adapters.sql.identity_repositories import (
@@ -24,6 +25,7 @@ from marketplace.adapters.sql.tables import outbox
 from marketplace.application.events import OutboxMessage
 from marketplace.application.ports.persistence import (
     AddressRepository,
+    CartRepository,
     CategoryRepository,
     MediaRepository,
     ProductRepository,
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.categories: CategoryRepository = SqlCategoryRepository(self)
         self.products: ProductRepository = SqlProductRepository(self)
         self.media: MediaRepository = SqlMediaRepository(self)
+        self.carts: CartRepository = SqlCartRepository(self)
 
     async def __aenter__(self) -> Self:
         if self._connection is not None:

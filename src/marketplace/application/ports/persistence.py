@@ -7,6 +7,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from marketplace.domain.cart.cart import Cart
 from marketplace.domain.catalog.category import Category
 from marketplace.domain.catalog.product import Product
 from marketplace.domain.identity.tokens import RefreshToken
@@ -121,6 +122,14 @@ class MediaRepository(Protocol):
         ...
 
 
+class CartRepository(Protocol):
+    async def get(self, buyer_id: str) -> Cart | None: ...
+
+    async def save(self, cart: Cart) -> None:
+        """Creates or replaces the buyer's cart; raises ConcurrentUpdate when it moved on meanwhile."""
+        ...
+
+
 class UnitOfWork(Protocol):
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
@@ -129,6 +138,7 @@ class UnitOfWork(Protocol):
     categories: CategoryRepository
     products: ProductRepository
     media: MediaRepository
+    carts: CartRepository
 
     async def __aenter__(self) -> Self: ...
 
