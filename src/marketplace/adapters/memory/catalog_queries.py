@@ -16,6 +16,7 @@ from marketplace.application.catalog.views import (
     Sort,
     StoreRef,
     StoreRefWithSlug,
+    VariantSnapshot,
 )
 from marketplace.application.media.links import media_view, thumbnail_url
 from marketplace.application.shared.views import UNRATED, MoneyView, Page
@@ -45,6 +46,19 @@ class MemoryCatalogQueries:
 
     async def ping(self) -> None:
         return None
+
+    async def variants(self, variant_ids: list[str]) -> list[VariantSnapshot]:
+        wanted, stores, found = set(variant_ids), self._stores(), []
+        for product in self._db.table("products").values():
+            store = stores.get(product.store_id)
+            for variant in product.variants:
+                if variant.id in wanted and store is not None:
+                    found.append(VariantSnapshot(
+                        variant_id=variant.id, product_id=product.id, title=f"{product.title} - {variant.name}",
+                        price=MoneyView.of(variant.price), stock=variant.stock, store_id=store.id, store_name=store.name,
+                        purchasable=product_is_public(product.status, store.status),
+                    ))
+        return found
 
     def _stores(self) -> dict[str, Store]:
         return self._db.table("stores")

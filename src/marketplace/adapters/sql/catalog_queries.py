@@ -21,6 +21,7 @@ from marketplace.application.catalog.views import (
     Sort,
     StoreRef,
     StoreRefWithSlug,
+    VariantSnapshot,
     VariantView,
 )
 from marketplace.application.media.links import media_view, thumbnail_url
@@ -42,6 +43,32 @@ class SqlCatalogQueries:
         self._base_url = base_url
         self._engine = read_only(engine)
         self._postgres = not is_sqlite(engine)
+
+    @translated
+    async def variants(self, variant_ids: list[str]) -> list[VariantSnapshot]:
+        if not variant_ids:
+            return []
+        statement = (
+            select(
+                variants.c.id, variants.c.name, variants.c.price_amount, variants.c.price_currency, variants.c.stock,
+                _p.id.label("product_id"), _p.title, _p.status, _s.id.label("store_id"), _s.name.label("store_name"),
+                _s.status.label("store_status"),
+            )
+            .select_from(variants.join(products, products.c.id == variants.c.product_id)
+                         .join(stores, stores.c.id == products.c.store_id))
+            .where(variants.c.id.in_(sorted(set(variant_ids))))
+        )
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(statement)).mappings().all()
+        return [
+            VariantSnapshot(
+                variant_id=r["id"], product_id=r["product_id"], title=f"{r['title']} - {r['name']}",
+                price=MoneyView(amount=r["price_amount"], currency=r["price_currency"]), stock=r["stock"],
+                store_id=r["store_id"], store_name=r["store_name"],
+                purchasable=product_is_public(ProductStatus(r["status"]), StoreStatus(r["store_status"])),
+            )
+            for r in rows
+        ]
 
     @translated
     async def ping(self) -> None:

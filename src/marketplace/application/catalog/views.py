@@ -68,6 +68,19 @@ class ProductDetail(msgspec.Struct, frozen=True):
     updated_at: datetime
 
 
+class VariantSnapshot(msgspec.Struct, frozen=True):
+    """A variant as a cart or checkout sees it now: its price, its stock, whether it is for sale."""
+
+    variant_id: str
+    product_id: str
+    title: str
+    price: MoneyView
+    stock: int
+    store_id: str
+    store_name: str
+    purchasable: bool
+
+
 class ProductRecord(msgspec.Struct, frozen=True):
     """A detail plus what deciding its visibility needs (not sent to clients as is)."""
 

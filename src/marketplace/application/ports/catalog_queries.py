@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from marketplace.application.catalog.views import ProductCard, ProductQuery, ProductRecord
+from marketplace.application.catalog.views import ProductCard, ProductQuery, ProductRecord, VariantSnapshot
 from marketplace.application.shared.views import Page
 
 
@@ -19,6 +19,10 @@ class CatalogQueries(Protocol):
 
     async def product(self, ref: str) -> ProductRecord | None:
         """A product by id or slug, whatever its status; the caller decides who may see it."""
+        ...
+
+    async def variants(self, variant_ids: list[str]) -> list[VariantSnapshot]:
+        """The current state of these variants (unknown ids are left out), in one query."""
         ...
 
     async def ping(self) -> None:
