@@ -17,6 +17,7 @@ from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
 from marketplace.adapters.security.argon2_hasher import Argon2PasswordHasher
 from marketplace.adapters.security.jwt_tokens import JwtTokenService
 from marketplace.adapters.system import SystemClock, Uuid7Ids
+from marketplace.application.cart.use_cases import CartService
 from marketplace.application.catalog.browse_products import BrowseProducts
 from marketplace.application.catalog.cache import CatalogCache
 from marketplace.application.catalog.categories import CreateCategory, ListCategories
@@ -212,6 +213,9 @@ class Container(containers.DeclarativeContainer):
     browse_products = providers.Singleton(BrowseProducts, uow=uow, queries=catalog_queries, cache=catalog_cache)
     get_product = providers.Singleton(GetProduct, uow=uow, queries=catalog_queries, cache=catalog_cache)
     list_store_products = providers.Singleton(ListStoreProducts, uow=uow, queries=catalog_queries)
+
+    # Cart
+    cart = providers.Singleton(CartService, uow=uow, queries=catalog_queries, clock=clock)
 
     # Media
     images = providers.Singleton(PillowImageProcessor)

@@ -59,4 +59,10 @@ class ConcurrentUpdate(Conflict):
 
 
 class InsufficientStock(Conflict):
+    """Short stock; `variants` lists {variant_id, requested, available} when the caller knows them."""
+
     code = "insufficient-stock"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.variants: list[dict[str, object]] = []

@@ -16,6 +16,7 @@ from litestar.routes import HTTPRoute
 
 from marketplace import __version__
 from marketplace.entrypoints.container import Container, build_container
+from marketplace.entrypoints.http.controllers.cart import CartController
 from marketplace.entrypoints.http.controllers.catalog import (
     CategoryController,
     ProductController,
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         route_handlers=[
             OperationsController, AuthController, MeController, StoreController, StoreAdminController,
             CategoryController, StoreProductController, ProductController, MediaController, MediaFileController,
-            *DOCS_ROUTES,
+            CartController, *DOCS_ROUTES,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

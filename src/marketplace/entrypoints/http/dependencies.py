@@ -18,7 +18,7 @@ USE_CASES = (
     "open_store", "update_store", "suspend_store", "unsuspend_store", "get_store", "browse_stores",
     "list_categories", "create_category", "create_product", "update_product", "publish_product",
     "archive_product", "add_variant", "change_variant", "remove_variant", "browse_products",
-    "get_product", "list_store_products", "request_upload", "complete_upload", "download_media",
+    "get_product", "list_store_products", "request_upload", "complete_upload", "download_media", "cart",
     "tokens", "rate_limiter", "catalog_queries", "cache", "catalog_cache", "storage",
 )
 

@@ -12,7 +12,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.openapi.datastructures import ResponseSpec
 
 from marketplace.application.errors import BackendUnavailable, Forbidden, NotFound, RateLimited, Unauthenticated
-from marketplace.domain.shared.errors import Conflict, DomainError, IllegalTransition, InvalidValue
+from marketplace.domain.shared.errors import Conflict, DomainError, IllegalTransition, InsufficientStock, InvalidValue
 
 log = logging.getLogger("marketplace.http")
 PROBLEM_MEDIA = "application/problem+json"
@@ -46,19 +46,26 @@ class FieldError(msgspec.Struct, frozen=True):
     message: str
 
 
+class ShortVariant(msgspec.Struct, frozen=True):
+    variant_id: str
+    requested: int
+    available: int
+
+
 class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
     type: str
     title: str
     status: int
     detail: str
     errors: list[FieldError] | None = None
+    variants: list[ShortVariant] | None = None
 
 
 def problem(code: str, detail: str, *, status: int | None = None, errors: list[FieldError] | None = None,
-            headers: dict[str, str] | None = None) -> Response[Problem]:
+            headers: dict[str, str] | None = None, variants: list[ShortVariant] | None = None) -> Response[Problem]:
     default_status, title = PROBLEM_TYPES.get(code, PROBLEM_TYPES["conflict"])
     status = status or default_status
-    body = Problem(type=PROBLEM_BASE + code, title=title, status=status, detail=detail, errors=errors)
+    body = Problem(type=PROBLEM_BASE + code, title=title, status=status, detail=detail, errors=errors, variants=variants)
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA, headers=headers)
 
 
@@ -85,6 +92,9 @@ def domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Prob
         return problem("validation-error", error.detail, errors=[FieldError(field=error.field, message=error.message)])
     if isinstance(error, RateLimited):
         return problem("rate-limited", error.detail, headers={"Retry-After": str(error.retry_after)})
+    if isinstance(error, InsufficientStock):
+        short = [msgspec.convert(v, ShortVariant) for v in error.variants] or None
+        return problem("insufficient-stock", error.detail, variants=short)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
     if isinstance(error, BackendUnavailable):
         log.error("backend unavailable: %s (%s)", error.detail, error.__cause__)
