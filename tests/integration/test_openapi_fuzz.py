@@ -6,13 +6,8 @@ operation of the document is fuzzed, signed in as a user who owns a store with a
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -25,45 +20,16 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from tests.integration.serving import served as serve
+
 ADDRESS = {"recipient": "Ayu", "phone": "081234567890", "line1": "Jl. Sudirman 1", "city": "Jakarta",
            "postal_code": "10220", "lat": -6.2, "lng": 106.8}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    data_dir = tmp_path_factory.mktemp("served")
-    env = {**os.environ, "MARKETPLACE_DATA_DIR": str(data_dir), "MARKETPLACE_PASSWORD_HASH_PROFILE": "light",
-           "MARKETPLACE_AUTH_RATE_LIMIT": "1000000", "MARKETPLACE_ACCESS_LOG": "false"}
-    command = [str(Path(sys.executable).parent / "marketplace"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    log = open(data_dir / "server.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("the server did not become ready")
-        if server.poll() is not None:
-            pytest.fail("the server exited: " + (data_dir / "server.log").read_text()[-2000:])
+    with serve(tmp_path_factory.mktemp("served"), {}) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -37,6 +37,12 @@ from marketplace.application.identity.register_user import RegisterUser
 from marketplace.application.media.cleanup import CleanUpMedia
 from marketplace.application.media.downloads import DownloadMedia
 from marketplace.application.media.uploads import CompleteUpload, RequestUpload
+from marketplace.application.ordering.checkouts import ApplyInvoice, CancelCheckout, GetCheckout, SyncPayment
+from marketplace.application.ordering.expiry import ExpireCheckouts
+from marketplace.application.ordering.orders import BuyerOrders, StoreOrders
+from marketplace.application.ordering.place_checkout import PlaceCheckout
+from marketplace.application.ordering.quote import QuoteCheckout
+from marketplace.application.ordering.refunds import RefundOrder
 from marketplace.application.stores.open_store import OpenStore
 from marketplace.application.stores.show_stores import BrowseStores, GetStore
 from marketplace.application.stores.suspend_store import SetStoreSuspension
@@ -124,6 +130,38 @@ async def object_storage(settings: Settings) -> AsyncIterator[Any]:
     except BackendUnavailable:
         pass  # start anyway: readiness names the storage as unavailable until it answers
     yield storage
+
+
+def _idempotency_store(settings: Settings, engine: Any) -> Any:
+    if settings.backend == "memory":
+        from marketplace.adapters.memory.idempotency import MemoryIdempotencyStore
+
+        return MemoryIdempotencyStore()
+    from marketplace.adapters.sql.idempotency import SqlIdempotencyStore
+
+    return SqlIdempotencyStore(engine)
+
+
+def _outbox_store(settings: Settings, engine: Any, memory_db: MemoryDatabase) -> Any:
+    if settings.backend == "memory":
+        from marketplace.adapters.memory.outbox import MemoryOutboxStore
+
+        return MemoryOutboxStore(memory_db)
+    from marketplace.adapters.sql.outbox import SqlOutboxStore
+
+    return SqlOutboxStore(engine)
+
+
+def _payment_gateway(settings: Settings, clock: SystemClock, ids: Uuid7Ids) -> Any:
+    from marketplace.adapters.memory.payments import MemoryPaymentGateway
+
+    return MemoryPaymentGateway(clock, ids, base_url=f"{settings.base_url}/sandbox/xendit")
+
+
+def _shipping_gateway(settings: Settings) -> Any:
+    from marketplace.adapters.memory.shipping import MemoryShippingGateway
+
+    return MemoryShippingGateway()
 
 
 def _cache(settings: Settings, redis: Any) -> Any:
@@ -216,6 +254,25 @@ class Container(containers.DeclarativeContainer):
 
     # Cart
     cart = providers.Singleton(CartService, uow=uow, queries=catalog_queries, clock=clock)
+
+    # Ordering
+    payments = providers.Singleton(_payment_gateway, settings, clock, ids)
+    shipping = providers.Singleton(_shipping_gateway, settings)
+    idempotency = providers.Singleton(_idempotency_store, settings, engine)
+    outbox = providers.Singleton(_outbox_store, settings, engine, memory_db)
+    quote_checkout = providers.Singleton(QuoteCheckout, uow=uow, queries=catalog_queries, shipping=shipping)
+    place_checkout = providers.Singleton(
+        PlaceCheckout, uow=uow, queries=catalog_queries, shipping=shipping, payments=payments, clock=clock, ids=ids,
+        invoice_seconds=settings.provided.invoice_duration_seconds,
+    )
+    get_checkout = providers.Singleton(GetCheckout, uow=uow)
+    apply_invoice = providers.Singleton(ApplyInvoice, uow=uow, clock=clock)
+    sync_payment = providers.Singleton(SyncPayment, uow=uow, payments=payments, apply=apply_invoice)
+    cancel_checkout = providers.Singleton(CancelCheckout, uow=uow, payments=payments, apply=apply_invoice, clock=clock)
+    expire_checkouts = providers.Singleton(ExpireCheckouts, uow=uow, payments=payments, apply=apply_invoice, clock=clock)
+    buyer_orders = providers.Singleton(BuyerOrders, uow=uow, clock=clock)
+    store_orders = providers.Singleton(StoreOrders, uow=uow, clock=clock)
+    refund_order = providers.Singleton(RefundOrder, uow=uow, payments=payments, clock=clock)
 
     # Media
     images = providers.Singleton(PillowImageProcessor)

@@ -45,6 +45,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     access_log: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
+    invoice_duration_seconds: int = 86_400
+    run_worker: bool = True  # `serve --no-worker` turns it off when separate workers run
+    outbox_max_attempts: int = 8
+    worker_idle_seconds: float = 0.5
+    media_cleanup_grace_hours: int = 24
 
     def __post_init__(self) -> None:
         checks = {
@@ -54,6 +59,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "catalog_cache_seconds": 1 <= self.catalog_cache_seconds <= 86_400,
             "port": 0 <= self.port <= 65_535,
             "database_pool_size": 1 <= self.database_pool_size <= 500,
+            "invoice_duration_seconds": 1 <= self.invoice_duration_seconds <= 31_536_000,
+            "outbox_max_attempts": 1 <= self.outbox_max_attempts <= 100,
+            "worker_idle_seconds": 0.01 <= self.worker_idle_seconds <= 60,
+            "media_cleanup_grace_hours": 1 <= self.media_cleanup_grace_hours <= 24 * 365,
         }
         for name, ok in checks.items():
             if not ok:

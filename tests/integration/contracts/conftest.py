@@ -20,22 +20,30 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from marketplace.adapters.memory.catalog_queries import MemoryCatalogQueries
 from marketplace.adapters.memory.database import MemoryDatabase
+from marketplace.adapters.memory.idempotency import MemoryIdempotencyStore
 from marketplace.adapters.memory.importer import MemoryCatalogImporter
+from marketplace.adapters.memory.outbox import MemoryOutboxStore
 from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
 from marketplace.adapters.sql.catalog_queries import SqlCatalogQueries
 from marketplace.adapters.sql.engine import create_engine, read_only
+from marketplace.adapters.sql.idempotency import SqlIdempotencyStore
 from marketplace.adapters.sql.importer import SqlCatalogImporter
 from marketplace.adapters.sql.migrations import migrate
+from marketplace.adapters.sql.outbox import SqlOutboxStore
 from marketplace.adapters.sql.tables import metadata, outbox
 from marketplace.adapters.sql.unit_of_work import SqlUnitOfWork
 from marketplace.adapters.system import SystemClock, Uuid7Ids
 from marketplace.application.ports.catalog_queries import CatalogQueries
+from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.importer import CatalogImporter
+from marketplace.application.ports.outbox import OutboxStore
 from marketplace.application.ports.persistence import UnitOfWork
 from marketplace.domain.catalog.category import Category
 from marketplace.domain.catalog.product import Product, ProductStatus, Variant
 from marketplace.domain.identity.tokens import RefreshToken
 from marketplace.domain.identity.user import Address, User
+from marketplace.domain.ordering.checkout import Checkout
+from marketplace.domain.ordering.order import Order, OrderLine
 from marketplace.domain.shared.address import PostalAddress
 from marketplace.domain.shared.ids import new_id
 from marketplace.domain.shared.money import Money
@@ -53,6 +61,8 @@ class Backend:
     queries: CatalogQueries
     importer: CatalogImporter
     outbox: Callable[[], Awaitable[list[tuple[str, dict[str, Any]]]]]  # committed (topic, payload)
+    idempotency: IdempotencyStore
+    outbox_store: OutboxStore  # the outbox as the worker sees it
     engine: AsyncEngine | None = None
 
 
@@ -97,10 +107,10 @@ async def open_backend(kind: str, url: str | None) -> AsyncIterator[Backend]:
         db = MemoryDatabase()
 
         async def memory_outbox() -> list[tuple[str, dict[str, Any]]]:
-            return [(m.topic, m.payload) for m in db.outbox]
+            return [(m.topic, m.payload) for m in db.outbox.values()]
 
         yield Backend(kind, lambda: MemoryUnitOfWork(db, clock, ids), MemoryCatalogQueries(db),
-                      MemoryCatalogImporter(db), memory_outbox)
+                      MemoryCatalogImporter(db), memory_outbox, MemoryIdempotencyStore(), MemoryOutboxStore(db))
         return
     engine = create_engine(url)
     if kind == "postgres":
@@ -115,7 +125,8 @@ async def open_backend(kind: str, url: str | None) -> AsyncIterator[Backend]:
 
     try:
         yield Backend(kind, lambda: SqlUnitOfWork(engine, clock, ids), SqlCatalogQueries(engine),
-                      SqlCatalogImporter(engine), sql_outbox, engine)
+                      SqlCatalogImporter(engine), sql_outbox, SqlIdempotencyStore(engine), SqlOutboxStore(engine),
+                      engine)
     finally:
         await engine.dispose()
 
@@ -132,12 +143,15 @@ async def sql_backend(sql_backend_url: tuple[str, str | None]) -> AsyncIterator[
         yield opened
 
 
-async def seed(backend: Backend, *items: User | Store | Category | Product | RefreshToken | Address) -> None:
+async def seed(
+    backend: Backend, *items: User | Store | Category | Product | RefreshToken | Address | Checkout | Order
+) -> None:
     """Adds the items in the order given through one unit of work, and commits."""
     async with backend.uow() as uow:
         for item in items:
             repository: Any = {User: uow.users, Store: uow.stores, Category: uow.categories, Product: uow.products,
-                               RefreshToken: uow.refresh_tokens, Address: uow.addresses}[type(item)]
+                               RefreshToken: uow.refresh_tokens, Address: uow.addresses, Checkout: uow.checkouts,
+                               Order: uow.orders}[type(item)]
             await repository.add(item)
         await uow.commit()
 
@@ -207,3 +221,31 @@ def a_product(store: Store, *, title: str = "Kemeja batik", description: str = "
         product.archive(at + timedelta(seconds=1))
     product.pull_events()
     return product
+
+
+def an_order(buyer: User, store: Store, checkout_id: str, *, lines: list[tuple[str, int, int]] | None = None,
+             at: datetime = T0, fee: int = 15_000, order_id: str | None = None) -> Order:
+    """An order of `lines` (variant id, quantity, unit price), addressed, with a product id per line."""
+    lines = lines or [(new_id(), 1, 150_000)]
+    return Order(
+        id=order_id or new_id(), checkout_id=checkout_id, store_id=store.id, buyer_id=buyer.id,
+        lines=[OrderLine(id=new_id(), variant_id=variant_id, product_id=new_id(), title=f"Kemeja {i}",
+                         quantity=quantity, unit_price=Money(price))
+               for i, (variant_id, quantity, price) in enumerate(lines)],
+        shipping_fee=Money(fee), created_at=at, store_name=store.name, shipping_method="same_day",
+        address=pickup("Bandung"),
+    )
+
+
+def a_checkout(buyer: User, orders: list[Order], *, at: datetime = T0, minutes: int = 30,
+               referral_code: str | None = "AYU-2025") -> Checkout:
+    """A pending checkout of `orders` (their checkout_id must be its id: see `checkout_id`)."""
+    total = Money.zero()
+    for order in orders:
+        total = total + order.total
+    checkout = Checkout.place(
+        id=orders[0].checkout_id, buyer_id=buyer.id, order_ids=[o.id for o in orders], address=pickup("Bandung"),
+        amount=total, now=at, expires_at=at + timedelta(minutes=minutes), referral_code=referral_code,
+    )
+    checkout.pull_events()
+    return checkout

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, AsyncIterator
+from typing import Any, TypeVar
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -13,6 +14,7 @@ from marketplace.entrypoints.container import build_container, resolve
 from marketplace.entrypoints.http.app import create_app
 from marketplace.entrypoints.settings import Settings
 
+T = TypeVar("T")
 TEST_SECRET = "test-signing-key-with-at-least-32-characters"
 ADDRESS = {
     "recipient": "Ayu Lestari", "phone": "081234567890", "line1": "Jl. Sudirman 1", "city": "Jakarta",
@@ -38,16 +40,46 @@ class Api:
         return {"id": response.json()["id"], "email": email, **tokens,
                 "auth": f"Bearer {tokens['access_token']}"}
 
-    async def make_admin(self, email: str) -> None:
-        # The app runs on the test client's own loop: a database backend gets a container of ours.
-        container = self.container if self.settings.backend == "memory" else build_container(self.settings)
-        if container is not self.container:
-            await container.init_resources()
+    async def use(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        """Runs `work(container)` with a container on this loop. The app runs on the test client's own
+        loop, so a database backend gets a container of ours; the in-process payment provider stays
+        the app's (it holds the invoices)."""
+        if self.settings.backend == "memory":
+            return await work(self.container)
+        container = build_container(self.settings)
+        container.payments.override(self.container.payments())
+        await container.init_resources()
         try:
-            await (await resolve(container.create_admin))(email, "password123")
+            return await work(container)
         finally:
-            if container is not self.container:
-                await container.shutdown_resources()
+            await container.shutdown_resources()
+
+    async def make_admin(self, email: str) -> None:
+        async def create(container: Any) -> None:
+            await (await resolve(container.create_admin))(email, "password123")
+
+        await self.use(create)
+
+    async def pay(self, checkout: dict[str, Any]) -> None:
+        """The buyer pays the invoice at the provider, and the payment reaches us."""
+        invoice = self.container.payments().mark_paid(checkout["payment"]["invoice_id"])
+
+        async def apply(container: Any) -> None:
+            await (await resolve(container.apply_invoice))(invoice)
+
+        await self.use(apply)
+
+    async def drain_outbox(self) -> int:
+        """One worker pass: every due outbox message delivered (the periodic jobs too)."""
+        from marketplace.entrypoints.worker import build_worker
+
+        async def drain(container: Any) -> int:
+            worker = await build_worker(container)
+            delivered = await worker.drain()
+            await worker.run_jobs()
+            return delivered
+
+        return await self.use(drain)
 
     async def open_store(self, user: dict[str, str], name: str | None = None) -> dict[str, Any]:
         body = {"name": name or f"Toko {uuid.uuid4().hex[:6]}", "description": "Batik and more", "pickup_address": ADDRESS}
@@ -57,7 +89,9 @@ class Api:
 
 
 def _settings(kind: str, tmp_path: Any, request: pytest.FixtureRequest) -> Settings:
-    common: dict[str, Any] = {"password_hash_profile": "light", "access_log": False, "auth_rate_limit": 10_000}
+    # The worker runs only where a test starts it (see Api.drain_outbox), so what a test sees is deterministic.
+    common: dict[str, Any] = {"password_hash_profile": "light", "access_log": False, "auth_rate_limit": 10_000,
+                              "run_worker": False}
     if kind == "memory":
         return Settings.in_memory(**common)
     if kind == "sqlite":

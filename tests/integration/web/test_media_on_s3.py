@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import uuid
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any, AsyncIterator
+from typing import Any
 
 import pytest
 from PIL import Image

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from typing import Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from PIL import Image

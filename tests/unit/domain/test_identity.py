@@ -10,7 +10,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from marketplace.domain.identity.tokens import RefreshToken, TokenStatus, TokenUse
-from marketplace.domain.identity.user import MAX_PASSWORD, MIN_PASSWORD, User, UserRegistered, check_password, normalise_email
+from marketplace.domain.identity.user import (
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    User,
+    UserRegistered,
+    check_password,
+    normalise_email,
+)
 from marketplace.domain.shared.errors import InvalidValue
 from tests.unit.domain.builders import NOW
 

@@ -108,7 +108,7 @@ def test_allocated_parts_always_sum_to_the_whole(amount: int, currency: str, rat
 @example(amount=100, ratios=[1, 1, 1])
 def test_an_allocated_part_never_differs_from_its_exact_share_by_one_or_more(amount: int, ratios: list[int]) -> None:
     total = sum(ratios)
-    for part, ratio in zip(Money(amount).allocate(ratios), ratios):
+    for part, ratio in zip(Money(amount).allocate(ratios), ratios, strict=True):
         assert abs(Fraction(part.amount) - Fraction(amount * ratio, total)) < 1
 
 
@@ -119,7 +119,7 @@ def test_allocating_a_negative_amount_mirrors_the_positive_one(amount: int, rati
 
 @given(amounts, ratio_lists)
 def test_a_zero_ratio_receives_nothing(amount: int, ratios: list[int]) -> None:
-    for part, ratio in zip(Money(amount).allocate(ratios), ratios):
+    for part, ratio in zip(Money(amount).allocate(ratios), ratios, strict=True):
         if ratio == 0:
             assert part.amount == 0
 

@@ -56,7 +56,7 @@ class MemoryCatalogQueries:
                     found.append(VariantSnapshot(
                         variant_id=variant.id, product_id=product.id, title=f"{product.title} - {variant.name}",
                         price=MoneyView.of(variant.price), stock=variant.stock, store_id=store.id, store_name=store.name,
-                        purchasable=product_is_public(product.status, store.status),
+                        purchasable=product_is_public(product.status, store.status), weight_grams=variant.weight_grams,
                     ))
         return found
 

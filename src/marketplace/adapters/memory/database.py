@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from marketplace.application.events import OutboxMessage
+from marketplace.application.ports.outbox import OutboxEntry
 
 
 @dataclass
 class MemoryDatabase:
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
-    outbox: list[OutboxMessage] = field(default_factory=list)
+    outbox: dict[str, OutboxEntry] = field(default_factory=dict)  # by id, in the order written
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def table(self, name: str) -> dict[str, Any]:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
 from marketplace.adapters.memory.database import MemoryDatabase, StagedTable
+from marketplace.adapters.memory.ordering import (
+    MemoryCheckoutRepository,
+    MemoryOrderRepository,
+    MemoryProcessedMessages,
+    MemoryStockRepository,
+)
 from marketplace.adapters.memory.repositories import (
     MemoryAddressRepository,
     MemoryCartRepository,
@@ -16,7 +23,7 @@ from marketplace.adapters.memory.repositories import (
     MemoryStoreRepository,
     MemoryUserRepository,
 )
-from marketplace.application.events import OutboxMessage
+from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.domain.shared.errors import ConcurrentUpdate
 from marketplace.domain.shared.events import Aggregate
@@ -36,11 +43,18 @@ class MemoryUnitOfWork:
         self.products = MemoryProductRepository(self)
         self.media = MemoryMediaRepository(self)
         self.carts = MemoryCartRepository(self)
+        self.checkouts = MemoryCheckoutRepository(self)
+        self.orders = MemoryOrderRepository(self)
+        self.stock = MemoryStockRepository(self)
+        self.processed = MemoryProcessedMessages(self)
 
     def table(self, name: str) -> StagedTable:
         if name not in self._tables:
             self._tables[name] = StagedTable(self._db, name)
         return self._tables[name]
+
+    def now(self) -> datetime:
+        return self._clock.now()
 
     def touch(self, aggregate: Any) -> None:
         if isinstance(aggregate, Aggregate) and all(a is not aggregate for a in self._touched):
@@ -64,12 +78,18 @@ class MemoryUnitOfWork:
                 current = self._db.table(name).get(key)
                 if current is not None and current.version != version:
                     raise ConcurrentUpdate(f"{name} {key} was changed by someone else; try again")
+            self.stock.check(self.table("products"))  # before anything is written: all or nothing
             now = self._clock.now()
             for aggregate in self._touched:
                 for event in aggregate.pull_events():
-                    self._db.outbox.append(OutboxMessage.of(event, id=self._ids.new_id(), now=now))
+                    message_id = self._ids.new_id()
+                    self._db.outbox[message_id] = OutboxEntry(
+                        id=message_id, topic=event.topic, payload=event.payload(), created_at=now, attempts=0,
+                        available_at=now,
+                    )
             for table in self._tables.values():
                 table.apply()
+            self.stock.apply(self._db.table("products"))
         self._read_versions.clear()
         self._touched.clear()
 
@@ -77,6 +97,7 @@ class MemoryUnitOfWork:
         for table in self._tables.values():
             table.staged.clear()
         self._read_versions.clear()
+        self.stock.forget()
         for aggregate in self._touched:
             aggregate.pull_events()
         self._touched.clear()

@@ -6,14 +6,24 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import Executable, RowMapping, Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import Insert
 
 from marketplace.adapters.sql.errors import other_integrity_error, unique_violation
 from marketplace.domain.shared.errors import ConcurrentUpdate, DomainError
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 Duplicates = Mapping[str, Callable[[IntegrityError], DomainError]]
+
+
+def insert_new(table: Table, dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING: a duplicate inserts nothing (rowcount 0) and, unlike a unique
+    violation, leaves a PostgreSQL transaction usable. An insert racing another transaction's insert
+    of the same key waits for it, then does nothing if it committed."""
+    factory = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return factory(table).on_conflict_do_nothing()
 
 
 class Session(Protocol):

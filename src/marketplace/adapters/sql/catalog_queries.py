@@ -51,6 +51,7 @@ class SqlCatalogQueries:
         statement = (
             select(
                 variants.c.id, variants.c.name, variants.c.price_amount, variants.c.price_currency, variants.c.stock,
+                variants.c.weight_grams,
                 _p.id.label("product_id"), _p.title, _p.status, _s.id.label("store_id"), _s.name.label("store_name"),
                 _s.status.label("store_status"),
             )
@@ -66,6 +67,7 @@ class SqlCatalogQueries:
                 price=MoneyView(amount=r["price_amount"], currency=r["price_currency"]), stock=r["stock"],
                 store_id=r["store_id"], store_name=r["store_name"],
                 purchasable=product_is_public(ProductStatus(r["status"]), StoreStatus(r["store_status"])),
+                weight_grams=r["weight_grams"],
             )
             for r in rows
         ]

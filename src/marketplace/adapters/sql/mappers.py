@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from marketplace.domain.catalog.category import Category
@@ -61,6 +62,24 @@ def postal_to_domain(row: Row, prefix: str = "") -> PostalAddress:
         line1=row[f"{prefix}line1"], city=row[f"{prefix}city"], postal_code=row[f"{prefix}postal_code"],
         point=GeoPoint(lat, lng) if lat is not None and lng is not None else None,
     )
+
+
+def time_to_json(value: datetime) -> str:
+    """RFC 3339 in UTC, microseconds kept: JSON has no time type."""
+    return value.astimezone(UTC).isoformat()
+
+
+def time_from_json(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def postal_to_json(address: PostalAddress) -> dict[str, Any]:
+    """A snapshot kept whole in one JSON column (the address as given at that moment)."""
+    return postal_to_row(address)
+
+
+def postal_from_json(data: Mapping[str, Any]) -> PostalAddress:
+    return postal_to_domain(data)
 
 
 def address_to_row(address: Address) -> dict[str, Any]:

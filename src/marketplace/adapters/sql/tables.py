@@ -13,7 +13,9 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -222,4 +224,105 @@ cart_lines = Table(
     Column("quantity", Integer, nullable=False),
     Column("added_at", UtcDateTime(), nullable=False),
     CheckConstraint("quantity > 0", name="quantity_positive"),
+)
+
+
+# Ordering. Addresses, refunds and the status history are snapshots read and written whole with their
+# aggregate, never queried by their parts: JSON keeps them in the one row.
+checkouts = Table(
+    "checkouts",
+    metadata,
+    _id(),
+    Column("buyer_id", String(36), ForeignKey("users.id"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("address", json_type(), nullable=False),
+    Column("referral_code", String(64), nullable=True),
+    Column("invoice_id", String(100), nullable=True, unique=True),
+    Column("invoice_url", Text, nullable=True),
+    Column("payment_status", String(20), nullable=False),
+    Column("settled_at", UtcDateTime(), nullable=True),
+    Column("refunds", json_type(), nullable=False),
+    Column("order_ids", json_type(), nullable=False),  # the checkout's own order of its orders
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    Index("ix_checkouts_buyer_id_id", "buyer_id", "id"),
+    # The expiry sweep and the orphan sweep look at pending checkouts only: keep those indexes small.
+    Index(
+        "ix_checkouts_due", "expires_at", "id",
+        postgresql_where=text("status = 'pending_payment'"), sqlite_where=text("status = 'pending_payment'"),
+    ),
+    Index(
+        "ix_checkouts_without_invoice", "created_at", "id",
+        postgresql_where=text("status = 'pending_payment' AND invoice_id IS NULL"),
+        sqlite_where=text("status = 'pending_payment' AND invoice_id IS NULL"),
+    ),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    _id(),
+    # Deferred to commit: a use case may add the orders before the checkout they belong to.
+    Column("checkout_id", String(36), ForeignKey("checkouts.id", deferrable=True, initially="DEFERRED"),
+           nullable=False, index=True),
+    Column("store_id", String(36), ForeignKey("stores.id"), nullable=False),
+    Column("buyer_id", String(36), ForeignKey("users.id"), nullable=False),
+    Column("store_name", String(80), nullable=False),
+    Column("shipping_method", String(32), nullable=False),
+    Column("shipping_fee_amount", BigInteger, nullable=False),
+    Column("shipping_fee_currency", String(3), nullable=False),
+    Column("address", json_type(), nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("history", json_type(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+    # One index per list: a buyer's orders, a store's orders, a store's orders in one status.
+    Index("ix_orders_buyer_id_id", "buyer_id", "id"),
+    Index("ix_orders_store_id_id", "store_id", "id"),
+    Index("ix_orders_store_id_status_id", "store_id", "status", "id"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    _id(),
+    Column("order_id", String(36), ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    # No foreign keys: a line is a snapshot that outlives the variant and product it names.
+    Column("variant_id", String(36), nullable=False),
+    Column("product_id", String(36), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_amount", BigInteger, nullable=False),
+    Column("unit_price_currency", String(3), nullable=False),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    Index("ix_order_lines_order_id_position", "order_id", "position"),
+)
+
+processed_messages = Table(
+    "processed_messages",
+    metadata,
+    Column("message_id", String(36), nullable=False),
+    Column("handler", String(100), nullable=False),
+    Column("processed_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("message_id", "handler"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(200), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("fingerprint", String(128), nullable=False),
+    Column("status", Integer, nullable=True),  # NULL while the first request runs
+    Column("body", LargeBinary, nullable=True),
+    Column("locked_until", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("scope", "key"),
+    Index("ix_idempotency_keys_expires_at", "expires_at"),
 )

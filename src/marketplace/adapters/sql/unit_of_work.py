@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from marketplace.adapters.sql.base import Params
 from marketplace.adapters.sql.cart_repository import SqlCartRepository
+from marketplace.adapters.sql.checkout_repository import SqlCheckoutRepository
 from marketplace.adapters.sql.engine import BEGIN_MODE, DEFERRED, IMMEDIATE, is_sqlite
 from marketplace.adapters.sql.errors import busy_as_conflict
 from marketplace.adapters.sql.identity_repositories import (
@@ -19,7 +20,9 @@ from marketplace.adapters.sql.identity_repositories import (
     SqlUserRepository,
 )
 from marketplace.adapters.sql.media_repository import SqlMediaRepository
+from marketplace.adapters.sql.order_repository import SqlOrderRepository
 from marketplace.adapters.sql.product_repository import SqlProductRepository
+from marketplace.adapters.sql.stock_repository import SqlProcessedMessages, SqlStockRepository
 from marketplace.adapters.sql.store_repositories import SqlCategoryRepository, SqlStoreRepository
 from marketplace.adapters.sql.tables import outbox
 from marketplace.application.events import OutboxMessage
@@ -27,9 +30,13 @@ from marketplace.application.ports.persistence import (
     AddressRepository,
     CartRepository,
     CategoryRepository,
+    CheckoutRepository,
     MediaRepository,
+    OrderRepository,
+    ProcessedMessages,
     ProductRepository,
     RefreshTokenRepository,
+    StockRepository,
     StoreRepository,
     UserRepository,
 )
@@ -60,6 +67,10 @@ class SqlUnitOfWork:
         self.products: ProductRepository = SqlProductRepository(self)
         self.media: MediaRepository = SqlMediaRepository(self)
         self.carts: CartRepository = SqlCartRepository(self)
+        self.checkouts: CheckoutRepository = SqlCheckoutRepository(self)
+        self.orders: OrderRepository = SqlOrderRepository(self)
+        self.stock: StockRepository = SqlStockRepository(self)
+        self.processed: ProcessedMessages = SqlProcessedMessages(self, clock, engine.dialect.name)
 
     async def __aenter__(self) -> Self:
         if self._connection is not None:

@@ -79,6 +79,7 @@ class VariantSnapshot(msgspec.Struct, frozen=True):
     store_id: str
     store_name: str
     purchasable: bool
+    weight_grams: int = 0
 
 
 class ProductRecord(msgspec.Struct, frozen=True):

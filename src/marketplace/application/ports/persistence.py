@@ -13,6 +13,9 @@ from marketplace.domain.catalog.product import Product
 from marketplace.domain.identity.tokens import RefreshToken
 from marketplace.domain.identity.user import Address, User
 from marketplace.domain.media.media import MediaObject
+from marketplace.domain.ordering.checkout import Checkout
+from marketplace.domain.ordering.order import Order
+from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.stores.store import Store
 
 
@@ -130,6 +133,74 @@ class CartRepository(Protocol):
         ...
 
 
+class CheckoutRepository(Protocol):
+    async def add(self, checkout: Checkout) -> None: ...
+
+    async def get(self, checkout_id: str) -> Checkout | None: ...
+
+    async def get_by_invoice(self, invoice_id: str) -> Checkout | None: ...
+
+    async def save(self, checkout: Checkout) -> None:
+        """Raises ConcurrentUpdate when the stored version moved on."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[str]:
+        """Ids of pending checkouts whose expiry time has come, soonest first."""
+        ...
+
+    async def without_invoice(self, created_before: datetime, limit: int) -> list[str]:
+        """Ids of pending checkouts created before `created_before` that never got an invoice."""
+        ...
+
+
+class OrderRepository(Protocol):
+    async def add(self, order: Order) -> None: ...
+
+    async def get(self, order_id: str) -> Order | None: ...
+
+    async def save(self, order: Order) -> None:
+        """Raises ConcurrentUpdate when the stored version moved on."""
+        ...
+
+    async def of_checkout(self, checkout_id: str) -> list[Order]:
+        """In the checkout's order."""
+        ...
+
+    async def of_buyer(
+        self, buyer_id: str, status: OrderStatus | None, before_id: str | None, limit: int
+    ) -> list[Order]:
+        """Newest first, older than `before_id` when given."""
+        ...
+
+    async def of_store(
+        self, store_id: str, status: OrderStatus | None, before_id: str | None, limit: int
+    ) -> list[Order]:
+        """Newest first, older than `before_id` when given."""
+        ...
+
+
+class StockRepository(Protocol):
+    """Variant stock changed by amounts, never by overwriting: safe under any concurrency."""
+
+    async def reserve(self, quantities: dict[str, int]) -> None:
+        """Takes every quantity from its variant's stock, or none: InsufficientStock naming each short
+        variant (`variants`: variant_id, requested, available) and nothing taken. Concurrent
+        reservations of one variant never take more than its stock."""
+        ...
+
+    async def release(self, quantities: dict[str, int]) -> None:
+        """Puts quantities back (a variant deleted meanwhile is skipped)."""
+        ...
+
+
+class ProcessedMessages(Protocol):
+    """What outbox handlers already did: committed with the handler's own changes."""
+
+    async def claim(self, message_id: str, handler: str) -> bool:
+        """False when this handler already handled this message (then do nothing)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
@@ -139,6 +210,10 @@ class UnitOfWork(Protocol):
     products: ProductRepository
     media: MediaRepository
     carts: CartRepository
+    checkouts: CheckoutRepository
+    orders: OrderRepository
+    stock: StockRepository
+    processed: ProcessedMessages
 
     async def __aenter__(self) -> Self: ...
 

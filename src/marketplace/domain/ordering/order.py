@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from marketplace.domain.ordering.status import REFUNDED_FROM, OrderStatus, next_status
+from marketplace.domain.ordering.status import REFUNDED_FROM, RELEASES_STOCK, OrderStatus, next_status
+from marketplace.domain.shared.address import PostalAddress
 from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
 from marketplace.domain.shared.events import Aggregate, DomainEvent
 from marketplace.domain.shared.money import Money
@@ -47,6 +48,8 @@ class OrderStatusChanged(DomainEvent):
     buyer_id: str
     status: str
     refund_due: bool
+    amount: int
+    currency: str
 
 
 @dataclass(eq=False)
@@ -58,6 +61,9 @@ class Order(Aggregate):
     lines: list[OrderLine]
     shipping_fee: Money
     created_at: datetime
+    store_name: str = ""
+    shipping_method: str = "instant"
+    address: PostalAddress | None = None  # where it goes, as the buyer gave it at checkout
     status: OrderStatus = OrderStatus.PENDING_PAYMENT
     history: list[StatusChange] = field(default_factory=list)
     version: int = 0
@@ -79,7 +85,21 @@ class Order(Aggregate):
     def total(self) -> Money:
         return self.subtotal + self.shipping_fee
 
-    def _move(self, action: str, now: datetime) -> None:
+    @property
+    def quantities(self) -> dict[str, int]:
+        """Variant id -> quantity this order holds (reserved until paid, sold after)."""
+        held: dict[str, int] = {}
+        for line in self.lines:
+            held[line.variant_id] = held.get(line.variant_id, 0) + line.quantity
+        return held
+
+    @property
+    def holds_stock(self) -> bool:
+        """Whether its quantities are counted as reserved or sold (not back on the shelf)."""
+        return self.status not in (OrderStatus.EXPIRED, OrderStatus.CANCELLED, OrderStatus.REJECTED)
+
+    def _move(self, action: str, now: datetime) -> dict[str, int]:
+        """Moves the order; answers the quantities that go back to stock with this move (often none)."""
         target = next_status(self.status, action)
         if target is None:
             raise IllegalTransition(f"an order that is {self.status.value} cannot {action.replace('_', ' ')}")
@@ -87,34 +107,36 @@ class Order(Aggregate):
         self.status = target
         self.history.append(StatusChange(target, now))
         self.record(OrderStatusChanged(order_id=self.id, checkout_id=self.checkout_id, store_id=self.store_id,
-                                       buyer_id=self.buyer_id, status=target.value, refund_due=refund_due))
+                                       buyer_id=self.buyer_id, status=target.value, refund_due=refund_due,
+                                       amount=self.total.amount, currency=self.total.currency))
+        return self.quantities if action in RELEASES_STOCK else {}
 
-    def pay(self, now: datetime) -> None:
-        self._move("pay", now)
+    def pay(self, now: datetime) -> dict[str, int]:
+        return self._move("pay", now)
 
-    def expire(self, now: datetime) -> None:
-        self._move("expire", now)
+    def expire(self, now: datetime) -> dict[str, int]:
+        return self._move("expire", now)
 
-    def cancel(self, now: datetime) -> None:
-        self._move("cancel", now)
+    def cancel(self, now: datetime) -> dict[str, int]:
+        return self._move("cancel", now)
 
-    def accept(self, now: datetime) -> None:
-        self._move("accept", now)
+    def accept(self, now: datetime) -> dict[str, int]:
+        return self._move("accept", now)
 
-    def reject(self, now: datetime) -> None:
-        self._move("reject", now)
+    def reject(self, now: datetime) -> dict[str, int]:
+        return self._move("reject", now)
 
-    def start_shipping(self, now: datetime) -> None:
-        self._move("start_shipping", now)
+    def start_shipping(self, now: datetime) -> dict[str, int]:
+        return self._move("start_shipping", now)
 
-    def booking_failed(self, now: datetime) -> None:
-        self._move("booking_failed", now)
+    def booking_failed(self, now: datetime) -> dict[str, int]:
+        return self._move("booking_failed", now)
 
-    def deliver(self, now: datetime) -> None:
-        self._move("deliver", now)
+    def deliver(self, now: datetime) -> dict[str, int]:
+        return self._move("deliver", now)
 
-    def complete(self, now: datetime) -> None:
-        self._move("complete", now)
+    def complete(self, now: datetime) -> dict[str, int]:
+        return self._move("complete", now)
 
-    def return_to_store(self, now: datetime) -> None:
-        self._move("return", now)
+    def return_to_store(self, now: datetime) -> dict[str, int]:
+        return self._move("return", now)

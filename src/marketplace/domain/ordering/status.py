@@ -34,6 +34,9 @@ TRANSITIONS: dict[str, tuple[frozenset[OrderStatus], OrderStatus]] = {
 }
 FINAL = frozenset({S.COMPLETED, S.EXPIRED, S.CANCELLED, S.REJECTED, S.RETURNED})
 # Exits after money was taken: the order's total goes back to the buyer.
+# Exits before the parcel left: its quantities go back to the variants' stock. (A returned parcel is
+# back in the seller's hands; the seller decides whether it can be sold again.)
+RELEASES_STOCK = frozenset({"expire", "cancel", "reject"})
 REFUNDED_FROM = {"cancel": frozenset({S.PAID}), "reject": frozenset({S.PAID}), "return": frozenset({S.SHIPPING})}
 
 

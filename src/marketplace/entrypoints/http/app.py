@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,9 +23,11 @@ from marketplace.entrypoints.http.controllers.catalog import (
     ProductController,
     StoreProductController,
 )
+from marketplace.entrypoints.http.controllers.checkout import CheckoutController
 from marketplace.entrypoints.http.controllers.identity import AuthController, MeController
 from marketplace.entrypoints.http.controllers.media import MediaController, MediaFileController
 from marketplace.entrypoints.http.controllers.operations import OperationsController
+from marketplace.entrypoints.http.controllers.orders import OrderController, StoreOrderController
 from marketplace.entrypoints.http.controllers.stores import StoreAdminController, StoreController
 from marketplace.entrypoints.http.dependencies import DEPENDENCIES, resolve_services
 from marketplace.entrypoints.http.docs import ROUTES as DOCS_ROUTES
@@ -67,21 +70,31 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
             await migrate(settings.sql_url)
         await _maybe_await(container.init_resources())
+        worker_task: asyncio.Task[None] | None = None
+        stop = asyncio.Event()
         try:
             app.state.services = await resolve_services(container)
+            if settings.run_worker:
+                from marketplace.entrypoints.worker import build_worker
+
+                worker = await build_worker(container)
+                worker_task = asyncio.create_task(worker.run(stop), name="marketplace-worker")
             # Everything built so far lives as long as the process: keep it out of the collector's
             # way, or each full collection walks it again (55-75 ms pauses measured under load).
             gc.collect()
             gc.freeze()
             yield
         finally:
+            stop.set()
+            if worker_task is not None:
+                await worker_task
             await _maybe_await(container.shutdown_resources())
 
     app = Litestar(
         route_handlers=[
             OperationsController, AuthController, MeController, StoreController, StoreAdminController,
             CategoryController, StoreProductController, ProductController, MediaController, MediaFileController,
-            CartController, *DOCS_ROUTES,
+            CartController, CheckoutController, OrderController, StoreOrderController, *DOCS_ROUTES,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

@@ -1,0 +1,115 @@
+"""The buyer's checkout: see it, cancel it before paying; and the payment's outcome applied to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from marketplace.application.errors import BackendUnavailable, NotFound
+from marketplace.application.ordering.views import CheckoutView, checkout_view
+from marketplace.application.ports.payments import Invoice, InvoiceStatus, PaymentGateway, PaymentRefused
+from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
+from marketplace.application.ports.system import Clock
+from marketplace.domain.ordering.checkout import Checkout
+from marketplace.domain.shared.errors import IllegalTransition
+from marketplace.domain.shared.ids import is_id
+
+
+async def buyers_checkout(uow: UnitOfWork, user_id: str, checkout_id: str) -> Checkout:
+    checkout = await uow.checkouts.get(checkout_id) if is_id(checkout_id) else None
+    if checkout is None or checkout.buyer_id != user_id:
+        raise NotFound("checkout", checkout_id[:64])
+    return checkout
+
+
+async def settle(uow: UnitOfWork, checkout: Checkout, outcome: str, now: datetime) -> None:
+    """Moves a pending checkout and all its orders to paid, expired or cancelled; stock back unless paid."""
+    getattr(checkout, outcome)(now)
+    for order in await uow.orders.of_checkout(checkout.id):
+        released = getattr(order, outcome)(now)
+        if released:
+            await uow.stock.release(released)
+        await uow.orders.save(order)
+    await uow.checkouts.save(checkout)
+
+
+@dataclass(frozen=True, slots=True)
+class GetCheckout:
+    uow: UnitOfWorkFactory
+
+    async def __call__(self, user_id: str, checkout_id: str) -> CheckoutView:
+        async with self.uow() as uow:
+            checkout = await buyers_checkout(uow, user_id, checkout_id)
+            return checkout_view(checkout, await uow.orders.of_checkout(checkout.id))
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyInvoice:
+    """A payment event (a callback, a poll, the worker's check) applied once: paid or expired."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+
+    async def __call__(self, invoice: Invoice) -> Checkout | None:
+        """The checkout it moved or found; None when no checkout has this invoice."""
+        async with self.uow() as uow:
+            checkout = await uow.checkouts.get_by_invoice(invoice.id)
+            if checkout is None and is_id(invoice.external_id):
+                checkout = await uow.checkouts.get(invoice.external_id)
+            if checkout is None:
+                return None
+            if checkout.is_pending and invoice.status is InvoiceStatus.PAID:
+                await settle(uow, checkout, "pay", self.clock.now())
+            elif checkout.is_pending and invoice.status is InvoiceStatus.EXPIRED:
+                await settle(uow, checkout, "expire", self.clock.now())
+            await uow.commit()
+            return checkout
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPayment:
+    """Asks the provider where a checkout's invoice stands and applies it."""
+
+    uow: UnitOfWorkFactory
+    payments: PaymentGateway
+    apply: ApplyInvoice
+
+    async def __call__(self, checkout_id: str) -> Checkout | None:
+        async with self.uow() as uow:
+            checkout = await uow.checkouts.get(checkout_id)
+        if checkout is None or checkout.invoice_id is None:
+            return checkout
+        invoice = await self.payments.get_invoice(checkout.invoice_id)
+        return checkout if invoice is None else await self.apply(invoice)
+
+
+@dataclass(frozen=True, slots=True)
+class CancelCheckout:
+    uow: UnitOfWorkFactory
+    payments: PaymentGateway
+    apply: ApplyInvoice
+    clock: Clock
+
+    async def __call__(self, user_id: str, checkout_id: str) -> CheckoutView:
+        async with self.uow() as uow:
+            checkout = await buyers_checkout(uow, user_id, checkout_id)
+        if not checkout.is_pending:
+            raise IllegalTransition(f"a checkout that is {checkout.status.value} cannot be cancelled")
+        if checkout.invoice_id is not None:
+            # The invoice first: once it cannot be paid, cancelling cannot race a payment.
+            try:
+                await self.payments.expire_invoice(checkout.invoice_id)
+            except PaymentRefused:
+                invoice = await self.payments.get_invoice(checkout.invoice_id)
+                if invoice is not None and invoice.status is InvoiceStatus.PAID:
+                    await self.apply(invoice)
+                    raise IllegalTransition("this checkout was paid meanwhile; cancel its orders instead") from None
+            except BackendUnavailable:
+                raise
+        async with self.uow() as uow:
+            checkout = await buyers_checkout(uow, user_id, checkout_id)
+            if not checkout.is_pending:
+                raise IllegalTransition(f"a checkout that is {checkout.status.value} cannot be cancelled")
+            await settle(uow, checkout, "cancel", self.clock.now())
+            await uow.commit()
+            return checkout_view(checkout, await uow.orders.of_checkout(checkout.id))

@@ -1,0 +1,144 @@
+"""Checking out: one Checkout, one Order per store, stock reserved, one invoice for all of it.
+
+The stock is reserved and the orders written first, in one short transaction (so a hot variant's
+row is locked only for that); the invoice is asked for after it. If the provider fails, the
+reservation is undone and the orders are cancelled, so nothing stays reserved; if this process dies
+in between, the worker expires the checkout that never got its invoice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from marketplace.application.errors import BackendUnavailable
+from marketplace.application.ordering.basket import Basket, load_basket, shipping_options
+from marketplace.application.ordering.views import CheckoutView, checkout_view
+from marketplace.application.ports.catalog_queries import CatalogQueries
+from marketplace.application.ports.payments import PaymentGateway, PaymentRefused
+from marketplace.application.ports.persistence import UnitOfWorkFactory
+from marketplace.application.ports.shipping import ShippingGateway
+from marketplace.application.ports.system import Clock, IdGenerator
+from marketplace.domain.ordering.checkout import Checkout, check_referral_code
+from marketplace.domain.ordering.order import Order, OrderLine
+from marketplace.domain.shared.errors import Conflict, InvalidValue
+from marketplace.domain.shared.money import Money
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutRequest:
+    address_id: str
+    shipping: dict[str, str]  # store id -> method
+    referral_code: str | None = None
+
+
+def _check_choices(basket: Basket, chosen: dict[str, str]) -> None:
+    wanted = {store.store_id for store in basket.stores}
+    for store_id in chosen:
+        if store_id not in wanted:
+            raise InvalidValue(f"shipping.{store_id[:64]}", "no line of your cart is from this store")
+    for store_id in sorted(wanted - chosen.keys()):
+        raise InvalidValue(f"shipping.{store_id}", "choose a shipping method for this store")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCheckout:
+    uow: UnitOfWorkFactory
+    queries: CatalogQueries
+    shipping: ShippingGateway
+    payments: PaymentGateway
+    clock: Clock
+    ids: IdGenerator
+    invoice_seconds: int
+
+    async def __call__(self, user_id: str, request: CheckoutRequest) -> CheckoutView:
+        referral_code = check_referral_code(request.referral_code)
+        async with self.uow() as uow:
+            buyer = await uow.users.get(user_id)
+            if buyer is None:
+                raise InvalidValue("user", "your account no longer exists")
+        basket = await load_basket(self.uow, self.queries, user_id, request.address_id)
+        _check_choices(basket, request.shipping)
+        options = await shipping_options(self.shipping, basket)  # priced again, at this moment
+        now = self.clock.now()
+        orders: list[Order] = []
+        for store in basket.stores:
+            method = request.shipping[store.store_id]
+            option = next((o for o in options[store.store_id] if o.method.value == method), None)
+            if option is None:
+                offered = ", ".join(o.method.value for o in options[store.store_id]) or "none for this address"
+                raise InvalidValue(f"shipping.{store.store_id}", f"the store does not offer {method[:32]!r} here "
+                                                                 f"(offered: {offered})")
+            orders.append(Order(
+                id=self.ids.new_id(), checkout_id="", store_id=store.store_id, buyer_id=user_id,
+                lines=[OrderLine(id=self.ids.new_id(), variant_id=line.snapshot.variant_id,
+                                 product_id=line.snapshot.product_id, title=line.snapshot.title,
+                                 quantity=line.quantity, unit_price=Money(line.snapshot.price.amount,
+                                                                          line.snapshot.price.currency))
+                       for line in store.lines],
+                shipping_fee=Money(option.price, option.currency), created_at=now, store_name=store.store_name,
+                shipping_method=method, address=basket.address.address,
+            ))
+        checkout_id = self.ids.new_id()
+        for order in orders:
+            order.checkout_id = checkout_id
+        amount = Money.zero("IDR")
+        for order in orders:
+            amount = amount + order.total
+        checkout = Checkout.place(
+            id=checkout_id, buyer_id=user_id, order_ids=[o.id for o in orders], address=basket.address.address,
+            amount=amount, now=now, expires_at=now + timedelta(seconds=self.invoice_seconds),
+            referral_code=referral_code,
+        )
+        quantities: dict[str, int] = {}
+        for order in orders:
+            for variant_id, quantity in order.quantities.items():
+                quantities[variant_id] = quantities.get(variant_id, 0) + quantity
+
+        async with self.uow() as uow:
+            await uow.stock.reserve(quantities)
+            for order in orders:
+                await uow.orders.add(order)
+            await uow.checkouts.add(checkout)
+            await uow.commit()
+
+        try:
+            invoice = await self.payments.create_invoice(
+                external_id=checkout.id, amount=amount, description=f"Marketplace checkout {checkout.id}",
+                payer_email=buyer.email, duration_seconds=self.invoice_seconds, idempotency_key=checkout.id,
+            )
+        except BaseException as error:  # whatever went wrong, nothing may stay reserved
+            await self._undo(checkout.id)
+            if isinstance(error, PaymentRefused):
+                raise Conflict(f"the payment provider refused the invoice: {error}") from error
+            if isinstance(error, Exception) and not isinstance(error, BackendUnavailable):
+                raise BackendUnavailable("the payment provider could not be reached; try again") from error
+            raise
+
+        async with self.uow() as uow:
+            stored = await uow.checkouts.get(checkout.id)
+            if stored is None:
+                raise Conflict("the checkout vanished while its invoice was made")
+            stored.attach_invoice(invoice.id, invoice.invoice_url)
+            await uow.checkouts.save(stored)
+            cart = await uow.carts.get(user_id)
+            if cart is not None:
+                cart.take_out(set(quantities), self.clock.now())
+                await uow.carts.save(cart)
+            await uow.commit()
+            placed = await uow.orders.of_checkout(checkout.id)
+        return checkout_view(stored, placed)
+
+    async def _undo(self, checkout_id: str) -> None:
+        """Nothing stays reserved: the orders and the checkout are cancelled and the stock goes back."""
+        now = self.clock.now()
+        async with self.uow() as uow:
+            checkout = await uow.checkouts.get(checkout_id)
+            if checkout is None or not checkout.is_pending:
+                return
+            checkout.cancel(now)
+            for order in await uow.orders.of_checkout(checkout_id):
+                await uow.stock.release(order.cancel(now))
+                await uow.orders.save(order)
+            await uow.checkouts.save(checkout)
+            await uow.commit()

@@ -1,0 +1,49 @@
+"""Remembered answers to requests sent with an Idempotency-Key (API.md Conventions)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+import msgspec
+
+
+class Started(msgspec.Struct, frozen=True):
+    """The key is new (or its earlier attempt was abandoned): this request runs and must finish or forget it."""
+
+
+class Replay(msgspec.Struct, frozen=True):
+    status: int
+    body: bytes
+
+
+class InProgress(msgspec.Struct, frozen=True):
+    """Another request with this key is running now."""
+
+
+class Reused(msgspec.Struct, frozen=True):
+    """The key was used with another request body."""
+
+
+Outcome = Started | Replay | InProgress | Reused
+
+
+class IdempotencyStore(Protocol):
+    async def begin(self, scope: str, key: str, fingerprint: str, now: datetime, lease_seconds: int) -> Outcome:
+        """Claims the key for this request, atomically: of concurrent callers with one key, one starts.
+
+        A claim left running longer than `lease_seconds` (its process died) may be taken over.
+        """
+        ...
+
+    async def finish(self, scope: str, key: str, status: int, body: bytes, now: datetime, keep_seconds: int) -> None:
+        """Stores the answer to replay until `now + keep_seconds`."""
+        ...
+
+    async def forget(self, scope: str, key: str) -> None:
+        """Drops a running claim so the key may be tried again (the request failed in a retryable way)."""
+        ...
+
+    async def purge(self, now: datetime) -> int:
+        """Deletes answers kept past their time; answers how many went."""
+        ...

@@ -1,0 +1,46 @@
+"""The outbox as the worker sees it: claim due messages, then mark each delivered or failed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+import msgspec
+
+
+class OutboxEntry(msgspec.Struct, frozen=True):
+    id: str
+    topic: str
+    payload: dict[str, Any]
+    created_at: datetime
+    attempts: int
+    available_at: datetime
+    delivered_at: datetime | None = None
+    parked_at: datetime | None = None
+    last_error: str | None = None
+
+
+class OutboxStore(Protocol):
+    async def claim(self, now: datetime, limit: int, lease_seconds: int) -> list[OutboxEntry]:
+        """Up to `limit` due messages, oldest first, leased to this caller: each one's `attempts` goes up
+        and it is hidden from other callers for `lease_seconds` (concurrent callers never get the same
+        message while the lease runs; a message whose claimer died comes back when it ends)."""
+        ...
+
+    async def delivered(self, message_id: str, now: datetime) -> None: ...
+
+    async def failed(self, message_id: str, error: str, retry_at: datetime | None, now: datetime) -> None:
+        """Retries at `retry_at`, or parks the message when it is None."""
+        ...
+
+    async def parked(self, limit: int) -> list[OutboxEntry]:
+        """Parked messages, oldest first."""
+        ...
+
+    async def replay(self, message_id: str, now: datetime) -> bool:
+        """Puts a parked message back in line with its attempts reset; False when none is parked by that id."""
+        ...
+
+    async def pending(self) -> int:
+        """How many messages wait for delivery (parked ones excluded)."""
+        ...

@@ -1,0 +1,35 @@
+"""The worker as this deployment runs it: which handlers take which events, which jobs run how often."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from marketplace.application.worker.dispatcher import OutboxDispatcher
+from marketplace.application.worker.loop import PeriodicJob, Worker
+from marketplace.entrypoints.container import Container, resolve
+
+
+async def build_worker(container: Container) -> Worker:
+    settings = container.settings()
+    clock = container.clock()
+    dispatcher = OutboxDispatcher(store=await resolve(container.outbox), clock=clock,
+                                  max_attempts=settings.outbox_max_attempts)
+    dispatcher.register(await resolve(container.refund_order))
+
+    expire = await resolve(container.expire_checkouts)
+    idempotency = await resolve(container.idempotency)
+    clean_up_media = await resolve(container.clean_up_media)
+    grace = timedelta(hours=settings.media_cleanup_grace_hours)
+
+    async def purge_idempotency() -> object:
+        return await idempotency.purge(clock.now())
+
+    async def clean_media() -> object:
+        report = await clean_up_media(grace)
+        return len(report.removed)
+
+    return Worker(dispatcher=dispatcher, idle_seconds=settings.worker_idle_seconds, jobs=[
+        PeriodicJob("expire-checkouts", 1.0, expire),
+        PeriodicJob("purge-idempotency-keys", 3600.0, purge_idempotency),
+        PeriodicJob("media-cleanup", 3600.0, clean_media),
+    ])
