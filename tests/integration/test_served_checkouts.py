@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from datetime import datetime, timedelta
 from collections.abc import Iterator
 from typing import Any
 
@@ -131,6 +132,10 @@ async def test_an_unpaid_checkout_expires_on_time_and_its_stock_returns(embedded
             await asyncio.sleep(0.2)
         assert now["status"] == "expired" and now["payment"]["status"] == "expired"
         assert {o["status"] for o in now["orders"]} == {"expired"}
+        expires_at = datetime.fromisoformat(checkout["payment"]["expires_at"])
+        for order in now["orders"]:
+            expired_at = datetime.fromisoformat(order["history"][-1]["at"])
+            assert expires_at <= expired_at < expires_at + timedelta(seconds=5), "expired at its time, not before"
         # The stock is back: the whole quantity can be bought again.
         again = await client.post("/api/v1/cart/items", json={"variant_id": variant_id, "quantity": 3}, headers=auth)
         assert again.status_code == 201, again.text

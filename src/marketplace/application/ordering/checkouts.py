@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +14,8 @@ from marketplace.application.ports.system import Clock
 from marketplace.domain.ordering.checkout import Checkout
 from marketplace.domain.shared.errors import IllegalTransition
 from marketplace.domain.shared.ids import is_id
+
+log = logging.getLogger("marketplace.payments")
 
 
 async def buyers_checkout(uow: UnitOfWork, user_id: str, checkout_id: str) -> Checkout:
@@ -62,6 +65,11 @@ class ApplyInvoice:
                 await settle(uow, checkout, "pay", self.clock.now())
             elif checkout.is_pending and invoice.status is InvoiceStatus.EXPIRED:
                 await settle(uow, checkout, "expire", self.clock.now())
+            elif invoice.status is InvoiceStatus.PAID and not checkout.is_pending and checkout.payment_status.value != "paid":
+                # Paid after we expired or cancelled it: the money must go back (the payments issue
+                # refunds it); never sold stock that was released.
+                log.warning("invoice %s was paid but checkout %s is already %s", invoice.id, checkout.id,
+                            checkout.status.value)
             await uow.commit()
             return checkout
 
