@@ -39,3 +39,10 @@ class BackendUnavailable(DomainError):
     """A database, cache or provider could not be reached; the request may be retried."""
 
     code = "service-unavailable"
+
+
+class ProviderFailed(DomainError):
+    """A provider (payments, courier) refused or failed a request on our behalf; the request may be
+    retried later, and nothing of it was kept."""
+
+    code = "provider-error"

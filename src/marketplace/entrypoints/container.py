@@ -37,11 +37,13 @@ from marketplace.application.identity.register_user import RegisterUser
 from marketplace.application.media.cleanup import CleanUpMedia
 from marketplace.application.media.downloads import DownloadMedia
 from marketplace.application.media.uploads import CompleteUpload, RequestUpload
+from marketplace.application.ordering.callbacks import ReceiveCallback
 from marketplace.application.ordering.checkouts import ApplyInvoice, CancelCheckout, GetCheckout, SyncPayment
 from marketplace.application.ordering.expiry import ExpireCheckouts
 from marketplace.application.ordering.orders import BuyerOrders, StoreOrders
 from marketplace.application.ordering.place_checkout import PlaceCheckout
 from marketplace.application.ordering.quote import QuoteCheckout
+from marketplace.application.ordering.reconcile import ReconcilePayments
 from marketplace.application.ordering.refunds import RefundOrder
 from marketplace.application.stores.open_store import OpenStore
 from marketplace.application.stores.show_stores import BrowseStores, GetStore
@@ -273,6 +275,8 @@ class Container(containers.DeclarativeContainer):
     buyer_orders = providers.Singleton(BuyerOrders, uow=uow, clock=clock)
     store_orders = providers.Singleton(StoreOrders, uow=uow, clock=clock)
     refund_order = providers.Singleton(RefundOrder, uow=uow, payments=payments, clock=clock)
+    receive_callback = providers.Singleton(ReceiveCallback, uow=uow, clock=clock, ids=ids)
+    reconcile_payments = providers.Singleton(ReconcilePayments, uow=uow, payments=payments, clock=clock)
 
     # Media
     images = providers.Singleton(PillowImageProcessor)

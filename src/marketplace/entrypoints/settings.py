@@ -12,6 +12,9 @@ import msgspec
 
 PREFIX = "MARKETPLACE_"
 DEV_JWT_SECRET = "embedded-development-key-not-for-production"
+# The built-in sandbox's credentials on the embedded default (never accepted by the real Xendit).
+DEV_XENDIT_KEY = "xnd_development_embedded_sandbox"
+DEV_XENDIT_TOKEN = "embedded-sandbox-callback-token"
 
 
 class SettingsError(ValueError):
@@ -46,6 +49,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     port: int = 8000
     invoice_duration_seconds: int = 86_400
+    xendit_base_url: str | None = None  # unset: the sandbox built into this process
+    xendit_secret_key: str | None = None
+    xendit_callback_token: str | None = None
+    sandbox_rate_limit: bool = False
+    sandbox_refund_seconds: float = 1.0
     run_worker: bool = True  # `serve --no-worker` turns it off when separate workers run
     outbox_max_attempts: int = 8
     worker_idle_seconds: float = 0.5
@@ -73,6 +81,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"{PREFIX}JWT_SECRET must have at least 32 characters")
         if self.s3_endpoint is not None and (not self.s3_access_key or not self.s3_secret_key):
             raise SettingsError(f"{PREFIX}S3_ACCESS_KEY and {PREFIX}S3_SECRET_KEY are required with {PREFIX}S3_ENDPOINT")
+        if self.xendit_base_url is not None and (not self.xendit_secret_key or not self.xendit_callback_token):
+            raise SettingsError(f"{PREFIX}XENDIT_SECRET_KEY and {PREFIX}XENDIT_CALLBACK_TOKEN are required with "
+                                f"{PREFIX}XENDIT_BASE_URL")
+        if not 0 <= self.sandbox_refund_seconds <= 86_400:
+            raise SettingsError(f"{PREFIX}SANDBOX_REFUND_SECONDS is out of range")
         if self.is_production and self.jwt_secret is None:
             raise SettingsError(f"{PREFIX}JWT_SECRET is required outside the embedded default")
 
@@ -118,6 +131,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def signing_key(self) -> str:
         return self.jwt_secret or DEV_JWT_SECRET
+
+    @property
+    def xendit_key(self) -> str:
+        return self.xendit_secret_key or DEV_XENDIT_KEY
+
+    @property
+    def xendit_token(self) -> str:
+        return self.xendit_callback_token or DEV_XENDIT_TOKEN
 
     @property
     def base_url(self) -> str:

@@ -17,6 +17,7 @@ async def build_worker(container: Container) -> Worker:
     dispatcher.register(await resolve(container.refund_order))
 
     expire = await resolve(container.expire_checkouts)
+    reconcile = await resolve(container.reconcile_payments)
     idempotency = await resolve(container.idempotency)
     clean_up_media = await resolve(container.clean_up_media)
     grace = timedelta(hours=settings.media_cleanup_grace_hours)
@@ -30,6 +31,7 @@ async def build_worker(container: Container) -> Worker:
 
     return Worker(dispatcher=dispatcher, idle_seconds=settings.worker_idle_seconds, jobs=[
         PeriodicJob("expire-checkouts", 1.0, expire),
+        PeriodicJob("reconcile-payments", 30.0, reconcile),
         PeriodicJob("purge-idempotency-keys", 3600.0, purge_idempotency),
         PeriodicJob("media-cleanup", 3600.0, clean_media),
     ])

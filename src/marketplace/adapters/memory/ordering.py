@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from marketplace.adapters.memory.repositories import _Repository
+from marketplace.application.ports.persistence import ProviderCallback
 from marketplace.domain.ordering.checkout import Checkout
 from marketplace.domain.ordering.order import Order
 from marketplace.domain.ordering.status import OrderStatus
@@ -46,6 +47,18 @@ class MemoryCheckoutRepository(_Repository):
     async def due(self, now: datetime, limit: int) -> list[str]:
         due = sorted((c for c in self._table.rows() if c.is_due(now)), key=lambda c: (c.expires_at, c.id))
         return [c.id for c in due[:limit]]
+
+    async def unsettled(self, created_before: datetime, limit: int) -> list[str]:
+        found = sorted((c for c in self._table.rows()
+                        if c.is_pending and c.invoice_id is not None and c.created_at < created_before),
+                       key=lambda c: (c.checked_at is not None, c.checked_at or c.created_at, c.id))
+        return [c.id for c in found[:limit]]
+
+    async def with_pending_refunds(self, limit: int) -> list[str]:
+        found = sorted((c for c in self._table.rows()
+                        if any(r.status.value == "pending" for r in c.refunds)),
+                       key=lambda c: (c.checked_at is not None, c.checked_at or c.created_at, c.id))
+        return [c.id for c in found[:limit]]
 
     async def without_invoice(self, created_before: datetime, limit: int) -> list[str]:
         orphans = sorted((c for c in self._table.rows()
@@ -192,3 +205,14 @@ class MemoryProcessedMessages(_Repository):
         self._uow.remember_version(self.table_name, key, -1)
         self._table.put(key, ProcessedMark(self._uow.now()))
         return True
+
+
+class MemoryProviderCallbackRepository(_Repository):
+    table_name = "provider_callbacks"
+
+    async def add(self, callback: ProviderCallback) -> None:
+        self._table.put(callback.id, callback)
+
+    async def recent(self, provider: str, reference: str, limit: int) -> list[ProviderCallback]:
+        found = [c for c in self._table.rows() if c.provider == provider and c.reference == reference]
+        return sorted(found, key=lambda c: (c.received_at, c.id), reverse=True)[:limit]

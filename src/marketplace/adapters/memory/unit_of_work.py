@@ -11,6 +11,7 @@ from marketplace.adapters.memory.ordering import (
     MemoryCheckoutRepository,
     MemoryOrderRepository,
     MemoryProcessedMessages,
+    MemoryProviderCallbackRepository,
     MemoryStockRepository,
 )
 from marketplace.adapters.memory.repositories import (
@@ -47,6 +48,7 @@ class MemoryUnitOfWork:
         self.orders = MemoryOrderRepository(self)
         self.stock = MemoryStockRepository(self)
         self.processed = MemoryProcessedMessages(self)
+        self.callbacks = MemoryProviderCallbackRepository(self)
 
     def table(self, name: str) -> StagedTable:
         if name not in self._tables:

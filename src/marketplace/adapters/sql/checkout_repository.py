@@ -9,7 +9,8 @@ from sqlalchemy import insert, literal_column, select
 
 from marketplace.adapters.sql.base import SqlRepository
 from marketplace.adapters.sql.mappers import Row, postal_from_json, postal_to_json, time_from_json, time_to_json
-from marketplace.adapters.sql.tables import checkouts
+from marketplace.adapters.sql.tables import checkouts, provider_callbacks
+from marketplace.application.ports.persistence import ProviderCallback
 from marketplace.domain.ordering.checkout import Checkout, CheckoutStatus, PaymentStatus, RefundRecord, RefundState
 from marketplace.domain.shared.money import Money
 
@@ -42,6 +43,8 @@ def checkout_to_row(checkout: Checkout) -> dict[str, Any]:
         "payment_status": checkout.payment_status.value, "settled_at": checkout.settled_at,
         "refunds": [refund_to_json(r) for r in checkout.refunds], "order_ids": list(checkout.order_ids),
         "created_at": checkout.created_at, "expires_at": checkout.expires_at, "version": checkout.version,
+        "flag": checkout.flag, "checked_at": checkout.checked_at,
+        "refunds_pending": any(r.status is RefundState.PENDING for r in checkout.refunds),
     }
 
 
@@ -54,6 +57,7 @@ def checkout_to_domain(row: Row) -> Checkout:
         status=CheckoutStatus(row["status"]), invoice_id=row["invoice_id"], invoice_url=row["invoice_url"],
         payment_status=PaymentStatus(row["payment_status"]), settled_at=row["settled_at"],
         refunds=[refund_from_json(r) for r in row["refunds"]], version=row["version"],
+        flag=row["flag"], checked_at=row["checked_at"],
     )
 
 
@@ -82,6 +86,24 @@ class SqlCheckoutRepository(SqlRepository):
         )
         return [row["id"] for row in await self._all(statement)]
 
+    async def unsettled(self, created_before: datetime, limit: int) -> list[str]:
+        statement = (
+            select(checkouts.c.id)
+            .where(_PENDING, checkouts.c.invoice_id.is_not(None), checkouts.c.created_at < created_before)
+            .order_by(checkouts.c.checked_at.asc().nulls_first(), checkouts.c.id)
+            .limit(limit)
+        )
+        return [row["id"] for row in await self._all(statement)]
+
+    async def with_pending_refunds(self, limit: int) -> list[str]:
+        statement = (
+            select(checkouts.c.id)
+            .where(checkouts.c.refunds_pending.is_(True))
+            .order_by(checkouts.c.checked_at.asc().nulls_first(), checkouts.c.id)
+            .limit(limit)
+        )
+        return [row["id"] for row in await self._all(statement)]
+
     async def without_invoice(self, created_before: datetime, limit: int) -> list[str]:
         statement = (
             select(checkouts.c.id)
@@ -90,3 +112,22 @@ class SqlCheckoutRepository(SqlRepository):
             .limit(limit)
         )
         return [row["id"] for row in await self._all(statement)]
+
+
+class SqlProviderCallbackRepository(SqlRepository):
+    async def add(self, callback: ProviderCallback) -> None:
+        await self._write(insert(provider_callbacks), {
+            "id": callback.id, "provider": callback.provider, "kind": callback.kind,
+            "reference": callback.reference[:100], "status": callback.status[:40], "matched": callback.matched,
+            "note": callback.note, "payload": callback.payload, "received_at": callback.received_at,
+        })
+
+    async def recent(self, provider: str, reference: str, limit: int) -> list[ProviderCallback]:
+        rows = await self._all(
+            select(provider_callbacks)
+            .where(provider_callbacks.c.provider == provider, provider_callbacks.c.reference == reference)
+            .order_by(provider_callbacks.c.received_at.desc(), provider_callbacks.c.id.desc()).limit(limit)
+        )
+        return [ProviderCallback(id=r["id"], provider=r["provider"], kind=r["kind"], reference=r["reference"],
+                                 status=r["status"], matched=r["matched"], note=r["note"], payload=r["payload"],
+                                 received_at=r["received_at"]) for r in rows]

@@ -248,12 +248,25 @@ checkouts = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False, server_default=text("0")),
+    Column("flag", Text, nullable=True),
+    Column("checked_at", UtcDateTime(), nullable=True),
+    Column("refunds_pending", Boolean, nullable=False, server_default=text("false")),
     CheckConstraint("amount > 0", name="amount_positive"),
     Index("ix_checkouts_buyer_id_id", "buyer_id", "id"),
     # The expiry sweep and the orphan sweep look at pending checkouts only: keep those indexes small.
     Index(
         "ix_checkouts_due", "expires_at", "id",
         postgresql_where=text("status = 'pending_payment'"), sqlite_where=text("status = 'pending_payment'"),
+    ),
+    # Reconciliation asks the provider about the least recently checked first.
+    Index(
+        "ix_checkouts_unsettled", "checked_at", "id",
+        postgresql_where=text("status = 'pending_payment' AND invoice_id IS NOT NULL"),
+        sqlite_where=text("status = 'pending_payment' AND invoice_id IS NOT NULL"),
+    ),
+    Index(
+        "ix_checkouts_refunds_pending", "checked_at", "id",
+        postgresql_where=text("refunds_pending"), sqlite_where=text("refunds_pending"),
     ),
     Index(
         "ix_checkouts_without_invoice", "created_at", "id",
@@ -325,4 +338,24 @@ idempotency_keys = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("scope", "key"),
     Index("ix_idempotency_keys_expires_at", "expires_at"),
+)
+
+
+# Every callback a provider sent us, as received: matched to a checkout or not (an unknown id is
+# acknowledged and kept here for a person to look at).
+provider_callbacks = Table(
+    "provider_callbacks",
+    metadata,
+    _id(),
+    Column("provider", String(20), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("reference", String(100), nullable=False),
+    Column("status", String(40), nullable=False),
+    Column("matched", Boolean, nullable=False),
+    Column("note", Text, nullable=True),
+    Column("payload", json_type(), nullable=False),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Index("ix_provider_callbacks_reference", "provider", "reference"),
+    Index("ix_provider_callbacks_unmatched", "received_at", postgresql_where=text("NOT matched"),
+          sqlite_where=text("NOT matched")),
 )

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from marketplace.adapters.sql.base import Params
 from marketplace.adapters.sql.cart_repository import SqlCartRepository
-from marketplace.adapters.sql.checkout_repository import SqlCheckoutRepository
+from marketplace.adapters.sql.checkout_repository import SqlCheckoutRepository, SqlProviderCallbackRepository
 from marketplace.adapters.sql.engine import BEGIN_MODE, DEFERRED, IMMEDIATE, is_sqlite
 from marketplace.adapters.sql.errors import busy_as_conflict
 from marketplace.adapters.sql.identity_repositories import (
@@ -35,6 +35,7 @@ from marketplace.application.ports.persistence import (
     OrderRepository,
     ProcessedMessages,
     ProductRepository,
+    ProviderCallbackRepository,
     RefreshTokenRepository,
     StockRepository,
     StoreRepository,
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
         self.orders: OrderRepository = SqlOrderRepository(self)
         self.stock: StockRepository = SqlStockRepository(self)
         self.processed: ProcessedMessages = SqlProcessedMessages(self, clock, engine.dialect.name)
+        self.callbacks: ProviderCallbackRepository = SqlProviderCallbackRepository(self)
 
     async def __aenter__(self) -> Self:
         if self._connection is not None:

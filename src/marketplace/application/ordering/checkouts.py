@@ -46,9 +46,26 @@ class GetCheckout:
             return checkout_view(checkout, await uow.orders.of_checkout(checkout.id))
 
 
+async def apply_status(uow: UnitOfWork, checkout: Checkout, status: InvoiceStatus, now: datetime) -> str:
+    """The invoice's status applied to its checkout, once: what happened, in a word."""
+    if checkout.is_pending and status is InvoiceStatus.PAID:
+        await settle(uow, checkout, "pay", now)
+        return "paid"
+    if checkout.is_pending and status is InvoiceStatus.EXPIRED:
+        await settle(uow, checkout, "expire", now)
+        return "expired"
+    if status is InvoiceStatus.PAID and checkout.receive_late_payment(now):
+        # Paid after we expired or cancelled it: the stock went back, so the money goes back too.
+        log.warning("invoice %s was paid but checkout %s is %s: refunding it", checkout.invoice_id, checkout.id,
+                    checkout.status.value)
+        await uow.checkouts.save(checkout)
+        return "late-payment"
+    return "unchanged"
+
+
 @dataclass(frozen=True, slots=True)
 class ApplyInvoice:
-    """A payment event (a callback, a poll, the worker's check) applied once: paid or expired."""
+    """A payment event (a poll, the worker's check) applied once: paid or expired."""
 
     uow: UnitOfWorkFactory
     clock: Clock
@@ -61,15 +78,7 @@ class ApplyInvoice:
                 checkout = await uow.checkouts.get(invoice.external_id)
             if checkout is None:
                 return None
-            if checkout.is_pending and invoice.status is InvoiceStatus.PAID:
-                await settle(uow, checkout, "pay", self.clock.now())
-            elif checkout.is_pending and invoice.status is InvoiceStatus.EXPIRED:
-                await settle(uow, checkout, "expire", self.clock.now())
-            elif invoice.status is InvoiceStatus.PAID and not checkout.is_pending and checkout.payment_status.value != "paid":
-                # Paid after we expired or cancelled it: the money must go back (the payments issue
-                # refunds it); never sold stock that was released.
-                log.warning("invoice %s was paid but checkout %s is already %s", invoice.id, checkout.id,
-                            checkout.status.value)
+            await apply_status(uow, checkout, invoice.status, self.clock.now())
             await uow.commit()
             return checkout
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from marketplace.application.errors import BackendUnavailable
+from marketplace.application.errors import BackendUnavailable, ProviderFailed
 from marketplace.application.ordering.basket import Basket, load_basket, shipping_options
 from marketplace.application.ordering.views import CheckoutView, checkout_view
 from marketplace.application.ports.catalog_queries import CatalogQueries
@@ -110,7 +110,8 @@ class PlaceCheckout:
         except BaseException as error:  # whatever went wrong, nothing may stay reserved
             await self._undo(checkout.id)
             if isinstance(error, PaymentRefused):
-                raise Conflict(f"the payment provider refused the invoice: {error}") from error
+                raise ProviderFailed(f"the payment provider refused the invoice ({error}); nothing was kept, "
+                                     "try again later") from error
             if isinstance(error, Exception) and not isinstance(error, BackendUnavailable):
                 raise BackendUnavailable("the payment provider could not be reached; try again") from error
             raise

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
+
+import msgspec
 
 from marketplace.domain.cart.cart import Cart
 from marketplace.domain.catalog.category import Category
@@ -152,6 +154,37 @@ class CheckoutRepository(Protocol):
         """Ids of pending checkouts created before `created_before` that never got an invoice."""
         ...
 
+    async def unsettled(self, created_before: datetime, limit: int) -> list[str]:
+        """Ids of pending checkouts with an invoice, created before `created_before`, the least
+        recently checked with the provider first (never checked ones before all)."""
+        ...
+
+    async def with_pending_refunds(self, limit: int) -> list[str]:
+        """Ids of paid checkouts with a refund still pending, the least recently checked first."""
+        ...
+
+
+class ProviderCallback(msgspec.Struct, frozen=True):
+    """A provider's callback as we received it, and what became of it."""
+
+    id: str
+    provider: str
+    kind: str
+    reference: str
+    status: str
+    matched: bool
+    note: str | None
+    payload: dict[str, Any]
+    received_at: datetime
+
+
+class ProviderCallbackRepository(Protocol):
+    async def add(self, callback: ProviderCallback) -> None: ...
+
+    async def recent(self, provider: str, reference: str, limit: int) -> list[ProviderCallback]:
+        """This reference's callbacks, newest first."""
+        ...
+
 
 class OrderRepository(Protocol):
     async def add(self, order: Order) -> None: ...
@@ -214,6 +247,7 @@ class UnitOfWork(Protocol):
     orders: OrderRepository
     stock: StockRepository
     processed: ProcessedMessages
+    callbacks: ProviderCallbackRepository
 
     async def __aenter__(self) -> Self: ...
 

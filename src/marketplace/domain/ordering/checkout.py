@@ -63,6 +63,22 @@ class CheckoutSettled(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class PaymentFlagged(DomainEvent):
+    checkout_id: str
+    buyer_id: str
+    reason: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class LatePaymentReceived(DomainEvent):
+    checkout_id: str
+    buyer_id: str
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
 class RefundRecorded(DomainEvent):
     checkout_id: str
     buyer_id: str
@@ -99,6 +115,8 @@ class Checkout(Aggregate):
     payment_status: PaymentStatus = PaymentStatus.PENDING
     settled_at: datetime | None = None
     refunds: list[RefundRecord] = field(default_factory=list)
+    flag: str | None = None  # something about the payment needs a person (a mismatch, a late payment)
+    checked_at: datetime | None = None  # when the provider was last asked about it (reconciliation)
     version: int = 0
 
     def __post_init__(self) -> None:
@@ -148,6 +166,16 @@ class Checkout(Aggregate):
         """The buyer gives up before paying; the invoice can no longer be paid."""
         self._settle(CheckoutStatus.CANCELLED, PaymentStatus.EXPIRED, now)
 
+    def raise_flag(self, reason: str, now: datetime) -> None:
+        """Records what needs a person's eye; the newest reason wins, the event keeps each one."""
+        self.flag = reason[:500]
+        self.record(PaymentFlagged(checkout_id=self.id, buyer_id=self.buyer_id, reason=self.flag,
+                                   at=now.isoformat()))
+
+    def refund_for(self, order_id: str) -> RefundRecord | None:
+        """The order's live refund (pending or succeeded), if any: failed attempts do not count."""
+        return next((r for r in self.refunds if r.order_id == order_id and r.status is not RefundState.FAILED), None)
+
     @property
     def refunded(self) -> Money:
         total = Money.zero(self.amount.currency)
@@ -156,11 +184,24 @@ class Checkout(Aggregate):
                 total = total + refund.amount
         return total
 
+    def receive_late_payment(self, now: datetime) -> bool:
+        """The invoice was paid after the checkout expired or was cancelled: the stock is gone back,
+        so the whole amount is to be refunded. False when there is nothing to do (already known)."""
+        if self.is_pending or self.payment_status is PaymentStatus.PAID:
+            return False
+        self.payment_status = PaymentStatus.PAID
+        self.raise_flag(f"paid after it was {self.status.value}: the whole amount is refunded", now)
+        self.record(LatePaymentReceived(checkout_id=self.id, buyer_id=self.buyer_id, amount=self.amount.amount,
+                                        currency=self.amount.currency))
+        return True
+
     def record_refund(self, refund: RefundRecord) -> None:
-        """Adds a refund, or updates the one with its id; what is refunded never exceeds what was paid."""
-        if self.status is not CheckoutStatus.PAID:
+        """Adds a refund, or updates the one with its id; what is refunded never exceeds what was paid.
+
+        `order_id` names the order refunded; empty for a whole late payment."""
+        if self.payment_status is not PaymentStatus.PAID:
             raise IllegalTransition("only a paid checkout can be refunded")
-        if refund.order_id not in self.order_ids:
+        if refund.order_id and refund.order_id not in self.order_ids:
             raise InvalidValue("order_id", "the order is not part of this checkout")
         others = [r for r in self.refunds if r.id != refund.id]
         counted = sum(r.amount.amount for r in others if r.status is not RefundState.FAILED)

@@ -29,6 +29,7 @@ from marketplace.entrypoints.http.controllers.media import MediaController, Medi
 from marketplace.entrypoints.http.controllers.operations import OperationsController
 from marketplace.entrypoints.http.controllers.orders import OrderController, StoreOrderController
 from marketplace.entrypoints.http.controllers.stores import StoreAdminController, StoreController
+from marketplace.entrypoints.http.controllers.webhooks import XenditWebhookController
 from marketplace.entrypoints.http.dependencies import DEPENDENCIES, resolve_services
 from marketplace.entrypoints.http.docs import ROUTES as DOCS_ROUTES
 from marketplace.entrypoints.http.observability import AccessLog, Metrics, configure_logging, observe
@@ -94,7 +95,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         route_handlers=[
             OperationsController, AuthController, MeController, StoreController, StoreAdminController,
             CategoryController, StoreProductController, ProductController, MediaController, MediaFileController,
-            CartController, CheckoutController, OrderController, StoreOrderController, *DOCS_ROUTES,
+            CartController, CheckoutController, OrderController, StoreOrderController, XenditWebhookController,
+            *DOCS_ROUTES,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

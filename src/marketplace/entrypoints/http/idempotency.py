@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 
-from marketplace.application.errors import BackendUnavailable
+from marketplace.application.errors import BackendUnavailable, ProviderFailed
 from marketplace.application.ports.idempotency import InProgress, Replay, Reused
 from marketplace.domain.shared.errors import DomainError, InvalidValue
 from marketplace.entrypoints.http.problems import PROBLEM_MEDIA, domain_error, problem
@@ -64,8 +64,8 @@ async def idempotent(
                                                   "retry when it has finished", headers={"Retry-After": "1"})
     try:
         result = await run()
-    except BackendUnavailable:
-        await store.forget(scope, key)
+    except (BackendUnavailable, ProviderFailed):
+        await store.forget(scope, key)  # "try again": the retry must run, not replay this
         raise
     except DomainError as error:
         answer = domain_error(request, error)

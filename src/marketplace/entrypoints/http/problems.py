@@ -11,7 +11,14 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
-from marketplace.application.errors import BackendUnavailable, Forbidden, NotFound, RateLimited, Unauthenticated
+from marketplace.application.errors import (
+    BackendUnavailable,
+    Forbidden,
+    NotFound,
+    ProviderFailed,
+    RateLimited,
+    Unauthenticated,
+)
 from marketplace.domain.shared.errors import Conflict, DomainError, IllegalTransition, InsufficientStock, InvalidValue
 
 log = logging.getLogger("marketplace.http")
@@ -39,6 +46,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "idempotency-key-reused": (422, "The Idempotency-Key was used with another body"),
     "rate-limited": (429, "Too many requests"),
     "internal-error": (500, "Internal error"),
+    "provider-error": (502, "A provider refused or failed the request"),
     "service-unavailable": (503, "A backend is unavailable"),
 }
 
@@ -84,6 +92,8 @@ def _status_of(error: DomainError) -> int:
         return 429
     if isinstance(error, BackendUnavailable):
         return 503
+    if isinstance(error, ProviderFailed):
+        return 502
     if isinstance(error, (Conflict, IllegalTransition)):
         return 409
     return 422
@@ -100,6 +110,9 @@ def domain_error(_: Request[Any, Any, Any], error: DomainError) -> Response[Prob
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
     if isinstance(error, BackendUnavailable):
         log.error("backend unavailable: %s (%s)", error.detail, error.__cause__)
+        headers = {"Retry-After": "5"}
+    if isinstance(error, ProviderFailed):
+        log.error("provider failed: %s (%s)", error.detail, error.__cause__)
         headers = {"Retry-After": "5"}
     code = error.code if error.code in PROBLEM_TYPES else "conflict"
     return problem(code, error.detail, status=_status_of(error), headers=headers)

@@ -46,7 +46,7 @@ class CheckoutController(Controller):
           summary="Check out my cart: one order per store, stock reserved, one invoice (needs Idempotency-Key)",
           description="Send a unique `Idempotency-Key` header per intent; a retry with the same key and body "
           "answers the first status and body, without reserving twice.",
-          responses=problem_responses(401, 409, 422, 503))
+          responses=problem_responses(401, 409, 422, 502, 503))
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[CheckoutBody], services: Svc,
                      user_id: UserId, idempotency_key: IdempotencyKey = None) -> Response[CheckoutView]:
         order = CheckoutRequest(address_id=data.address_id, shipping=dict(data.shipping),

@@ -1,0 +1,1 @@
+"""Xendit over HTTP: the PaymentGateway port on the Invoices v2 and Refunds APIs."""
