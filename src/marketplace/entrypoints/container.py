@@ -154,10 +154,74 @@ def _outbox_store(settings: Settings, engine: Any, memory_db: MemoryDatabase) ->
     return SqlOutboxStore(engine)
 
 
-def _payment_gateway(settings: Settings, clock: SystemClock, ids: Uuid7Ids) -> Any:
-    from marketplace.adapters.memory.payments import MemoryPaymentGateway
+class LateAsgi:
+    """The HTTP app itself, known only once it is built: the built-in sandboxes call back into it
+    in process (through httpx's ASGI transport) instead of over the network."""
 
-    return MemoryPaymentGateway(clock, ids, base_url=f"{settings.base_url}/sandbox/xendit")
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.app is None:
+            raise RuntimeError("the HTTP app is not built yet")
+        await self.app(scope, receive, send)
+
+
+def uses_builtin_xendit(settings: Settings) -> bool:
+    return settings.backend == "sql" and settings.xendit_base_url is None
+
+
+async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterator[Any]:
+    """The Xendit sandbox mounted at /sandbox/xendit on the embedded default (None otherwise)."""
+    if not uses_builtin_xendit(settings):
+        yield None
+        return
+    import httpx
+
+    from marketplace.adapters.sandbox.xendit import XenditSandboxConfig, create_xendit_sandbox
+
+    callbacks = httpx.AsyncClient(transport=httpx.ASGITransport(app=this_app), base_url=settings.base_url,
+                                  timeout=httpx.Timeout(10.0))
+    sandbox = create_xendit_sandbox(XenditSandboxConfig(
+        secret_key=settings.xendit_key, callback_token=settings.xendit_token, callback_url=settings.base_url,
+        public_url=f"{settings.base_url}/sandbox/xendit", refund_seconds=settings.sandbox_refund_seconds,
+        rate_limit=settings.sandbox_rate_limit, http=callbacks,
+    ))
+    try:
+        yield sandbox
+    finally:
+        await sandbox.shutdown()
+        await callbacks.aclose()
+
+
+async def xendit_http(settings: Settings, sandbox: Any) -> AsyncIterator[Any]:
+    """The HTTP client of the Xendit adapter: to Xendit (or a standalone sandbox), or in process to
+    the built-in sandbox."""
+    if settings.backend != "sql":
+        yield None
+        return
+    import httpx
+
+    from marketplace.adapters.xendit.payments import xendit_client
+
+    if sandbox is not None:
+        client = xendit_client("http://xendit.sandbox", settings.xendit_key, transport=httpx.ASGITransport(app=sandbox))
+    else:
+        client = xendit_client(settings.xendit_base_url or "", settings.xendit_key)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+def _payment_gateway(settings: Settings, clock: SystemClock, ids: Uuid7Ids, http: Any) -> Any:
+    if settings.backend == "memory":
+        from marketplace.adapters.memory.payments import MemoryPaymentGateway
+
+        return MemoryPaymentGateway(clock, ids, base_url=f"{settings.base_url}/sandbox/xendit")
+    from marketplace.adapters.xendit.payments import XenditPaymentGateway
+
+    return XenditPaymentGateway(http)
 
 
 def _shipping_gateway(settings: Settings) -> Any:
@@ -258,7 +322,10 @@ class Container(containers.DeclarativeContainer):
     cart = providers.Singleton(CartService, uow=uow, queries=catalog_queries, clock=clock)
 
     # Ordering
-    payments = providers.Singleton(_payment_gateway, settings, clock, ids)
+    this_app = providers.Singleton(LateAsgi)
+    xendit_sandbox = providers.Resource(xendit_sandbox, settings, this_app)
+    xendit_http = providers.Resource(xendit_http, settings, xendit_sandbox)
+    payments = providers.Singleton(_payment_gateway, settings, clock, ids, xendit_http)
     shipping = providers.Singleton(_shipping_gateway, settings)
     idempotency = providers.Singleton(_idempotency_store, settings, engine)
     outbox = providers.Singleton(_outbox_store, settings, engine, memory_db)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pytest
+from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
 from marketplace.entrypoints.container import build_container, resolve
@@ -47,7 +49,7 @@ class Api:
         if self.settings.backend == "memory":
             return await work(self.container)
         container = build_container(self.settings)
-        container.payments.override(self.container.payments())
+        container.payments.override(providers.Object(await resolve(self.container.payments)))
         await container.init_resources()
         try:
             return await work(container)
@@ -60,26 +62,51 @@ class Api:
 
         await self.use(create)
 
-    async def pay(self, checkout: dict[str, Any]) -> None:
-        """The buyer pays the invoice at the provider, and the payment reaches us."""
-        invoice = self.container.payments().mark_paid(checkout["payment"]["invoice_id"])
+    async def pay(self, checkout: dict[str, Any], buyer: dict[str, str] | None = None) -> None:
+        """The buyer pays the invoice at the provider, and the payment reaches us: on the SQL backends
+        through the built-in Xendit sandbox and its callback; in memory through the in-memory provider."""
+        if self.settings.backend == "sql":
+            invoice_id = checkout["payment"]["invoice_id"]
+            paid = await self.client.post(f"/sandbox/xendit/_sandbox/invoices/{invoice_id}/pay")
+            assert paid.status_code == 200, paid.text
+            for _ in range(100):
+                if await self._checkout_status(checkout) == "paid":
+                    return
+                await asyncio.sleep(0.05)
+            raise AssertionError("the paid callback did not arrive")
+        invoice = (await resolve(self.container.payments)).mark_paid(checkout["payment"]["invoice_id"])
 
         async def apply(container: Any) -> None:
             await (await resolve(container.apply_invoice))(invoice)
 
         await self.use(apply)
 
-    async def drain_outbox(self) -> int:
-        """One worker pass: every due outbox message delivered (the periodic jobs too)."""
-        from marketplace.entrypoints.worker import build_worker
+    async def _checkout_status(self, checkout: dict[str, Any]) -> str:
+        async def read(container: Any) -> str:
+            async with (await resolve(container.uow))() as uow:
+                found = await uow.checkouts.get(checkout["id"])
+                return found.status.value if found else ""
 
-        async def drain(container: Any) -> int:
-            worker = await build_worker(container)
-            delivered = await worker.drain()
-            await worker.run_jobs()
-            return delivered
+        return await self.use(read)
 
-        return await self.use(drain)
+    async def drain_outbox(self) -> None:
+        """Every due outbox message delivered: by a worker pass in memory, by waiting for the app's own
+        worker on the SQL backends."""
+        if self.settings.backend == "memory":
+            from marketplace.entrypoints.worker import build_worker
+
+            worker = await build_worker(self.container)
+            await worker.drain()
+            return
+
+        async def pending(container: Any) -> int:
+            return await (await resolve(container.outbox)).pending()  # type: ignore[no-any-return]
+
+        for _ in range(200):
+            if await self.use(pending) == 0:
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("the worker left outbox messages undelivered")
 
     async def open_store(self, user: dict[str, str], name: str | None = None) -> dict[str, Any]:
         body = {"name": name or f"Toko {uuid.uuid4().hex[:6]}", "description": "Batik and more", "pickup_address": ADDRESS}
@@ -89,9 +116,10 @@ class Api:
 
 
 def _settings(kind: str, tmp_path: Any, request: pytest.FixtureRequest) -> Settings:
-    # The worker runs only where a test starts it (see Api.drain_outbox), so what a test sees is deterministic.
+    # In memory the worker runs only where a test drains the outbox (see Api.drain_outbox); on the SQL
+    # backends it runs inside the app, on the app's loop, where the built-in Xendit sandbox lives.
     common: dict[str, Any] = {"password_hash_profile": "light", "access_log": False, "auth_rate_limit": 10_000,
-                              "run_worker": False}
+                              "run_worker": kind != "memory", "worker_idle_seconds": 0.05}
     if kind == "memory":
         return Settings.in_memory(**common)
     if kind == "sqlite":

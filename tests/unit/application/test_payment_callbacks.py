@@ -112,7 +112,7 @@ async def test_a_mismatched_callback_is_flagged_and_an_unknown_one_is_kept(world
 async def test_an_expired_callback_releases_stock_and_a_late_payment_is_refunded_whole(world: World) -> None:
     view = await world.checkout()
     receive = await world.use("receive_callback")
-    gateway = world.container.payments()
+    gateway = await world.use("payments")
     assert await receive.invoice(world.callback(view, "EXPIRED")) == "expired"
     assert await world.stock() == 5
     # The payer paid at the provider just as it expired on our side (the in-memory provider's record, forced).
@@ -129,7 +129,7 @@ async def test_an_expired_callback_releases_stock_and_a_late_payment_is_refunded
 async def test_refund_outcomes_arrive_by_callback_and_a_failed_one_is_tried_again(world: World) -> None:
     view = await world.checkout()
     receive = await world.use("receive_callback")
-    gateway = world.container.payments()
+    gateway = await world.use("payments")
     gateway.mark_paid(view.payment.invoice_id)
     await receive.invoice(world.callback(view, "PAID"))
     order = view.orders[0]
@@ -160,7 +160,7 @@ async def test_refund_outcomes_arrive_by_callback_and_a_failed_one_is_tried_agai
 
 async def test_reconciliation_catches_a_lost_paid_callback_and_a_lost_refund_outcome(world: World) -> None:
     view = await world.checkout()
-    gateway = world.container.payments()
+    gateway = await world.use("payments")
     gateway.mark_paid(view.payment.invoice_id)  # the provider's callback never arrives
     reconcile = await world.use("reconcile_payments")
     assert await reconcile() == 0, "not overdue yet"

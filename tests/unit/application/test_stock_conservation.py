@@ -142,7 +142,7 @@ class Checkouts(RuleBasedStateMachine):
             found = await self._checkout(checkout) if checkout else None
             if found is None or found.invoice_id is None:
                 return
-            gateway = self.container.payments()
+            gateway = await self.use("payments")
             try:
                 invoice = gateway.mark_paid(found.invoice_id)
             except PaymentRefused:

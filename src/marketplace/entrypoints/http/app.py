@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, asgi
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.openapi.config import OpenAPIConfig
@@ -16,7 +16,7 @@ from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.routes import HTTPRoute
 
 from marketplace import __version__
-from marketplace.entrypoints.container import Container, build_container
+from marketplace.entrypoints.container import Container, build_container, resolve, uses_builtin_xendit
 from marketplace.entrypoints.http.controllers.cart import CartController
 from marketplace.entrypoints.http.controllers.catalog import (
     CategoryController,
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         stop = asyncio.Event()
         try:
             app.state.services = await resolve_services(container)
+            app.state.xendit_sandbox = await resolve(container.xendit_sandbox)
             if settings.run_worker:
                 from marketplace.entrypoints.worker import build_worker
 
@@ -91,8 +92,15 @@ def create_app(settings: Settings | None = None, container: Container | None = N
                 await worker_task
             await _maybe_await(container.shutdown_resources())
 
+    extra_routes: list[Any] = []
+    if uses_builtin_xendit(settings):
+        async def sandbox(scope: Any, receive: Any, send: Any) -> None:
+            await app.state.xendit_sandbox(scope, receive, send)
+
+        extra_routes.append(asgi("/sandbox/xendit", is_mount=True, copy_scope=True)(sandbox))
+
     app = Litestar(
-        route_handlers=[
+        route_handlers=[*extra_routes,
             OperationsController, AuthController, MeController, StoreController, StoreAdminController,
             CategoryController, StoreProductController, ProductController, MediaController, MediaFileController,
             CartController, CheckoutController, OrderController, StoreOrderController, XenditWebhookController,
@@ -119,6 +127,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     wrapped: Any = observe(app, metrics, AccessLog(settings.access_log), allowed)
     # Keep Litestar's attributes reachable (tests use `.state`, servers only call the ASGI app).
     wrapped.litestar = app
+    container.this_app().app = wrapped
     return _AsgiWithApp(wrapped, app)  # type: ignore[return-value]
 
 

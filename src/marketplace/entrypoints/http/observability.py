@@ -115,7 +115,7 @@ def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog, allowed: dict
         if _has_nul(path, scope.get("query_string", b"")):
             await _refuse_nul(send, request_id)
             return
-        extra = DOCS_HEADERS if path.startswith("/docs") else API_HEADERS
+        extra = DOCS_HEADERS if path.startswith(("/docs", "/sandbox/")) else API_HEADERS
         started = time.perf_counter()
         status = 500
 

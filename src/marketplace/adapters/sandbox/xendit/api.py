@@ -1,0 +1,152 @@
+"""Xendit's own routes: Invoices v2 and Refunds, with its idempotency keys and list filters
+(PROVIDERS.md 1.2, 1.4, 1.8). Authentication and rate limits are applied around them by the app."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+import msgspec
+
+from marketplace.adapters.sandbox.asgi import Request, Response, Router, json_response
+from marketplace.adapters.sandbox.xendit.errors import validation_error
+from marketplace.adapters.sandbox.xendit.records import InvoiceRecord, RefundRecord
+from marketplace.adapters.sandbox.xendit.service import XenditSandboxService
+from marketplace.adapters.sandbox.xendit.validation import json_object, validate_invoice, validate_refund
+
+INVOICE_STATUSES = ("PENDING", "PAID", "SETTLED", "EXPIRED")
+DEFAULT_LIMIT, MAX_LIMIT = 10, 100  # Xendit's list page sizes are not in PROVIDERS.md; these are assumed
+InvoiceTime = Callable[[InvoiceRecord], datetime | None]
+TIME_FILTERS: dict[str, InvoiceTime] = {
+    "created": lambda i: i.created,
+    "paid": lambda i: i.payment.at if i.payment else None,
+    "expired": lambda i: i.updated if i.status == "EXPIRED" else None,
+}
+
+
+def register(router: Router, service: XenditSandboxService) -> None:
+    api = XenditApi(service)
+    router.add("POST", "/v2/invoices", api.create_invoice, guarded=True)
+    router.add("GET", "/v2/invoices", api.list_invoices, guarded=True)
+    router.add("GET", "/v2/invoices/{invoice_id}", api.get_invoice, guarded=True)
+    router.add("POST", "/invoices/{invoice_id}/expire!", api.expire_invoice, guarded=True)
+    router.add("POST", "/refunds", api.create_refund, guarded=True)
+    router.add("GET", "/refunds", api.list_refunds, guarded=True)
+    router.add("GET", "/refunds/{refund_id}", api.get_refund, guarded=True)
+
+
+class XenditApi:
+    def __init__(self, service: XenditSandboxService) -> None:
+        self._service = service
+        self._ledger = service.ledger
+
+    async def create_invoice(self, request: Request) -> Response:
+        body = json_object(request.body)
+        key, fingerprint = _idempotency(request, "x-idempotency-key", body)
+        earlier = None if key is None else self._ledger.recall("invoices", key, fingerprint)
+        if earlier is not None:
+            return json_response(self._service.invoice(earlier).to_json())
+        invoice = self._service.create_invoice(validate_invoice(body))
+        if key is not None:
+            self._ledger.remember("invoices", key, fingerprint, invoice.id)
+        return json_response(invoice.to_json())
+
+    async def get_invoice(self, request: Request) -> Response:
+        return json_response(self._service.invoice(request.params["invoice_id"]).to_json())
+
+    async def list_invoices(self, request: Request) -> Response:
+        """A JSON array, newest first; `last_invoice_id` (or the SDK's `last_invoice`) continues after that one."""
+        statuses, limit = _statuses(request), _limit(request)
+        external_id = request.arg("external_id")
+        bounds = {name: (_time(request, f"{name}_after"), _time(request, f"{name}_before")) for name in TIME_FILTERS}
+        found = [i for i in self._service.invoices()
+                 if (external_id is None or i.external_id == external_id)
+                 and (not statuses or i.status in statuses) and _within(i, bounds)]
+        cursor = request.arg("last_invoice_id") or request.arg("last_invoice")
+        if cursor:
+            ids = [i.id for i in found]
+            found = found[ids.index(cursor) + 1:] if cursor in ids else []
+        return json_response([i.to_json() for i in found[:limit]])
+
+    async def expire_invoice(self, request: Request) -> Response:
+        return json_response(self._service.expire(request.params["invoice_id"]).to_json())
+
+    async def create_refund(self, request: Request) -> Response:
+        body = json_object(request.body)
+        key, fingerprint = _idempotency(request, "idempotency-key", body)
+        earlier = None if key is None else self._ledger.recall("refunds", key, fingerprint)
+        if earlier is not None:
+            return json_response(self._ledger.refund(earlier).to_json())
+        refund = self._service.create_refund(validate_refund(body))
+        if key is not None:
+            self._ledger.remember("refunds", key, fingerprint, refund.id)
+        return json_response(refund.to_json())
+
+    async def get_refund(self, request: Request) -> Response:
+        return json_response(self._ledger.refund(request.params["refund_id"]).to_json())
+
+    async def list_refunds(self, request: Request) -> Response:
+        """`{"data": [...], "has_more": bool}` (the SDKs' RefundList), newest first; `after_id` pages on."""
+        limit = _limit(request)
+        filters = {name: request.arg(name) for name in ("invoice_id", "channel_code", "payment_method_type")}
+        found: list[RefundRecord] = [] if request.arg("payment_request_id") else [
+            r for r in self._ledger.refunds()
+            if all(value is None or getattr(r, name) == value for name, value in filters.items())]
+        after = request.arg("after_id")
+        if after:
+            ids = [r.id for r in found]
+            found = found[ids.index(after) + 1:] if after in ids else []
+        page = found[:limit]
+        return json_response({"data": [r.to_json() for r in page], "has_more": len(found) > len(page)})
+
+
+def _idempotency(request: Request, header: str, body: object) -> tuple[str | None, bytes]:
+    key = request.header(header)
+    if key is None:
+        return None, b""
+    if not key.strip() or len(key) > 100:
+        raise validation_error([{"path": header, "message": "must have 1 to 100 characters"}])
+    return key, msgspec.json.encode(body, order="sorted")
+
+
+def _statuses(request: Request) -> set[str]:
+    """`statuses` repeated, as `statuses[]`, comma separated or as a JSON array: clients send all of these."""
+    given = request.query.get("statuses", []) + request.query.get("statuses[]", [])
+    statuses = {word.upper() for value in given for word in re.findall(r"[A-Za-z]+", value)}
+    unknown = statuses.difference(INVOICE_STATUSES)
+    if unknown:
+        raise validation_error([{"path": "statuses", "message": f"must be among {', '.join(INVOICE_STATUSES)}"}])
+    return statuses
+
+
+def _limit(request: Request) -> int:
+    text = request.arg("limit")
+    if text is None:
+        return DEFAULT_LIMIT
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        raise validation_error([{"path": "limit", "message": f"must be a whole number from 1 to {MAX_LIMIT}"}])
+    return int(text)
+
+
+def _time(request: Request, name: str) -> datetime | None:
+    text = request.arg(name)
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise validation_error([{"path": name, "message": "must be an ISO 8601 date-time"}]) from None
+    if moment.tzinfo is None:
+        raise validation_error([{"path": name, "message": "must carry a time zone (e.g. Z)"}])
+    return moment
+
+
+def _within(invoice: InvoiceRecord, bounds: dict[str, tuple[datetime | None, datetime | None]]) -> bool:
+    for name, (after, before) in bounds.items():
+        if after is None and before is None:
+            continue
+        moment = TIME_FILTERS[name](invoice)
+        if moment is None or (after is not None and moment < after) or (before is not None and moment > before):
+            return False
+    return True

@@ -1,0 +1,1 @@
+"""The provider sandboxes, driven over real HTTP."""
