@@ -112,8 +112,10 @@ class PlaceCheckout:
             if isinstance(error, PaymentRefused):
                 raise ProviderFailed(f"the payment provider refused the invoice ({error}); nothing was kept, "
                                      "try again later") from error
-            if isinstance(error, Exception) and not isinstance(error, BackendUnavailable):
-                raise BackendUnavailable("the payment provider could not be reached; try again") from error
+            if isinstance(error, BackendUnavailable):
+                raise BackendUnavailable(f"{error.detail}; nothing was reserved, try again shortly") from error
+            if isinstance(error, Exception):
+                raise BackendUnavailable("the payment provider could not be reached; try again shortly") from error
             raise
 
         async with self.uow() as uow:
