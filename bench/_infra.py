@@ -57,6 +57,36 @@ async def ensure_database(url: str) -> bool:
         await connection.close()
 
 
+async def fresh_database(url: str, marker: str) -> str:
+    """An empty database for this benchmark: "created", "recreated" or "kept" (not ours: used as it is).
+
+    Only a database carrying `marker` as its comment, which this function wrote when it created it,
+    is ever dropped; one made by anybody else is left alone.
+    """
+    import asyncpg
+
+    parts = urlsplit(url.replace("postgresql+asyncpg", "postgresql"))
+    name = parts.path.lstrip("/")
+    quoted = '"' + name.replace('"', "") + '"'
+    connection = await asyncio.wait_for(asyncpg.connect(parts._replace(path="/postgres").geturl()), timeout=10)
+    try:
+        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if exists:
+            comment = await connection.fetchval(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", name)
+            if comment != marker:
+                return "kept"
+            try:
+                await connection.execute(f"DROP DATABASE {quoted}")
+            except asyncpg.ObjectInUseError as error:
+                raise BenchError(f"cannot recreate {name}: still in use ({error}); is an earlier run alive?") from error
+        await connection.execute(f"CREATE DATABASE {quoted}")
+        await connection.execute(f"COMMENT ON DATABASE {quoted} IS '{marker.replace(chr(39), '')}'")
+        return "recreated" if exists else "created"
+    finally:
+        await connection.close()
+
+
 async def count_products(url: str) -> int:
     import asyncpg
 

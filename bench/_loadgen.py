@@ -5,27 +5,41 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 LOOPBACK = "127.0.0.1"
 _CONTENT_LENGTH = b"\r\ncontent-length:"
 _CHUNKED = b"transfer-encoding: chunked"
+_NO_BODY = (204, 304)
 
 
 class ResponseError(Exception):
     """The server answered something this client cannot frame."""
 
 
-_FAILURES = (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ResponseError, ValueError)
+TRANSPORT_FAILURES = (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ResponseError, ValueError)
+
+
+def encode_request(
+    method: str, path: str, port: int, *, body: bytes = b"", headers: Mapping[str, str] | None = None,
+    agent: str = "catalog-load/1",
+) -> bytes:
+    """A complete HTTP/1.1 request; a body is sent as JSON with its Content-Length."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {LOOPBACK}:{port}", f"User-Agent: {agent}",
+             "Accept: application/json"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    if body:
+        lines.append("Content-Type: application/json")
+    if body or method not in ("GET", "HEAD"):
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii") + body
 
 
 def request_bytes(path: str, port: int) -> bytes:
     """A complete GET request, encoded once so the hot path only writes bytes."""
-    return (
-        f"GET {path} HTTP/1.1\r\nHost: {LOOPBACK}:{port}\r\nUser-Agent: catalog-load/1\r\n"
-        "Accept: application/json\r\n\r\n"
-    ).encode("ascii")
+    return encode_request("GET", path, port)
 
 
 async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
@@ -37,7 +51,9 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]
     lower = head.lower()
     keep_alive = b"\r\nconnection: close" not in lower
     start = lower.find(_CONTENT_LENGTH)
-    if start >= 0:
+    if status in _NO_BODY or status < 200:
+        body = b""  # 204 and 304 have no body and need no length: reading to the close would wait for a timeout
+    elif start >= 0:
         end = lower.index(b"\r\n", start + 2)
         body = await reader.readexactly(int(head[start + len(_CONTENT_LENGTH):end]))
     elif _CHUNKED in lower:
@@ -71,6 +87,48 @@ async def fetch(port: int, path: str, timeout: float = 10.0) -> tuple[int, bytes
             writer.close()
 
 
+class Connection:
+    """One keep-alive connection for requests built on the fly (POSTs with per-request headers).
+
+    It (re)connects when needed: after the server closed it, after a failed exchange (whose error
+    propagates, so the caller counts it), and after `max_idle` seconds unused: granian closes a
+    connection that sends no request for 30 s (its HTTP/1 header read timeout), and a request
+    written just then would fail.
+    """
+
+    def __init__(self, port: int, max_idle: float = 10.0) -> None:
+        self.port, self.max_idle = port, max_idle
+        self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        self._used = 0.0
+
+    async def open(self) -> None:
+        if self._streams is not None and time.monotonic() - self._used > self.max_idle:
+            self.close()
+        if self._streams is None:
+            self._streams = await asyncio.open_connection(LOOPBACK, self.port)
+            self._used = time.monotonic()
+
+    async def exchange(self, payload: bytes) -> tuple[int, bytes]:
+        await self.open()
+        assert self._streams is not None
+        reader, writer = self._streams
+        try:
+            writer.write(payload)
+            status, body, keep_alive = await read_response(reader)
+        except BaseException:
+            self.close()
+            raise
+        self._used = time.monotonic()
+        if not keep_alive:
+            self.close()
+        return status, body
+
+    def close(self) -> None:
+        if self._streams is not None:
+            self._streams[1].close()
+            self._streams = None
+
+
 @dataclass
 class PhaseResult:
     """Every figure of one measured phase."""
@@ -87,16 +145,26 @@ class PhaseResult:
     paths: list[str] = field(default_factory=list)
     path_seconds: list[float] = field(default_factory=list)
     path_counts: list[int] = field(default_factory=list)
+    ok_status: int = 200  # what a successful answer is (201 for creates)
+
+    def record(self, status: int, latency: float, size: int, second: int) -> None:
+        """One exchange, for loops other than the round-robin one below (a single path)."""
+        self.requests += 1
+        self.latencies.append(latency)
+        self.statuses[status] += 1
+        self.bytes_total += size
+        self.per_second[second] += 1
 
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies)
-        errors = sum(count for status, count in self.statuses.items() if status != 200)
+        errors = sum(count for status, count in self.statuses.items() if status != self.ok_status)
         seconds = [self.per_second[s] for s in range(int(self.seconds))] or [0]
         return {
             "name": self.name, "connections": self.connections, "seconds": round(self.seconds, 3),
             "requests": self.requests, "rps": round(self.requests / self.seconds, 1) if self.seconds else 0.0,
             "p50_ms": _ms(_percentile(ordered, 50)), "p90_ms": _ms(_percentile(ordered, 90)),
-            "p99_ms": _ms(_percentile(ordered, 99)), "max_ms": _ms(ordered[-1] if ordered else 0.0),
+            "p95_ms": _ms(_percentile(ordered, 95)), "p99_ms": _ms(_percentile(ordered, 99)),
+            "max_ms": _ms(ordered[-1] if ordered else 0.0),
             "mean_ms": _ms(sum(ordered) / len(ordered) if ordered else 0.0),
             "errors": errors, "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "failures": dict(self.failures),
@@ -119,6 +187,11 @@ def _percentile(ordered: list[float], pct: float) -> float:
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
+
+
+def percentile_ms(seconds: list[float], pct: float) -> float:
+    """The `pct` percentile of durations in seconds, in ms (nearest rank, as the phase summaries)."""
+    return _ms(_percentile(sorted(seconds), pct))
 
 
 @dataclass
@@ -149,7 +222,7 @@ async def _worker(
             try:
                 writer.write(payload)
                 status, body, keep_alive = await read_response(reader)
-            except _FAILURES as error:
+            except TRANSPORT_FAILURES as error:
                 status, body, keep_alive = 0, b"", False
                 if result is not None:
                     result.failures[type(error).__name__] += 1

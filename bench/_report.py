@@ -134,8 +134,66 @@ def plan_text(plan: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_json(report: dict[str, Any], directory: Path, stamp: str) -> Path:
+def write_json(report: dict[str, Any], directory: Path, stamp: str, name: str = "catalog_load") -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"catalog_load-{stamp}.json"
+    path = directory / f"{name}-{stamp}.json"
     path.write_text(json.dumps(report, indent=2, default=str))
     return path
+
+
+CHECKOUT_COLUMNS = ("checkouts/s", "p50", "p95", "p99", "max", "cycles/s", "cycle p50", "cart p50", "non-201",
+                    "srv ms", "srv cpu ms/co", "cpu srv/pg/redis/gen/other %")
+
+
+def _checkout_row(label: str, phase: dict[str, Any]) -> str:
+    cpu = phase.get("cpu", {}).get("percent_of_one_core", {})
+    cpu_text = "/".join(f"{cpu.get(k, 0):.0f}" for k in ("server", "postgres", "redis", "loadgen", "other"))
+    server_ms = phase.get("server_mean_ms")
+    # transport failures are in the statuses as 0; a connection that died or overran its grace is not
+    non_201 = sum(n for s, n in phase["statuses"].items() if s != "201") + sum(
+        n for k, n in phase["failures"].items() if k.startswith("lane_died") or k == "cancelled_after_grace")
+    values = (f"{phase['checkouts_per_s']:,.1f}", f"{phase['p50_ms']:.1f}", f"{phase['p95_ms']:.1f}",
+              f"{phase['p99_ms']:.1f}", f"{phase['max_ms']:.1f}", f"{phase['cycles_per_s']:,.1f}",
+              f"{phase['cycle_p50_ms']:.1f}", f"{phase['cart']['p50_ms']:.1f}", str(non_201),
+              "-" if server_ms is None else f"{server_ms:.2f}",
+              "-" if phase.get("server_cpu_ms_per_checkout") is None else f"{phase['server_cpu_ms_per_checkout']:.1f}",
+              cpu_text)
+    return f"{label:<16}" + "".join(f"{v:>{max(9, len(c) + 2)}}" for v, c in zip(values, CHECKOUT_COLUMNS, strict=True))
+
+
+def checkout_table(report: dict[str, Any]) -> str:
+    """Checkouts per second and latency (ms, the checkout request alone) per worker count and workload."""
+    header = f"{'workers / load':<16}" + "".join(f"{c:>{max(9, len(c) + 2)}}" for c in CHECKOUT_COLUMNS)
+    lines = [header, "-" * len(header)]
+    for run in report["runs"]:
+        for phase in run["phases"]:
+            lines.append(_checkout_row(f"{run['workers']}w / {phase['name']}", phase))
+    lines.append("")
+    for run in report["runs"]:
+        for phase in run["phases"]:
+            check = phase["stock_check"]
+            lines.append(
+                f"  {run['workers']}w {phase['name']:<7} {phase['requests']} checkouts in {phase['seconds']:.1f} s "
+                f"over {phase['connections']} connections, {phase['buyers']} buyers, {phase['variants']} variant(s) in "
+                f"{phase['stores']} store(s); statuses {phase['statuses']}, cart adds {phase['cart']['statuses']}; "
+                f"per second min/median/max {phase['rps_per_second']}; stock taken {check['taken']} = 201s "
+                f"{check['checkouts_201']}: {'yes' if check['ok'] else 'NO'}; pg sessions opened "
+                f"{phase.get('pg_sessions_opened')}")
+    for run in report["runs"]:
+        probe = run.get("contended")
+        if probe:
+            lines.append(
+                f"  {run['workers']}w contended S={probe['small_stock']}: {probe['checkouts']} checkouts at once -> "
+                f"statuses {probe['statuses']} (short-stock 409s {probe['short_stock_409s']}), stock left "
+                f"{probe['stock_left']}, units in live orders {probe['units_in_orders']} "
+                f"(expected {probe['expected']}): {'OK' if probe['ok'] else 'MISMATCH'}; all answered in "
+                f"{probe['wall_s']} s, p50 {probe['p50_ms']} ms, max {probe['max_ms']} ms")
+    lines.append("")
+    lines.append("Resident memory (MiB; VmRSS now / VmHWM peak):")
+    for run in report["runs"]:
+        for moment in ("after_ready", "after_load"):
+            mem = run.get("memory", {}).get(moment)
+            if mem:
+                each = ", ".join(f"{p['role']} {p['pid']}: {p['rss_mib']}/{p['peak_mib']}" for p in mem["processes"])
+                lines.append(f"  {run['workers']}w {moment:<11} total {mem['total_rss_mib']} ({each})")
+    return "\n".join(lines)
