@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,10 @@ from marketplace.application.ordering.place_checkout import PlaceCheckout
 from marketplace.application.ordering.quote import QuoteCheckout
 from marketplace.application.ordering.reconcile import ReconcilePayments
 from marketplace.application.ordering.refunds import RefundOrder
+from marketplace.application.shipping.complete_orders import CompleteDeliveredOrders
+from marketplace.application.shipping.ship_order import StoreShipping
+from marketplace.application.shipping.show_shipment import GetShipment
+from marketplace.application.shipping.track_shipment import ShipmentReports
 from marketplace.application.stores.open_store import OpenStore
 from marketplace.application.stores.show_stores import BrowseStores, GetStore
 from marketplace.application.stores.suspend_store import SetStoreSuspension
@@ -154,6 +159,10 @@ def _outbox_store(settings: Settings, engine: Any, memory_db: MemoryDatabase) ->
     return SqlOutboxStore(engine)
 
 
+def _seconds(seconds: float) -> timedelta:
+    return timedelta(seconds=seconds)
+
+
 class LateAsgi:
     """The HTTP app itself, known only once it is built: the built-in sandboxes call back into it
     in process (through httpx's ASGI transport) instead of over the network."""
@@ -224,10 +233,63 @@ def _payment_gateway(settings: Settings, clock: SystemClock, ids: Uuid7Ids, http
     return XenditPaymentGateway(http)
 
 
-def _shipping_gateway(settings: Settings) -> Any:
-    from marketplace.adapters.memory.shipping import MemoryShippingGateway
+def uses_builtin_gosend(settings: Settings) -> bool:
+    return settings.backend == "sql" and settings.gosend_base_url is None
 
-    return MemoryShippingGateway()
+
+async def gosend_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterator[Any]:
+    """The GoSend sandbox mounted at /sandbox/gosend on the embedded default (None otherwise)."""
+    if not uses_builtin_gosend(settings):
+        yield None
+        return
+    import httpx
+
+    from marketplace.adapters.sandbox.gosend import GoSendSandboxConfig, create_gosend_sandbox
+
+    callbacks = httpx.AsyncClient(transport=httpx.ASGITransport(app=this_app), base_url=settings.base_url,
+                                  timeout=httpx.Timeout(10.0))
+    sandbox = create_gosend_sandbox(GoSendSandboxConfig(
+        client_id=settings.gosend_client, pass_key=settings.gosend_key, webhook_token=settings.gosend_token,
+        webhook_header=settings.gosend_webhook_header, public_url=f"{settings.base_url}/sandbox/gosend",
+        callback_url=settings.base_url, pace_seconds=settings.gosend_sandbox_pace_seconds, http=callbacks,
+    ))
+    try:
+        await sandbox.startup()
+        yield sandbox
+    finally:
+        await sandbox.shutdown()
+        await callbacks.aclose()
+
+
+async def gosend_http(settings: Settings, sandbox: Any) -> AsyncIterator[Any]:
+    """The HTTP client of the GoSend adapter: to GoSend (or a standalone sandbox), or in process to
+    the built-in sandbox."""
+    if settings.backend != "sql":
+        yield None
+        return
+    import httpx
+
+    from marketplace.adapters.gosend.shipping import gosend_client
+
+    if sandbox is not None:
+        client = gosend_client("http://gosend.sandbox", settings.gosend_client, settings.gosend_key,
+                               transport=httpx.ASGITransport(app=sandbox))
+    else:
+        client = gosend_client(settings.gosend_base_url or "", settings.gosend_client, settings.gosend_key)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+def _shipping_gateway(settings: Settings, http: Any) -> Any:
+    if settings.backend == "memory":
+        from marketplace.adapters.memory.shipping import MemoryShippingGateway
+
+        return MemoryShippingGateway()
+    from marketplace.adapters.gosend.shipping import GoSendShippingGateway
+
+    return GoSendShippingGateway(http)
 
 
 def _cache(settings: Settings, redis: Any) -> Any:
@@ -326,7 +388,9 @@ class Container(containers.DeclarativeContainer):
     xendit_sandbox = providers.Resource(xendit_sandbox, settings, this_app)
     xendit_http = providers.Resource(xendit_http, settings, xendit_sandbox)
     payments = providers.Singleton(_payment_gateway, settings, clock, ids, xendit_http)
-    shipping = providers.Singleton(_shipping_gateway, settings)
+    gosend_sandbox = providers.Resource(gosend_sandbox, settings, this_app)
+    gosend_http = providers.Resource(gosend_http, settings, gosend_sandbox)
+    shipping = providers.Singleton(_shipping_gateway, settings, gosend_http)
     idempotency = providers.Singleton(_idempotency_store, settings, engine)
     outbox = providers.Singleton(_outbox_store, settings, engine, memory_db)
     quote_checkout = providers.Singleton(QuoteCheckout, uow=uow, queries=catalog_queries, shipping=shipping)
@@ -344,6 +408,18 @@ class Container(containers.DeclarativeContainer):
     refund_order = providers.Singleton(RefundOrder, uow=uow, payments=payments, clock=clock)
     receive_callback = providers.Singleton(ReceiveCallback, uow=uow, clock=clock, ids=ids)
     reconcile_payments = providers.Singleton(ReconcilePayments, uow=uow, payments=payments, clock=clock)
+
+    # Shipping
+    store_shipping = providers.Singleton(StoreShipping, uow=uow, shipping=shipping, clock=clock)
+    shipment_reports = providers.Singleton(
+        ShipmentReports, uow=uow, shipping=shipping, clock=clock, ids=ids,
+        quiet_after=providers.Callable(_seconds, settings.provided.shipment_poll_seconds),
+    )
+    get_shipment = providers.Singleton(GetShipment, uow=uow)
+    complete_delivered_orders = providers.Singleton(
+        CompleteDeliveredOrders, uow=uow, clock=clock,
+        after=providers.Callable(_seconds, settings.provided.order_autocomplete_seconds),
+    )
 
     # Media
     images = providers.Singleton(PillowImageProcessor)

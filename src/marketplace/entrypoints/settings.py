@@ -15,6 +15,10 @@ DEV_JWT_SECRET = "embedded-development-key-not-for-production"
 # The built-in sandbox's credentials on the embedded default (never accepted by the real Xendit).
 DEV_XENDIT_KEY = "xnd_development_embedded_sandbox"
 DEV_XENDIT_TOKEN = "embedded-sandbox-callback-token"
+# The built-in GoSend sandbox's credentials and webhook token on the embedded default.
+DEV_GOSEND_CLIENT_ID = "marketplace-engine"
+DEV_GOSEND_PASS_KEY = "embedded-sandbox-pass-key"
+DEV_GOSEND_TOKEN = "embedded-sandbox-gosend-token"
 
 
 class SettingsError(ValueError):
@@ -54,6 +58,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     xendit_callback_token: str | None = None
     sandbox_rate_limit: bool = False
     sandbox_refund_seconds: float = 1.0
+    gosend_base_url: str | None = None  # unset: the sandbox built into this process
+    gosend_client_id: str | None = None
+    gosend_pass_key: str | None = None
+    gosend_webhook_header: str = "Authorization"
+    gosend_webhook_token: str | None = None
+    gosend_sandbox_pace_seconds: float = 0.0
+    order_autocomplete_seconds: int = 604_800
+    shipment_poll_seconds: int = 300  # a live booking unheard of this long is asked about
     run_worker: bool = True  # `serve --no-worker` turns it off when separate workers run
     outbox_max_attempts: int = 8
     worker_idle_seconds: float = 0.5
@@ -71,6 +83,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "outbox_max_attempts": 1 <= self.outbox_max_attempts <= 100,
             "worker_idle_seconds": 0.01 <= self.worker_idle_seconds <= 60,
             "media_cleanup_grace_hours": 1 <= self.media_cleanup_grace_hours <= 24 * 365,
+            "gosend_sandbox_pace_seconds": 0 <= self.gosend_sandbox_pace_seconds <= 86_400,
+            "order_autocomplete_seconds": 1 <= self.order_autocomplete_seconds <= 31_536_000,
+            "shipment_poll_seconds": 1 <= self.shipment_poll_seconds <= 86_400,
         }
         for name, ok in checks.items():
             if not ok:
@@ -84,6 +99,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if self.xendit_base_url is not None and (not self.xendit_secret_key or not self.xendit_callback_token):
             raise SettingsError(f"{PREFIX}XENDIT_SECRET_KEY and {PREFIX}XENDIT_CALLBACK_TOKEN are required with "
                                 f"{PREFIX}XENDIT_BASE_URL")
+        if self.gosend_base_url is not None and not all(
+            (self.gosend_client_id, self.gosend_pass_key, self.gosend_webhook_token)
+        ):
+            raise SettingsError(f"{PREFIX}GOSEND_CLIENT_ID, {PREFIX}GOSEND_PASS_KEY and {PREFIX}GOSEND_WEBHOOK_TOKEN are "
+                                f"required with {PREFIX}GOSEND_BASE_URL")
+        if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", self.gosend_webhook_header):
+            raise SettingsError(f"{PREFIX}GOSEND_WEBHOOK_HEADER must be an HTTP header name")
         if not 0 <= self.sandbox_refund_seconds <= 86_400:
             raise SettingsError(f"{PREFIX}SANDBOX_REFUND_SECONDS is out of range")
         if self.is_production and self.jwt_secret is None:
@@ -139,6 +161,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def xendit_token(self) -> str:
         return self.xendit_callback_token or DEV_XENDIT_TOKEN
+
+    @property
+    def gosend_client(self) -> str:
+        return self.gosend_client_id or DEV_GOSEND_CLIENT_ID
+
+    @property
+    def gosend_key(self) -> str:
+        return self.gosend_pass_key or DEV_GOSEND_PASS_KEY
+
+    @property
+    def gosend_token(self) -> str:
+        return self.gosend_webhook_token or DEV_GOSEND_TOKEN
 
     @property
     def base_url(self) -> str:

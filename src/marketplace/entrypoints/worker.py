@@ -20,6 +20,8 @@ async def build_worker(container: Container) -> Worker:
     reconcile = await resolve(container.reconcile_payments)
     idempotency = await resolve(container.idempotency)
     clean_up_media = await resolve(container.clean_up_media)
+    reports = await resolve(container.shipment_reports)
+    complete_orders = await resolve(container.complete_delivered_orders)
     grace = timedelta(hours=settings.media_cleanup_grace_hours)
 
     async def purge_idempotency() -> object:
@@ -32,6 +34,11 @@ async def build_worker(container: Container) -> Worker:
     return Worker(dispatcher=dispatcher, idle_seconds=settings.worker_idle_seconds, jobs=[
         PeriodicJob("expire-checkouts", 1.0, expire),
         PeriodicJob("reconcile-payments", 30.0, reconcile),
+        # Quiet bookings are asked about a few times per quiet period; delivered orders complete within
+        # a tenth of their delay (and at least every minute).
+        PeriodicJob("poll-quiet-shipments", min(30.0, settings.shipment_poll_seconds / 3), reports.poll),
+        PeriodicJob("complete-delivered-orders", max(0.5, min(60.0, settings.order_autocomplete_seconds / 10)),
+                    complete_orders),
         PeriodicJob("purge-idempotency-keys", 3600.0, purge_idempotency),
         PeriodicJob("media-cleanup", 3600.0, clean_media),
     ])

@@ -47,6 +47,7 @@ from marketplace.domain.ordering.order import Order, OrderLine
 from marketplace.domain.shared.address import PostalAddress
 from marketplace.domain.shared.ids import new_id
 from marketplace.domain.shared.money import Money
+from marketplace.domain.shipping.shipment import Shipment
 from marketplace.domain.stores.store import Store, StoreStatus
 
 T0 = datetime(2025, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
@@ -144,14 +145,15 @@ async def sql_backend(sql_backend_url: tuple[str, str | None]) -> AsyncIterator[
 
 
 async def seed(
-    backend: Backend, *items: User | Store | Category | Product | RefreshToken | Address | Checkout | Order
+    backend: Backend,
+    *items: User | Store | Category | Product | RefreshToken | Address | Checkout | Order | Shipment,
 ) -> None:
     """Adds the items in the order given through one unit of work, and commits."""
     async with backend.uow() as uow:
         for item in items:
             repository: Any = {User: uow.users, Store: uow.stores, Category: uow.categories, Product: uow.products,
                                RefreshToken: uow.refresh_tokens, Address: uow.addresses, Checkout: uow.checkouts,
-                               Order: uow.orders}[type(item)]
+                               Order: uow.orders, Shipment: uow.shipments}[type(item)]
             await repository.add(item)
         await uow.commit()
 

@@ -3,13 +3,14 @@ receiver that records their callbacks and can be told to fail some deliveries.""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +20,7 @@ import httpx
 import msgspec
 import pytest
 
+from marketplace.adapters.sandbox.gosend import GoSendSandbox, GoSendSandboxConfig, create_gosend_sandbox
 from tests.integration.serving import free_port
 
 KEY = "xnd_development_tests_sandbox_key"
@@ -160,3 +162,113 @@ def paid_invoice(client: httpx.Client, amount: int = 100_000, **fields: Any) -> 
     paid = client.post(f"/_sandbox/invoices/{created.json()['id']}/pay")
     assert paid.status_code == 200, paid.text
     return paid.json()  # type: ignore[no-any-return]
+
+
+# --- GoSend: the sandbox in process (httpx.ASGITransport), its webhooks routed to a small ASGI receiver ---
+
+GOSEND_CLIENT_ID = "tests-engine"
+GOSEND_PASS_KEY = "tests-gosend-pass-key"
+GOSEND_TOKEN = "tests-gosend-webhook-token"
+GOSEND_AUTH = {"Client-ID": GOSEND_CLIENT_ID, "Pass-Key": GOSEND_PASS_KEY}
+MARKETPLACE = "http://marketplace.test"
+SANDBOX_URL = "http://gosend.test"
+MONAS = "-6.1754,106.8272"  # Jakarta, ~8.3 km from Blok M
+BLOK_M = "-6.2444,106.7991"
+BOGOR = "-6.5971,106.8060"  # ~47 km from Monas: SameDay only
+BANDUNG = "-6.9175,107.6191"  # ~120 km from Monas: neither
+
+
+class Hooks:
+    """The marketplace's GoSend webhook end as an ASGI app; it can be told to refuse some deliveries."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._failures: dict[str, int] = {}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        payload = msgspec.json.decode(body)
+        subject = payload.get("booking_id", "")
+        failing = self._failures.get(subject, 0) > 0
+        if failing:
+            self._failures[subject] -= 1
+        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        self.calls.append(Call(scope["path"], headers, payload, 500 if failing else 200))
+        await send({"type": "http.response.start", "status": 500 if failing else 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    def fail(self, order_no: str, times: int) -> None:
+        self._failures[order_no] = times
+
+    def of(self, order_no: str) -> list[Call]:
+        return [c for c in self.calls if c.payload.get("booking_id") == order_no]
+
+    async def wait_for(self, order_no: str, count: int = 1, seconds: float = 5.0) -> list[Call]:
+        deadline = time.monotonic() + seconds
+        while len(self.of(order_no)) < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        return self.of(order_no)
+
+
+@dataclass
+class GoSendHarness:
+    sandbox: GoSendSandbox
+    client: httpx.AsyncClient  # GoSend's routes with the right Client-ID and Pass-Key, and the control routes
+    hooks: Hooks
+
+    async def book(self, store_order_id: str, **options: Any) -> dict[str, Any]:
+        answer = await self.client.post("/gokilat/v10/booking", json=booking_body(store_order_id, **options))
+        assert answer.status_code == 201, answer.text
+        return answer.json()  # type: ignore[no-any-return]
+
+    async def status(self, order_no: str) -> dict[str, Any]:
+        answer = await self.client.get(f"/gokilat/v10/booking/orderno/{order_no}")
+        assert answer.status_code == 200, answer.text
+        return answer.json()  # type: ignore[no-any-return]
+
+    async def advance(self, order_no: str, status: str | None = None) -> httpx.Response:
+        body = {} if status is None else {"status": status}
+        return await self.client.post(f"/_sandbox/bookings/{order_no}/advance", json=body)
+
+
+def booking_body(store_order_id: str, *, method: str = "Instant", origin: str = MONAS, destination: str = BLOK_M,
+                 **route: Any) -> dict[str, Any]:
+    """A booking as the marketplace's adapter sends it (PROVIDERS.md 2.3)."""
+    return {"paymentType": 3, "collection_location": "pickup", "shipment_method": method, "routes": [{
+        "originName": "Toko Batik Sari", "originNote": "ring the bell", "originContactName": "Sari",
+        "originContactPhone": "6281200000001", "originLatLong": origin, "originAddress": "Jl. Medan Merdeka 1",
+        "destinationName": "Rumah Budi", "destinationNote": "", "destinationContactName": "Budi Buyer",
+        "destinationContactPhone": "6281300000002", "destinationLatLong": destination,
+        "destinationAddress": "Jl. Melawai 2, Blok M", "item": "Batik shirt x1", "storeOrderId": store_order_id,
+        "insuranceDetails": {"applied": "false", "fee": "0", "product_description": "Batik shirt",
+                             "product_price": "150000"},
+        **route}]}
+
+
+@asynccontextmanager
+async def gosend_harness(*, pace_seconds: float = 0.0, callbacks: bool = True, root_path: str = "",
+                         retry_seconds: tuple[float, ...] = (0.01, 0.01, 0.01),
+                         webhook_header: str = "Authorization") -> AsyncIterator[GoSendHarness]:
+    hooks = Hooks()
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=hooks), base_url=MARKETPLACE)
+    sandbox = create_gosend_sandbox(GoSendSandboxConfig(
+        client_id=GOSEND_CLIENT_ID, pass_key=GOSEND_PASS_KEY, webhook_token=GOSEND_TOKEN,
+        webhook_header=webhook_header, public_url=SANDBOX_URL + root_path, callback_url=MARKETPLACE if callbacks else None,
+        pace_seconds=pace_seconds, callback_retry_seconds=retry_seconds, http=http, first_id=170_001))
+    transport = httpx.ASGITransport(app=sandbox, root_path=root_path)
+    async with httpx.AsyncClient(transport=transport, base_url=SANDBOX_URL + root_path, headers=GOSEND_AUTH) as client:
+        try:
+            yield GoSendHarness(sandbox, client, hooks)
+        finally:
+            await sandbox.shutdown()
+            await http.aclose()
+
+
+@pytest.fixture
+async def gosend() -> AsyncIterator[GoSendHarness]:
+    async with gosend_harness() as harness:
+        yield harness

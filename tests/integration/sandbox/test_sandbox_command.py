@@ -14,11 +14,6 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*COMMAND, *args], env={**environment, **env}, capture_output=True, text=True, timeout=60)
 
 
-def test_the_gosend_sandbox_is_not_available_yet() -> None:
-    done = _run("gosend", "--port", "9")
-    assert done.returncode == 2 and "not available yet" in done.stderr
-
-
 def test_a_bad_setting_is_refused_naming_the_variable() -> None:
     done = _run("xendit", "--port", "9", MARKETPLACE_SANDBOX_REFUND_SECONDS="soon")
     assert done.returncode == 2 and "MARKETPLACE_SANDBOX_REFUND_SECONDS" in done.stderr

@@ -14,6 +14,7 @@ from marketplace.domain.ordering.checkout import Checkout
 from marketplace.domain.ordering.order import Order
 from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.shared.errors import Conflict, InsufficientStock, InvalidValue
+from marketplace.domain.shipping.shipment import Shipment
 
 if TYPE_CHECKING:
     from marketplace.adapters.memory.database import StagedTable
@@ -95,6 +96,11 @@ class MemoryOrderRepository(_Repository):
         self, store_id: str, status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
         return self._newest_first((o for o in self._table.rows() if o.store_id == store_id), status, before_id, limit)
+
+    async def delivered_before(self, cutoff: datetime, limit: int) -> list[str]:
+        due = sorted((o.delivered_at, o.id) for o in self._table.rows()
+                      if o.delivered_at is not None and o.delivered_at <= cutoff)
+        return [order_id for _, order_id in due[:limit]]
 
     def _newest_first(
         self, candidates: Iterable[Order], status: OrderStatus | None, before_id: str | None, limit: int
@@ -216,3 +222,38 @@ class MemoryProviderCallbackRepository(_Repository):
     async def recent(self, provider: str, reference: str, limit: int) -> list[ProviderCallback]:
         found = [c for c in self._table.rows() if c.provider == provider and c.reference == reference]
         return sorted(found, key=lambda c: (c.received_at, c.id), reverse=True)[:limit]
+
+
+class MemoryShipmentRepository(_Repository):
+    table_name, versioned = "shipments", True
+
+    def _check_unique(self, shipment: Shipment) -> None:
+        mine = {b.booking_id for b in shipment.attempts}
+        for other in self._table.rows():
+            if other.order_id != shipment.order_id and mine & {b.booking_id for b in other.attempts}:
+                raise Conflict("this booking number belongs to another shipment")
+
+    async def add(self, shipment: Shipment) -> None:
+        if self._table.get(shipment.order_id) is not None:
+            raise Conflict(f"order {shipment.order_id} has a shipment already")
+        self._check_unique(shipment)
+        # Another unit of work adding one meanwhile makes this commit fail, as the primary key would.
+        self._uow.remember_version(self.table_name, shipment.order_id, -1)
+        self._insert(shipment)
+
+    async def get(self, order_id: str) -> Shipment | None:
+        return self._get(order_id)  # type: ignore[no-any-return]
+
+    async def get_by_booking(self, booking_id: str) -> Shipment | None:
+        found = next((s for s in self._table.rows() if s.booking(booking_id) is not None), None)
+        return self._get(found.order_id) if found else None
+
+    async def save(self, shipment: Shipment) -> None:
+        self._check_unique(shipment)
+        self._update(shipment)
+
+    async def quiet(self, heard_before: datetime, limit: int) -> list[str]:
+        found = sorted((s for s in self._table.rows()
+                        if s.live is not None and (s.checked_at is None or s.checked_at < heard_before)),
+                       key=lambda s: (s.checked_at is not None, s.checked_at or s.order_id, s.order_id))
+        return [s.order_id for s in found[:limit]]

@@ -12,6 +12,7 @@ from marketplace.adapters.memory.ordering import (
     MemoryOrderRepository,
     MemoryProcessedMessages,
     MemoryProviderCallbackRepository,
+    MemoryShipmentRepository,
     MemoryStockRepository,
 )
 from marketplace.adapters.memory.repositories import (
@@ -46,6 +47,7 @@ class MemoryUnitOfWork:
         self.carts = MemoryCartRepository(self)
         self.checkouts = MemoryCheckoutRepository(self)
         self.orders = MemoryOrderRepository(self)
+        self.shipments = MemoryShipmentRepository(self)
         self.stock = MemoryStockRepository(self)
         self.processed = MemoryProcessedMessages(self)
         self.callbacks = MemoryProviderCallbackRepository(self)

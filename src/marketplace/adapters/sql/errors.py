@@ -21,6 +21,8 @@ UNIQUE_KEYS: dict[str, tuple[str, str]] = {
     "categories.slug": ("uq_categories_slug", "categories.slug"),
     "products.slug": ("uq_products_slug", "products.slug"),
     "variants.sku": ("uq_variants_store_id_sku", "variants.store_id, variants.sku"),
+    "shipments.id": ("pk_shipments", "shipments.id"),
+    "shipment_bookings.booking_id": ("pk_shipment_bookings", "shipment_bookings.booking_id"),
 }
 _PG_SKU = re.compile(r"\(store_id, sku\)=\([^,]*, (?P<sku>[^)]*)\)")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, Select, insert, select
@@ -22,7 +23,7 @@ def order_to_row(order: Order) -> dict[str, Any]:
         "shipping_fee_amount": order.shipping_fee.amount, "shipping_fee_currency": order.shipping_fee.currency,
         "address": postal_to_json(order.address) if order.address else None, "status": order.status.value,
         "history": [{"status": change.status.value, "at": time_to_json(change.at)} for change in order.history],
-        "created_at": order.created_at, "version": order.version,
+        "created_at": order.created_at, "version": order.version, "delivered_at": order.delivered_at,
     }
 
 
@@ -87,6 +88,13 @@ class SqlOrderRepository(SqlRepository):
     ) -> list[Order]:
         return await self._load(_newest_first(select(orders).where(orders.c.store_id == store_id),
                                               status, before_id, limit))
+
+    async def delivered_before(self, cutoff: datetime, limit: int) -> list[str]:
+        rows = await self._all(
+            select(orders.c.id).where(orders.c.status == OrderStatus.DELIVERED.value, orders.c.delivered_at <= cutoff)
+            .order_by(orders.c.delivered_at, orders.c.id).limit(limit)
+        )
+        return [row["id"] for row in rows]
 
     async def _load(self, statement: Select[Any]) -> list[Order]:
         """The orders `statement` selects, in its order, with the lines of all of them in one more query."""

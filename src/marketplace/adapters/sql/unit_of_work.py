@@ -22,6 +22,7 @@ from marketplace.adapters.sql.identity_repositories import (
 from marketplace.adapters.sql.media_repository import SqlMediaRepository
 from marketplace.adapters.sql.order_repository import SqlOrderRepository
 from marketplace.adapters.sql.product_repository import SqlProductRepository
+from marketplace.adapters.sql.shipment_repository import SqlShipmentRepository
 from marketplace.adapters.sql.stock_repository import SqlProcessedMessages, SqlStockRepository
 from marketplace.adapters.sql.store_repositories import SqlCategoryRepository, SqlStoreRepository
 from marketplace.adapters.sql.tables import outbox
@@ -37,6 +38,7 @@ from marketplace.application.ports.persistence import (
     ProductRepository,
     ProviderCallbackRepository,
     RefreshTokenRepository,
+    ShipmentRepository,
     StockRepository,
     StoreRepository,
     UserRepository,
@@ -70,6 +72,7 @@ class SqlUnitOfWork:
         self.carts: CartRepository = SqlCartRepository(self)
         self.checkouts: CheckoutRepository = SqlCheckoutRepository(self)
         self.orders: OrderRepository = SqlOrderRepository(self)
+        self.shipments: ShipmentRepository = SqlShipmentRepository(self)
         self.stock: StockRepository = SqlStockRepository(self)
         self.processed: ProcessedMessages = SqlProcessedMessages(self, clock, engine.dialect.name)
         self.callbacks: ProviderCallbackRepository = SqlProviderCallbackRepository(self)

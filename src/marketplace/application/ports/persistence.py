@@ -18,6 +18,7 @@ from marketplace.domain.media.media import MediaObject
 from marketplace.domain.ordering.checkout import Checkout
 from marketplace.domain.ordering.order import Order
 from marketplace.domain.ordering.status import OrderStatus
+from marketplace.domain.shipping.shipment import Shipment
 from marketplace.domain.stores.store import Store
 
 
@@ -211,6 +212,31 @@ class OrderRepository(Protocol):
         """Newest first, older than `before_id` when given."""
         ...
 
+    async def delivered_before(self, cutoff: datetime, limit: int) -> list[str]:
+        """Ids of orders still `delivered` that were delivered at or before `cutoff`, oldest first."""
+        ...
+
+
+class ShipmentRepository(Protocol):
+    """Shipments by order id (one each), findable by any of their bookings' numbers."""
+
+    async def add(self, shipment: Shipment) -> None:
+        """Conflict when the order has a shipment already or a booking number is taken."""
+        ...
+
+    async def get(self, order_id: str) -> Shipment | None: ...
+
+    async def get_by_booking(self, booking_id: str) -> Shipment | None: ...
+
+    async def save(self, shipment: Shipment) -> None:
+        """Raises ConcurrentUpdate when the stored version moved on."""
+        ...
+
+    async def quiet(self, heard_before: datetime, limit: int) -> list[str]:
+        """Order ids of shipments whose live booking was last heard of before `heard_before`, the
+        least recently heard first."""
+        ...
+
 
 class StockRepository(Protocol):
     """Variant stock changed by amounts, never by overwriting: safe under any concurrency."""
@@ -245,6 +271,7 @@ class UnitOfWork(Protocol):
     carts: CartRepository
     checkouts: CheckoutRepository
     orders: OrderRepository
+    shipments: ShipmentRepository
     stock: StockRepository
     processed: ProcessedMessages
     callbacks: ProviderCallbackRepository

@@ -94,6 +94,13 @@ class Order(Aggregate):
         return held
 
     @property
+    def delivered_at(self) -> datetime | None:
+        """When it was delivered, while it is `delivered` (the autocomplete clock starts there)."""
+        if self.status is not OrderStatus.DELIVERED:
+            return None
+        return next(change.at for change in reversed(self.history) if change.status is OrderStatus.DELIVERED)
+
+    @property
     def holds_stock(self) -> bool:
         """Whether its quantities are counted as reserved or sold (not back on the shelf)."""
         return self.status not in (OrderStatus.EXPIRED, OrderStatus.CANCELLED, OrderStatus.REJECTED)

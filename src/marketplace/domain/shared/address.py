@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from marketplace.domain.shared.errors import InvalidValue
 from marketplace.domain.shared.text import clean_text
+
+EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +21,12 @@ class GeoPoint:
             raise InvalidValue("lat", "must be between -90 and 90")
         if not -180.0 <= self.lng <= 180.0:
             raise InvalidValue("lng", "must be between -180 and 180")
+
+    def distance_km(self, other: GeoPoint) -> float:
+        """The great-circle (haversine) distance on a sphere of the Earth's mean radius."""
+        lat1, lng1, lat2, lng2 = map(math.radians, (self.lat, self.lng, other.lat, other.lng))
+        h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+        return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,13 @@ from litestar.openapi.spec import Components, SecurityScheme, Server
 from litestar.routes import HTTPRoute
 
 from marketplace import __version__
-from marketplace.entrypoints.container import Container, build_container, resolve, uses_builtin_xendit
+from marketplace.entrypoints.container import (
+    Container,
+    build_container,
+    resolve,
+    uses_builtin_gosend,
+    uses_builtin_xendit,
+)
 from marketplace.entrypoints.http.controllers.cart import CartController
 from marketplace.entrypoints.http.controllers.catalog import (
     CategoryController,
@@ -29,7 +35,7 @@ from marketplace.entrypoints.http.controllers.media import MediaController, Medi
 from marketplace.entrypoints.http.controllers.operations import OperationsController
 from marketplace.entrypoints.http.controllers.orders import OrderController, StoreOrderController
 from marketplace.entrypoints.http.controllers.stores import StoreAdminController, StoreController
-from marketplace.entrypoints.http.controllers.webhooks import XenditWebhookController
+from marketplace.entrypoints.http.controllers.webhooks import GoSendWebhookController, XenditWebhookController
 from marketplace.entrypoints.http.dependencies import DEPENDENCIES, resolve_services
 from marketplace.entrypoints.http.docs import ROUTES as DOCS_ROUTES
 from marketplace.entrypoints.http.observability import AccessLog, Metrics, configure_logging, observe
@@ -76,6 +82,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         try:
             app.state.services = await resolve_services(container)
             app.state.xendit_sandbox = await resolve(container.xendit_sandbox)
+            app.state.gosend_sandbox = await resolve(container.gosend_sandbox)
             if settings.run_worker:
                 from marketplace.entrypoints.worker import build_worker
 
@@ -98,12 +105,18 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             await app.state.xendit_sandbox(scope, receive, send)
 
         extra_routes.append(asgi("/sandbox/xendit", is_mount=True, copy_scope=True)(sandbox))
+    if uses_builtin_gosend(settings):
+        async def courier(scope: Any, receive: Any, send: Any) -> None:
+            await app.state.gosend_sandbox(scope, receive, send)
+
+        extra_routes.append(asgi("/sandbox/gosend", is_mount=True, copy_scope=True)(courier))
 
     app = Litestar(
         route_handlers=[*extra_routes,
             OperationsController, AuthController, MeController, StoreController, StoreAdminController,
             CategoryController, StoreProductController, ProductController, MediaController, MediaFileController,
             CartController, CheckoutController, OrderController, StoreOrderController, XenditWebhookController,
+            GoSendWebhookController,
             *DOCS_ROUTES,
         ],
         dependencies=DEPENDENCIES,

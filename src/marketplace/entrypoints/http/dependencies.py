@@ -20,7 +20,7 @@ USE_CASES = (
     "archive_product", "add_variant", "change_variant", "remove_variant", "browse_products",
     "get_product", "list_store_products", "request_upload", "complete_upload", "download_media", "cart",
     "quote_checkout", "place_checkout", "get_checkout", "cancel_checkout", "buyer_orders", "store_orders",
-    "idempotency", "clock", "receive_callback",
+    "idempotency", "clock", "receive_callback", "store_shipping", "shipment_reports", "get_shipment",
     "tokens", "rate_limiter", "catalog_queries", "cache", "catalog_cache", "storage",
 )
 

@@ -7,6 +7,7 @@ from litestar.params import FromPath, QueryParameter
 
 from marketplace.application.ordering.views import OrderView
 from marketplace.application.shared.views import Page
+from marketplace.application.shipping.views import ShipmentView
 from marketplace.domain.ordering.status import OrderStatus
 from marketplace.entrypoints.http.controllers._types import BEARER, Cursor, Limit, StoreRef, Svc, UserId
 from marketplace.entrypoints.http.problems import problem_responses
@@ -40,6 +41,12 @@ class OrderController(Controller):
     async def confirm_received(self, order_id: FromPath[str], services: Svc, user_id: UserId) -> OrderView:
         return await services.buyer_orders.confirm_received(user_id, order_id)
 
+    @get("/{order_id:str}/shipment", operation_id="getOrderShipment",
+         summary="The order's courier booking: status, driver, tracking link, timeline and earlier attempts "
+                 "(for its buyer and its store's owner)", responses=problem_responses(401, 404))
+    async def shipment(self, order_id: FromPath[str], services: Svc, user_id: UserId) -> ShipmentView:
+        return await services.get_shipment(user_id, order_id)
+
 
 class StoreOrderController(Controller):
     path = "/api/v1/stores/{store_id:str}/orders"
@@ -68,3 +75,17 @@ class StoreOrderController(Controller):
           responses=problem_responses(401, 403, 404, 409))
     async def reject(self, store_id: StoreRef, order_id: FromPath[str], services: Svc, user_id: UserId) -> OrderView:
         return await services.store_orders.reject(user_id, store_id, order_id)
+
+    @post("/{order_id:str}/ship", status_code=200, operation_id="shipStoreOrder",
+          summary="Book the courier for an accepted order (again after no_driver or a cancelled booking); "
+                  "502/503 when the courier fails, and the order keeps its state",
+          responses=problem_responses(401, 403, 404, 409, 422, 502, 503))
+    async def ship(self, store_id: StoreRef, order_id: FromPath[str], services: Svc, user_id: UserId) -> ShipmentView:
+        return await services.store_shipping.ship(user_id, store_id, order_id)
+
+    @post("/{order_id:str}/cancel-shipment", status_code=200, operation_id="cancelStoreOrderShipment",
+          summary="Cancel the live courier booking before the driver picks the parcel up; the order is accepted "
+                  "again", responses=problem_responses(401, 403, 404, 409, 503))
+    async def cancel_shipment(self, store_id: StoreRef, order_id: FromPath[str], services: Svc,
+                              user_id: UserId) -> ShipmentView:
+        return await services.store_shipping.cancel(user_id, store_id, order_id)

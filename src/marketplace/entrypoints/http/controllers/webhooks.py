@@ -1,4 +1,4 @@
-"""Provider callbacks: Xendit invoices and refunds (GoSend and payouts arrive with their issues).
+"""Provider callbacks: Xendit invoices and refunds, GoSend booking events (payouts arrive with their issue).
 
 The token is compared in constant time before anything is read; a wrong one is 401 and changes
 nothing. A callback about something we do not know is acknowledged (200) and recorded, so the
@@ -24,10 +24,10 @@ class Acknowledged(msgspec.Struct, frozen=True):
     outcome: str
 
 
-def _check_token(request: Request[Any, Any, Any], expected: str) -> None:
-    given = request.headers.get("x-callback-token", "")
+def _check_token(request: Request[Any, Any, Any], expected: str, header: str = "x-callback-token") -> None:
+    given = request.headers.get(header, "")
     if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise Unauthenticated("the x-callback-token header is missing or wrong")
+        raise Unauthenticated(f"the {header} header is missing or wrong")
 
 
 async def _payload(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -58,4 +58,18 @@ class XenditWebhookController(Controller):
     async def refund(self, request: Request[Any, Any, Any], services: Svc) -> Acknowledged:
         _check_token(request, request.app.state.settings.xendit_token)
         outcome = await services.receive_callback.refund(await _payload(request))
+        return Acknowledged(received=True, outcome=outcome)
+
+
+class GoSendWebhookController(Controller):
+    path = "/api/v1/webhooks/gosend"
+    tags = ["Webhooks"]
+
+    @post("/", status_code=200, operation_id="gosendBookingEvent",
+          summary="GoSend booking event; needs the token in MARKETPLACE_GOSEND_WEBHOOK_HEADER (Authorization)",
+          responses=problem_responses(401, 409, 422))
+    async def booking_event(self, request: Request[Any, Any, Any], services: Svc) -> Acknowledged:
+        settings = request.app.state.settings
+        _check_token(request, settings.gosend_token, settings.gosend_webhook_header.lower())
+        outcome = await services.shipment_reports.webhook(await _payload(request))
         return Acknowledged(received=True, outcome=outcome)

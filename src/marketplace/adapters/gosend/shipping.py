@@ -1,0 +1,264 @@
+"""The ShippingGateway port on GoSend's GoKilat v10 API (httpx).
+
+Facts from PROVIDERS.md section 2: `Client-ID` and `Pass-Key` headers; prices at
+`GET /gokilat/v10/calculate/price`, keyed by method; bookings at `POST /gokilat/v10/booking`, read back
+by order number or by our `storeOrderId`, cancelled with `PUT /gokilat/v10/booking/cancel`; errors as
+`{"errors": [...]}` and/or an `Error-Message` header. GoSend has no idempotency key, so `storeOrderId`
+is ours: a booking is looked up by it before it is made, and again after a 409 (a duplicate), so that
+a retry after a timeout or a 5xx never books a second courier. Reads and cancelling are safe to repeat.
+
+A status this adapter does not know (GoSend may add one) is logged as an error and raised as
+`BackendUnavailable`: the booking is neither reported in a state it is not in nor dropped, a poller
+simply tries again later (an intermediate status passes by itself), and the log says what to add.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+import msgspec
+
+from marketplace.application.errors import BackendUnavailable
+from marketplace.application.ports.shipping import (
+    MAX_WEIGHT_GRAMS,
+    Booking,
+    BookingRequest,
+    ShippingMethod,
+    ShippingOption,
+    ShippingRefused,
+    Stop,
+)
+from marketplace.domain.shared.address import GeoPoint
+from marketplace.domain.shipping.status import BookingStatus
+
+log = logging.getLogger("marketplace.shipping.gosend")
+T = TypeVar("T")
+
+PRICE = "/gokilat/v10/calculate/price"
+BOOKING = "/gokilat/v10/booking"
+PAYMENT_TYPE = 3  # the corporate (partner) account every integration uses
+RETRIES = 3
+METHOD_NAMES = {ShippingMethod.INSTANT: "Instant", ShippingMethod.SAME_DAY: "SameDay"}  # in the order offered
+METHODS = {"instant": ShippingMethod.INSTANT, "sameday": ShippingMethod.SAME_DAY}  # bookingType, normalised
+
+
+class _Unsure(Exception):
+    """No answer to rely on (a timeout, a lost connection, a 429 or a 5xx): another try may do."""
+
+    def __init__(self, reason: str, wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.wait = wait
+
+
+class GoSendShippingGateway:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        """`client` carries the base URL, the credentials and the timeouts (see `gosend_client`)."""
+        self._client = client
+
+    async def quote(self, origin: GeoPoint, destination: GeoPoint, weight_grams: int) -> list[ShippingOption]:
+        if not 0 < weight_grams <= MAX_WEIGHT_GRAMS:
+            return []
+        params = {"origin": lat_long(origin), "destination": lat_long(destination), "paymentType": PAYMENT_TYPE}
+        answer = await self._call("GET", PRICE, params=params)
+        return _read(options_of, _json(answer))
+
+    async def book(self, request: BookingRequest) -> Booking:
+        mine = f"{BOOKING}/storeOrderId/{quote(request.store_order_id, safe='')}"
+        last = _Unsure("did not answer")
+        for attempt in range(RETRIES + 1):
+            if attempt:
+                await asyncio.sleep(_pause(attempt - 1, last))
+            try:
+                # Looked up first: an earlier call (or an earlier try of this one) may have booked it.
+                if (found := await self._find(mine, request.method)) is not None:
+                    return found
+                made = await self._once("POST", BOOKING, allow=(409,), json=booking_body(request))
+                if made.status_code != 409:
+                    return _read(made_of, _json(made), request)
+                if (found := await self._find(mine, request.method)) is not None:
+                    return found
+                last = _Unsure("answered 409 for a store order id it does not show")
+            except _Unsure as unsure:
+                last = unsure
+        raise BackendUnavailable(f"the courier {last}; try again later")
+
+    async def booking(self, booking_id: str) -> Booking | None:
+        answer = await self._call("GET", f"{BOOKING}/orderno/{quote(booking_id, safe='')}", allow=(404,))
+        return None if answer.status_code == 404 else _read(booking_of, _json(answer), None)
+
+    async def cancel(self, booking_id: str) -> Booking:
+        try:
+            answer = await self._call("PUT", f"{BOOKING}/cancel", allow=(404,), json={"orderNo": booking_id})
+        except ShippingRefused:
+            # Cancelling twice (or again after a lost answer) is not an error: it is cancelled.
+            current = await self.booking(booking_id)
+            if current is not None and current.status is BookingStatus.CANCELLED:
+                return current
+            raise
+        if answer.status_code == 404:
+            raise ShippingRefused("unknown booking")
+        current = await self.booking(booking_id)
+        if current is None:
+            raise BackendUnavailable("the courier cancelled a booking it then did not show")
+        return current
+
+    async def _find(self, path: str, method: ShippingMethod) -> Booking | None:
+        answer = await self._once("GET", path, allow=(404,))
+        return None if answer.status_code == 404 else _read(booking_of, _json(answer), method)
+
+    async def _call(self, method: str, path: str, *, allow: tuple[int, ...] = (), **kwargs: Any) -> httpx.Response:
+        """One request that is safe to repeat, retried while there is no answer to rely on."""
+        for attempt in range(RETRIES + 1):
+            try:
+                return await self._once(method, path, allow=allow, **kwargs)
+            except _Unsure as unsure:
+                if attempt == RETRIES:
+                    raise BackendUnavailable(f"the courier {unsure}; try again later") from unsure
+                await asyncio.sleep(_pause(attempt, unsure))
+        raise AssertionError("unreachable")
+
+    async def _once(self, method: str, path: str, *, allow: tuple[int, ...] = (), **kwargs: Any) -> httpx.Response:
+        """The answer when it is a 2xx or in `allow`; `_Unsure` when there is none to rely on;
+        `ShippingRefused` for GoSend's refusal (a 4xx) with its message."""
+        try:
+            answer = await self._client.request(method, path, **kwargs)
+        except httpx.HTTPError as error:
+            raise _Unsure(f"could not be reached ({type(error).__name__})") from error
+        status = answer.status_code
+        if status < 300 or status in allow:
+            return answer
+        if status == 429 or status >= 500:
+            raise _Unsure(f"answered {status}", _retry_after(answer))
+        message = problem(answer)
+        if status in (401, 403):
+            # Our credentials are wrong or suspended: nothing a seller can change; say so loudly.
+            log.error("GoSend refused our credentials (%s): %s", status, message)
+            raise BackendUnavailable("the courier is not available (credentials refused)")
+        raise ShippingRefused(message)
+
+
+def lat_long(point: GeoPoint) -> str:
+    """GoSend's `"lat,long"` in plain decimals (a float's repr is exact but may use an exponent)."""
+    return ",".join(text if "e" not in (text := repr(v)) else f"{v:.10f}" for v in (point.lat, point.lng))
+
+
+def booking_body(request: BookingRequest) -> dict[str, Any]:
+    route = {**_stop("origin", request.origin), **_stop("destination", request.destination),
+             "item": request.item, "storeOrderId": request.store_order_id,
+             # strings, as in every integration's example
+             "insuranceDetails": {"applied": "false", "fee": "0", "product_description": request.item,
+                                  "product_price": str(request.value)}}
+    return {"paymentType": PAYMENT_TYPE, "collection_location": "pickup",
+            "shipment_method": METHOD_NAMES[request.method], "routes": [route]}
+
+
+def _stop(end: str, stop: Stop) -> dict[str, str]:
+    return {f"{end}Name": stop.name, f"{end}Note": stop.note, f"{end}ContactName": stop.name,
+            f"{end}ContactPhone": stop.phone, f"{end}LatLong": lat_long(stop.point), f"{end}Address": stop.address}
+
+
+def options_of(body: dict[str, Any]) -> list[ShippingOption]:
+    options = []
+    for method, name in METHOD_NAMES.items():  # others ("InstantCar") are not offered here
+        entry = body.get(name)
+        if isinstance(entry, dict) and entry.get("serviceable") is True and entry.get("active") is True:
+            options.append(ShippingOption(method=method, price=int(entry["price"]["total_price"]), currency="IDR",
+                                          eta=str(entry.get("shipment_method_description") or "")))
+    return options
+
+
+def made_of(body: dict[str, Any], request: BookingRequest) -> Booking:
+    if not body.get("orderNo") and body.get("errorMessage"):
+        raise ShippingRefused(str(body["errorMessage"]))
+    return Booking(booking_id=str(body["orderNo"]), store_order_id=request.store_order_id, method=request.method,
+                   status=BookingStatus.CONFIRMED)
+
+
+def booking_of(body: dict[str, Any], method: ShippingMethod | None) -> Booking:
+    """A status answer (PROVIDERS.md 2.4); `method` stands in when its `bookingType` is not one of ours."""
+    raw = str(body["status"])
+    try:
+        status = BookingStatus(raw.strip().lower().replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        log.error("GoSend reported booking %s in a status this backend does not know: %r", body.get("orderNo"), raw)
+        raise BackendUnavailable(f"the courier reported a status this backend does not know ({raw[:40]})") from None
+    kind = METHODS.get("".join(c for c in str(body.get("bookingType", "")).lower() if c.isalpha()), method)
+    if kind is None:
+        raise KeyError(f"bookingType {body.get('bookingType')!r}")
+    price = body.get("totalPrice")
+    return Booking(
+        booking_id=str(body["orderNo"]), store_order_id=str(body.get("storeOrderId") or ""), method=kind,
+        status=status, price=None if price is None or price == "" else int(float(price)),
+        driver_name=_text(body.get("driverName")), driver_phone=_text(body.get("driverPhone")),
+        tracking_url=_text(body.get("liveTrackingUrl")),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def problem(answer: httpx.Response) -> str:
+    """GoSend's reason for a refusal: the `errors` list, else the `Error-Message` header, else `errorMessage`."""
+    try:
+        body = msgspec.json.decode(answer.content) if answer.content else None
+    except msgspec.DecodeError:
+        body = None
+    body = body if isinstance(body, dict) else {}
+    errors = body.get("errors")
+    errors = errors if isinstance(errors, list) else [errors] if errors else []
+    messages = [str(e.get("message", e)) if isinstance(e, dict) else str(e) for e in errors if e]
+    if not messages and answer.headers.get("Error-Message"):
+        messages = [answer.headers["Error-Message"]]
+    if not messages and body.get("errorMessage"):
+        messages = [str(body["errorMessage"])]
+    return "; ".join(messages) or f"the courier refused the request ({answer.status_code})"
+
+
+def _json(answer: httpx.Response) -> dict[str, Any]:
+    try:
+        body = msgspec.json.decode(answer.content)
+    except msgspec.DecodeError:
+        body = None
+    if not isinstance(body, dict):
+        log.error("GoSend answered %s %s with a body that is not a JSON object", answer.request.method,
+                  answer.request.url.path)
+        raise BackendUnavailable("the courier gave an answer this backend cannot read")
+    return body
+
+
+def _read(parse: Callable[..., T], body: dict[str, Any], *args: Any) -> T:
+    """`parse(body, *args)`, with a body missing what it needs taken as the courier failing."""
+    try:
+        return parse(body, *args)
+    except (KeyError, TypeError, ValueError) as error:
+        log.error("GoSend answered with a body this backend cannot read: %r (%s)", body, error)
+        raise BackendUnavailable("the courier gave an answer this backend cannot read") from error
+
+
+def _retry_after(answer: httpx.Response) -> float | None:
+    if answer.status_code != 429:
+        return None
+    try:
+        return min(5.0, float(answer.headers.get("Retry-After", "1")))
+    except ValueError:
+        return 1.0
+
+
+def _pause(attempt: int, unsure: _Unsure) -> float:
+    return unsure.wait if unsure.wait is not None else random.uniform(0.5, 1.0) * 0.2 * 2 ** attempt
+
+
+def gosend_client(base_url: str, client_id: str, pass_key: str, *,
+                  transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=base_url.rstrip("/"), transport=transport, timeout=httpx.Timeout(10.0, connect=5.0),
+        headers={"Client-ID": client_id, "Pass-Key": pass_key, "Accept": "application/json",
+                 "Content-Type": "application/json"},
+    )

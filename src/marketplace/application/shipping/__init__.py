@@ -1,0 +1,1 @@
+"""Shipping: booking each order's courier, tracking it to delivery, completing delivered orders."""
