@@ -39,7 +39,13 @@ from marketplace.application.media.cleanup import CleanUpMedia
 from marketplace.application.media.downloads import DownloadMedia
 from marketplace.application.media.uploads import CompleteUpload, RequestUpload
 from marketplace.application.ordering.callbacks import ReceiveCallback
-from marketplace.application.ordering.checkouts import ApplyInvoice, CancelCheckout, GetCheckout, SyncPayment
+from marketplace.application.ordering.checkouts import (
+    ApplyInvoice,
+    CancelCheckout,
+    ExpireCancelledInvoice,
+    GetCheckout,
+    SyncPayment,
+)
 from marketplace.application.ordering.expiry import ExpireCheckouts
 from marketplace.application.ordering.orders import BuyerOrders, StoreOrders
 from marketplace.application.ordering.place_checkout import PlaceCheckout
@@ -401,7 +407,9 @@ class Container(containers.DeclarativeContainer):
     get_checkout = providers.Singleton(GetCheckout, uow=uow)
     apply_invoice = providers.Singleton(ApplyInvoice, uow=uow, clock=clock)
     sync_payment = providers.Singleton(SyncPayment, uow=uow, payments=payments, apply=apply_invoice)
-    cancel_checkout = providers.Singleton(CancelCheckout, uow=uow, payments=payments, apply=apply_invoice, clock=clock)
+    cancel_checkout = providers.Singleton(CancelCheckout, uow=uow, clock=clock)
+    expire_cancelled_invoice = providers.Singleton(ExpireCancelledInvoice, uow=uow, payments=payments,
+                                                   apply=apply_invoice)
     expire_checkouts = providers.Singleton(ExpireCheckouts, uow=uow, payments=payments, apply=apply_invoice, clock=clock)
     buyer_orders = providers.Singleton(BuyerOrders, uow=uow, clock=clock)
     store_orders = providers.Singleton(StoreOrders, uow=uow, clock=clock)

@@ -15,6 +15,7 @@ async def build_worker(container: Container) -> Worker:
     dispatcher = OutboxDispatcher(store=await resolve(container.outbox), clock=clock,
                                   max_attempts=settings.outbox_max_attempts)
     dispatcher.register(await resolve(container.refund_order))
+    dispatcher.register(await resolve(container.expire_cancelled_invoice))
 
     expire = await resolve(container.expire_checkouts)
     reconcile = await resolve(container.reconcile_payments)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -112,6 +113,23 @@ async def test_two_stores_quote_check_out_replay_and_cancel(api: Api) -> None:
     assert await _stock(api, world["batik"]) == 5 and await _stock(api, world["songket"]) == 2
     again = await api.client.post(f"/api/v1/checkouts/{checkout['id']}/cancel", headers=auth)
     assert again.status_code == 409
+    await api.drain_outbox()  # the worker expires the invoice at the provider: it can no longer be paid
+    assert await _invoice_status(api, checkout["payment"]["invoice_id"]) == "expired"
+    after = (await api.client.get(f"/api/v1/checkouts/{checkout['id']}", headers=auth)).json()
+    assert after["status"] == "cancelled" and after["payment"]["refunds"] == []
+
+
+async def _invoice_status(api: Api, invoice_id: str) -> str:
+    """The invoice as the provider has it: the built-in sandbox's callbacks on SQL, the in-memory provider's record."""
+    if api.settings.backend == "memory":
+        invoice = await (await resolve(api.container.payments)).get_invoice(invoice_id)
+        return invoice.status.value  # type: ignore[no-any-return]
+    for _ in range(100):
+        sent = (await api.client.get(f"/sandbox/xendit/_sandbox/callbacks?subject_id={invoice_id}")).json()["data"]
+        if any(d["topic"] == "invoice.EXPIRED" for d in sent):
+            return "expired"
+        await asyncio.sleep(0.05)
+    return "not expired"
 
 
 async def test_paid_orders_reach_the_store_which_accepts_or_rejects(api: Api) -> None:

@@ -174,3 +174,29 @@ async def test_reconciliation_catches_a_lost_paid_callback_and_a_lost_refund_out
     gateway.settle_refund(refund.id)  # settled, and again no callback
     assert await reconcile() == 1
     assert [r.status for r in (await world.current(view)).payment.refunds] == ["succeeded"]
+
+
+async def test_a_cancelled_checkout_stays_cancelled_whatever_the_invoice_does(world: World) -> None:
+    view = await world.checkout()
+    gateway, receive = await world.use("payments"), await world.use("receive_callback")
+    cancelled = await (await world.use("cancel_checkout"))(world.buyer, view.id)
+    assert cancelled.status == "cancelled" and await world.stock() == 5
+    # The provider's EXPIRED for the invoice (sent once the worker expires it) changes nothing.
+    await world.run_worker()
+    assert (await gateway.get_invoice(view.payment.invoice_id)).status is InvoiceStatus.EXPIRED
+    assert await receive.invoice(world.callback(view, "EXPIRED")) == "unchanged"
+    await world.run_worker()  # the handler ran already: a redelivery is harmless
+    now = await world.current(view)
+    assert now.status == "cancelled" and {o.status for o in now.orders} == {"cancelled"}
+    assert now.payment.refunds == []
+
+
+async def test_a_payment_that_beats_the_invoice_expiry_is_refunded_whole(world: World) -> None:
+    view = await world.checkout()
+    gateway = await world.use("payments")
+    await (await world.use("cancel_checkout"))(world.buyer, view.id)
+    gateway.mark_paid(view.payment.invoice_id)  # paid before the worker got to expire it
+    await world.run_worker()
+    now = await world.current(view)
+    assert now.status == "cancelled" and await world.stock() == 5
+    assert [(r.order_id, r.amount.amount) for r in now.payment.refunds] == [("", view.payment.amount.amount)]

@@ -6,8 +6,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from marketplace.application.errors import BackendUnavailable, NotFound
+from marketplace.application.errors import NotFound
 from marketplace.application.ordering.views import CheckoutView, checkout_view
+from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.payments import Invoice, InvoiceStatus, PaymentGateway, PaymentRefused
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock
@@ -102,27 +103,19 @@ class SyncPayment:
 
 @dataclass(frozen=True, slots=True)
 class CancelCheckout:
+    """The buyer gives up before paying: the checkout and its orders are cancelled and the stock goes
+    back at once; the invoice is expired at the provider by the worker (`ExpireCancelledInvoice`).
+
+    Cancelling here first, rather than after asking the provider, keeps the buyer's intention whatever
+    the provider's callbacks do meanwhile: expiring the invoice makes Xendit send EXPIRED, which
+    would otherwise race this change and could turn a cancellation into an expiry. A payment made in
+    the moment before the invoice is expired is a late payment and is refunded whole.
+    """
+
     uow: UnitOfWorkFactory
-    payments: PaymentGateway
-    apply: ApplyInvoice
     clock: Clock
 
     async def __call__(self, user_id: str, checkout_id: str) -> CheckoutView:
-        async with self.uow() as uow:
-            checkout = await buyers_checkout(uow, user_id, checkout_id)
-        if not checkout.is_pending:
-            raise IllegalTransition(f"a checkout that is {checkout.status.value} cannot be cancelled")
-        if checkout.invoice_id is not None:
-            # The invoice first: once it cannot be paid, cancelling cannot race a payment.
-            try:
-                await self.payments.expire_invoice(checkout.invoice_id)
-            except PaymentRefused:
-                invoice = await self.payments.get_invoice(checkout.invoice_id)
-                if invoice is not None and invoice.status is InvoiceStatus.PAID:
-                    await self.apply(invoice)
-                    raise IllegalTransition("this checkout was paid meanwhile; cancel its orders instead") from None
-            except BackendUnavailable:
-                raise
         async with self.uow() as uow:
             checkout = await buyers_checkout(uow, user_id, checkout_id)
             if not checkout.is_pending:
@@ -130,3 +123,30 @@ class CancelCheckout:
             await settle(uow, checkout, "cancel", self.clock.now())
             await uow.commit()
             return checkout_view(checkout, await uow.orders.of_checkout(checkout.id))
+
+
+@dataclass(frozen=True, slots=True)
+class ExpireCancelledInvoice:
+    """Outbox handler: a cancelled checkout's invoice is expired at the provider, so it can no longer be
+    paid. Repeats are harmless (an invoice no longer pending is left as it is); a payment that won the
+    race is applied, which refunds it as a late payment."""
+
+    uow: UnitOfWorkFactory
+    payments: PaymentGateway
+    apply: ApplyInvoice
+    name: str = "expire-cancelled-invoice"
+    topics: tuple[str, ...] = ("CheckoutSettled",)
+
+    async def __call__(self, message: OutboxEntry) -> None:
+        if message.payload.get("status") != "cancelled":
+            return
+        async with self.uow() as uow:
+            checkout = await uow.checkouts.get(message.payload["checkout_id"])
+        if checkout is None or checkout.invoice_id is None:
+            return
+        try:
+            await self.payments.expire_invoice(checkout.invoice_id)
+        except PaymentRefused:  # no longer pending: paid meanwhile, or expired already
+            invoice = await self.payments.get_invoice(checkout.invoice_id)
+            if invoice is not None and invoice.status is InvoiceStatus.PAID:
+                await self.apply(invoice)
