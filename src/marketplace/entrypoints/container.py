@@ -28,6 +28,8 @@ from marketplace.application.catalog.product_writes import CatalogWriter
 from marketplace.application.catalog.show_product import GetProduct, ListStoreProducts
 from marketplace.application.catalog.update_product import UpdateProduct
 from marketplace.application.catalog.variants import AddVariant, ChangeVariant, RemoveVariant
+from marketplace.application.chat.conversations import Conversations
+from marketplace.application.chat.messages import ChatMessages
 from marketplace.application.identity.addresses import AddAddress, ChangeAddress, ListAddresses, RemoveAddress
 from marketplace.application.identity.create_admin import CreateAdmin
 from marketplace.application.identity.log_in import LogIn
@@ -38,6 +40,7 @@ from marketplace.application.identity.register_user import RegisterUser
 from marketplace.application.media.cleanup import CleanUpMedia
 from marketplace.application.media.downloads import DownloadMedia
 from marketplace.application.media.uploads import CompleteUpload, RequestUpload
+from marketplace.application.notifications.push_updates import PushUpdates
 from marketplace.application.ordering.callbacks import ReceiveCallback
 from marketplace.application.ordering.checkouts import (
     ApplyInvoice,
@@ -298,6 +301,39 @@ def _shipping_gateway(settings: Settings, http: Any) -> Any:
     return GoSendShippingGateway(http)
 
 
+async def chat_store(settings: Settings, engine: Any) -> AsyncIterator[Any]:
+    """MongoDB when MARKETPLACE_MONGO_URL is set; else the SQL database (or memory)."""
+    if settings.mongo_url is not None:
+        from marketplace.adapters.mongo.chat_store import open_mongo_chat_store
+
+        client, store = await open_mongo_chat_store(settings.mongo_url)
+        try:
+            yield store
+        finally:
+            await client.close()
+        return
+    if settings.backend == "memory":
+        from marketplace.adapters.memory.chat import MemoryChatStore
+
+        yield MemoryChatStore()
+        return
+    from marketplace.adapters.sql.chat_store import SqlChatStore
+
+    yield SqlChatStore(engine)
+
+
+def _socket_server(settings: Settings) -> Any:
+    from marketplace.entrypoints.realtime.server import create_socket_server
+
+    return create_socket_server(settings)
+
+
+def _notifier(socket_server: Any) -> Any:
+    from marketplace.adapters.socketio.notifier import SocketIONotifier
+
+    return SocketIONotifier(socket_server)
+
+
 def _cache(settings: Settings, redis: Any) -> Any:
     if redis is not None:
         from marketplace.adapters.redis.cache import RedisCache
@@ -429,11 +465,22 @@ class Container(containers.DeclarativeContainer):
         after=providers.Callable(_seconds, settings.provided.order_autocomplete_seconds),
     )
 
+    # Chat and live notifications
+    chat = providers.Resource(chat_store, settings, engine)
+    socket_server = providers.Singleton(_socket_server, settings)
+    notifier = providers.Singleton(_notifier, socket_server)
+    conversations = providers.Singleton(Conversations, uow=uow, chat=chat, clock=clock, ids=ids)
+    chat_messages = providers.Singleton(
+        ChatMessages, uow=uow, chat=chat, notifier=notifier, limiter=rate_limiter, clock=clock, ids=ids,
+        max_body=settings.provided.chat_max_body, per_minute=settings.provided.chat_rate_limit,
+    )
+    push_updates = providers.Singleton(PushUpdates, uow=uow, notifier=notifier)
+
     # Media
     images = providers.Singleton(PillowImageProcessor)
     request_upload = providers.Singleton(RequestUpload, uow=uow, storage=storage, clock=clock, ids=ids)
     clean_up_media = providers.Singleton(CleanUpMedia, uow=uow, storage=storage, clock=clock)
-    download_media = providers.Singleton(DownloadMedia, uow=uow, storage=storage, queries=catalog_queries)
+    download_media = providers.Singleton(DownloadMedia, uow=uow, storage=storage, queries=catalog_queries, chat=chat)
     complete_upload = providers.Singleton(
         CompleteUpload, uow=uow, storage=storage, images=images, clock=clock, base_url=settings.provided.base_url
     )

@@ -66,6 +66,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     gosend_sandbox_pace_seconds: float = 0.0
     order_autocomplete_seconds: int = 604_800
     shipment_poll_seconds: int = 300  # a live booking unheard of this long is asked about
+    chat_max_body: int = 4000
+    chat_rate_limit: int = 60  # messages per minute per user
     run_worker: bool = True  # `serve --no-worker` turns it off when separate workers run
     outbox_max_attempts: int = 8
     worker_idle_seconds: float = 0.5
@@ -86,6 +88,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "gosend_sandbox_pace_seconds": 0 <= self.gosend_sandbox_pace_seconds <= 86_400,
             "order_autocomplete_seconds": 1 <= self.order_autocomplete_seconds <= 31_536_000,
             "shipment_poll_seconds": 1 <= self.shipment_poll_seconds <= 86_400,
+            "chat_max_body": 1 <= self.chat_max_body <= 100_000,
+            "chat_rate_limit": 1 <= self.chat_rate_limit <= 100_000,
         }
         for name, ok in checks.items():
             if not ok:

@@ -16,6 +16,7 @@ async def build_worker(container: Container) -> Worker:
                                   max_attempts=settings.outbox_max_attempts)
     dispatcher.register(await resolve(container.refund_order))
     dispatcher.register(await resolve(container.expire_cancelled_invoice))
+    dispatcher.register(await resolve(container.push_updates))
 
     expire = await resolve(container.expire_checkouts)
     reconcile = await resolve(container.reconcile_payments)

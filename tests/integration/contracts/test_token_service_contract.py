@@ -46,6 +46,15 @@ def test_an_issued_token_reads_back_as_its_user(make: MakeService) -> None:
     assert service.read_access(service.issue_access(USER_ID)) == USER_ID
 
 
+def test_a_session_tells_when_its_token_expires(make: MakeService) -> None:
+    issued_at = time.time() - 100
+    service = make(SECRET, 900, lambda: issued_at)
+    user_id, expires = make(SECRET, 900).read_session(service.issue_access(USER_ID))
+    assert user_id == USER_ID and abs(expires - (issued_at + 900)) <= 1
+    with pytest.raises(Unauthenticated):
+        make(SECRET, 900).read_session(make(SECRET, 900, lambda: time.time() - 3_600).issue_access(USER_ID))
+
+
 def test_a_token_is_valid_until_its_lifetime_ends(make: MakeService) -> None:
     issued_a_while_ago = make(SECRET, 900, lambda: time.time() - 600)
     assert make(SECRET, 900).read_access(issued_a_while_ago.issue_access(USER_ID)) == USER_ID

@@ -23,6 +23,9 @@ class JwtTokenService:
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def read_access(self, token: str) -> str:
+        return self.read_session(token)[0]
+
+    def read_session(self, token: str) -> tuple[str, float]:
         try:
             claims = jwt.decode(
                 token, self._secret, algorithms=["HS256"], issuer=ISSUER,
@@ -34,4 +37,4 @@ class JwtTokenService:
             raise Unauthenticated("the access token is not valid") from None
         if claims.get("typ") != "access" or not isinstance(claims.get("sub"), str):
             raise Unauthenticated("the access token is not valid")
-        return claims["sub"]
+        return claims["sub"], float(claims["exp"])

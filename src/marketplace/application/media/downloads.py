@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from marketplace.application.errors import NotFound
 from marketplace.application.identity.actors import viewer_of
 from marketplace.application.ports.catalog_queries import CatalogQueries
+from marketplace.application.ports.chat import ChatStore
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.ports.storage import ObjectStorage
 from marketplace.domain.media.media import MediaObject
@@ -17,11 +18,13 @@ DOWNLOAD_SECONDS = 300
 
 @dataclass(frozen=True, slots=True)
 class DownloadMedia:
-    """The uploader and admins see their media; anyone sees what a product they may see shows."""
+    """The uploader and admins see their media; anyone sees what a product they may see shows; the
+    participants of a conversation see its attachments."""
 
     uow: UnitOfWorkFactory
     storage: ObjectStorage
     queries: CatalogQueries
+    chat: ChatStore | None = None
 
     async def __call__(self, viewer_id: str | None, media_id: str, thumbnail: bool = False) -> str:
         async with self.uow() as uow:
@@ -44,6 +47,15 @@ class DownloadMedia:
                 store = await uow.stores.get(target)
             return store is not None and store.logo_media_id == media.id and (
                 store.is_active or store.is_owned_by(viewer_id))
+        if kind == "conversation":
+            conversation = await self.chat.get(target) if self.chat is not None else None
+            if conversation is None or viewer_id is None:
+                return False
+            if conversation.buyer_id == viewer_id:
+                return True
+            async with self.uow() as uow:
+                store = await uow.stores.get(conversation.store_id)
+            return store is not None and store.is_owned_by(viewer_id)
         if kind != "product":
             return False
         record = await self.queries.product(target)

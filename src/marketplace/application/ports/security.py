@@ -25,3 +25,7 @@ class TokenService(Protocol):
     def read_access(self, token: str) -> str:
         """The user id the token names; raises Unauthenticated when invalid or expired."""
         ...
+
+    def read_session(self, token: str) -> tuple[str, float]:
+        """The user id and when the token expires (seconds since the epoch); Unauthenticated as above."""
+        ...

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import socketio
 from litestar import Litestar, asgi
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
@@ -29,6 +30,7 @@ from marketplace.entrypoints.http.controllers.catalog import (
     ProductController,
     StoreProductController,
 )
+from marketplace.entrypoints.http.controllers.chat import ConversationController
 from marketplace.entrypoints.http.controllers.checkout import CheckoutController
 from marketplace.entrypoints.http.controllers.identity import AuthController, MeController
 from marketplace.entrypoints.http.controllers.media import MediaController, MediaFileController
@@ -41,6 +43,8 @@ from marketplace.entrypoints.http.docs import ROUTES as DOCS_ROUTES
 from marketplace.entrypoints.http.observability import AccessLog, Metrics, configure_logging, observe
 from marketplace.entrypoints.http.openapi_fixes import tighten
 from marketplace.entrypoints.http.problems import EXCEPTION_HANDLERS
+from marketplace.entrypoints.realtime.handlers import ChatSocket
+from marketplace.entrypoints.realtime.server import PATH as SOCKET_PATH
 from marketplace.entrypoints.settings import Settings
 
 MAX_BODY_BYTES = 1_048_576
@@ -81,6 +85,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         stop = asyncio.Event()
         try:
             app.state.services = await resolve_services(container)
+            _start_socket_manager(app.state.services.socket_server)
             app.state.xendit_sandbox = await resolve(container.xendit_sandbox)
             app.state.gosend_sandbox = await resolve(container.gosend_sandbox)
             if settings.run_worker:
@@ -116,7 +121,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             OperationsController, AuthController, MeController, StoreController, StoreAdminController,
             CategoryController, StoreProductController, ProductController, MediaController, MediaFileController,
             CartController, CheckoutController, OrderController, StoreOrderController, XenditWebhookController,
-            GoSendWebhookController,
+            GoSendWebhookController, ConversationController,
             *DOCS_ROUTES,
         ],
         dependencies=DEPENDENCIES,
@@ -140,8 +145,19 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     wrapped: Any = observe(app, metrics, AccessLog(settings.access_log), allowed)
     # Keep Litestar's attributes reachable (tests use `.state`, servers only call the ASGI app).
     wrapped.litestar = app
+    socket_server = container.socket_server()
+    ChatSocket(socket_server, lambda: app.state.services)
+    served = socketio.ASGIApp(socket_server, other_asgi_app=wrapped, socketio_path=SOCKET_PATH)
     container.this_app().app = wrapped
-    return _AsgiWithApp(wrapped, app)  # type: ignore[return-value]
+    return _AsgiWithApp(served, app)  # type: ignore[return-value]
+
+
+def _start_socket_manager(server: Any) -> None:
+    """With Redis, the Socket.IO manager listens for other processes' emits from start-up, not only
+    once a first socket connects here."""
+    if not server.manager_initialized:
+        server.manager_initialized = True
+        server.manager.initialize()
 
 
 async def _maybe_await(result: Any) -> None:

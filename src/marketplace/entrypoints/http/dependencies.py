@@ -21,6 +21,7 @@ USE_CASES = (
     "get_product", "list_store_products", "request_upload", "complete_upload", "download_media", "cart",
     "quote_checkout", "place_checkout", "get_checkout", "cancel_checkout", "buyer_orders", "store_orders",
     "idempotency", "clock", "receive_callback", "store_shipping", "shipment_reports", "get_shipment",
+    "conversations", "chat_messages", "socket_server",
     "tokens", "rate_limiter", "catalog_queries", "cache", "catalog_cache", "storage",
 )
 

@@ -1,0 +1,1 @@
+"""MongoDB adapters (pymongo's async client): the chat store in production."""

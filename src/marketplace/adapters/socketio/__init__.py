@@ -1,0 +1,1 @@
+"""Pushing events to users' sockets through python-socketio (in process, or through Redis)."""

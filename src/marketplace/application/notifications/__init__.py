@@ -1,0 +1,1 @@
+"""Live notifications: order, payment and shipment changes pushed to the people they concern."""

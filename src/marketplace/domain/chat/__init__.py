@@ -1,0 +1,1 @@
+"""Chat: conversations between a buyer and a store, and their messages in order."""
