@@ -15,7 +15,7 @@ from marketplace.adapters.mongo.chat_store import MongoChatStore, open_mongo_cha
 from marketplace.application.errors import BackendUnavailable
 from marketplace.domain.chat.conversation import Conversation, Draft, Role
 from marketplace.domain.shared.ids import new_id
-from tests.integration.contracts.chat_stores import MONGO_KIND, _free_port, mongo_test_url
+from tests.integration.contracts.chat_stores import MONGO_KIND, free_port, mongo_test_url
 
 T0 = datetime(2026, 11, 26, 8, 0, 0, tzinfo=UTC)  # whole seconds: stored without a fraction
 
@@ -90,7 +90,7 @@ async def test_conversations_moved_by_a_message_list_among_the_others_by_time(
 
 
 async def test_a_server_it_cannot_reach_is_backend_unavailable() -> None:
-    nowhere = f"mongodb://127.0.0.1:{_free_port()}/chat"
+    nowhere = f"mongodb://127.0.0.1:{free_port()}/chat"
     with pytest.raises(BackendUnavailable):
         await open_mongo_chat_store(nowhere, timeout_ms=300)
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(nowhere, serverSelectionTimeoutMS=300)

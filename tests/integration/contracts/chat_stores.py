@@ -127,7 +127,7 @@ def _start_nx27017(config: pytest.Config, tmp_path_factory: pytest.TempPathFacto
         executable = Path(found)
     home = tmp_path_factory.mktemp("nx27017")
     (home / "data").mkdir()
-    port = _free_port()
+    port = free_port()
     log = home / "server.log"
     with log.open("wb") as output:  # the child keeps its own descriptor
         process = subprocess.Popen(
@@ -177,7 +177,7 @@ def _tail(log: Path) -> str:
     return text[-2000:] or "(no output)"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
