@@ -57,6 +57,7 @@ class ChatSocket:
     def __init__(self, server: socketio.AsyncServer, services: Callable[[], Any]) -> None:
         self._server, self._services = server, services
         self._expiry: dict[str, asyncio.TimerHandle] = {}
+        self._expiring: set[asyncio.Task[None]] = set()  # held until done (the loop keeps weak references)
         server.on("connect", self.connect)
         server.on("disconnect", self.disconnect)
         server.on("message:send", self._event(SendMessage, self._send))
@@ -76,13 +77,17 @@ class ChatSocket:
         await self._server.save_session(sid, {"user_id": user_id, "expires": expires})
         await self._server.enter_room(sid, user_room(user_id))
         delay = max(0.0, expires - time.time())
-        self._expiry[sid] = asyncio.get_running_loop().call_later(
-            delay, lambda: asyncio.ensure_future(self._expire(sid)))
+        self._expiry[sid] = asyncio.get_running_loop().call_later(delay, self._expire_later, sid)
 
     async def disconnect(self, sid: str, reason: Any = None) -> None:
         timer = self._expiry.pop(sid, None)
         if timer is not None:
             timer.cancel()
+
+    def _expire_later(self, sid: str) -> None:
+        task = asyncio.get_running_loop().create_task(self._expire(sid))
+        self._expiring.add(task)
+        task.add_done_callback(self._expiring.discard)
 
     async def _expire(self, sid: str) -> None:
         self._expiry.pop(sid, None)
