@@ -14,6 +14,7 @@
 // Every wait is bounded, and a watchdog ends the process if the whole run takes too long.
 
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { io, protocol } from "socket.io-client";
@@ -48,6 +49,10 @@ const TOKENS = {
 const TIMEOUT_MS = Number(args.timeout ?? process.env.CHAT_TIMEOUT_MS ?? 10000);
 const QUIET_MS = 500; // how long the stranger must stay silent after everything else happened
 const OVERALL_MS = TIMEOUT_MS * 6;
+// client_ids unique to this run: a repeated client_id is stored (and broadcast) only once, so a rerun
+// against the same conversation would otherwise hear nothing new.
+const RUN = randomUUID().slice(0, 8);
+const CLIENT_IDS = { buyer: `js-buyer-${RUN}`, seller: `js-seller-${RUN}`, stranger: `js-stranger-${RUN}` };
 
 const observed = {
   client: {
@@ -56,6 +61,7 @@ const observed = {
     protocol,
     node: process.version,
   },
+  client_ids: CLIENT_IDS,
 };
 const sockets = [];
 let finished = false;
@@ -173,7 +179,7 @@ async function main() {
 
   // The buyer writes; the seller hears exactly the stored message the buyer's ack carries.
   const sent = assertAcked(await buyer.call("message:send", {
-    conversation_id: CONVERSATION, client_id: "js-buyer-1", body: "Halo dari Node, batiknya masih ada?", media_ids: [],
+    conversation_id: CONVERSATION, client_id: CLIENT_IDS.buyer, body: "Halo dari Node, batiknya masih ada?", media_ids: [],
   }), "the buyer's message:send");
   observed.sent = sent;
   observed.seller_received = await seller.waitFor("message:new", (m) => m?.id === sent.message.id);
@@ -182,7 +188,7 @@ async function main() {
 
   // The seller replies; the buyer hears it.
   const reply = assertAcked(await seller.call("message:send", {
-    conversation_id: CONVERSATION, client_id: "js-seller-1", body: "Masih kak, dari Node juga", media_ids: [],
+    conversation_id: CONVERSATION, client_id: CLIENT_IDS.seller, body: "Masih kak, dari Node juga", media_ids: [],
   }), "the seller's message:send");
   observed.reply = reply;
   observed.buyer_received = await buyer.waitFor("message:new", (m) => m?.id === reply.message.id);
@@ -201,7 +207,7 @@ async function main() {
   // The stranger is refused everything about the conversation, as if it did not exist.
   observed.stranger_refusals = {};
   for (const [event, payload] of [
-    ["message:send", { conversation_id: CONVERSATION, client_id: "js-stranger-1", body: "let me in", media_ids: [] }],
+    ["message:send", { conversation_id: CONVERSATION, client_id: CLIENT_IDS.stranger, body: "let me in", media_ids: [] }],
     ["conversation:sync", { conversation_id: CONVERSATION, after_message_id: null }],
     ["typing", { conversation_id: CONVERSATION, is_typing: true }],
     ["message:read", { conversation_id: CONVERSATION, up_to_message_id: sent.message.id }],
@@ -222,11 +228,12 @@ async function main() {
   assert.equal(observed.bad_token.connected, false, "a bad token connected");
   assert.equal(observed.no_token.connected, false, "a connection without a token connected");
 
-  // The buyer catches up: both messages, oldest first.
+  // The buyer catches up: both messages, oldest first (after any the conversation had before this run).
   observed.sync = assertAcked(await buyer.call("conversation:sync", {
     conversation_id: CONVERSATION, after_message_id: null,
   }), "the buyer's conversation:sync");
-  assert.deepEqual(observed.sync.messages.map((m) => m.id), [sent.message.id, reply.message.id]);
+  assert.deepEqual(observed.sync.messages.slice(-2), [sent.message, reply.message],
+    "conversation:sync does not end with the two messages, oldest first");
 
   // Whatever was going to reach the stranger has had time to; it must have received nothing.
   await sleep(QUIET_MS);

@@ -68,12 +68,13 @@ class ChatSocket:
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not token:
-            raise socketio.exceptions.ConnectionRefusedError(
-                {"type": "unauthenticated", "detail": "connect with auth: {token: <access token>}"})
+            detail = "connect with auth: {token: <access token>}"
+            raise socketio.exceptions.ConnectionRefusedError(detail, {"type": "unauthenticated", "detail": detail})
         try:
             user_id, expires = self._services().tokens.read_session(token)
         except Unauthenticated as refused:
-            raise socketio.exceptions.ConnectionRefusedError({"type": "unauthenticated", "detail": refused.detail}) from None
+            raise socketio.exceptions.ConnectionRefusedError(
+                refused.detail, {"type": "unauthenticated", "detail": refused.detail}) from None
         await self._server.save_session(sid, {"user_id": user_id, "expires": expires})
         await self._server.enter_room(sid, user_room(user_id))
         delay = max(0.0, expires - time.time())
