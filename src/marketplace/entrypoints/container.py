@@ -30,6 +30,16 @@ from marketplace.application.catalog.update_product import UpdateProduct
 from marketplace.application.catalog.variants import AddVariant, ChangeVariant, RemoveVariant
 from marketplace.application.chat.conversations import Conversations
 from marketplace.application.chat.messages import ChatMessages
+from marketplace.application.cms.banners import (
+    CreateBanner,
+    EditBanner,
+    ListBanners,
+    ListLiveBanners,
+    PublishBanner,
+    ShowBanner,
+)
+from marketplace.application.cms.cache import CmsCache
+from marketplace.application.cms.pages import CreatePage, EditPage, ListPages, PublishPage, ReadPublicPage, ShowPage
 from marketplace.application.identity.addresses import AddAddress, ChangeAddress, ListAddresses, RemoveAddress
 from marketplace.application.identity.create_admin import CreateAdmin
 from marketplace.application.identity.log_in import LogIn
@@ -55,6 +65,7 @@ from marketplace.application.ordering.place_checkout import PlaceCheckout
 from marketplace.application.ordering.quote import QuoteCheckout
 from marketplace.application.ordering.reconcile import ReconcilePayments
 from marketplace.application.ordering.refunds import RefundOrder
+from marketplace.application.reviews.use_cases import Reviews
 from marketplace.application.shipping.complete_orders import CompleteDeliveredOrders
 from marketplace.application.shipping.ship_order import StoreShipping
 from marketplace.application.shipping.show_shipment import GetShipment
@@ -342,6 +353,12 @@ def _cache(settings: Settings, redis: Any) -> Any:
     return InProcessCache()
 
 
+def _markup_renderer() -> Any:
+    from marketplace.adapters.markup.markdown import MarkdownRenderer
+
+    return MarkdownRenderer()
+
+
 def _rate_limiter(settings: Settings, redis: Any) -> Any:
     if redis is not None:
         from marketplace.adapters.redis.cache import RedisRateLimiter
@@ -465,6 +482,13 @@ class Container(containers.DeclarativeContainer):
         after=providers.Callable(_seconds, settings.provided.order_autocomplete_seconds),
     )
 
+    # Reviews
+    reviews = providers.Singleton(
+        Reviews, uow=uow, queries=catalog_queries, cache=catalog_cache, clock=clock, ids=ids,
+        base_url=settings.provided.base_url,
+        edit_window=providers.Callable(_seconds, settings.provided.review_edit_seconds),
+    )
+
     # Chat and live notifications
     chat = providers.Resource(chat_store, settings, engine)
     socket_server = providers.Singleton(_socket_server, settings)
@@ -475,6 +499,30 @@ class Container(containers.DeclarativeContainer):
         max_body=settings.provided.chat_max_body, per_minute=settings.provided.chat_rate_limit,
     )
     push_updates = providers.Singleton(PushUpdates, uow=uow, notifier=notifier)
+
+    # CMS (public reads cached in `cache`, Redis when configured; every write invalidates)
+    markup = providers.Singleton(_markup_renderer)
+    cms_cache = providers.Singleton(CmsCache, cache, ttl_seconds=60)
+    create_page = providers.Singleton(CreatePage, uow=uow, renderer=markup, cache=cms_cache, clock=clock, ids=ids)
+    edit_page = providers.Singleton(EditPage, uow=uow, renderer=markup, cache=cms_cache, clock=clock)
+    publish_page = providers.Singleton(PublishPage, uow=uow, cache=cms_cache, clock=clock, publish=True)
+    unpublish_page = providers.Singleton(PublishPage, uow=uow, cache=cms_cache, clock=clock, publish=False)
+    show_page = providers.Singleton(ShowPage, uow=uow)
+    list_pages = providers.Singleton(ListPages, uow=uow)
+    read_public_page = providers.Singleton(ReadPublicPage, uow=uow, cache=cms_cache)
+    create_banner = providers.Singleton(
+        CreateBanner, uow=uow, cache=cms_cache, clock=clock, ids=ids, base_url=settings.provided.base_url
+    )
+    edit_banner = providers.Singleton(EditBanner, uow=uow, cache=cms_cache, clock=clock,
+                                      base_url=settings.provided.base_url)
+    publish_banner = providers.Singleton(PublishBanner, uow=uow, cache=cms_cache, clock=clock,
+                                         base_url=settings.provided.base_url, publish=True)
+    unpublish_banner = providers.Singleton(PublishBanner, uow=uow, cache=cms_cache, clock=clock,
+                                           base_url=settings.provided.base_url, publish=False)
+    show_banner = providers.Singleton(ShowBanner, uow=uow, base_url=settings.provided.base_url)
+    list_banners = providers.Singleton(ListBanners, uow=uow, base_url=settings.provided.base_url)
+    list_live_banners = providers.Singleton(ListLiveBanners, uow=uow, cache=cms_cache, clock=clock,
+                                            base_url=settings.provided.base_url)
 
     # Media
     images = providers.Singleton(PillowImageProcessor)

@@ -68,6 +68,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     shipment_poll_seconds: int = 300  # a live booking unheard of this long is asked about
     chat_max_body: int = 4000
     chat_rate_limit: int = 60  # messages per minute per user
+    review_edit_seconds: int = 604_800
     run_worker: bool = True  # `serve --no-worker` turns it off when separate workers run
     outbox_max_attempts: int = 8
     worker_idle_seconds: float = 0.5
@@ -90,6 +91,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "shipment_poll_seconds": 1 <= self.shipment_poll_seconds <= 86_400,
             "chat_max_body": 1 <= self.chat_max_body <= 100_000,
             "chat_rate_limit": 1 <= self.chat_rate_limit <= 100_000,
+            "review_edit_seconds": 0 <= self.review_edit_seconds <= 31_536_000,
         }
         for name, ok in checks.items():
             if not ok:

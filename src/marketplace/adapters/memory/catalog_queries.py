@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace.adapters.memory.database import MemoryDatabase
+from marketplace.adapters.memory.reviews import RATINGS
 from marketplace.application.catalog.paging import next_cursor, position_of, search_terms
 from marketplace.application.catalog.variants import variant_view
 from marketplace.application.catalog.views import (
@@ -19,12 +20,11 @@ from marketplace.application.catalog.views import (
     VariantSnapshot,
 )
 from marketplace.application.media.links import media_view, thumbnail_url
-from marketplace.application.shared.views import UNRATED, MoneyView, Page
+from marketplace.application.shared.views import MoneyView, Page, RatingView
 from marketplace.domain.catalog.product import Product
 from marketplace.domain.catalog.visibility import product_is_public
+from marketplace.domain.reviews.summary import RatingSummary
 from marketplace.domain.stores.store import Store
-
-UNRATED_CENTI = -1
 
 
 def _score(product: Product, terms: list[str]) -> int:
@@ -102,23 +102,29 @@ class MemoryCatalogQueries:
             cursor = next_cursor(query, last_id=last.id, last_value=self._value(query.sort, last), offset=start + query.limit)
         return Page(items=[self._card(p, stores[p.store_id], self._base_url) for p, _ in chunk], next_cursor=cursor)
 
-    @staticmethod
-    def _value(sort: Sort, product: Product) -> int | None:
+    def _value(self, sort: Sort, product: Product) -> int | None:
         if sort in (Sort.PRICE_ASC, Sort.PRICE_DESC):
             return product.price_from.amount if product.price_from else 0
         if sort is Sort.RATING:
-            return UNRATED_CENTI
+            return self._summary("product", product.id).centi
         return None
 
-    @classmethod
-    def _key(cls, sort: Sort, product: Product) -> tuple[Any, ...]:
+    def _key(self, sort: Sort, product: Product) -> tuple[Any, ...]:
         """A key that grows along the list's order, so 'after the cursor' is a comparison."""
         inverted_id = tuple(-ord(ch) for ch in product.id)
         if sort is Sort.PRICE_ASC:
-            return (cls._value(sort, product), product.id)
+            return (self._value(sort, product), product.id)
         if sort in (Sort.PRICE_DESC, Sort.RATING):
-            return (-(cls._value(sort, product) or 0), inverted_id)
+            return (-(self._value(sort, product) or 0), inverted_id)
         return (inverted_id,)
+
+    def _summary(self, kind: str, subject_id: str) -> RatingSummary:
+        row = self._db.table(RATINGS).get(f"{kind}:{subject_id}")
+        return row.summary if row is not None else RatingSummary()
+
+    def _rating(self, kind: str, subject_id: str) -> RatingView:
+        summary = self._summary(kind, subject_id)
+        return RatingView(average=summary.average, count=summary.count)
 
     @staticmethod
     def _after_key(sort: Sort, position: dict[str, Any]) -> tuple[Any, ...]:
@@ -134,14 +140,14 @@ class MemoryCatalogQueries:
             return sorted(rows, key=lambda r: (-r[1], tuple(-ord(ch) for ch in r[0].id)))
         return sorted(rows, key=lambda r: self._key(sort, r[0]))
 
-    @staticmethod
-    def _card(product: Product, store: Store, base_url: str) -> ProductCard:
+    def _card(self, product: Product, store: Store, base_url: str) -> ProductCard:
         price = product.price_from
         return ProductCard(
             id=product.id, slug=product.slug, title=product.title, status=product.status.value,
             price_from=MoneyView(amount=price.amount if price else 0, currency=product.currency),
             store=StoreRef(id=store.id, name=store.name),
-            thumbnail_url=thumbnail_url(base_url, product.media_ids[0]) if product.media_ids else None, rating=UNRATED,
+            thumbnail_url=thumbnail_url(base_url, product.media_ids[0]) if product.media_ids else None,
+            rating=self._rating("product", product.id),
         )
 
     async def product(self, ref: str) -> ProductRecord | None:
@@ -157,7 +163,7 @@ class MemoryCatalogQueries:
             status=product.status.value, category=CategoryRef(id=category.id, name=category.name) if category else None,
             store=StoreRefWithSlug(id=store.id, name=store.name, slug=store.slug),
             variants=[variant_view(v) for v in product.variants],
-            media=[media_view(self._base_url, m) for m in product.media_ids], rating=UNRATED,
+            media=[media_view(self._base_url, m) for m in product.media_ids], rating=self._rating("product", product.id),
             price_from=MoneyView(amount=price.amount if price else 0, currency=product.currency),
             created_at=product.created_at, updated_at=product.updated_at,
         )

@@ -6,6 +6,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
+from marketplace.adapters.memory.cms import MemoryCmsBannerRepository, MemoryCmsPageRepository
 from marketplace.adapters.memory.database import MemoryDatabase, StagedTable
 from marketplace.adapters.memory.ordering import (
     MemoryCheckoutRepository,
@@ -24,6 +25,13 @@ from marketplace.adapters.memory.repositories import (
     MemoryRefreshTokenRepository,
     MemoryStoreRepository,
     MemoryUserRepository,
+)
+from marketplace.adapters.memory.reviews import MemoryRatingRepository, MemoryReviewRepository
+from marketplace.adapters.memory.settlement import (
+    MemoryAffiliateRepository,
+    MemoryCommissionRepository,
+    MemoryLedgerRepository,
+    MemoryPayoutRepository,
 )
 from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.system import Clock, IdGenerator
@@ -48,9 +56,17 @@ class MemoryUnitOfWork:
         self.checkouts = MemoryCheckoutRepository(self)
         self.orders = MemoryOrderRepository(self)
         self.shipments = MemoryShipmentRepository(self)
+        self.reviews = MemoryReviewRepository(self)
+        self.ratings = MemoryRatingRepository(self)
+        self.ledger = MemoryLedgerRepository(self)
+        self.commissions = MemoryCommissionRepository(self)
+        self.affiliates = MemoryAffiliateRepository(self)
+        self.payouts = MemoryPayoutRepository(self)
         self.stock = MemoryStockRepository(self)
         self.processed = MemoryProcessedMessages(self)
         self.callbacks = MemoryProviderCallbackRepository(self)
+        self.cms_pages = MemoryCmsPageRepository(self)
+        self.cms_banners = MemoryCmsBannerRepository(self)
 
     def table(self, name: str) -> StagedTable:
         if name not in self._tables:

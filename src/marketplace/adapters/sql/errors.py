@@ -23,6 +23,8 @@ UNIQUE_KEYS: dict[str, tuple[str, str]] = {
     "variants.sku": ("uq_variants_store_id_sku", "variants.store_id, variants.sku"),
     "shipments.id": ("pk_shipments", "shipments.id"),
     "shipment_bookings.booking_id": ("pk_shipment_bookings", "shipment_bookings.booking_id"),
+    "cms_pages.slug": ("uq_cms_pages_slug", "cms_pages.slug"),
+    "reviews.line_id": ("uq_reviews_line_id", "reviews.line_id"),
 }
 _PG_SKU = re.compile(r"\(store_id, sku\)=\([^,]*, (?P<sku>[^)]*)\)")
 

@@ -96,7 +96,8 @@ def store_to_row(store: Store) -> dict[str, Any]:
     return {
         "id": store.id, "owner_id": store.owner_id, "slug": store.slug, "name": store.name,
         "description": store.description, "status": store.status.value, "logo_media_id": store.logo_media_id,
-        "created_at": store.created_at, "version": store.version, **postal_to_row(store.pickup_address, "pickup_"),
+        "created_at": store.created_at, "version": store.version, "affiliate_rate_bps": store.affiliate_rate_bps,
+        **postal_to_row(store.pickup_address, "pickup_"),
     }
 
 
@@ -105,6 +106,7 @@ def store_to_domain(row: Row) -> Store:
         id=row["id"], owner_id=row["owner_id"], slug=row["slug"], name=row["name"], description=row["description"],
         pickup_address=postal_to_domain(row, "pickup_"), created_at=row["created_at"],
         status=StoreStatus(row["status"]), logo_media_id=row["logo_media_id"], version=row["version"],
+        affiliate_rate_bps=row["affiliate_rate_bps"],
     )
 
 

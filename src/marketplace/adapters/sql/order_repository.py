@@ -11,7 +11,7 @@ from sqlalchemy import RowMapping, Select, insert, select
 from marketplace.adapters.sql.base import SqlRepository
 from marketplace.adapters.sql.mappers import Row, postal_from_json, postal_to_json, time_from_json, time_to_json
 from marketplace.adapters.sql.tables import checkouts, order_lines, orders
-from marketplace.domain.ordering.order import Order, OrderLine, StatusChange
+from marketplace.domain.ordering.order import Order, OrderLine, OrderReferral, StatusChange
 from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.shared.money import Money
 
@@ -24,7 +24,22 @@ def order_to_row(order: Order) -> dict[str, Any]:
         "address": postal_to_json(order.address) if order.address else None, "status": order.status.value,
         "history": [{"status": change.status.value, "at": time_to_json(change.at)} for change in order.history],
         "created_at": order.created_at, "version": order.version, "delivered_at": order.delivered_at,
+        "fee_bps": order.fee_bps, "referral": referral_to_json(order.referral),
     }
+
+
+def referral_to_json(referral: OrderReferral | None) -> dict[str, Any] | None:
+    if referral is None:
+        return None
+    return {"affiliate_id": referral.affiliate_id, "code": referral.code, "rate_bps": referral.rate_bps,
+            "line_ids": list(referral.line_ids)}
+
+
+def referral_from_json(data: dict[str, Any] | None) -> OrderReferral | None:
+    if data is None:
+        return None
+    return OrderReferral(affiliate_id=data["affiliate_id"], code=data["code"], rate_bps=data["rate_bps"],
+                         line_ids=tuple(data["line_ids"]))
 
 
 def line_to_row(line: OrderLine, order: Order, position: int) -> dict[str, Any]:
@@ -50,7 +65,7 @@ def order_to_domain(row: Row, line_rows: Sequence[Row]) -> Order:
         created_at=row["created_at"], store_name=row["store_name"], shipping_method=row["shipping_method"],
         address=postal_from_json(row["address"]) if row["address"] else None, status=OrderStatus(row["status"]),
         history=[StatusChange(OrderStatus(h["status"]), time_from_json(h["at"])) for h in row["history"]],
-        version=row["version"],
+        version=row["version"], fee_bps=row["fee_bps"], referral=referral_from_json(row["referral"]),
     )
 
 

@@ -106,6 +106,7 @@ stores = Table(
     Column("status", String(16), nullable=False),
     *_address("pickup_"),
     Column("logo_media_id", String(36), nullable=True),
+    Column("affiliate_rate_bps", Integer, nullable=False, server_default=text("0")),
     *_rating(),
     Column("created_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False, server_default=text("0")),
@@ -294,6 +295,8 @@ orders = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False, server_default=text("0")),
     Column("delivered_at", UtcDateTime(), nullable=True),  # set while it is `delivered`
+    Column("fee_bps", Integer, nullable=False, server_default=text("0")),  # the marketplace's cut at checkout
+    Column("referral", json_type(), nullable=True),  # the affiliate the purchase is attributed to
     # One index per list: a buyer's orders, a store's orders, a store's orders in one status.
     Index("ix_orders_buyer_id_id", "buyer_id", "id"),
     Index("ix_orders_store_id_id", "store_id", "id"),
@@ -429,4 +432,165 @@ chat_messages = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     UniqueConstraint("conversation_id", "seq"),
     UniqueConstraint("conversation_id", "sender_id", "client_id"),
+)
+
+
+# Reviews: one per order line. Rating summaries: one counter per number of stars for each product
+# and store, changed only by adding to them (see adapters/sql/review_repository.py).
+reviews = Table(
+    "reviews",
+    metadata,
+    _id(),
+    Column("product_id", String(36), nullable=False),
+    Column("store_id", String(36), nullable=False),
+    Column("order_id", String(36), ForeignKey("orders.id"), nullable=False),
+    Column("line_id", String(36), nullable=False, unique=True),
+    Column("author_id", String(36), ForeignKey("users.id"), nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("media_ids", json_type(), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("edited_at", UtcDateTime(), nullable=True),
+    Column("hidden_at", UtcDateTime(), nullable=True),
+    Column("reply", json_type(), nullable=True),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+    CheckConstraint("rating BETWEEN 1 AND 5", name="rating_stars"),
+    Index("ix_reviews_product_id_status_created_at_id", "product_id", "status", "created_at", "id"),
+    Index("ix_reviews_product_id_status_rating_created_at_id", "product_id", "status", "rating", "created_at", "id"),
+)
+
+rating_summaries = Table(
+    "rating_summaries",
+    metadata,
+    Column("kind", String(10), nullable=False),
+    Column("subject_id", String(36), nullable=False),
+    *[Column(f"stars_{stars}", Integer, nullable=False) for stars in range(1, 6)],
+    PrimaryKeyConstraint("kind", "subject_id"),
+)
+
+
+# CMS: pages (the Markdown body and the sanitised HTML rendered from it, stored together) and banners.
+cms_pages = Table(
+    "cms_pages",
+    metadata,
+    _id(),
+    Column("slug", String(80), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("seo_title", String(120), nullable=True),
+    Column("seo_description", String(320), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+    Index("ix_cms_pages_status_id", "status", "id"),
+)
+
+cms_banners = Table(
+    "cms_banners",
+    metadata,
+    _id(),
+    Column("placement", String(40), nullable=False),
+    Column("title", String(120), nullable=False),
+    Column("link_url", String(2000), nullable=False),
+    Column("media_id", String(36), nullable=True),
+    Column("starts_at", UtcDateTime(), nullable=True),
+    Column("ends_at", UtcDateTime(), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime(), nullable=True),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+    CheckConstraint("starts_at IS NULL OR ends_at IS NULL OR starts_at < ends_at", name="window_order"),
+    Index("ix_cms_banners_status_id", "status", "id"),
+    Index("ix_cms_banners_placement_id", "placement", "id"),
+)
+
+
+# Settlement: the ledger's postings (each transaction's postings sum to zero) and every account's
+# balance, moved by deltas in the same transaction; store and affiliate balances never go negative.
+ledger_postings = Table(
+    "ledger_postings",
+    metadata,
+    _id(),
+    Column("transaction_id", String(36), nullable=False),
+    Column("reason", String(40), nullable=False),
+    Column("account", String(120), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("order_id", String(36), nullable=True),
+    Column("payout_id", String(36), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_ledger_postings_account_created_at_id", "account", "created_at", "id"),
+    Index("ix_ledger_postings_order_id", "order_id"),
+    Index("ix_ledger_postings_transaction_id", "transaction_id"),
+)
+
+account_balances = Table(
+    "account_balances",
+    metadata,
+    Column("account", String(120), primary_key=True),
+    Column("balance", BigInteger, nullable=False),
+    Column("guarded", Boolean, nullable=False),
+    CheckConstraint("balance >= 0 OR NOT guarded", name="never_negative"),
+)
+
+commissions = Table(
+    "commissions",
+    metadata,
+    _id(),
+    Column("affiliate_id", String(36), nullable=False),
+    Column("order_id", String(36), ForeignKey("orders.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+    Index("ix_commissions_affiliate_id_status_id", "affiliate_id", "status", "id"),
+    Index("ix_commissions_order_id", "order_id"),
+)
+
+affiliates = Table(
+    "affiliates",
+    metadata,
+    Column("user_id", String(36), ForeignKey("users.id"), primary_key=True),
+    Column("joined_at", UtcDateTime(), nullable=False),
+)
+
+referral_links = Table(
+    "referral_links",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("affiliate_id", String(36), ForeignKey("affiliates.user_id"), nullable=False),
+    Column("target_kind", String(12), nullable=False),
+    Column("target_id", String(36), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("clicks", Integer, nullable=False, server_default=text("0")),
+    Index("ix_referral_links_affiliate_id", "affiliate_id"),
+)
+
+payouts = Table(
+    "payouts",
+    metadata,
+    _id(),
+    Column("owner_kind", String(10), nullable=False),
+    Column("owner_id", String(36), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("destination", json_type(), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("provider_id", String(100), nullable=True),
+    Column("failure_code", String(60), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=True),
+    Column("version", Integer, nullable=False, server_default=text("0")),
+    CheckConstraint("amount > 0", name="amount_positive"),
+    Index("ix_payouts_owner_kind_owner_id_id", "owner_kind", "owner_id", "id"),
+    Index("ix_payouts_provider_id", "provider_id"),
+    Index("ix_payouts_open", "created_at", "id", postgresql_where=text("status = 'requested'"),
+          sqlite_where=text("status = 'requested'")),
 )

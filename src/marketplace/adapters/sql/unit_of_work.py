@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from marketplace.adapters.sql.base import Params
 from marketplace.adapters.sql.cart_repository import SqlCartRepository
 from marketplace.adapters.sql.checkout_repository import SqlCheckoutRepository, SqlProviderCallbackRepository
+from marketplace.adapters.sql.cms_repository import SqlCmsBannerRepository, SqlCmsPageRepository
 from marketplace.adapters.sql.engine import BEGIN_MODE, DEFERRED, IMMEDIATE, is_sqlite
 from marketplace.adapters.sql.errors import busy_as_conflict
 from marketplace.adapters.sql.identity_repositories import (
@@ -22,11 +23,19 @@ from marketplace.adapters.sql.identity_repositories import (
 from marketplace.adapters.sql.media_repository import SqlMediaRepository
 from marketplace.adapters.sql.order_repository import SqlOrderRepository
 from marketplace.adapters.sql.product_repository import SqlProductRepository
+from marketplace.adapters.sql.review_repository import SqlRatingRepository, SqlReviewRepository
+from marketplace.adapters.sql.settlement_repository import (
+    SqlAffiliateRepository,
+    SqlCommissionRepository,
+    SqlLedgerRepository,
+    SqlPayoutRepository,
+)
 from marketplace.adapters.sql.shipment_repository import SqlShipmentRepository
 from marketplace.adapters.sql.stock_repository import SqlProcessedMessages, SqlStockRepository
 from marketplace.adapters.sql.store_repositories import SqlCategoryRepository, SqlStoreRepository
 from marketplace.adapters.sql.tables import outbox
 from marketplace.application.events import OutboxMessage
+from marketplace.application.ports.cms import CmsBannerRepository, CmsPageRepository
 from marketplace.application.ports.persistence import (
     AddressRepository,
     CartRepository,
@@ -42,6 +51,13 @@ from marketplace.application.ports.persistence import (
     StockRepository,
     StoreRepository,
     UserRepository,
+)
+from marketplace.application.ports.reviews import RatingRepository, ReviewRepository
+from marketplace.application.ports.settlement import (
+    AffiliateRepository,
+    CommissionRepository,
+    LedgerRepository,
+    PayoutRepository,
 )
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.domain.shared.events import Aggregate
@@ -73,9 +89,17 @@ class SqlUnitOfWork:
         self.checkouts: CheckoutRepository = SqlCheckoutRepository(self)
         self.orders: OrderRepository = SqlOrderRepository(self)
         self.shipments: ShipmentRepository = SqlShipmentRepository(self)
+        self.reviews: ReviewRepository = SqlReviewRepository(self)
+        self.ratings: RatingRepository = SqlRatingRepository(self, engine.dialect.name)
+        self.ledger: LedgerRepository = SqlLedgerRepository(self, engine.dialect.name)
+        self.commissions: CommissionRepository = SqlCommissionRepository(self)
+        self.affiliates: AffiliateRepository = SqlAffiliateRepository(self, engine.dialect.name)
+        self.payouts: PayoutRepository = SqlPayoutRepository(self)
         self.stock: StockRepository = SqlStockRepository(self)
         self.processed: ProcessedMessages = SqlProcessedMessages(self, clock, engine.dialect.name)
         self.callbacks: ProviderCallbackRepository = SqlProviderCallbackRepository(self)
+        self.cms_pages: CmsPageRepository = SqlCmsPageRepository(self)
+        self.cms_banners: CmsBannerRepository = SqlCmsBannerRepository(self)
 
     async def __aenter__(self) -> Self:
         if self._connection is not None:

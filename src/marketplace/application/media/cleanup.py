@@ -28,6 +28,9 @@ async def _still_used(uow: UnitOfWork, media: MediaObject) -> bool:
     if kind == "store":
         store = await uow.stores.get(target)
         return store is not None and store.logo_media_id == media.id
+    if kind == "banner":
+        banner = await uow.cms_banners.get(target)
+        return banner is not None and banner.media_id == media.id
     return False
 
 

@@ -47,6 +47,14 @@ class DownloadMedia:
                 store = await uow.stores.get(target)
             return store is not None and store.logo_media_id == media.id and (
                 store.is_active or store.is_owned_by(viewer_id))
+        if kind == "review":
+            async with self.uow() as uow:
+                review = await uow.reviews.get(target)
+            return review is not None and review.counts and media.id in review.media_ids
+        if kind == "banner":  # a published banner's image is public (drafts: admins and the uploader)
+            async with self.uow() as uow:
+                banner = await uow.cms_banners.get(target)
+            return banner is not None and banner.media_id == media.id and banner.is_published
         if kind == "conversation":
             conversation = await self.chat.get(target) if self.chat is not None else None
             if conversation is None or viewer_id is None:

@@ -12,6 +12,7 @@ from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.payments import Invoice, InvoiceStatus, PaymentGateway, PaymentRefused
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock
+from marketplace.application.settlement.booking import settle_order_money
 from marketplace.domain.ordering.checkout import Checkout
 from marketplace.domain.shared.errors import IllegalTransition
 from marketplace.domain.shared.ids import is_id
@@ -33,6 +34,7 @@ async def settle(uow: UnitOfWork, checkout: Checkout, outcome: str, now: datetim
         released = getattr(order, outcome)(now)
         if released:
             await uow.stock.release(released)
+        await settle_order_money(uow, order)
         await uow.orders.save(order)
     await uow.checkouts.save(checkout)
 

@@ -8,6 +8,7 @@ from marketplace.application.errors import NotFound
 from marketplace.application.ordering.views import OrderView, order_view
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock
+from marketplace.application.settlement.booking import settle_order_money
 from marketplace.application.shared.cursor import check_limit, decode_cursor, encode_cursor
 from marketplace.application.shared.views import Page
 from marketplace.application.stores.lookup import owned_store
@@ -79,6 +80,7 @@ class BuyerOrders:
             if order.status is OrderStatus.PENDING_PAYMENT:
                 raise IllegalTransition("this order is not paid yet: cancel its checkout instead")
             await uow.stock.release(order.cancel(self.clock.now()))
+            await settle_order_money(uow, order)
             await uow.orders.save(order)
             await uow.commit()
             return order_view(order)
@@ -87,6 +89,7 @@ class BuyerOrders:
         async with self.uow() as uow:
             order = await buyers_order(uow, user_id, order_id)
             order.complete(self.clock.now())
+            await settle_order_money(uow, order)
             await uow.orders.save(order)
             await uow.commit()
             return order_view(order)
@@ -123,6 +126,7 @@ class StoreOrders:
             released = getattr(order, action)(self.clock.now())
             if released:
                 await uow.stock.release(released)
+            await settle_order_money(uow, order)
             await uow.orders.save(order)
             await uow.commit()
             return order_view(order, await uow.users.get(order.buyer_id))

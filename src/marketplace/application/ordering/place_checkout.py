@@ -19,8 +19,9 @@ from marketplace.application.ports.payments import PaymentGateway, PaymentRefuse
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.ports.shipping import ShippingGateway
 from marketplace.application.ports.system import Clock, IdGenerator
+from marketplace.domain.affiliate.program import LineInfo, ReferralLink, covered_lines
 from marketplace.domain.ordering.checkout import Checkout, check_referral_code
-from marketplace.domain.ordering.order import Order, OrderLine
+from marketplace.domain.ordering.order import Order, OrderLine, OrderReferral
 from marketplace.domain.shared.errors import Conflict, InvalidValue
 from marketplace.domain.shared.money import Money
 
@@ -29,7 +30,8 @@ from marketplace.domain.shared.money import Money
 class CheckoutRequest:
     address_id: str
     shipping: dict[str, str]  # store id -> method
-    referral_code: str | None = None
+    referral_code: str | None = None  # given in the body: must name a referral link
+    clicked_code: str | None = None  # from a verified attribution cookie (the last click): ignored if unknown
 
 
 def _check_choices(basket: Basket, chosen: dict[str, str]) -> None:
@@ -50,13 +52,17 @@ class PlaceCheckout:
     clock: Clock
     ids: IdGenerator
     invoice_seconds: int
+    fee_bps: int = 500  # the marketplace's cut of the line subtotals, frozen on each order
 
     async def __call__(self, user_id: str, request: CheckoutRequest) -> CheckoutView:
-        referral_code = check_referral_code(request.referral_code)
+        referral_code = check_referral_code(request.referral_code) or check_referral_code(request.clicked_code)
         async with self.uow() as uow:
             buyer = await uow.users.get(user_id)
             if buyer is None:
                 raise InvalidValue("user", "your account no longer exists")
+            link = await uow.affiliates.link(referral_code.upper()) if referral_code else None
+            if link is None and request.referral_code:
+                raise InvalidValue("referral_code", "is not a referral code of this marketplace")
         basket = await load_basket(self.uow, self.queries, user_id, request.address_id)
         _check_choices(basket, request.shipping)
         options = await shipping_options(self.shipping, basket)  # priced again, at this moment
@@ -82,13 +88,16 @@ class PlaceCheckout:
         checkout_id = self.ids.new_id()
         for order in orders:
             order.checkout_id = checkout_id
+            order.fee_bps = self.fee_bps
+        if link is not None:
+            await self._attribute(link, user_id, orders)
         amount = Money.zero("IDR")
         for order in orders:
             amount = amount + order.total
         checkout = Checkout.place(
             id=checkout_id, buyer_id=user_id, order_ids=[o.id for o in orders], address=basket.address.address,
             amount=amount, now=now, expires_at=now + timedelta(seconds=self.invoice_seconds),
-            referral_code=referral_code,
+            referral_code=link.code if link is not None else None,
         )
         quantities: dict[str, int] = {}
         for order in orders:
@@ -131,6 +140,22 @@ class PlaceCheckout:
             await uow.commit()
             placed = await uow.orders.of_checkout(checkout.id)
         return checkout_view(stored, placed)
+
+    async def _attribute(self, link: ReferralLink, buyer_id: str, orders: list[Order]) -> None:
+        """Each order's lines the link covers (none for the affiliate's own purchase or own store), at
+        its store's affiliate rate now."""
+        async with self.uow() as uow:
+            stores = {order.store_id: await uow.stores.get(order.store_id) for order in orders}
+        for order in orders:
+            store = stores[order.store_id]
+            if store is None:
+                continue
+            covered = covered_lines(link, buyer_id, [
+                LineInfo(id=line.id, product_id=line.product_id, store_id=store.id, store_owner_id=store.owner_id)
+                for line in order.lines])
+            if covered:
+                order.referral = OrderReferral(affiliate_id=link.affiliate_id, code=link.code,
+                                               rate_bps=store.affiliate_rate_bps, line_ids=covered)
 
     async def _undo(self, checkout_id: str) -> None:
         """Nothing stays reserved: the orders and the checkout are cancelled and the stock goes back."""

@@ -9,6 +9,14 @@ from typing import Any, Protocol, Self
 
 import msgspec
 
+from marketplace.application.ports.cms import CmsBannerRepository, CmsPageRepository
+from marketplace.application.ports.reviews import RatingRepository, ReviewRepository
+from marketplace.application.ports.settlement import (
+    AffiliateRepository,
+    CommissionRepository,
+    LedgerRepository,
+    PayoutRepository,
+)
 from marketplace.domain.cart.cart import Cart
 from marketplace.domain.catalog.category import Category
 from marketplace.domain.catalog.product import Product
@@ -272,9 +280,17 @@ class UnitOfWork(Protocol):
     checkouts: CheckoutRepository
     orders: OrderRepository
     shipments: ShipmentRepository
+    reviews: ReviewRepository
+    ratings: RatingRepository
+    ledger: LedgerRepository
+    commissions: CommissionRepository
+    affiliates: AffiliateRepository
+    payouts: PayoutRepository
     stock: StockRepository
     processed: ProcessedMessages
     callbacks: ProviderCallbackRepository
+    cms_pages: CmsPageRepository
+    cms_banners: CmsBannerRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.ports.system import Clock
+from marketplace.application.settlement.booking import settle_order_money
 from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.shared.errors import Conflict
 
@@ -31,6 +32,7 @@ class CompleteDeliveredOrders:
                     if order is None or order.status is not OrderStatus.DELIVERED:
                         continue  # the buyer confirmed meanwhile
                     order.complete(self.clock.now())
+                    await settle_order_money(uow, order)
                     await uow.orders.save(order)
                     await uow.commit()
                     completed += 1

@@ -23,6 +23,7 @@ from marketplace.application.ports.shipping import (
     Stop,
 )
 from marketplace.application.ports.system import Clock
+from marketplace.application.settlement.booking import settle_order_money
 from marketplace.application.shipping.tracking import courier_of, follow
 from marketplace.application.shipping.views import ShipmentView, shipment_view
 from marketplace.domain.ordering.order import Order
@@ -123,7 +124,8 @@ class StoreShipping:
                                      courier_of(booked))
             else:
                 shipment.report(booked.booking_id, booked.status, now, courier_of(booked), now)
-            follow(order, shipment, now)
+            if follow(order, shipment, now):
+                await settle_order_money(uow, order)
             await (uow.shipments.add(shipment) if is_new else uow.shipments.save(shipment))
             await uow.orders.save(order)
             await uow.commit()

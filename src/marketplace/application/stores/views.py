@@ -24,9 +24,9 @@ class StoreView(msgspec.Struct, frozen=True):
     created_at: datetime
 
     @classmethod
-    def of(cls, store: Store, base_url: str = "") -> StoreView:
+    def of(cls, store: Store, base_url: str = "", rating: RatingView = UNRATED) -> StoreView:
         return cls(
             id=store.id, slug=store.slug, name=store.name, description=store.description, status=store.status.value,
             owner_id=store.owner_id, pickup_address=AddressView.of(store.pickup_address), logo_url=media_url(base_url, store.logo_media_id) if store.logo_media_id else None,
-            rating=UNRATED, created_at=store.created_at,
+            rating=rating, created_at=store.created_at,
         )

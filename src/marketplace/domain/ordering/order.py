@@ -35,6 +35,16 @@ class OrderLine:
 
 
 @dataclass(frozen=True, slots=True)
+class OrderReferral:
+    """The affiliate a purchase is attributed to, frozen at checkout with the store's rate then."""
+
+    affiliate_id: str
+    code: str
+    rate_bps: int
+    line_ids: tuple[str, ...]  # the lines the referral covers (its product, its store, or all)
+
+
+@dataclass(frozen=True, slots=True)
 class StatusChange:
     status: OrderStatus
     at: datetime
@@ -64,6 +74,8 @@ class Order(Aggregate):
     store_name: str = ""
     shipping_method: str = "instant"
     address: PostalAddress | None = None  # where it goes, as the buyer gave it at checkout
+    fee_bps: int = 0  # the marketplace's cut of the line subtotals, as it was at checkout
+    referral: OrderReferral | None = None
     status: OrderStatus = OrderStatus.PENDING_PAYMENT
     history: list[StatusChange] = field(default_factory=list)
     version: int = 0

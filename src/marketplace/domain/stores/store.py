@@ -46,6 +46,7 @@ class Store(Aggregate):
     created_at: datetime
     status: StoreStatus = StoreStatus.ACTIVE
     logo_media_id: str | None = None
+    affiliate_rate_bps: int = 0  # the commission its affiliates earn on referred sales
     version: int = 0
 
     @classmethod
@@ -81,6 +82,11 @@ class Store(Aggregate):
         if address.point is None:
             raise InvalidValue("pickup_address.lat", "a pickup address needs coordinates")
         self.pickup_address = address
+
+    def set_affiliate_rate(self, rate_bps: object) -> None:
+        if type(rate_bps) is not int or not 0 <= rate_bps <= 10_000:
+            raise InvalidValue("rate_bps", "must be a whole number of basis points from 0 to 10000")
+        self.affiliate_rate_bps = rate_bps
 
     def suspend(self) -> None:
         if self.status is StoreStatus.SUSPENDED:

@@ -32,10 +32,17 @@ from marketplace.entrypoints.http.controllers.catalog import (
 )
 from marketplace.entrypoints.http.controllers.chat import ConversationController
 from marketplace.entrypoints.http.controllers.checkout import CheckoutController
+from marketplace.entrypoints.http.controllers.cms import CmsAdminController, CmsController
 from marketplace.entrypoints.http.controllers.identity import AuthController, MeController
 from marketplace.entrypoints.http.controllers.media import MediaController, MediaFileController
 from marketplace.entrypoints.http.controllers.operations import OperationsController
 from marketplace.entrypoints.http.controllers.orders import OrderController, StoreOrderController
+from marketplace.entrypoints.http.controllers.reviews import (
+    OrderReviewController,
+    ProductReviewController,
+    ReviewAdminController,
+    ReviewController,
+)
 from marketplace.entrypoints.http.controllers.stores import StoreAdminController, StoreController
 from marketplace.entrypoints.http.controllers.webhooks import GoSendWebhookController, XenditWebhookController
 from marketplace.entrypoints.http.dependencies import DEPENDENCIES, resolve_services
@@ -121,7 +128,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             OperationsController, AuthController, MeController, StoreController, StoreAdminController,
             CategoryController, StoreProductController, ProductController, MediaController, MediaFileController,
             CartController, CheckoutController, OrderController, StoreOrderController, XenditWebhookController,
-            GoSendWebhookController, ConversationController,
+            GoSendWebhookController, ConversationController, OrderReviewController, ReviewController,
+            ReviewAdminController, ProductReviewController,
+            CmsController, CmsAdminController,
             *DOCS_ROUTES,
         ],
         dependencies=DEPENDENCIES,

@@ -1,19 +1,25 @@
-"""Xendit's own routes: Invoices v2 and Refunds, with its idempotency keys and list filters
-(PROVIDERS.md 1.2, 1.4, 1.8). Authentication and rate limits are applied around them by the app."""
+"""Xendit's own routes: Invoices v2, Refunds and Payouts v2, with its idempotency keys and list filters
+(PROVIDERS.md 1.2, 1.4, 1.5, 1.8). Authentication and rate limits are applied around them by the app."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlencode
 
 import msgspec
 
 from marketplace.adapters.sandbox.asgi import Request, Response, Router, json_response
 from marketplace.adapters.sandbox.xendit.errors import validation_error
-from marketplace.adapters.sandbox.xendit.records import InvoiceRecord, RefundRecord
+from marketplace.adapters.sandbox.xendit.records import InvoiceRecord, PayoutRecord, RefundRecord
 from marketplace.adapters.sandbox.xendit.service import XenditSandboxService
-from marketplace.adapters.sandbox.xendit.validation import json_object, validate_invoice, validate_refund
+from marketplace.adapters.sandbox.xendit.validation import (
+    json_object,
+    validate_invoice,
+    validate_payout,
+    validate_refund,
+)
 
 INVOICE_STATUSES = ("PENDING", "PAID", "SETTLED", "EXPIRED")
 DEFAULT_LIMIT, MAX_LIMIT = 10, 100  # Xendit's list page sizes are not in PROVIDERS.md; these are assumed
@@ -34,6 +40,10 @@ def register(router: Router, service: XenditSandboxService) -> None:
     router.add("POST", "/refunds", api.create_refund, guarded=True)
     router.add("GET", "/refunds", api.list_refunds, guarded=True)
     router.add("GET", "/refunds/{refund_id}", api.get_refund, guarded=True)
+    router.add("POST", "/v2/payouts", api.create_payout, guarded=True)
+    router.add("GET", "/v2/payouts", api.list_payouts, guarded=True)
+    router.add("GET", "/v2/payouts/{payout_id}", api.get_payout, guarded=True)
+    router.add("POST", "/v2/payouts/{payout_id}/cancel", api.cancel_payout, guarded=True)
 
 
 class XenditApi:
@@ -99,6 +109,52 @@ class XenditApi:
             found = found[ids.index(after) + 1:] if after in ids else []
         page = found[:limit]
         return json_response({"data": [r.to_json() for r in page], "has_more": len(found) > len(page)})
+
+    async def create_payout(self, request: Request) -> Response:
+        """`Idempotency-key` is required here (Payouts v2); the same key with the same body gives the payout
+        made for it, with another body 409 DUPLICATE_ERROR."""
+        if request.header("idempotency-key") is None:
+            raise validation_error([{"path": "Idempotency-key", "message": "header is required for payouts"}])
+        body = json_object(request.body)
+        key, fingerprint = _idempotency(request, "idempotency-key", body)
+        earlier = None if key is None else self._ledger.recall("payouts", key, fingerprint)
+        if earlier is not None:
+            return json_response(self._ledger.payout(earlier).to_json())
+        payout = self._service.create_payout(validate_payout(body))
+        if key is not None:
+            self._ledger.remember("payouts", key, fingerprint, payout.id)
+        return json_response(payout.to_json())
+
+    async def get_payout(self, request: Request) -> Response:
+        return json_response(self._ledger.payout(request.params["payout_id"]).to_json())
+
+    async def list_payouts(self, request: Request) -> Response:
+        """`{"data": [...], "has_more": bool, "links"?}` (the SDKs' GetPayouts200Response) for a required
+        `reference_id`, newest first; `after_id` pages on, `before_id` back. `links` (the next page) only
+        when there is more: its shape beyond `href`, `rel`, `method` is not documented."""
+        reference_id = request.arg("reference_id")
+        if reference_id is None:
+            raise validation_error([{"path": "reference_id", "message": "is required"}])
+        limit = _limit(request)
+        found: list[PayoutRecord] = [p for p in self._ledger.payouts() if p.reference_id == reference_id]
+        ids = [p.id for p in found]
+        after, before = request.arg("after_id"), request.arg("before_id")
+        if after:
+            found = found[ids.index(after) + 1:] if after in ids else []
+            page = found[:limit]
+        elif before:
+            found = found[:ids.index(before)] if before in ids else []
+            page = found[-limit:]
+        else:
+            page = found[:limit]
+        answer: dict[str, object] = {"data": [p.to_json() for p in page], "has_more": len(found) > len(page)}
+        if answer["has_more"] and page and not before:
+            query = urlencode({"reference_id": reference_id, "limit": limit, "after_id": page[-1].id})
+            answer["links"] = {"href": f"/v2/payouts?{query}", "rel": "next", "method": "GET"}
+        return json_response(answer)
+
+    async def cancel_payout(self, request: Request) -> Response:
+        return json_response(self._service.cancel_payout(request.params["payout_id"]).to_json())
 
 
 def _idempotency(request: Request, header: str, body: object) -> tuple[str | None, bytes]:

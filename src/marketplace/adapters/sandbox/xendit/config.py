@@ -9,6 +9,7 @@ import httpx
 
 INVOICE_CALLBACK_PATH = "/api/v1/webhooks/xendit/invoice"
 REFUND_CALLBACK_PATH = "/api/v1/webhooks/xendit/refund"
+PAYOUT_CALLBACK_PATH = "/api/v1/webhooks/xendit/payout"
 XENDIT_RETRIES = 6  # Xendit retries a failed callback at most 6 times (PROVIDERS.md 1.3)
 _URL = re.compile(r"https?://[^\s/]+(/\S*)?")
 
@@ -20,6 +21,7 @@ class XenditSandboxConfig:
     public_url: str  # where a browser reaches this sandbox; `invoice_url` is `{public_url}/web/{id}`
     callback_url: str | None = None  # the marketplace's base URL; None sends no callbacks
     refund_seconds: float = 1.0  # a pending refund succeeds by itself after this; 0: control endpoints only
+    payout_seconds: float = 0.0  # an ACCEPTED payout succeeds by itself after this; 0: control endpoints only
     rate_limit: bool = False  # refuse the 61st request a minute per endpoint (headers are always sent)
     callback_retry_seconds: tuple[float, ...] = (1, 2, 4, 8, 16, 32)  # Xendit: 15m, 45m, 2h, 3h, 6h, 12h
     http: httpx.AsyncClient | None = field(default=None, compare=False, repr=False)
@@ -35,6 +37,8 @@ class XenditSandboxConfig:
                 raise ValueError(f"{name} must be an http(s) URL, not {value!r}")
         if not 0 <= self.refund_seconds <= 86_400:
             raise ValueError("refund_seconds must be from 0 to 86400")
+        if not 0 <= self.payout_seconds <= 86_400:
+            raise ValueError("payout_seconds must be from 0 to 86400")
         if len(self.callback_retry_seconds) > XENDIT_RETRIES or any(s < 0 for s in self.callback_retry_seconds):
             raise ValueError(f"callback_retry_seconds: at most {XENDIT_RETRIES} delays, none negative")
         if not re.fullmatch(r"[0-9a-f]{24}", self.business_id):

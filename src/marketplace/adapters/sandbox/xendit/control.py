@@ -1,5 +1,6 @@
 """The sandbox's own routes, for people and tests (API.md "Built-in provider sandboxes"): the hosted
-page with its Pay button, pay/expire an invoice, settle a refund, and the record of callbacks sent."""
+page with its Pay button, pay/expire an invoice, settle a refund, move a payout along, and the record of
+callbacks sent."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from marketplace.adapters.sandbox.asgi import Request, Response, Router, html_response, json_response, redirect
 from marketplace.adapters.sandbox.xendit.errors import XenditError, validation_error
 from marketplace.adapters.sandbox.xendit.page import MERCHANT_SVG, invoice_page, missing_page
+from marketplace.adapters.sandbox.xendit.records import PAYOUT_FAILURE_CODES
 from marketplace.adapters.sandbox.xendit.service import XenditSandboxService
 from marketplace.adapters.sandbox.xendit.validation import is_number, json_object
 
@@ -22,6 +24,10 @@ def register(router: Router, service: XenditSandboxService) -> None:
     router.add("POST", "/_sandbox/invoices/{invoice_id}/expire", control.expire)
     router.add("POST", "/_sandbox/refunds/{refund_id}/succeed", control.succeed)
     router.add("POST", "/_sandbox/refunds/{refund_id}/fail", control.fail)
+    router.add("POST", "/_sandbox/payouts/{payout_id}/succeed", control.payout_succeeds)
+    router.add("POST", "/_sandbox/payouts/{payout_id}/fail", control.payout_fails)
+    router.add("POST", "/_sandbox/payouts/{payout_id}/request", control.payout_requested)
+    router.add("POST", "/_sandbox/payouts/{payout_id}/reverse", control.payout_reversed)
     router.add("GET", "/_sandbox/callbacks", control.callbacks)
 
 
@@ -69,6 +75,22 @@ class XenditControl:
 
     async def fail(self, request: Request) -> Response:
         return json_response(self._service.settle(request.params["refund_id"], False).to_json())
+
+    async def payout_succeeds(self, request: Request) -> Response:
+        return json_response(self._service.settle_payout(request.params["payout_id"], True).to_json())
+
+    async def payout_fails(self, request: Request) -> Response:
+        """Optional JSON `{"failure_code": ...}`, one of Xendit's payout failure codes (TRANSFER_ERROR by default)."""
+        code = json_object(request.body).get("failure_code") or "TRANSFER_ERROR"
+        if code not in PAYOUT_FAILURE_CODES:
+            raise validation_error([{"path": "failure_code", "message": f"must be among {', '.join(PAYOUT_FAILURE_CODES)}"}])
+        return json_response(self._service.settle_payout(request.params["payout_id"], False, code).to_json())
+
+    async def payout_requested(self, request: Request) -> Response:
+        return json_response(self._service.request_payout(request.params["payout_id"]).to_json())
+
+    async def payout_reversed(self, request: Request) -> Response:
+        return json_response(self._service.reverse_payout(request.params["payout_id"]).to_json())
 
     async def callbacks(self, request: Request) -> Response:
         """Every callback sent (the latest 1000), oldest first, with each attempt's answer or error."""

@@ -1,4 +1,4 @@
-"""All state of a Xendit sandbox and the rules on it: invoices, refunds, idempotency keys.
+"""All state of a Xendit sandbox and the rules on it: invoices, refunds, payouts, idempotency keys.
 
 Every method runs to completion without awaiting, so on one event loop each change is applied
 whole before another request is looked at: that, not a lock, is what keeps the state consistent.
@@ -15,11 +15,13 @@ from marketplace.adapters.sandbox.xendit.records import (
     Amount,
     InvoiceRecord,
     Payment,
+    PayoutRecord,
     RefundRecord,
     new_invoice_id,
+    new_payout_id,
     new_refund_id,
 )
-from marketplace.adapters.sandbox.xendit.validation import InvoiceFields, RefundFields, in_currency
+from marketplace.adapters.sandbox.xendit.validation import InvoiceFields, PayoutFields, RefundFields, in_currency
 
 
 class XenditLedger:
@@ -27,6 +29,7 @@ class XenditLedger:
         self.business_id, self._merchant_name, self._base_url = business_id, merchant_name, base_url
         self._invoices: dict[str, InvoiceRecord] = {}
         self._refunds: dict[str, RefundRecord] = {}
+        self._payouts: dict[str, PayoutRecord] = {}
         self._keys: dict[tuple[str, str], tuple[bytes, str]] = {}
 
     def create_invoice(self, fields: InvoiceFields, now: datetime) -> InvoiceRecord:
@@ -121,6 +124,35 @@ class XenditLedger:
         refund.status = "SUCCEEDED" if succeeded else "FAILED"
         refund.failure_code = None if succeeded else "REFUND_FAILED"
         refund.updated = now
+        return True
+
+    def create_payout(self, fields: PayoutFields, now: datetime) -> PayoutRecord:
+        """Always ACCEPTED at first, as Xendit answers every payout it takes."""
+        payout = PayoutRecord(
+            id=new_payout_id(), business_id=self.business_id, reference_id=fields.reference_id,
+            channel_code=fields.channel_code, channel_properties=fields.channel_properties, amount=fields.amount,
+            currency=fields.currency, created=now, updated=now, options=fields.options,
+        )
+        self._payouts[payout.id] = payout
+        return payout
+
+    def payout(self, payout_id: str) -> PayoutRecord:
+        found = self._payouts.get(payout_id)
+        if found is None:
+            raise XenditError(404, "DATA_NOT_FOUND", f"Could not find payout with id {payout_id}")
+        return found
+
+    def payouts(self) -> list[PayoutRecord]:
+        """Newest first, as Xendit lists them."""
+        return list(reversed(self._payouts.values()))
+
+    @staticmethod
+    def move_payout(payout: PayoutRecord, source: tuple[str, ...], target: str, now: datetime,
+                    failure_code: str | None = None) -> bool:
+        """`source` -> `target` (with its failure code); False (and no change) from any other status."""
+        if payout.status not in source:
+            return False
+        payout.status, payout.failure_code, payout.updated = target, failure_code, now
         return True
 
     def recall(self, scope: str, key: str, fingerprint: bytes) -> str | None:

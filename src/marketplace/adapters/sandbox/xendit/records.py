@@ -1,5 +1,5 @@
-"""Invoices and refunds as the sandbox keeps them, and their JSON as Xendit shapes it
-(PROVIDERS.md 1.2 invoice object, 1.3 flat callback, 1.8 refund object)."""
+"""Invoices, refunds and payouts as the sandbox keeps them, and their JSON as Xendit shapes it
+(PROVIDERS.md 1.2 invoice object, 1.3 flat callback, 1.8 refund object, 1.5 Payouts v2 object)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 Amount = int | float
@@ -37,6 +37,18 @@ ECHOED = ("payer_email", "description", "success_redirect_url", "failure_redirec
           "fixed_va", "reminder_time", "reminder_time_unit", "mid_label", "channel_properties")
 CALLBACK_ECHOED = ("payer_email", "description", "success_redirect_url", "failure_redirect_url", "items", "fees")
 
+# Payouts v2 (PROVIDERS.md 1.5). The Indonesian destinations this sandbox pays out to: a subset of what
+# Xendit's `GET /payouts_channels` lists, by its `ID_` channel codes (the full list is not in PROVIDERS.md).
+PAYOUT_BANKS = ("ID_BCA", "ID_BNI", "ID_BRI", "ID_MANDIRI", "ID_PERMATA", "ID_BSI", "ID_CIMB", "ID_DANAMON",
+                "ID_BTN", "ID_MAYBANK", "ID_PANIN", "ID_OCBC")
+PAYOUT_EWALLETS = ("ID_DANA", "ID_OVO", "ID_GOPAY", "ID_SHOPEEPAY", "ID_LINKAJA")
+PAYOUT_CHANNELS = PAYOUT_BANKS + PAYOUT_EWALLETS
+PAYOUT_PENDING = ("ACCEPTED", "REQUESTED", "LOCKED")  # on its way; CANCELLED only from ACCEPTED
+PAYOUT_FAILURE_CODES = ("INSUFFICIENT_BALANCE", "REJECTED_BY_CHANNEL", "TEMPORARY_TRANSFER_ERROR",
+                        "INVALID_DESTINATION", "TRANSFER_ERROR")
+PAYOUT_ARRIVAL = timedelta(minutes=15)  # Xendit's estimate on local rails (its create example: created + 15 min)
+MAX_ACCOUNT_DIGITS = 30  # Indonesian bank accounts have 7-17 digits, e-wallets are phone numbers
+
 
 def utc_now() -> datetime:
     """Now, to the millisecond Xendit's timestamps carry, so stored and shown times agree."""
@@ -56,6 +68,11 @@ def new_invoice_id() -> str:
 
 def new_refund_id() -> str:
     return f"rfd-{uuid.uuid4()}"
+
+
+def new_payout_id() -> str:
+    """`disb-` and 24 hex characters, as in Xendit's payout examples (`disb-571f3644d2b4edf0745e9703`)."""
+    return f"disb-{new_invoice_id()}"
 
 
 def digits_of(hex_id: str, count: int) -> str:
@@ -188,3 +205,36 @@ class RefundRecord:
             "payment_method_type": self.payment_method_type, "status": self.status, "reason": self.reason,
             "created": stamp(self.created), "updated": stamp(self.updated), "metadata": self.metadata,
         }
+
+
+@dataclass(slots=True)
+class PayoutRecord:
+    id: str
+    business_id: str
+    reference_id: str
+    channel_code: str
+    channel_properties: dict[str, Any]
+    amount: int
+    currency: str
+    created: datetime
+    updated: datetime
+    options: dict[str, Any] = field(default_factory=dict)  # description, receipt_notification, metadata as given
+    status: str = "ACCEPTED"
+    failure_code: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.status in PAYOUT_PENDING
+
+    def to_json(self) -> dict[str, Any]:
+        """The payout object (the SDKs' GetPayouts200ResponseDataInner); optional fields only when set."""
+        body: dict[str, Any] = {
+            "id": self.id, "amount": self.amount, "channel_code": self.channel_code, "currency": self.currency,
+            "reference_id": self.reference_id, "status": self.status, "created": stamp(self.created),
+            "updated": stamp(self.updated), "estimated_arrival_time": stamp(self.created + PAYOUT_ARRIVAL),
+            "business_id": self.business_id, "channel_properties": self.channel_properties,
+        }
+        body.update(self.options)
+        if self.failure_code is not None:
+            body["failure_code"] = self.failure_code
+        return body

@@ -1,5 +1,6 @@
-"""What the sandbox does over time and to the outside: invoices expire by themselves, refunds settle by
-themselves, and every PAID/EXPIRED invoice and every settled refund is called back to the marketplace."""
+"""What the sandbox does over time and to the outside: invoices expire by themselves, refunds (and, when
+configured, payouts) settle by themselves, and every PAID/EXPIRED invoice, every settled refund and every
+succeeded, failed or reversed payout is called back to the marketplace."""
 
 from __future__ import annotations
 
@@ -8,11 +9,24 @@ from functools import partial
 
 from marketplace.adapters.sandbox.callbacks import CallbackSender
 from marketplace.adapters.sandbox.timers import Timers
-from marketplace.adapters.sandbox.xendit.config import INVOICE_CALLBACK_PATH, REFUND_CALLBACK_PATH, XenditSandboxConfig
+from marketplace.adapters.sandbox.xendit.config import (
+    INVOICE_CALLBACK_PATH,
+    PAYOUT_CALLBACK_PATH,
+    REFUND_CALLBACK_PATH,
+    XenditSandboxConfig,
+)
 from marketplace.adapters.sandbox.xendit.errors import XenditError
 from marketplace.adapters.sandbox.xendit.ledger import XenditLedger
-from marketplace.adapters.sandbox.xendit.records import Amount, InvoiceRecord, RefundRecord, stamp, utc_now
-from marketplace.adapters.sandbox.xendit.validation import InvoiceFields, RefundFields
+from marketplace.adapters.sandbox.xendit.records import (
+    PAYOUT_PENDING,
+    Amount,
+    InvoiceRecord,
+    PayoutRecord,
+    RefundRecord,
+    stamp,
+    utc_now,
+)
+from marketplace.adapters.sandbox.xendit.validation import InvoiceFields, PayoutFields, RefundFields
 
 log = logging.getLogger("marketplace.sandbox.xendit")
 EXPIRY_SLACK = 0.005  # a timer may wake a hair before the wall clock reaches the expiry date
@@ -82,6 +96,49 @@ class XenditSandboxService:
         self._call_back_refund(refund)
         return refund
 
+    def create_payout(self, fields: PayoutFields) -> PayoutRecord:
+        payout = self.ledger.create_payout(fields, utc_now())
+        if self.config.payout_seconds > 0:
+            self.timers.later(self.config.payout_seconds, partial(self._pay_out_by_itself, payout.id))
+        return payout
+
+    def settle_payout(self, payout_id: str, succeeded: bool, failure_code: str | None = None) -> PayoutRecord:
+        """The control endpoints: a pending payout (ACCEPTED, REQUESTED, LOCKED) -> SUCCEEDED, or FAILED with
+        `failure_code`; its `payout.succeeded` / `payout.failed` event follows."""
+        payout = self.ledger.payout(payout_id)
+        target, code = ("SUCCEEDED", None) if succeeded else ("FAILED", failure_code or "TRANSFER_ERROR")
+        if not self.ledger.move_payout(payout, PAYOUT_PENDING, target, utc_now(), code):
+            raise XenditError(409, "PAYOUT_NOT_PENDING",
+                              f"payout {payout_id} is {payout.status}, not {', '.join(PAYOUT_PENDING)}")
+        self._call_back_payout(payout)
+        return payout
+
+    def request_payout(self, payout_id: str) -> PayoutRecord:
+        """The control endpoint: ACCEPTED -> REQUESTED, sent on to the bank and no longer cancellable. Xendit
+        sends no event for it."""
+        payout = self.ledger.payout(payout_id)
+        if not self.ledger.move_payout(payout, ("ACCEPTED",), "REQUESTED", utc_now()):
+            raise XenditError(409, "PAYOUT_NOT_ACCEPTED", f"payout {payout_id} is {payout.status}, not ACCEPTED")
+        return payout
+
+    def reverse_payout(self, payout_id: str) -> PayoutRecord:
+        """The control endpoint: SUCCEEDED -> REVERSED (the bank sent the money back) and `payout.reversed`."""
+        payout = self.ledger.payout(payout_id)
+        if not self.ledger.move_payout(payout, ("SUCCEEDED",), "REVERSED", utc_now()):
+            raise XenditError(409, "PAYOUT_NOT_SUCCEEDED", f"payout {payout_id} is {payout.status}, not SUCCEEDED")
+        self._call_back_payout(payout)
+        return payout
+
+    def cancel_payout(self, payout_id: str) -> PayoutRecord:
+        """Xendit's cancel: only while ACCEPTED (its SDK documents 400 "Unable to Cancel" otherwise; the code
+        is this sandbox's). No event: Xendit's payout webhook reports succeeded, failed and reversed payouts,
+        and the caller has the CANCELLED payout in the answer."""
+        payout = self.ledger.payout(payout_id)
+        if not self.ledger.move_payout(payout, ("ACCEPTED",), "CANCELLED", utc_now()):
+            raise XenditError(400, "PAYOUT_NOT_CANCELLABLE",
+                              f"payout {payout_id} is {payout.status}: only an ACCEPTED payout can be cancelled")
+        return payout
+
     async def shutdown(self) -> None:
         await self.timers.close()
         await self.callbacks.close()
@@ -100,6 +157,11 @@ class XenditSandboxService:
         if self.ledger.settle(refund, True, utc_now()):
             self._call_back_refund(refund)
 
+    async def _pay_out_by_itself(self, payout_id: str) -> None:
+        payout = self.ledger.payout(payout_id)
+        if self.ledger.move_payout(payout, PAYOUT_PENDING, "SUCCEEDED", utc_now()):
+            self._call_back_payout(payout)
+
     def _call_back_invoice(self, invoice: InvoiceRecord) -> None:
         url = self.config.callback(INVOICE_CALLBACK_PATH)
         if url is None:
@@ -116,3 +178,15 @@ class XenditSandboxService:
         envelope = {"event": event, "business_id": self.ledger.business_id, "created": stamp(utc_now()),
                     "data": refund.to_json()}
         self.callbacks.send(url, event, refund.id, envelope)
+
+    def _call_back_payout(self, payout: PayoutRecord) -> None:
+        """The documented payout webhook: `{event: payout.succeeded|failed|reversed, business_id, created,
+        data: <payout object>}` with `x-callback-token`."""
+        url = self.config.callback(PAYOUT_CALLBACK_PATH)
+        event = f"payout.{payout.status.lower()}"
+        if url is None:
+            log.info("%s for %s; no callback URL is configured", event, payout.id)
+            return
+        envelope = {"event": event, "business_id": self.ledger.business_id, "created": stamp(utc_now()),
+                    "data": payout.to_json()}
+        self.callbacks.send(url, event, payout.id, envelope)

@@ -1,0 +1,1 @@
+"""Markdown rendering and HTML sanitising (markdown-it-py, nh3)."""

@@ -1,0 +1,1 @@
+"""Reviews: verified-purchase reviews of order lines, store replies, admin hiding, exact summaries."""

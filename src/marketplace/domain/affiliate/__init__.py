@@ -1,0 +1,1 @@
+"""The affiliate program: affiliates, their referral links, attribution of purchases, commissions."""

@@ -1,0 +1,1 @@
+"""Reviews: one per purchased order line, after the order completed; ratings summarised exactly."""
