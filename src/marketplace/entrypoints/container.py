@@ -18,6 +18,8 @@ from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
 from marketplace.adapters.security.argon2_hasher import Argon2PasswordHasher
 from marketplace.adapters.security.jwt_tokens import JwtTokenService
 from marketplace.adapters.system import SystemClock, Uuid7Ids
+from marketplace.application.affiliate.attribution import AttributionSigner
+from marketplace.application.affiliate.program import AffiliateProgram
 from marketplace.application.cart.use_cases import CartService
 from marketplace.application.catalog.browse_products import BrowseProducts
 from marketplace.application.catalog.cache import CatalogCache
@@ -66,6 +68,9 @@ from marketplace.application.ordering.quote import QuoteCheckout
 from marketplace.application.ordering.reconcile import ReconcilePayments
 from marketplace.application.ordering.refunds import RefundOrder
 from marketplace.application.reviews.use_cases import Reviews
+from marketplace.application.settlement.payouts import PayoutCallbacks, Payouts
+from marketplace.application.settlement.reconcile import ReconcileLedger
+from marketplace.application.settlement.store_money import StoreMoney
 from marketplace.application.shipping.complete_orders import CompleteDeliveredOrders
 from marketplace.application.shipping.ship_order import StoreShipping
 from marketplace.application.shipping.show_shipment import GetShipment
@@ -183,6 +188,10 @@ def _seconds(seconds: float) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def _days(days: int) -> timedelta:
+    return timedelta(days=days)
+
+
 class LateAsgi:
     """The HTTP app itself, known only once it is built: the built-in sandboxes call back into it
     in process (through httpx's ASGI transport) instead of over the network."""
@@ -214,6 +223,7 @@ async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
     sandbox = create_xendit_sandbox(XenditSandboxConfig(
         secret_key=settings.xendit_key, callback_token=settings.xendit_token, callback_url=settings.base_url,
         public_url=f"{settings.base_url}/sandbox/xendit", refund_seconds=settings.sandbox_refund_seconds,
+        payout_seconds=settings.sandbox_payout_seconds,
         rate_limit=settings.sandbox_rate_limit, http=callbacks,
     ))
     try:
@@ -251,6 +261,26 @@ def _payment_gateway(settings: Settings, clock: SystemClock, ids: Uuid7Ids, http
     from marketplace.adapters.xendit.payments import XenditPaymentGateway
 
     return XenditPaymentGateway(http)
+
+
+def _payout_gateway(settings: Settings, ids: Uuid7Ids, http: Any) -> Any:
+    if settings.backend == "memory":
+        from marketplace.adapters.memory.payouts import MemoryPayoutGateway
+
+        return MemoryPayoutGateway(ids)
+    from marketplace.adapters.xendit.payouts import XenditPayoutGateway
+
+    return XenditPayoutGateway(http)
+
+
+def _money_totals(settings: Settings, engine: Any, memory_db: MemoryDatabase) -> Any:
+    if settings.backend == "memory":
+        from marketplace.adapters.memory.money_totals import MemoryMoneyTotals
+
+        return MemoryMoneyTotals(memory_db)
+    from marketplace.adapters.sql.money_totals import SqlMoneyTotals
+
+    return SqlMoneyTotals(engine)
 
 
 def uses_builtin_gosend(settings: Settings) -> bool:
@@ -455,7 +485,7 @@ class Container(containers.DeclarativeContainer):
     quote_checkout = providers.Singleton(QuoteCheckout, uow=uow, queries=catalog_queries, shipping=shipping)
     place_checkout = providers.Singleton(
         PlaceCheckout, uow=uow, queries=catalog_queries, shipping=shipping, payments=payments, clock=clock, ids=ids,
-        invoice_seconds=settings.provided.invoice_duration_seconds,
+        invoice_seconds=settings.provided.invoice_duration_seconds, fee_bps=settings.provided.platform_fee_bps,
     )
     get_checkout = providers.Singleton(GetCheckout, uow=uow)
     apply_invoice = providers.Singleton(ApplyInvoice, uow=uow, clock=clock)
@@ -481,6 +511,23 @@ class Container(containers.DeclarativeContainer):
         CompleteDeliveredOrders, uow=uow, clock=clock,
         after=providers.Callable(_seconds, settings.provided.order_autocomplete_seconds),
     )
+
+    # Marketplace money: ledger, affiliates, payouts
+    payout_gateway = providers.Singleton(_payout_gateway, settings, ids, xendit_http)
+    money_totals = providers.Singleton(_money_totals, settings, engine, memory_db)
+    attribution = providers.Singleton(
+        AttributionSigner, key=settings.provided.signing_key,
+        window=providers.Callable(_days, settings.provided.affiliate_window_days),
+    )
+    payouts = providers.Singleton(Payouts, uow=uow, gateway=payout_gateway, clock=clock, ids=ids,
+                                  minimum=settings.provided.payout_minimum)
+    payout_callbacks = providers.Singleton(PayoutCallbacks, uow=uow, payouts=payouts, clock=clock, ids=ids)
+    store_money = providers.Singleton(StoreMoney, uow=uow, payouts=payouts)
+    affiliate_program = providers.Singleton(
+        AffiliateProgram, uow=uow, queries=catalog_queries, clock=clock, signer=attribution, payouts=payouts,
+        base_url=settings.provided.base_url,
+    )
+    reconcile_ledger = providers.Singleton(ReconcileLedger, uow=uow, totals=money_totals)
 
     # Reviews
     reviews = providers.Singleton(

@@ -69,6 +69,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     chat_max_body: int = 4000
     chat_rate_limit: int = 60  # messages per minute per user
     review_edit_seconds: int = 604_800
+    platform_fee_bps: int = 500
+    affiliate_window_days: int = 30
+    payout_minimum: int = 10_000
+    sandbox_payout_seconds: float = 0.0
     run_worker: bool = True  # `serve --no-worker` turns it off when separate workers run
     outbox_max_attempts: int = 8
     worker_idle_seconds: float = 0.5
@@ -92,6 +96,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "chat_max_body": 1 <= self.chat_max_body <= 100_000,
             "chat_rate_limit": 1 <= self.chat_rate_limit <= 100_000,
             "review_edit_seconds": 0 <= self.review_edit_seconds <= 31_536_000,
+            "platform_fee_bps": 0 <= self.platform_fee_bps <= 10_000,
+            "affiliate_window_days": 1 <= self.affiliate_window_days <= 3650,
+            "payout_minimum": 1 <= self.payout_minimum <= 1_000_000_000,
+            "sandbox_payout_seconds": 0 <= self.sandbox_payout_seconds <= 86_400,
         }
         for name, ok in checks.items():
             if not ok:

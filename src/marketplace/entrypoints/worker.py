@@ -17,6 +17,8 @@ async def build_worker(container: Container) -> Worker:
     dispatcher.register(await resolve(container.refund_order))
     dispatcher.register(await resolve(container.expire_cancelled_invoice))
     dispatcher.register(await resolve(container.push_updates))
+    payouts = await resolve(container.payouts)
+    dispatcher.register(payouts)
 
     expire = await resolve(container.expire_checkouts)
     reconcile = await resolve(container.reconcile_payments)
@@ -36,6 +38,7 @@ async def build_worker(container: Container) -> Worker:
     return Worker(dispatcher=dispatcher, idle_seconds=settings.worker_idle_seconds, jobs=[
         PeriodicJob("expire-checkouts", 1.0, expire),
         PeriodicJob("reconcile-payments", 30.0, reconcile),
+        PeriodicJob("reconcile-payouts", 30.0, payouts.reconcile),
         # Quiet bookings are asked about a few times per quiet period; delivered orders complete within
         # a tenth of their delay (and at least every minute).
         PeriodicJob("poll-quiet-shipments", min(30.0, settings.shipment_poll_seconds / 3), reports.poll),

@@ -61,3 +61,27 @@ async def test_cleanup_removes_stale_and_unused_media_and_keeps_what_a_product_s
                                                               f"media/{seller}/{shown}/thumbnail.webp"]
     for gone in (replaced, loose, unfinished):
         assert await storage.keys(f"media/{seller}/{gone}/") == []
+
+
+async def _chat_photo(app: Any, user: str) -> str:
+    data = _png()
+    ticket = await (await resolve(app.request_upload))(user, UploadRequest("c.png", "image/png", len(data),
+                                                                           "chat_attachment"))
+    await (await resolve(app.storage)).put(f"media/{user}/{ticket.media_id}/original.png", data, "image/png")
+    await (await resolve(app.complete_upload))(user, ticket.media_id)
+    return str(ticket.media_id)
+
+
+async def test_cleanup_keeps_what_a_chat_message_carries(app: Any) -> None:
+    register = await resolve(app.register_user)
+    seller = str((await register(Register("s2@example.com", "password123", "S"))).id)
+    buyer = str((await register(Register("b2@example.com", "password123", "B"))).id)
+    address = AddressInput(recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110",
+                           lat=-6.2, lng=106.8)
+    store = await (await resolve(app.open_store))(seller, OpenStoreCommand("Toko", "", address))
+    conversation, _ = await (await resolve(app.conversations)).open(buyer, store.id)
+    sent, unsent = await _chat_photo(app, buyer), await _chat_photo(app, buyer)
+    await (await resolve(app.chat_messages)).send(buyer, conversation.id, "c1", "", [sent])
+    report = await (await resolve(app.clean_up_media))(timedelta(seconds=0))
+    assert report.removed == [unsent]
+    assert await (await resolve(app.storage)).keys(f"media/{buyer}/{sent}/") != []

@@ -20,7 +20,8 @@ class CleanupReport:
 
 
 async def _still_used(uow: UnitOfWork, media: MediaObject) -> bool:
-    """A completed upload is kept while a product lists it (or it waits to be attached)."""
+    """A completed upload is kept while what it is attached to still shows it: a product, a store's
+    logo, a review, a chat message, a banner."""
     kind, _, target = (media.attached_to or "").partition(":")
     if kind == "product":
         product = await uow.products.get(target)
@@ -28,6 +29,11 @@ async def _still_used(uow: UnitOfWork, media: MediaObject) -> bool:
     if kind == "store":
         store = await uow.stores.get(target)
         return store is not None and store.logo_media_id == media.id
+    if kind == "review":
+        review = await uow.reviews.get(target)
+        return review is not None and media.id in review.media_ids
+    if kind == "conversation":
+        return True  # messages are never edited or deleted: what one carries stays with it
     if kind == "banner":
         banner = await uow.cms_banners.get(target)
         return banner is not None and banner.media_id == media.id

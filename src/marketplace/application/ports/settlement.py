@@ -104,3 +104,15 @@ class PayoutRepository(Protocol):
     async def open_before(self, cutoff: datetime, limit: int) -> list[str]:
         """Ids of payouts still requested, created before `cutoff`, oldest first."""
         ...
+
+
+class MoneyTotals(Protocol):
+    """What the payment records say, independently of the ledger (for reconciliation)."""
+
+    async def received(self) -> int:
+        """Every payment received: the amounts of checkouts whose payment is paid (late ones included)."""
+        ...
+
+    async def refunded(self) -> int:
+        """What is owed back: paid orders cancelled, rejected or returned, and whole late payments."""
+        ...

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from marketplace.domain.shared.errors import DomainError
-from marketplace.entrypoints.cli import admin, media, migrate, outbox, sandbox, seed, serve, worker
+from marketplace.entrypoints.cli import admin, ledger, media, migrate, outbox, sandbox, seed, serve, worker
 from marketplace.entrypoints.cli.runtime import CommandError
 from marketplace.entrypoints.settings import SettingsError
 
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Multi-vendor marketplace backend. Configuration comes from MARKETPLACE_* environment variables.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (serve, worker, migrate, seed, admin, media, outbox, sandbox):
+    for module in (serve, worker, migrate, seed, admin, media, outbox, sandbox, ledger):
         module.register(commands)
     return parser
 

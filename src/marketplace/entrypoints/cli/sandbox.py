@@ -40,7 +40,7 @@ def register(commands: Any) -> None:
     parser = commands.add_parser(
         "sandbox", help="serve a local imitation of Xendit or GoSend",
         description="Serve a provider sandbox at the root of its own server. Xendit reads "
-        "MARKETPLACE_XENDIT_SECRET_KEY, MARKETPLACE_XENDIT_CALLBACK_TOKEN, MARKETPLACE_SANDBOX_REFUND_SECONDS, "
+        "MARKETPLACE_XENDIT_SECRET_KEY, MARKETPLACE_XENDIT_CALLBACK_TOKEN, MARKETPLACE_SANDBOX_REFUND_SECONDS, MARKETPLACE_SANDBOX_PAYOUT_SECONDS, "
         "MARKETPLACE_SANDBOX_RATE_LIMIT and MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS (comma separated). "
         "GoSend reads MARKETPLACE_GOSEND_CLIENT_ID, MARKETPLACE_GOSEND_PASS_KEY, MARKETPLACE_GOSEND_WEBHOOK_HEADER "
         "(default Authorization), MARKETPLACE_GOSEND_WEBHOOK_TOKEN, MARKETPLACE_GOSEND_SANDBOX_PACE_SECONDS "
@@ -102,6 +102,7 @@ def xendit_config_from_env(environ: Mapping[str, str]) -> XenditSandboxConfig:
         public_url=environ.get("MARKETPLACE_SANDBOX_PUBLIC_URL") or f"http://127.0.0.1:{DEFAULT_PORT}",
         callback_url=callback_url,
         refund_seconds=_seconds(environ, "MARKETPLACE_SANDBOX_REFUND_SECONDS", "1")[0],
+        payout_seconds=(_seconds(environ, "MARKETPLACE_SANDBOX_PAYOUT_SECONDS", "0") or (0.0,))[0],
         rate_limit=_switch(environ, "MARKETPLACE_SANDBOX_RATE_LIMIT"),
         callback_retry_seconds=_seconds(environ, "MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS", "1,2,4,8,16,32"),
     )

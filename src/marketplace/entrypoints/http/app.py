@@ -35,6 +35,11 @@ from marketplace.entrypoints.http.controllers.checkout import CheckoutController
 from marketplace.entrypoints.http.controllers.cms import CmsAdminController, CmsController
 from marketplace.entrypoints.http.controllers.identity import AuthController, MeController
 from marketplace.entrypoints.http.controllers.media import MediaController, MediaFileController
+from marketplace.entrypoints.http.controllers.money import (
+    AffiliateController,
+    ReferralController,
+    StoreMoneyController,
+)
 from marketplace.entrypoints.http.controllers.operations import OperationsController
 from marketplace.entrypoints.http.controllers.orders import OrderController, StoreOrderController
 from marketplace.entrypoints.http.controllers.reviews import (
@@ -44,7 +49,11 @@ from marketplace.entrypoints.http.controllers.reviews import (
     ReviewController,
 )
 from marketplace.entrypoints.http.controllers.stores import StoreAdminController, StoreController
-from marketplace.entrypoints.http.controllers.webhooks import GoSendWebhookController, XenditWebhookController
+from marketplace.entrypoints.http.controllers.webhooks import (
+    GoSendWebhookController,
+    XenditPayoutWebhookController,
+    XenditWebhookController,
+)
 from marketplace.entrypoints.http.dependencies import DEPENDENCIES, resolve_services
 from marketplace.entrypoints.http.docs import ROUTES as DOCS_ROUTES
 from marketplace.entrypoints.http.observability import AccessLog, Metrics, configure_logging, observe
@@ -129,7 +138,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             CategoryController, StoreProductController, ProductController, MediaController, MediaFileController,
             CartController, CheckoutController, OrderController, StoreOrderController, XenditWebhookController,
             GoSendWebhookController, ConversationController, OrderReviewController, ReviewController,
-            ReviewAdminController, ProductReviewController,
+            ReviewAdminController, ProductReviewController, AffiliateController, ReferralController,
+            StoreMoneyController, XenditPayoutWebhookController,
             CmsController, CmsAdminController,
             *DOCS_ROUTES,
         ],

@@ -22,6 +22,7 @@ USE_CASES = (
     "quote_checkout", "place_checkout", "get_checkout", "cancel_checkout", "buyer_orders", "store_orders",
     "idempotency", "clock", "receive_callback", "store_shipping", "shipment_reports", "get_shipment",
     "conversations", "chat_messages", "socket_server", "reviews",
+    "affiliate_program", "store_money", "payout_callbacks", "attribution",
     "create_page", "edit_page", "publish_page", "unpublish_page", "show_page", "list_pages", "read_public_page",
     "create_banner", "edit_banner", "publish_banner", "unpublish_banner", "show_banner", "list_banners",
     "list_live_banners",

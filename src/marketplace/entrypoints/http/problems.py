@@ -39,6 +39,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "concurrent-update": (409, "Changed by someone else"),
     "illegal-transition": (409, "Not possible in the current state"),
     "insufficient-stock": (409, "Not enough stock"),
+    "insufficient-balance": (409, "Not enough available balance"),
     "idempotency-in-progress": (409, "A request with this Idempotency-Key is still running"),
     "payload-too-large": (413, "The request body is too large"),
     "unsupported-media-type": (415, "Unsupported media type"),

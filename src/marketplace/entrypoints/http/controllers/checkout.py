@@ -6,6 +6,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 from msgspec import Meta
 
+from marketplace.application.affiliate.attribution import COOKIE
 from marketplace.application.ordering.place_checkout import CheckoutRequest
 from marketplace.application.ordering.views import CheckoutView, QuoteView
 from marketplace.entrypoints.http.controllers._types import BEARER, Svc, UserId
@@ -49,8 +50,9 @@ class CheckoutController(Controller):
           responses=problem_responses(401, 409, 422, 502, 503))
     async def create(self, request: Request[Any, Any, Any], data: JSONBody[CheckoutBody], services: Svc,
                      user_id: UserId, idempotency_key: IdempotencyKey = None) -> Response[CheckoutView]:
+        clicked = services.attribution.read(request.cookies.get(COOKIE), services.clock.now())
         order = CheckoutRequest(address_id=data.address_id, shipping=dict(data.shipping),
-                                referral_code=data.referral_code)
+                                referral_code=data.referral_code, clicked_code=clicked.code if clicked else None)
         return await idempotent(request, services, user_id, "POST /api/v1/checkouts",
                                 lambda: services.place_checkout(user_id, order))
 

@@ -61,6 +61,19 @@ class XenditWebhookController(Controller):
         return Acknowledged(received=True, outcome=outcome)
 
 
+class XenditPayoutWebhookController(Controller):
+    path = "/api/v1/webhooks/xendit/payout"
+    tags = ["Webhooks"]
+
+    @post("/", status_code=200, operation_id="xenditPayoutCallback",
+          summary="Xendit payout event (payout.succeeded / payout.failed); needs x-callback-token",
+          responses=problem_responses(401, 422))
+    async def payout(self, request: Request[Any, Any, Any], services: Svc) -> Acknowledged:
+        _check_token(request, request.app.state.settings.xendit_token)
+        outcome = await services.payout_callbacks.receive(await _payload(request))
+        return Acknowledged(received=True, outcome=outcome)
+
+
 class GoSendWebhookController(Controller):
     path = "/api/v1/webhooks/gosend"
     tags = ["Webhooks"]

@@ -1,0 +1,27 @@
+"""Payments received and refunds owed, summed from the in-memory checkouts and orders."""
+
+from __future__ import annotations
+
+from marketplace.adapters.memory.database import MemoryDatabase
+from marketplace.domain.ordering.checkout import CheckoutStatus, PaymentStatus
+from marketplace.domain.ordering.status import OrderStatus
+
+REFUNDED = (OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.RETURNED)
+
+
+class MemoryMoneyTotals:
+    def __init__(self, db: MemoryDatabase) -> None:
+        self._db = db
+
+    async def received(self) -> int:
+        return sum(c.amount.amount for c in self._db.table("checkouts").values()
+                   if c.payment_status is PaymentStatus.PAID)
+
+    async def refunded(self) -> int:
+        checkouts = self._db.table("checkouts")
+        refunded = sum(o.total.amount for o in self._db.table("orders").values()
+                       if o.status in REFUNDED and (c := checkouts.get(o.checkout_id)) is not None
+                       and c.status is CheckoutStatus.PAID)
+        late = sum(c.amount.amount for c in checkouts.values() if c.payment_status is PaymentStatus.PAID
+                   and c.status in (CheckoutStatus.EXPIRED, CheckoutStatus.CANCELLED))
+        return refunded + late

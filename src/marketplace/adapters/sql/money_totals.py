@@ -1,0 +1,36 @@
+"""Payments received and refunds owed, summed in SQL from the checkouts and orders themselves."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from marketplace.adapters.sql.engine import read_only
+from marketplace.adapters.sql.tables import checkouts, order_lines, orders
+
+REFUNDED = ("cancelled", "rejected", "returned")
+ENDED = ("expired", "cancelled")
+
+
+class SqlMoneyTotals:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = read_only(engine)
+
+    async def received(self) -> int:
+        return await self._scalar(select(func.coalesce(func.sum(checkouts.c.amount), 0))
+                                  .where(checkouts.c.payment_status == "paid"))
+
+    async def refunded(self) -> int:
+        lines = (select(func.coalesce(func.sum(order_lines.c.quantity * order_lines.c.unit_price_amount), 0))
+                 .where(order_lines.c.order_id == orders.c.id).scalar_subquery())
+        refunded_orders = await self._scalar(
+            select(func.coalesce(func.sum(orders.c.shipping_fee_amount + lines), 0))
+            .select_from(orders.join(checkouts, checkouts.c.id == orders.c.checkout_id))
+            .where(orders.c.status.in_(REFUNDED), checkouts.c.status == "paid"))
+        late = await self._scalar(select(func.coalesce(func.sum(checkouts.c.amount), 0)).where(
+            checkouts.c.payment_status == "paid", checkouts.c.status.in_(ENDED)))
+        return refunded_orders + late
+
+    async def _scalar(self, statement: object) -> int:
+        async with self._engine.connect() as connection:
+            return int((await connection.execute(statement)).scalar() or 0)  # type: ignore[call-overload]

@@ -1,0 +1,1 @@
+"""The affiliate program: joining, referral links, clicks and attribution, commissions, payouts."""
