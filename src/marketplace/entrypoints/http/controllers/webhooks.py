@@ -1,4 +1,4 @@
-"""Provider callbacks: Xendit invoices and refunds, GoSend booking events (payouts arrive with their issue).
+"""Provider callbacks: Xendit invoices, refunds and payouts; GoSend booking events.
 
 The token is compared in constant time before anything is read; a wrong one is 401 and changes
 nothing. A callback about something we do not know is acknowledged (200) and recorded, so the
