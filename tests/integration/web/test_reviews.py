@@ -16,6 +16,7 @@ from marketplace.domain.shared.money import Money
 from marketplace.entrypoints.container import resolve
 from tests.integration.web.conftest import ADDRESS, Api
 from tests.integration.web.test_checkout import _product
+from tests.integration.web.test_media_flow import _local, _png, local_api  # noqa: F401 - a fixture
 from tests.integration.web.test_shipping import HAPPY, _accepted_order, _auth, _courier
 
 
@@ -152,3 +153,27 @@ async def test_twenty_concurrent_reviews_of_one_product_leave_an_exact_summary(a
     assert store_view["rating"] == {"average": 3.0, "count": 20}
     page = (await api.client.get(f"/api/v1/products/{product['id']}/reviews?limit=7&rating=5")).json()
     assert len(page["items"]) == 4 and page["next_cursor"] is None
+
+
+async def test_a_review_shows_its_photos_to_anyone_until_it_is_hidden(local_api: Api) -> None:  # noqa: F811
+    api = local_api
+    world = await _completed_order(api)
+    buyer = _auth(world["buyer"])
+    data = _png()
+    ticket = (await api.client.post("/api/v1/media/uploads", headers=buyer, json={
+        "filename": "photo.png", "content_type": "image/png", "size": len(data), "purpose": "review_photo"})).json()
+    assert (await api.client.put(_local(ticket["upload_url"]), content=data, headers=ticket["headers"])).status_code == 200
+    assert (await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=buyer)).status_code == 200
+    path = f"/api/v1/orders/{world['order_id']}/lines/{world['line']['id']}/review"
+    written = await api.client.post(path, headers=buyer, json={"rating": 5, "media_ids": [ticket["media_id"]]})
+    assert written.status_code == 201, written.text
+    assert [m["id"] for m in written.json()["media"]] == [ticket["media_id"]]
+    stranger = await api.register("stranger")
+    seen = await api.client.get(f"/api/v1/media/{ticket['media_id']}", headers=_auth(stranger), follow_redirects=False)
+    assert seen.status_code in (302, 303, 307)
+    admin = await api.register("admin")
+    await api.make_admin(admin["email"])
+    assert (await api.client.post(f"/api/v1/admin/reviews/{written.json()['id']}/hide",
+                                  headers=_auth(admin))).status_code == 200
+    hidden = await api.client.get(f"/api/v1/media/{ticket['media_id']}", headers=_auth(stranger), follow_redirects=False)
+    assert hidden.status_code == 404
