@@ -15,7 +15,7 @@ from typing import Any
 from _infra import cpu_seconds, descendants, machine_busy_seconds, pids_named
 from _loadgen import fetch
 
-_SAMPLE = re.compile(r'^(\w+)\{([^}]*)\} ([0-9.eE+-]+)$')
+_SAMPLE = re.compile(r'^(\w+)\{(.*)\} ([0-9.eE+-]+)$')  # label values may hold braces (route templates)
 _LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 
 

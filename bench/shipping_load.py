@@ -9,7 +9,6 @@ import asyncio
 import json
 import os
 import random
-import re
 import secrets
 import sqlite3
 import subprocess
@@ -21,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import _observe
 from _infra import (
     BenchError,
     Server,
@@ -61,11 +59,6 @@ WEBHOOK = "/api/v1/webhooks/gosend"
 SAMPLES_PER_STATUS = 5  # unexpected answers kept (body and all) per phase and status
 SMOKE_ORDERS = 20
 PAY_WAVE = 100  # invoices paid at once in the set-up
-
-# _observe's sample pattern stops the labels at the first "}", so a route with path parameters
-# (route="/api/v1/stores/{store_id}/...") is never read and the ship phase would have no `srv ms`.
-# The labels end at the last "} " of the line; _LABEL reads the quoted values inside them as before.
-_observe._SAMPLE = re.compile(r'^(\w+)\{(.*)\} ([0-9.eE+-]+)$')
 
 
 # ---------------------------------------------------------------------------------------------- options

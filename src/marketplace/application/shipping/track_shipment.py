@@ -8,7 +8,9 @@ for a person to look at, like every other provider callback.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,7 +26,7 @@ from marketplace.domain.shipping.shipment import Courier
 from marketplace.domain.shipping.status import BookingStatus
 
 log = logging.getLogger("marketplace.shipping")
-ATTEMPTS = 3
+ATTEMPTS = 10  # reports for one booking arriving together queue on its version: each is read again
 BATCH = 50
 EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -145,6 +147,7 @@ class ShipmentReports:
             except Conflict:
                 if attempt == ATTEMPTS - 1:
                     raise
+                await asyncio.sleep(random.uniform(0, 0.01 * (attempt + 1)))
         raise AssertionError("unreachable")
 
     async def _keep(self, reference: str, status: str, matched: bool, note: str, payload: dict[str, Any]) -> str:
