@@ -53,7 +53,9 @@ async def _world(api: Api) -> dict[str, Any]:
                                 json={"rate_bps": RATE})
     assert rate.status_code == 200 and rate.json() == {"store_id": store["id"], "rate_bps": RATE}, rate.text
     joined = await api.client.post("/api/v1/affiliate/join", headers=_auth(affiliate))
-    assert joined.status_code == 200, joined.text
+    assert joined.status_code == 201, joined.text
+    again = await api.client.post("/api/v1/affiliate/join", headers=_auth(affiliate))
+    assert again.status_code == 200 and again.json() == joined.json()
     link = await api.client.post("/api/v1/affiliate/links", headers=_auth(affiliate), json={"product_id": product["id"]})
     assert link.status_code == 201, link.text
     return {"seller": seller, "affiliate": affiliate, "store": store, "product": product, "link": link.json()}
@@ -99,9 +101,10 @@ async def _settle_payout(api: Api, payout_id: str, succeeded: bool) -> None:
     memory the test plays Xendit and posts it)."""
     provider_id = await _provider_id(api, payout_id)
     if api.settings.backend == "sql":
-        moved = await api.client.post(f"/sandbox/xendit/_sandbox/payouts/{provider_id}/"
+        # The sandbox's control endpoints take our payout id (its reference_id) as well as Xendit's.
+        moved = await api.client.post(f"/sandbox/xendit/_sandbox/payouts/{payout_id}/"
                                       f"{'succeed' if succeeded else 'fail'}")
-        assert moved.status_code == 200, moved.text
+        assert moved.status_code == 200 and moved.json()["id"] == provider_id, moved.text
     else:
         gateway = await resolve(api.container.payout_gateway)
         payout = gateway.settle(provider_id, succeeded)
@@ -218,9 +221,12 @@ async def test_withdrawals_race_fail_and_replay_and_the_ledger_still_agrees(api:
     await _settle_payout(api, won["id"], succeeded=False)  # the bank refused: the money comes back
     assert await _balance(api, world) == {"pending": 0, "available": available, "in_flight": 0, "paid_out": 0}
     key = uuid.uuid4().hex
-    second = await withdraw(available, key)
+    second = await api.client.post(path, json={"amount": {"amount": available, "currency": "IDR"}, "bank": BANK},
+                                   headers={**_auth(world["seller"]), "Idempotency-Key": key})
     assert second.status_code == 201, second.text
-    replay = await withdraw(available, key)
+    assert second.json()["provider_id"], "sent to the provider at once"
+    replay = await api.client.post(path, json={"amount": {"amount": available, "currency": "IDR"}, "bank": BANK},
+                                   headers={**_auth(world["seller"]), "Idempotency-Key": key})
     assert replay.status_code == 201 and replay.json() == second.json()  # the same request: the same payout
     assert (await withdraw(available - 1, key)).status_code == 422  # the key with another body
     await _settle_payout(api, second.json()["id"], succeeded=True)
@@ -244,6 +250,9 @@ async def test_withdrawals_race_fail_and_replay_and_the_ledger_still_agrees(api:
     ledger = (await api.client.get(f"/api/v1/stores/{world['store']['id']}/ledger?limit=100",
                                    headers=_auth(world["seller"]))).json()["items"]
     assert {e["kind"] for e in ledger} >= {"sale", "platform_fee", "release", "payout"}
+    naive = "eyJrIjoibGVkZ2VyIiwiYXQiOiIyMDI0LTAxLTAxVDAwOjAwOjAwIiwiaWQiOiJ4In0"  # {"k":"ledger","at":"2024-01-01T00:00:00","id":"x"}
+    assert (await api.client.get(f"/api/v1/stores/{world['store']['id']}/ledger?cursor={naive}",
+                                 headers=_auth(world["seller"]))).status_code == 422
     report = await _reconciles(api)
     assert report.agrees, report
 

@@ -4,7 +4,7 @@ and every status change leaves an event in the outbox."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -151,3 +151,56 @@ async def test_every_order_and_shipment_change_leaves_an_event_in_the_outbox(wor
                     if m.topic == "OrderStatusChanged" and m.payload["order_id"] == order_id]
     assert order_events == ["paid", "accepted", "shipping", "accepted"]
     assert all(m.payload["buyer_id"] == world.buyer for m in outbox.values() if m.topic == "ShipmentStatusChanged")
+
+
+class EagerCourier(MemoryShippingGateway):
+    """A courier whose webhooks overtake the booking's answer (GoSend sends `confirmed` at once): each
+    booking is reported confirmed and allocated before `book` returns."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reports: Any = None
+
+    async def book(self, request: BookingRequest) -> Booking:
+        booked = await super().book(request)
+        self.advance(booked.booking_id, BookingStatus.ALLOCATED)
+        base = int(datetime.now(UTC).timestamp() * 1000) - 60_000
+        for offset, status in enumerate(("confirmed", "allocated")):
+            outcome = await self.reports.webhook({"booking_id": booked.booking_id, "status": status,
+                                                  "event_date": base + offset * 1_000})
+            assert outcome == "no shipment has this booking"
+        return booked
+
+
+async def test_webhooks_that_overtake_the_booking_apply_once_it_is_recorded() -> None:
+    clock = Clock()
+    clock.at = datetime.now(UTC)
+    container = build_container(Settings.in_memory())
+    container.clock.override(providers.Object(clock))
+    courier = EagerCourier()
+    container.shipping.override(providers.Object(courier))
+    await container.init_resources()
+    try:
+        world = World(container, clock)
+        courier.reports = await world.use("shipment_reports")
+        order_id = await _accepted(world)
+        booked = await (await world.use("store_shipping")).ship(world.seller, world.store_id, order_id)
+        assert booked.status == "allocated"
+        assert [e.status for e in booked.timeline] == ["confirmed", "allocated"]
+        assert booked.timeline[0].at < clock.at  # the courier's own time, not when we recorded it
+    finally:
+        await container.shutdown_resources()
+
+
+async def test_a_rejected_webhook_the_courier_does_not_confirm_changes_nothing(world: World) -> None:
+    order_id = await _accepted(world)
+    booked = await (await world.use("store_shipping")).ship(world.seller, world.store_id, order_id)
+    reports = await world.use("shipment_reports")
+    outcome = await reports.webhook({"booking_id": booked.booking_id, "status": "rejected"})
+    assert outcome == "unconfirmed: the courier says the booking is confirmed"
+    assert await _order_status(world, order_id) == "shipping"
+    courier = await world.use("shipping")
+    courier.advance(booked.booking_id, BookingStatus.PICKED)
+    courier.advance(booked.booking_id, BookingStatus.REJECTED)
+    assert (await reports.webhook({"booking_id": booked.booking_id, "status": "rejected"})).startswith("applied")
+    assert await _order_status(world, order_id) == "returned"

@@ -163,11 +163,10 @@ def test_a_banner_is_live_while_published_and_inside_its_window() -> None:
     assert open_ended.is_live(datetime(2199, 1, 1, tzinfo=UTC))
 
 
-def test_a_banner_whose_window_ended_is_not_published_but_a_published_one_may_be_ended_early() -> None:
+def test_a_banner_whose_window_ended_may_be_published_but_is_never_live_and_one_may_be_ended_early() -> None:
     ended = a_banner(starts_at=NOW - 2 * HOUR, ends_at=NOW - HOUR)
-    with pytest.raises(IllegalTransition):
-        ended.publish(NOW)
-    assert not ended.is_published
+    ended.publish(NOW)
+    assert ended.is_published and not ended.is_live(NOW)
     live = a_banner(ends_at=NOW + HOUR)
     live.publish(NOW)
     live.edit(placement="home-hero", title="Sale", link_url="/sale", media_id=None, starts_at=None,

@@ -52,11 +52,13 @@ class AffiliateProgram:
     payouts: Payouts
     base_url: str = ""
 
-    async def join(self, user_id: str) -> AffiliateView:
+    async def join(self, user_id: str) -> tuple[AffiliateView, bool]:
+        """The affiliate, and whether they joined just now (joining again changes nothing)."""
         async with self.uow() as uow:
-            affiliate = await uow.affiliates.join(Affiliate(user_id=user_id, joined_at=self.clock.now()))
+            known = await uow.affiliates.get(user_id)
+            affiliate = known or await uow.affiliates.join(Affiliate(user_id=user_id, joined_at=self.clock.now()))
             await uow.commit()
-        return AffiliateView(user_id=affiliate.user_id, joined_at=affiliate.joined_at)
+        return AffiliateView(user_id=affiliate.user_id, joined_at=affiliate.joined_at), known is None
 
     async def create_link(self, user_id: str, product_id: str | None, store_id: str | None) -> LinkView:
         if product_id and store_id:

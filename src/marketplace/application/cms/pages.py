@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from marketplace.application.cms.cache import CmsCache
 from marketplace.application.cms.commands import Keep, PageChanges, PageInput, kept
 from marketplace.application.cms.listing import before_id, status_of
-from marketplace.application.cms.views import CachedPage, PageView
+from marketplace.application.cms.views import CachedPage, PageView, PublicPageView
 from marketplace.application.errors import NotFound
 from marketplace.application.identity.actors import require_admin
 from marketplace.application.ports.cms import CmsPageRepository
@@ -154,7 +154,7 @@ class ReadPublicPage:
     uow: UnitOfWorkFactory
     cache: CmsCache
 
-    async def __call__(self, slug: str) -> PageView:
+    async def __call__(self, slug: str) -> PublicPageView:
         if not is_slug(slug):
             raise NotFound("page", slug)
         lookup = await self.cache.read(f"page:{slug}", CachedPage)
@@ -162,7 +162,7 @@ class ReadPublicPage:
         if cached is None:
             async with self.uow() as uow:
                 page = await uow.cms_pages.get_by_slug(slug)
-            cached = CachedPage(PageView.of(page) if page is not None and page.is_published else None)
+            cached = CachedPage(PublicPageView.of(page) if page is not None and page.is_published else None)
             await self.cache.write(lookup, cached)
         if cached.page is None:
             raise NotFound("page", slug)

@@ -33,6 +33,27 @@ class PageView(msgspec.Struct, frozen=True):
         )
 
 
+class PublicPageView(msgspec.Struct, frozen=True):
+    """A published page as anyone reads it: its sanitised HTML, never the Markdown as written (which
+    may hold whatever an admin pasted, scripts included)."""
+
+    id: str
+    slug: str
+    title: str
+    html: str
+    status: str
+    seo_title: str | None
+    seo_description: str | None
+    updated_at: datetime
+    published_at: datetime | None
+
+    @classmethod
+    def of(cls, page: CmsPage) -> PublicPageView:
+        return cls(id=page.id, slug=page.slug, title=page.title, html=page.html, status=page.status.value,
+                   seo_title=page.seo_title, seo_description=page.seo_description, updated_at=page.updated_at,
+                   published_at=page.published_at)
+
+
 class BannerView(msgspec.Struct, frozen=True):
     id: str
     placement: str
@@ -63,5 +84,5 @@ class BannerView(msgspec.Struct, frozen=True):
 class CachedPage(msgspec.Struct, frozen=True):
     """A public page as cached: None when no published page has the slug (a 404 is cached too)."""
 
-    page: PageView | None
+    page: PublicPageView | None
 

@@ -68,11 +68,18 @@ class Payouts:
                     owner_kind, owner_id = await owner(uow)
                     view = await self.request(uow, owner_kind, owner_id, amount, destination)
                     await uow.commit()
-                    return view
+                break
             except ConcurrentUpdate:
                 if attempt == ATTEMPTS - 1:
                     raise
-        raise AssertionError("unreachable")
+        # Sent at once when the provider answers; otherwise the worker sends it (the event is committed).
+        try:
+            await self.send(view.id)
+        except BackendUnavailable as error:
+            log.warning("payout %s not sent yet (the worker will): %s", view.id, error)
+        async with self.uow() as uow:
+            payout = await uow.payouts.get(view.id)
+        return PayoutView.of(payout) if payout is not None else view
 
     async def request(self, uow: UnitOfWork, owner_kind: str, owner_id: str, amount: int,
                       destination: Destination) -> PayoutView:

@@ -42,6 +42,8 @@ async def entries_page(uow: UnitOfWork, owner_kind: str, owner_id: str, limit: i
             before = (datetime.fromisoformat(str(position["at"])), str(position["id"]))
         except (KeyError, ValueError):
             raise InvalidValue("cursor", "is not a cursor this list made") from None
+        if before[0].tzinfo is None or len(before[1]) > 64:
+            raise InvalidValue("cursor", "is not a cursor this list made")
     names = [account(owner_kind, owner_id, bucket) for bucket in BUCKETS]
     found = await uow.ledger.entries(names, before, check_limit(limit) + 1)
     page = found[:limit]

@@ -34,6 +34,7 @@ class PayoutView(msgspec.Struct, frozen=True):
     channel_code: str
     account_number: str  # masked: only its last four digits
     failure_code: str | None
+    provider_id: str | None  # Xendit's payout id, once it has the payout
     created_at: datetime
 
     @classmethod
@@ -41,7 +42,7 @@ class PayoutView(msgspec.Struct, frozen=True):
         number = payout.destination.account_number
         return cls(id=payout.id, amount=MoneyView.of(payout.amount), status=payout.status.value,
                    channel_code=payout.destination.channel_code, account_number="•" * (len(number) - 4) + number[-4:],
-                   failure_code=payout.failure_code, created_at=payout.created_at)
+                   failure_code=payout.failure_code, provider_id=payout.provider_id, created_at=payout.created_at)
 
 
 class CommissionView(msgspec.Struct, frozen=True):

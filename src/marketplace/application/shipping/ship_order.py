@@ -9,9 +9,10 @@ not be reached (try again), 502 when it refused (the message says why).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
-from marketplace.application.errors import ProviderFailed
+from marketplace.application.errors import BackendUnavailable, ProviderFailed
 from marketplace.application.ordering.orders import stores_order
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.shipping import Booking as CourierBooking
@@ -24,6 +25,7 @@ from marketplace.application.ports.shipping import (
 )
 from marketplace.application.ports.system import Clock
 from marketplace.application.settlement.booking import settle_order_money
+from marketplace.application.shipping.track_shipment import CONFIRMED_WITH_COURIER, report_of
 from marketplace.application.shipping.tracking import courier_of, follow
 from marketplace.application.shipping.views import ShipmentView, shipment_view
 from marketplace.domain.ordering.order import Order
@@ -32,6 +34,7 @@ from marketplace.domain.shared.errors import Conflict, IllegalTransition, Invali
 from marketplace.domain.shipping.shipment import Shipment
 from marketplace.domain.shipping.status import CANCELLABLE
 
+BOOKING_DEADLINE = 20.0  # seconds the seller waits for the courier, retries included
 ATTEMPTS = 3  # a webhook may move the shipment while we record: read again and redo
 NOT_YET = {
     OrderStatus.PENDING_PAYMENT: "this order is not paid yet",
@@ -57,7 +60,11 @@ class StoreShipping:
                 raise Conflict("this order already has a live courier booking; cancel it first")
             request = await self._request(uow, order, shipment)
         try:
-            booked = await self.shipping.book(request)
+            async with asyncio.timeout(BOOKING_DEADLINE):
+                booked = await self.shipping.book(request)
+        except TimeoutError:
+            # A booking made meanwhile is found by its reference at the next attempt: never two drivers.
+            raise BackendUnavailable("the courier did not answer in time; try again") from None
         except ShippingRefused as refused:
             raise ProviderFailed(f"the courier refused the booking: {refused}; the order is unchanged") from None
         return await self._record(order.id, booked)
@@ -122,6 +129,12 @@ class StoreShipping:
             if shipment.booking(booked.booking_id) is None:
                 shipment.add_booking(booked.booking_id, booked.store_order_id, booked.method.value, booked.status, now,
                                      courier_of(booked))
+                # Webhooks that came before this booking was recorded (GoSend sends `confirmed` at once)
+                # were kept unmatched: they apply now.
+                for early in await uow.callbacks.recent("gosend", booked.booking_id, 20):
+                    report = report_of(early.payload, now) if not early.matched else None
+                    if report is not None and report[0] not in CONFIRMED_WITH_COURIER:
+                        shipment.report(booked.booking_id, report[0], report[1], report[2], now)
             else:
                 shipment.report(booked.booking_id, booked.status, now, courier_of(booked), now)
             if follow(order, shipment, now):

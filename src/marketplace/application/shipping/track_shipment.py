@@ -29,6 +29,7 @@ log = logging.getLogger("marketplace.shipping")
 ATTEMPTS = 10  # reports for one booking arriving together queue on its version: each is read again
 BATCH = 50
 EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
+CONFIRMED_WITH_COURIER = frozenset({BookingStatus.REJECTED})  # statuses checked with the courier before they apply
 
 
 def _text(payload: dict[str, Any], *names: str) -> str | None:
@@ -57,6 +58,18 @@ def event_time(payload: dict[str, Any], now: datetime) -> datetime:
     return at if EARLIEST <= at <= now + timedelta(minutes=5) else now
 
 
+def report_of(payload: dict[str, Any], now: datetime) -> tuple[BookingStatus, datetime, Courier] | None:
+    """A booking event's status, time and courier details; None when its status is not one we know."""
+    status_text = _text(payload, "status", "booking_status")
+    try:
+        status = BookingStatus((status_text or "").lower().replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        return None
+    courier = Courier(driver_name=_text(payload, "driver_name"), driver_phone=_text(payload, "driver_phone"),
+                      tracking_url=_text(payload, "live_tracking_url"), price=_number(payload.get("price")))
+    return status, event_time(payload, now), courier
+
+
 @dataclass(frozen=True, slots=True)
 class ShipmentReports:
     uow: UnitOfWorkFactory
@@ -74,9 +87,16 @@ class ShipmentReports:
         if status_text is None:
             raise InvalidValue("status", "is missing")
         try:
-            status = BookingStatus(status_text.lower())
+            status = BookingStatus(status_text.lower().replace("-", "_").replace(" ", "_"))
         except ValueError:
             return await self._keep(booking_id, status_text, False, f"unknown status {status_text[:40]}", payload)
+        if status in CONFIRMED_WITH_COURIER:
+            # A refund follows: the static token alone is not enough, the courier must say so too.
+            booking = await self.shipping.booking(booking_id)
+            if booking is None or booking.status is not status:
+                said = booking.status.value if booking is not None else "unknown"
+                return await self._keep(booking_id, status_text, False,
+                                        f"unconfirmed: the courier says the booking is {said}", payload)
         now = self.clock.now()
         courier = Courier(driver_name=_text(payload, "driver_name"), driver_phone=_text(payload, "driver_phone"),
                           tracking_url=_text(payload, "live_tracking_url"), price=_number(payload.get("price")))

@@ -90,8 +90,6 @@ class CmsBanner(Aggregate):
     def publish(self, now: datetime) -> None:
         if self.is_published:
             raise IllegalTransition("the banner is already published")
-        if self.has_ended(now):
-            raise IllegalTransition("the banner's window has already ended; move ends_at before publishing it")
         self.status = ContentStatus.PUBLISHED
         self.published_at = self.published_at or now
         self.updated_at = now

@@ -38,29 +38,32 @@ class SaleSplit:
 
 
 def split(order: Order) -> SaleSplit:
-    """The order's line subtotals split into the platform's fee (`order.fee_bps`), the affiliate's
-    commission (the store's rate on the referred lines) and the store's part."""
+    """The order's line subtotals split into the platform's fee (`order.fee_bps` of all of them), the
+    affiliate's commission (the store's rate on the referred lines, never more than what the fee
+    leaves) and the store's part, which is the rest: the three always add up to the subtotal."""
     referral = order.referral
-    referred = {line_id for line_id in referral.line_ids} if referral else set()
+    referred = set(referral.line_ids) if referral else set()
     currency = order.shipping_fee.currency
+    subtotal = order.subtotal
     on_referred = Money.zero(currency)
-    on_rest = Money.zero(currency)
     for line in order.lines:
         if line.id in referred:
             on_referred = on_referred + line.total
-        else:
-            on_rest = on_rest + line.total
-    fee_bps = order.fee_bps
-    fee, commission = Money.zero(currency), Money.zero(currency)
-    if on_referred.is_positive and referral is not None:
-        rate = min(referral.rate_bps, FULL - fee_bps)
-        fee_part, commission, _ = on_referred.allocate([fee_bps, rate, FULL - fee_bps - rate])
-        fee = fee + fee_part
-    if on_rest.is_positive:
-        fee_part, _ = on_rest.allocate([fee_bps, FULL - fee_bps])
-        fee = fee + fee_part
+    fee = _share(subtotal, order.fee_bps)
+    commission = Money.zero(currency)
+    if referral is not None and on_referred.is_positive:
+        commission = min(_share(on_referred, referral.rate_bps), subtotal - fee)
     affiliate = referral.affiliate_id if referral and commission.is_positive else None
-    return SaleSplit(subtotal=order.subtotal, fee=fee, commission=commission, affiliate_id=affiliate)
+    return SaleSplit(subtotal=subtotal, fee=fee, commission=commission, affiliate_id=affiliate)
+
+
+def _share(whole: Money, rate_bps: int) -> Money:
+    """`rate_bps` of `whole` by the largest-remainder allocation of the whole between the share and the rest."""
+    if rate_bps <= 0:
+        return Money.zero(whole.currency)
+    if rate_bps >= FULL:
+        return whole
+    return whole.allocate([rate_bps, FULL - rate_bps])[0]
 
 
 def booked_on_payment(order: Order, transaction_id: str) -> LedgerTransaction:

@@ -83,6 +83,10 @@ class Booking:
         known = self.reported.get(status)
         if known is None or at < known:
             self.reported[status] = at
+        confirmed = self.reported.get(BookingStatus.CONFIRMED)
+        if confirmed is not None and at < confirmed:
+            # A booking is confirmed before anything else happens to it (we may learn of it late).
+            self.reported[BookingStatus.CONFIRMED] = at
         self.courier = Courier(
             driver_name=courier.driver_name or self.courier.driver_name,
             driver_phone=courier.driver_phone or self.courier.driver_phone,

@@ -165,7 +165,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     # Keep Litestar's attributes reachable (tests use `.state`, servers only call the ASGI app).
     wrapped.litestar = app
     socket_server = container.socket_server()
-    ChatSocket(socket_server, lambda: app.state.services)
+    ChatSocket(socket_server, lambda: app.state.services, events_per_minute=settings.chat_rate_limit * 10)
     served = socketio.ASGIApp(socket_server, other_asgi_app=wrapped, socketio_path=SOCKET_PATH)
     container.this_app().app = wrapped
     return _AsgiWithApp(served, app)  # type: ignore[return-value]

@@ -184,3 +184,8 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
         )
         for status in statuses
     }
+
+
+def also_ok(data: type, description: str) -> dict[int, ResponseSpec]:
+    """Documents a 200 beside an operation's 201 (found instead of created, a replay)."""
+    return {200: ResponseSpec(data_container=data, generate_examples=False, description=description)}

@@ -54,8 +54,9 @@ def _error(kind: str, detail: str, **extra: Any) -> dict[str, Any]:
 class ChatSocket:
     """Binds the events to `services` (resolved when the app starts; read at each event)."""
 
-    def __init__(self, server: socketio.AsyncServer, services: Callable[[], Any]) -> None:
+    def __init__(self, server: socketio.AsyncServer, services: Callable[[], Any], events_per_minute: int = 600) -> None:
         self._server, self._services = server, services
+        self._events_per_minute = events_per_minute
         self._expiry: dict[str, asyncio.TimerHandle] = {}
         self._expiring: set[asyncio.Task[None]] = set()  # held until done (the loop keeps weak references)
         server.on("connect", self.connect)
@@ -111,6 +112,9 @@ class ChatSocket:
                 command = msgspec.convert(data, shape)
             except msgspec.ValidationError as invalid:
                 return _error("validation-error", f"payload: {invalid}")
+            wait = await self._flooding(session["user_id"])
+            if wait:
+                return _error("rate-limited", "too many events; slow down", retry_after=wait)
             try:
                 return await work(session["user_id"], command)
             except RateLimited as limited:
@@ -121,6 +125,13 @@ class ChatSocket:
                 log.exception("socket event failed")
                 return _error("internal-error", "the server could not do this; try again")
         return handle
+
+    async def _flooding(self, user_id: str) -> int:
+        """Every client event counts (typing, reads, syncs, sends): seconds to wait, or 0."""
+        try:
+            return int(await self._services().rate_limiter.hit(f"socket:{user_id}", self._events_per_minute, 60))
+        except Exception:  # an unreachable limiter must not silence the chat
+            return 0
 
     async def _send(self, user_id: str, command: SendMessage) -> dict[str, Any]:
         view, _ = await self._services().chat_messages.send(user_id, command.conversation_id, command.client_id,

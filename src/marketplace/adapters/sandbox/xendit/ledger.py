@@ -136,6 +136,12 @@ class XenditLedger:
         self._payouts[payout.id] = payout
         return payout
 
+    def payout_by_id_or_reference(self, ref: str) -> PayoutRecord:
+        """For the control endpoints: a payout's id, or the partner's reference_id (its newest payout)."""
+        found = self._payouts.get(ref) or next(
+            (p for p in reversed(self._payouts.values()) if p.reference_id == ref), None)
+        return found if found is not None else self.payout(ref)
+
     def payout(self, payout_id: str) -> PayoutRecord:
         found = self._payouts.get(payout_id)
         if found is None:

@@ -105,7 +105,7 @@ class XenditSandboxService:
     def settle_payout(self, payout_id: str, succeeded: bool, failure_code: str | None = None) -> PayoutRecord:
         """The control endpoints: a pending payout (ACCEPTED, REQUESTED, LOCKED) -> SUCCEEDED, or FAILED with
         `failure_code`; its `payout.succeeded` / `payout.failed` event follows."""
-        payout = self.ledger.payout(payout_id)
+        payout = self.ledger.payout_by_id_or_reference(payout_id)
         target, code = ("SUCCEEDED", None) if succeeded else ("FAILED", failure_code or "TRANSFER_ERROR")
         if not self.ledger.move_payout(payout, PAYOUT_PENDING, target, utc_now(), code):
             raise XenditError(409, "PAYOUT_NOT_PENDING",
@@ -116,14 +116,14 @@ class XenditSandboxService:
     def request_payout(self, payout_id: str) -> PayoutRecord:
         """The control endpoint: ACCEPTED -> REQUESTED, sent on to the bank and no longer cancellable. Xendit
         sends no event for it."""
-        payout = self.ledger.payout(payout_id)
+        payout = self.ledger.payout_by_id_or_reference(payout_id)
         if not self.ledger.move_payout(payout, ("ACCEPTED",), "REQUESTED", utc_now()):
             raise XenditError(409, "PAYOUT_NOT_ACCEPTED", f"payout {payout_id} is {payout.status}, not ACCEPTED")
         return payout
 
     def reverse_payout(self, payout_id: str) -> PayoutRecord:
         """The control endpoint: SUCCEEDED -> REVERSED (the bank sent the money back) and `payout.reversed`."""
-        payout = self.ledger.payout(payout_id)
+        payout = self.ledger.payout_by_id_or_reference(payout_id)
         if not self.ledger.move_payout(payout, ("SUCCEEDED",), "REVERSED", utc_now()):
             raise XenditError(409, "PAYOUT_NOT_SUCCEEDED", f"payout {payout_id} is {payout.status}, not SUCCEEDED")
         self._call_back_payout(payout)

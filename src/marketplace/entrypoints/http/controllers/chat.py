@@ -10,7 +10,7 @@ from marketplace.application.chat.views import ConversationView, MessageView
 from marketplace.application.shared.views import Page
 from marketplace.domain.chat.conversation import MAX_CLIENT_ID, MAX_MEDIA
 from marketplace.entrypoints.http.controllers._types import BEARER, Cursor, Limit, Svc, UserId
-from marketplace.entrypoints.http.problems import problem_responses
+from marketplace.entrypoints.http.problems import also_ok, problem_responses
 from marketplace.entrypoints.http.schemas.common import Body
 
 Ref = Annotated[str, Meta(min_length=1, max_length=64)]
@@ -46,7 +46,8 @@ class ConversationController(Controller):
 
     @post("/", operation_id="openConversation",
           summary="Open a conversation with a store, about a product or an order if given: 201 when created, "
-                  "200 when it was open already", status_code=201, responses=problem_responses(400, 401, 404, 422))
+                  "200 when it was open already", status_code=201,
+          responses={**problem_responses(400, 401, 404, 422), **also_ok(ConversationView, "it was open already")})
     async def open(self, data: JSONBody[OpenConversationBody], services: Svc,
                    user_id: UserId) -> Response[ConversationView]:
         view, created = await services.conversations.open(user_id, data.store_id, data.product_id, data.order_id)
@@ -65,7 +66,8 @@ class ConversationController(Controller):
 
     @post("/{conversation_id:str}/messages", operation_id="sendMessage", status_code=201,
           summary="Send a message (as the socket's message:send): 201 once stored; the same client_id again "
-                  "answers 200 with the stored message", responses=problem_responses(400, 401, 404, 422, 429))
+                  "answers 200 with the stored message",
+          responses={**problem_responses(400, 401, 404, 422, 429), **also_ok(MessageView, "a resend: the stored message")})
     async def send(self, conversation_id: FromPath[str], data: JSONBody[SendMessageBody], services: Svc,
                    user_id: UserId) -> Response[MessageView]:
         view, created = await services.chat_messages.send(user_id, conversation_id, data.client_id, data.body,

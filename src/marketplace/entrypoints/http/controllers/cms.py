@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from litestar import Controller, get, patch, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from marketplace.application.cms.views import BannerView, PageView
+from marketplace.application.cms.views import BannerView, PageView, PublicPageView
 from marketplace.application.shared.views import Page
 from marketplace.entrypoints.http.controllers._types import BEARER, Cursor, Limit, Svc, UserId
 from marketplace.entrypoints.http.problems import problem_responses
@@ -28,7 +28,7 @@ class CmsController(Controller):
         summary="A published page by slug",
         responses=problem_responses(404),
     )
-    async def page(self, slug: PageSlug, services: Svc) -> PageView:
+    async def page(self, slug: PageSlug, services: Svc) -> PublicPageView:
         return await services.read_public_page(slug)
 
     @get(

@@ -23,8 +23,8 @@ from marketplace.application.shared.views import Page
 from marketplace.domain.settlement.payout import Destination
 from marketplace.entrypoints.http.controllers._types import BEARER, Cursor, Limit, StoreRef, Svc, UserId
 from marketplace.entrypoints.http.idempotency import idempotent
-from marketplace.entrypoints.http.problems import problem_responses
-from marketplace.entrypoints.http.schemas.common import Body
+from marketplace.entrypoints.http.problems import also_ok, problem_responses
+from marketplace.entrypoints.http.schemas.common import Amount, Body, MoneyBody
 
 Ref = Annotated[str, Meta(min_length=1, max_length=64)]
 IdempotencyKey = Annotated[str | None, HeaderParameter(
@@ -38,8 +38,12 @@ class BankBody(Body, kw_only=True):
 
 
 class PayoutBody(Body, kw_only=True):
-    amount: Annotated[int, Meta(ge=1, le=1_000_000_000_000)]
+    amount: MoneyBody | Amount  # a money object, or a bare integer amount in IDR
     bank: BankBody
+
+    @property
+    def whole(self) -> int:
+        return self.amount if isinstance(self.amount, int) else self.amount.amount
 
 
 class LinkBody(Body, kw_only=True):
@@ -65,10 +69,12 @@ class AffiliateController(Controller):
     tags = ["Affiliates"]
     security = BEARER
 
-    @post("/join", status_code=200, operation_id="joinAffiliateProgram",
-          summary="Join the affiliate program (joining again changes nothing)", responses=problem_responses(401))
-    async def join(self, services: Svc, user_id: UserId) -> AffiliateView:
-        return await services.affiliate_program.join(user_id)
+    @post("/join", status_code=201, operation_id="joinAffiliateProgram",
+          summary="Join the affiliate program: 201 when joined now, 200 when already an affiliate",
+          responses={**problem_responses(401), **also_ok(AffiliateView, "already an affiliate")})
+    async def join(self, services: Svc, user_id: UserId) -> Response[AffiliateView]:
+        view, joined = await services.affiliate_program.join(user_id)
+        return Response(view, status_code=201 if joined else 200)
 
     @post("/links", status_code=201, operation_id="createReferralLink",
           summary="A referral link to a product, a store, or (with neither) the marketplace",
@@ -96,7 +102,7 @@ class AffiliateController(Controller):
     async def payout(self, request: Request[Any, Any, Any], data: JSONBody[PayoutBody], services: Svc,
                      user_id: UserId, idempotency_key: IdempotencyKey = None) -> Response[PayoutView]:
         return await idempotent(request, services, user_id, "POST /api/v1/affiliate/payouts",
-                                lambda: services.affiliate_program.payout(user_id, data.amount,
+                                lambda: services.affiliate_program.payout(user_id, data.whole,
                                                                           _destination(data.bank)))
 
 
@@ -143,5 +149,5 @@ class StoreMoneyController(Controller):
     async def withdraw(self, request: Request[Any, Any, Any], store_id: StoreRef, data: JSONBody[PayoutBody],
                        services: Svc, user_id: UserId, idempotency_key: IdempotencyKey = None) -> Response[PayoutView]:
         return await idempotent(request, services, user_id, f"POST /api/v1/stores/{store_id}/withdrawals",
-                                lambda: services.store_money.withdraw(user_id, store_id, data.amount,
+                                lambda: services.store_money.withdraw(user_id, store_id, data.whole,
                                                                       _destination(data.bank)))
