@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import _profile
 from _infra import (
     BenchError,
     Server,
@@ -49,7 +50,8 @@ CHAT_RATE_LIMIT = 100_000  # messages per minute per user: the settings' maximum
 SAMPLES = 5  # unexpected answers kept per kind
 BODY = "Halo kak, apakah barang ini masih ada? Bisa kirim hari ini ke Jakarta Selatan? "
 SMOKE = {"pairs": 5, "rates": "20,50", "seconds": 3.0, "warmup": 1.0, "drain": 5.0}
-DEFAULTS = {"pairs": 250, "rates": "100,300,600", "seconds": 20.0, "warmup": 3.0, "drain": 10.0}
+SETTLE_S = 60.0  # how long the sends still unanswered after a phase's drain are waited for
+DEFAULTS = {"pairs": 250, "rates": "100,200,300,600", "seconds": 20.0, "warmup": 3.0, "drain": 10.0}
 clock = time.monotonic  # CLOCK_MONOTONIC: one clock for every process on the machine
 
 
@@ -93,6 +95,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--quiet-wait", type=float, default=0.0,
         help="before each phase wait up to this many seconds for the machine to go quiet (default 0)")
     add("--quiet-below", type=float, default=40.0, help="'quiet': busy below this %% of one core (default 40)")
+    add("--profile", action="store_true",
+        help="sample the server worker with py-spy during each measured phase (py-spy in .venv/bin or on PATH)")
     add("--results-dir", type=Path, default=HERE / "results", help="where the JSON goes (default bench/results)")
     args = parser.parse_args(argv)
     base = SMOKE if args.smoke else DEFAULTS
@@ -363,11 +367,13 @@ class Generator:
             stats.loop_lag_s.append(clock() - before - 0.01)
 
     async def settle(self, command: dict[str, Any]) -> dict[str, Any]:
-        """Wait (bounded) until every send is answered and delivered; what was acked, per conversation."""
-        deadline = clock() + command["timeout"]
+        """Wait (bounded) until every send is answered and delivered; with `full`, what was acked per conversation."""
+        started = clock()
+        deadline = started + command["timeout"]
         while self.pending and clock() < deadline:
             await asyncio.sleep(0.05)
-        return {"op": "settled", "acked": self.acked, "late": dict(self.late),
+        return {"op": "settled", "acked": self.acked if command.get("full") else {}, "late": dict(self.late),
+                "waited_s": round(clock() - started, 2),
                 "unanswered": sum(1 for s in self.pending.values() if not s.acked),
                 "undelivered": sum(1 for s in self.pending.values() if s.acked and not s.delivered),
                 "unknown_deliveries": self.unknown_deliveries, "echoes": self.echoes,
@@ -489,8 +495,14 @@ class ChatCpuMeter(CpuMeter):
     def _groups(self) -> dict[str, list[int]]:
         groups = super()._groups()
         groups["loadgen"] = [os.getpid(), *self.generator_pids]
-        groups["generators"] = list(self.generator_pids)
+        groups["generators"] = list(self.generator_pids)  # a part of loadgen, shown on its own
         return groups
+
+    def stop(self) -> dict[str, Any]:
+        figures = super().stop()
+        percent = figures["percent_of_one_core"]
+        percent["other"] = round(percent["other"] + percent["generators"], 1)  # counted twice by the sum
+        return figures
 
 
 def base_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
@@ -642,7 +654,7 @@ def merge(name: str, rate: float, seconds: float, replies: list[dict[str, Any]])
         "ack_max_ms": percentile_ms(acks, 100),
         "delivery_p50_ms": percentile_ms(deliveries, 50), "delivery_p99_ms": percentile_ms(deliveries, 99),
         "delivery_max_ms": percentile_ms(deliveries, 100),
-        "errors": sum(errors.values()) + sum(send_errors.values()) + unanswered,
+        "errors": sum(errors.values()) + sum(send_errors.values()),
         "ack_errors": errors, "send_errors": send_errors, "unanswered_after_drain": unanswered,
         "undelivered_after_drain": total("undelivered"), "misrouted": total("misrouted"),
         "error_samples": [s for r in replies for s in r["error_samples"]][:SAMPLES],
@@ -668,12 +680,26 @@ async def run_phase(args: argparse.Namespace, gens: list[GeneratorProcess], serv
                         "max_in_flight": max(1, int(args.max_in_flight * weight))})
     meter = ChatCpuMeter(server.process.pid, [g.process.pid for g in gens])
     await asyncio.sleep(max(0.0, start_at - clock()))
+    profiler, profile_out, profile = None, args.logs / f"profile-{name.replace('/', 'per')}.txt", None
+    if measure and args.profile:
+        profiler = await _profile.start(_profile.first_worker(server.process.pid), seconds, profile_out)
+        if profiler is None:
+            profile = {"error": "py-spy is not installed (.venv/bin/pip install py-spy, or on PATH)"}
     meter.start()
     await asyncio.sleep(max(0.0, start_at + seconds - clock()))
     cpu = meter.stop()
     replies = [await gen.receive(seconds + args.drain + 60) for gen in gens]
+    if profiler is not None:
+        profile = await _profile.finish(profiler, profile_out, 30)
     summary = merge(name, rate, seconds, replies)
     summary["cpu"] = cpu
+    if profiler is not None or (measure and args.profile):
+        summary["profile"] = profile
+    if summary["unanswered_after_drain"] or summary["undelivered_after_drain"]:
+        # The next phase starts on an idle server: what is still queued from this one is waited for (bounded).
+        waits = [await gen.request({"op": "settle", "timeout": SETTLE_S}, SETTLE_S + 30) for gen in gens]
+        summary["settled_before_next_s"] = max(w["waited_s"] for w in waits)
+        summary["still_unanswered_before_next"] = sum(w["unanswered"] for w in waits)
     if measure:
         summary["machine_busy_before_pct"] = busy_before
         if sessions is not None:
@@ -694,10 +720,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     logs = args.results_dir / f"logs-chat-{stamp}"
     logs.mkdir(parents=True, exist_ok=True)
+    args.logs = logs
     env = base_environment(args, logs / "var")
     report: dict[str, Any] = {
         "stamp": stamp, "host_cpus": os.cpu_count(), "command": " ".join(sys.argv), "logs": str(logs),
-        "settings": {k: v for k, v in vars(args).items() if k not in ("results_dir",)},
+        "settings": {k: v for k, v in vars(args).items() if k not in ("results_dir", "logs")},
         "environment": {k: v for k, v in env.items() if k.startswith("MARKETPLACE_") and "SECRET" not in k},
         "phases": [],
     }
@@ -749,8 +776,8 @@ async def body(args: argparse.Namespace, env: dict[str, str], logs: Path, report
         for rate in args.rate_list:
             report["phases"].append(await run_phase(args, gens, server, f"{rate:g}/s", rate, args.seconds, weights,
                                                     measure=True))
-        settled = [await gen.request({"op": "settle", "timeout": max(30.0, args.drain * 3)}, max(30.0, args.drain * 3)
-                                     + 30) for gen in gens]
+        settled = [await gen.request({"op": "settle", "timeout": SETTLE_S, "full": True}, SETTLE_S + 30)
+                   for gen in gens]
         acked: dict[str, list[tuple[int, str]]] = {}
         for reply in settled:
             for conversation_id, pairs in reply["acked"].items():
@@ -776,7 +803,8 @@ async def body(args: argparse.Namespace, env: dict[str, str], logs: Path, report
         api.close()
         server.stop()
         report["server_exit_status"] = server.process.returncode
-        report["server_log_problems"] = server_problems(log_path)
+        report["server_log_problems"] = server_problems(log_path, 10)
+        report["server_log_summary"] = server_log_summary(log_path)
         if not args.embedded:
             report["redis_keys_deleted"] = await drop_redis_prefix(args.redis_url, env["MARKETPLACE_REDIS_PREFIX"])
 
@@ -787,14 +815,37 @@ def server_problems(log_path: Path, limit: int = 40) -> list[str]:
     return problems(log_path, limit)
 
 
+def server_log_summary(log_path: Path) -> list[tuple[str, int]]:
+    """The app's error and warning lines (JSON) counted by level, message and the exception's last line."""
+    kinds: Counter[str] = Counter()
+    try:
+        lines = log_path.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            if "[ERROR]" in line or "[WARNING]" in line or "Traceback" in line:
+                kinds[line[:200]] += 1
+            continue
+        if isinstance(entry, dict) and entry.get("level") in ("warning", "error", "critical"):
+            error = str(entry.get("error") or "").strip().splitlines()
+            kinds[f"{entry['level']} {entry.get('msg')}: {error[-1][:200] if error else '-'}"] += 1
+    return kinds.most_common(20)
+
+
 def failed_checks(report: dict[str, Any]) -> list[str]:
-    """What must hold: every send acked ok and delivered, no socket dropped, every conversation exact."""
+    """What must hold whatever the load: every send answered, every stored message delivered once to its seller
+    and to nobody else, no socket dropped, every conversation holding exactly its acked messages, seq 1..n.
+
+    Error acks (the server refusing or failing a send: under overload, a database pool wait past 10 s) are
+    figures of the phase, reported beside it, not failed checks."""
     failures = []
     for phase in ([report["warmup"]] if "warmup" in report else []) + report["phases"]:
         label = phase["name"]
-        if phase["ack_errors"] or phase["send_errors"]:
-            failures.append(f"{label}: error acks {phase['ack_errors'] or '-'}, send failures "
-                            f"{phase['send_errors'] or '-'}")
+        if phase["send_errors"]:
+            failures.append(f"{label}: sends that could not be written to the socket {phase['send_errors']}")
         if phase["misrouted"]:
             failures.append(f"{label}: {phase['misrouted']} message(s) delivered to the wrong socket")
     settled = report.get("settled")
@@ -811,13 +862,11 @@ def failed_checks(report: dict[str, Any]) -> list[str]:
         failures.append(f"{check['mismatched']} conversation(s) differ from their acks: stored {check['stored']}, "
                         f"acked {check['acked']}, acked but missing {check['acked_missing']}, stored unacked "
                         f"{check['stored_unacked']}, gap-free {check['gap_free']}/{check['conversations']}")
-    if report.get("server_log_problems"):
-        failures.append(f"{len(report['server_log_problems'])} error/warning line(s) in the server log")
     return failures
 
 
 COLUMNS = ("offered/s", "stored/s", "deliv/s", "ack p50", "ack p99", "dlv p50", "dlv p99", "dlv max", "errors",
-           "srv ms/msg", "gen lag p99", "cpu srv/pg/redis/gen/other %")
+           "late", "srv ms/msg", "gen lag p99", "cpu srv/pg/redis/gen/other %")
 
 
 def table(report: dict[str, Any]) -> str:
@@ -829,6 +878,7 @@ def table(report: dict[str, Any]) -> str:
         values = (f"{phase['offered_per_s']:,.1f}", f"{phase['stored_per_s']:,.1f}", f"{phase['delivered_per_s']:,.1f}",
                   f"{phase['ack_p50_ms']:.1f}", f"{phase['ack_p99_ms']:.1f}", f"{phase['delivery_p50_ms']:.1f}",
                   f"{phase['delivery_p99_ms']:.1f}", f"{phase['delivery_max_ms']:.1f}", str(phase["errors"]),
+                  str(phase["unanswered_after_drain"]),
                   "-" if phase.get("server_cpu_ms_per_msg") is None else f"{phase['server_cpu_ms_per_msg']:.2f}",
                   f"{phase['loop_lag_p99_ms']:.1f}", cpu_text)
         lines.append(f"{phase['name']:<10}" + "".join(f"{v:>{max(9, len(c) + 2)}}" for v, c in
@@ -867,20 +917,41 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def profile_text(report: dict[str, Any], top: int = 15) -> str:
+    lines: list[str] = []
+    for phase in report["phases"]:
+        profile = phase.get("profile")
+        if not profile:
+            continue
+        if "error" in profile:
+            lines.append(f"\nProfile {phase['name']}: {profile['error']}")
+            continue
+        lines.append(f"\nProfile of the server worker, {phase['name']}: {profile['samples']} samples ({profile['raw']})")
+        lines.append("  by library (leaf frame): " + ", ".join(f"{n} {p}%" for n, p in profile["leaf_library_pct"][:10]))
+        for title, key in (("self", "self_pct"), ("inclusive", "inclusive_pct")):
+            lines.append(f"  top {title}:")
+            lines += [f"    {pct:5.1f}%  {name}" for name, pct in profile[key][:top]]
+    return "\n".join(lines)
+
+
 def print_failures(report: dict[str, Any]) -> None:
-    print("\n" + "!" * 100 + "\nFAILED CHECKS:")
-    for failure in report["failed_checks"]:
-        print(f"  - {failure}")
+    if report["failed_checks"]:
+        print("\n" + "!" * 100 + "\nFAILED CHECKS:")
+        for failure in report["failed_checks"]:
+            print(f"  - {failure}")
+    else:
+        print("\nErrors (figures of the phases, not failed checks):")
     for phase in report["phases"]:
         for sample in phase["error_samples"]:
             print(f"  {phase['name']} ack: {json.dumps(sample)[:1500]}")
     for sample in report.get("check", {}).get("samples", []):
         print(f"  conversation: {json.dumps(sample)}")
-    if report.get("server_log_problems"):
-        print(f"  server log ({report['server_log']}), error/warning lines:")
-        for line in report["server_log_problems"][:20]:
-            print(f"    {line[:1500]}")
-    print("!" * 100)
+    if report.get("server_log_summary"):
+        print(f"  server log ({report['server_log']}), error/warning lines by kind (level, message, exception):")
+        for line, count in report["server_log_summary"]:
+            print(f"    {count:>6} x {line}")
+    if report["failed_checks"]:
+        print("!" * 100)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -899,7 +970,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Database: {report['database']}; {report['connect']['connected']} sockets on one server process; "
           f"MARKETPLACE_CHAT_RATE_LIMIT={CHAT_RATE_LIMIT} (the limiter never throttles)")
     print(table(report))
-    if report["failed_checks"]:
+    print(profile_text(report))
+    if report["failed_checks"] or any(p["errors"] for p in report["phases"]) or report.get("server_log_problems"):
         print_failures(report)
     print(f"\nJSON: {report['json']}")
     return EXIT_CHECK_FAILED if report["failed_checks"] else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -205,6 +206,15 @@ class LateAsgi:
         await self.app(scope, receive, send)
 
 
+def _warn_if_production(settings: Settings, provider: str, variable: str) -> None:
+    """The built-in sandboxes are for the embedded default and tests: anyone may pay an invoice or move
+    a booking through their control endpoints. Say so loudly when they serve a production setup."""
+    if settings.is_production:
+        logging.getLogger("marketplace").warning(
+            "the built-in %s sandbox is mounted (its control endpoints are open to anyone): set %s and its "
+            "credentials to use the real provider", provider, variable)
+
+
 def uses_builtin_xendit(settings: Settings) -> bool:
     return settings.backend == "sql" and settings.xendit_base_url is None
 
@@ -218,6 +228,7 @@ async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 
     from marketplace.adapters.sandbox.xendit import XenditSandboxConfig, create_xendit_sandbox
 
+    _warn_if_production(settings, "Xendit", "MARKETPLACE_XENDIT_BASE_URL")
     callbacks = httpx.AsyncClient(transport=httpx.ASGITransport(app=this_app), base_url=settings.base_url,
                                   timeout=httpx.Timeout(10.0))
     sandbox = create_xendit_sandbox(XenditSandboxConfig(
@@ -296,6 +307,7 @@ async def gosend_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 
     from marketplace.adapters.sandbox.gosend import GoSendSandboxConfig, create_gosend_sandbox
 
+    _warn_if_production(settings, "GoSend", "MARKETPLACE_GOSEND_BASE_URL")
     callbacks = httpx.AsyncClient(transport=httpx.ASGITransport(app=this_app), base_url=settings.base_url,
                                   timeout=httpx.Timeout(10.0))
     sandbox = create_gosend_sandbox(GoSendSandboxConfig(
