@@ -91,8 +91,9 @@ class SqlChatStore:
             statement = statement.where(or_(conversations.c.active_at < at,
                                             and_(conversations.c.active_at == at, conversations.c.id < conversation_id)))
         statement = statement.order_by(conversations.c.active_at.desc(), conversations.c.id.desc()).limit(limit)
-        async with self._reader.connect() as connection:
-            rows = (await connection.execute(statement)).mappings().all()
+        with busy_as_conflict():
+            async with self._reader.connect() as connection:
+                rows = (await connection.execute(statement)).mappings().all()
         return [conversation_to_domain(row) for row in rows]
 
     async def append(self, draft: Draft) -> tuple[Message, bool]:
@@ -148,12 +149,14 @@ class SqlChatStore:
         return _Transaction(self._engine)
 
     async def _one(self, statement: Any) -> Any:
-        async with self._reader.connect() as connection:
-            return (await connection.execute(statement)).mappings().first()
+        with busy_as_conflict():  # an unreachable database or a full pool: 503, never a 500
+            async with self._reader.connect() as connection:
+                return (await connection.execute(statement)).mappings().first()
 
     async def _messages(self, statement: Any) -> list[Message]:
-        async with self._reader.connect() as connection:
-            return [message_to_domain(row) for row in (await connection.execute(statement)).mappings().all()]
+        with busy_as_conflict():
+            async with self._reader.connect() as connection:
+                return [message_to_domain(row) for row in (await connection.execute(statement)).mappings().all()]
 
 
 def _least(value: int, column: Any, dialect: str) -> Any:
