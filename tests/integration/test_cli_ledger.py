@@ -4,6 +4,7 @@ reports (exit 1, with the difference) a ledger that does not match the payments.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -36,8 +37,10 @@ async def test_reconcile_agrees_after_sales_and_catches_a_tampered_ledger(tmp_pa
     agreed = _reconcile(tmp_path)
     assert agreed.returncode == 0, agreed.stdout + agreed.stderr
     assert "agrees" in agreed.stdout
-    received = next(line for line in agreed.stdout.splitlines() if line.startswith("payments received"))
-    assert int(received.split()[-1].replace(",", "")) > 0
+    figures = {m.group(1): int(m.group(2).replace(",", ""))
+               for m in re.finditer(r"^\s*([a-z() ]+?)\s{2,}(-?[\d,]+)", agreed.stdout, re.MULTILINE)}
+    received, owed, refunded = figures["payments received"], figures["refunds owed"], figures["of which refunded"]
+    assert received > owed > 0 and 0 <= refunded <= owed
 
     with sqlite3.connect(tmp_path / "marketplace.db") as db:
         db.execute("UPDATE account_balances SET balance = balance - 7 WHERE account = 'platform:marketplace:clearing'")

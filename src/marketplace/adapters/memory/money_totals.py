@@ -25,3 +25,7 @@ class MemoryMoneyTotals:
         late = sum(c.amount.amount for c in checkouts.values() if c.payment_status is PaymentStatus.PAID
                    and c.status in (CheckoutStatus.EXPIRED, CheckoutStatus.CANCELLED))
         return refunded + late
+
+    async def refunds_paid(self) -> int:
+        return sum(r.amount.amount for c in self._db.table("checkouts").values() for r in c.refunds
+                   if r.status.value == "succeeded")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -30,6 +33,15 @@ class SqlMoneyTotals:
         late = await self._scalar(select(func.coalesce(func.sum(checkouts.c.amount), 0)).where(
             checkouts.c.payment_status == "paid", checkouts.c.status.in_(ENDED)))
         return refunded_orders + late
+
+    async def refunds_paid(self) -> int:
+        async with self._engine.connect() as connection:
+            rows: Sequence[Any] = (await connection.execute(
+                select(checkouts.c.refunds).where(checkouts.c.payment_status == "paid"))).scalars().all()
+        total = 0
+        for refunds in rows:
+            total += sum(int(r["amount"]) for r in refunds or [] if r.get("status") == "succeeded")
+        return total
 
     async def _scalar(self, statement: object) -> int:
         async with self._engine.connect() as connection:

@@ -116,3 +116,7 @@ class MoneyTotals(Protocol):
     async def refunded(self) -> int:
         """What is owed back: paid orders cancelled, rejected or returned, and whole late payments."""
         ...
+
+    async def refunds_paid(self) -> int:
+        """What the provider has confirmed refunding (refunds that succeeded)."""
+        ...

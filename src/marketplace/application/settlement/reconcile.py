@@ -23,6 +23,7 @@ class Reconciliation:
     clearing: int
     allocated: int  # the sum of every other account
     negative: dict[str, int] = field(default_factory=dict)
+    refunds_paid: int = 0  # what the provider confirmed refunding; the rest of `refunded` is still on its way
 
     @property
     def expected(self) -> int:
@@ -46,9 +47,11 @@ class ReconcileLedger:
         async with self.uow() as uow:
             balances = await uow.ledger.all_balances()
         received, refunded = await self.totals.received(), await self.totals.refunded()
+        paid_back = await self.totals.refunds_paid()
         clearing = balances.get(CLEARING, 0)
         return Reconciliation(
             received=received, refunded=refunded, clearing=clearing,
             allocated=sum(amount for name, amount in balances.items() if name != CLEARING),
             negative={name: amount for name, amount in balances.items() if is_guarded(name) and amount < 0},
+            refunds_paid=paid_back,
         )
