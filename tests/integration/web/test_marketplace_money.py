@@ -285,3 +285,17 @@ async def test_bad_affiliate_and_rate_requests_are_refused(api: Api) -> None:
                                          json={"address_id": str(uuid.uuid4()), "shipping": {},
                                                "referral_code": "NOPE1234"})
     assert unknown_code.status_code == 422
+
+
+async def test_a_referred_sale_at_a_zero_rate_is_attributed_but_earns_nothing(api: Api) -> None:
+    world = await _world(api)
+    assert (await api.client.put(f"/api/v1/stores/{world['store']['id']}/affiliate-rate",
+                                 headers=_auth(world["seller"]), json={"rate_bps": 0})).status_code == 200
+    bought = await _buy(api, await api.register("buyer"), world, referral_code=world["link"]["code"])
+    summary = (await api.client.get("/api/v1/affiliate/summary", headers=_auth(world["affiliate"]))).json()
+    assert summary["orders"] == 1 and summary["pending"]["amount"] == 0
+    [commission] = (await api.client.get("/api/v1/affiliate/commissions",
+                                         headers=_auth(world["affiliate"]))).json()["items"]
+    assert commission["order_id"] == bought["order_id"] and commission["amount"]["amount"] == 0
+    assert await _balance(api, world) == {"pending": PRICE - PRICE * FEE_BPS // 10_000, "available": 0,
+                                          "in_flight": 0, "paid_out": 0}

@@ -168,6 +168,8 @@ class AffiliateProgram:
         paid = (await balance_of(uow, "affiliate", user_id))[Bucket.PAID_OUT]
         covered: set[str] = set()
         for commission in await uow.commissions.approved_of(user_id):
+            if commission.amount == 0:
+                continue  # nothing to pay: it stays approved
             if commission.amount > paid:
                 break
             paid -= commission.amount

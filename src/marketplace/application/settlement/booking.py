@@ -31,10 +31,11 @@ async def settle_order_money(uow: UnitOfWork, order: Order) -> None:
             paid = booked_on_payment(order, new_id())
             await uow.ledger.post(paid)
             parts = split(order)
-            if parts.affiliate_id is not None:
+            if order.referral is not None:  # attributed: a commission, of 0 when the store's rate is 0
                 await uow.commissions.add(Commission(
-                    id=new_id(), affiliate_id=parts.affiliate_id, order_id=order.id, amount=parts.commission.amount,
-                    currency=parts.commission.currency, status=CommissionStatus.PENDING, created_at=paid.created_at))
+                    id=new_id(), affiliate_id=order.referral.affiliate_id, order_id=order.id,
+                    amount=parts.commission.amount, currency=parts.commission.currency,
+                    status=CommissionStatus.PENDING, created_at=paid.created_at))
         else:
             return
     if order.status is OrderStatus.COMPLETED and "order-completed" not in done:
