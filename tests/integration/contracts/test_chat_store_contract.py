@@ -91,6 +91,9 @@ async def test_a_resend_with_the_same_client_id_stores_once(chat: Any) -> None:
     assert created and not created_again and again == first
     theirs, theirs_created = await chat.append(a_draft(conversation, "same", sender="seller-user", role=Role.SELLER))
     assert theirs_created and theirs.seq == 2  # the key is per sender
+    assert await chat.sent(conversation.id, conversation.buyer_id, "same") == first
+    assert await chat.sent(conversation.id, "seller-user", "same") == theirs
+    assert await chat.sent(conversation.id, conversation.buyer_id, "other") is None
     assert [m.seq for m in await chat.history(conversation.id, None, 10)] == [2, 1]
 
 

@@ -100,6 +100,8 @@ async def test_bad_bodies_and_floods_are_refused_and_nothing_is_stored(chat: Cha
     with pytest.raises(RateLimited) as limited:
         await messages.send(chat.buyer, chat.conversation_id, "f-5", "one too many", [])
     assert limited.value.retry_after > 0
+    resent, created = await messages.send(chat.buyer, chat.conversation_id, "f-3", "pesan 3", [])
+    assert not created and resent.seq == 4  # a resend is answered with the stored message, limit or not
     history = await messages.history(chat.buyer, chat.conversation_id, 20, None)
     assert [m.seq for m in history.items] == [4, 3, 2, 1]
     await messages.send(chat.seller, chat.conversation_id, "s-1", "the other side is not limited by it", [])

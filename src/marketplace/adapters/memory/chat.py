@@ -63,6 +63,9 @@ class MemoryChatStore:
     async def message(self, conversation_id: str, message_id: str) -> Message | None:
         return next((m for m in self._messages.get(conversation_id, []) if m.id == message_id), None)
 
+    async def sent(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
+        return self._by_client.get((conversation_id, sender_id, client_id))
+
     async def history(self, conversation_id: str, before_seq: int | None, limit: int) -> list[Message]:
         found = [m for m in self._messages.get(conversation_id, []) if before_seq is None or m.seq < before_seq]
         return list(reversed(found))[:limit]

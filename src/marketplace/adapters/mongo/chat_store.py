@@ -212,6 +212,12 @@ class MongoChatStore:
         return message_to_domain(found) if found else None
 
     @unavailable_as_backend
+    async def sent(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
+        found = await self._messages.find_one(
+            {"conversation_id": conversation_id, "sender_id": sender_id, "client_id": client_id})
+        return message_to_domain(found) if found else None
+
+    @unavailable_as_backend
     async def history(self, conversation_id: str, before_seq: int | None, limit: int) -> list[Message]:
         if limit <= 0:
             return []

@@ -123,6 +123,11 @@ class SqlChatStore:
                                                      messages.c.id == message_id))
         return message_to_domain(row) if row else None
 
+    async def sent(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
+        row = await self._one(select(messages).where(messages.c.conversation_id == conversation_id,
+                                                     messages.c.sender_id == sender_id, messages.c.client_id == client_id))
+        return message_to_domain(row) if row else None
+
     async def history(self, conversation_id: str, before_seq: int | None, limit: int) -> list[Message]:
         statement = select(messages).where(messages.c.conversation_id == conversation_id)
         if before_seq is not None:

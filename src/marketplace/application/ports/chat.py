@@ -39,6 +39,10 @@ class ChatStore(Protocol):
 
     async def message(self, conversation_id: str, message_id: str) -> Message | None: ...
 
+    async def sent(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
+        """The message this sender already stored under `client_id` in this conversation, if any."""
+        ...
+
     async def history(self, conversation_id: str, before_seq: int | None, limit: int) -> list[Message]:
         """Newest first, those with a `seq` below `before_seq` when given."""
         ...
