@@ -182,3 +182,25 @@ async def serve_lifespan(receive: Receive, send: Send, startup: Callable[[], Awa
         await send({"type": f"lifespan.{kind}.complete"})
         if kind == "shutdown":
             return
+
+
+class SandboxApp:
+    """What every sandbox app shares: served at the root it handles its lifespan, mounted the embedding
+    app calls `shutdown()`; HTTP goes to `respond`; websockets are refused."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await serve_lifespan(receive, send, self.startup, self.shutdown)
+        elif scope["type"] == "http":
+            await send_response(send, await self.respond(scope, receive))
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1000})
+
+    async def startup(self) -> None:
+        """Nothing to prepare by default: timers start with the requests that need them."""
+
+    async def shutdown(self) -> None:
+        """Cancels what is still waiting (timers, callback retries)."""
+
+    async def respond(self, scope: Scope, receive: Receive) -> Response:
+        raise NotImplementedError

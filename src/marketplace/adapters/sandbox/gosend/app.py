@@ -13,12 +13,10 @@ from marketplace.adapters.sandbox.asgi import (
     Request,
     Response,
     Router,
+    SandboxApp,
     Scope,
-    Send,
     read_request,
     relative_path,
-    send_response,
-    serve_lifespan,
 )
 from marketplace.adapters.sandbox.gosend import api, control
 from marketplace.adapters.sandbox.gosend.config import GoSendSandboxConfig
@@ -28,7 +26,7 @@ from marketplace.adapters.sandbox.gosend.service import GoSendSandboxService
 log = logging.getLogger("marketplace.sandbox.gosend")
 
 
-class GoSendSandbox:
+class GoSendSandbox(SandboxApp):
     """Serve it at the root (its lifespan is handled) or mount it under any prefix; an embedding app that
     does not forward lifespan events awaits `shutdown()` when it stops, which cancels the courier's pace
     and pending webhook retries. Nothing needs starting: timers start with the bookings that need them."""
@@ -40,21 +38,10 @@ class GoSendSandbox:
         api.register(self._router, self.service)
         control.register(self._router, self.service)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await serve_lifespan(receive, send, self.startup, self.shutdown)
-        elif scope["type"] == "http":
-            await send_response(send, await self._respond(scope, receive))
-        elif scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1000})
-
-    async def startup(self) -> None:
-        """Nothing to prepare; here for symmetry with `shutdown()` and for servers' lifespan."""
-
     async def shutdown(self) -> None:
         await self.service.shutdown()
 
-    async def _respond(self, scope: Scope, receive: Receive) -> Response:
+    async def respond(self, scope: Scope, receive: Receive) -> Response:
         path = relative_path(scope)
         try:
             route, params = self._router.resolve(scope["method"], path)

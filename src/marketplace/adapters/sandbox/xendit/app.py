@@ -16,12 +16,10 @@ from marketplace.adapters.sandbox.asgi import (
     Response,
     Route,
     Router,
+    SandboxApp,
     Scope,
-    Send,
     read_request,
     relative_path,
-    send_response,
-    serve_lifespan,
 )
 from marketplace.adapters.sandbox.rate_limit import SlidingWindow
 from marketplace.adapters.sandbox.xendit import api, control
@@ -33,7 +31,7 @@ log = logging.getLogger("marketplace.sandbox.xendit")
 TEST_MODE_LIMIT = 60  # requests a minute per endpoint per key in test mode (PROVIDERS.md 1.4)
 
 
-class XenditSandbox:
+class XenditSandbox(SandboxApp):
     """Serve it at the root (its lifespan is handled) or mount it under any prefix; an embedding app that
     does not forward lifespan events awaits `shutdown()` when it stops, which cancels the timers and
     pending callback retries. Nothing needs starting: timers start with the requests that need them."""
@@ -46,21 +44,10 @@ class XenditSandbox:
         api.register(self._router, self.service)
         control.register(self._router, self.service)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await serve_lifespan(receive, send, self.startup, self.shutdown)
-        elif scope["type"] == "http":
-            await send_response(send, await self._respond(scope, receive))
-        elif scope["type"] == "websocket":
-            await send({"type": "websocket.close", "code": 1000})
-
-    async def startup(self) -> None:
-        """Nothing to prepare; here for symmetry with `shutdown()` and for servers' lifespan."""
-
     async def shutdown(self) -> None:
         await self.service.shutdown()
 
-    async def _respond(self, scope: Scope, receive: Receive) -> Response:
+    async def respond(self, scope: Scope, receive: Receive) -> Response:
         path = relative_path(scope)
         try:
             route, params = self._router.resolve(scope["method"], path)
