@@ -371,3 +371,14 @@ async def test_two_processes_can_migrate_a_new_postgres_database_at_once(migrate
         async with admin.connect() as connection:
             await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         await engine.dispose()
+
+
+async def test_names_of_users_and_stores_come_in_one_read(backend: Backend) -> None:
+    ana, budi = a_user(), a_user()
+    store = a_store(ana, name="Toko Ana")
+    await seed(backend, ana, budi, store)
+    names = await fetch(backend, lambda uow: uow.users.names([ana.id, budi.id, ana.id, new_id()]))
+    assert names == {ana.id: ana.name, budi.id: budi.name}
+    assert await fetch(backend, lambda uow: uow.users.names([])) == {}
+    stores = await fetch(backend, lambda uow: uow.stores.names([store.id, new_id()]))
+    assert stores == {store.id: "Toko Ana"}

@@ -57,6 +57,10 @@ class MemoryUserRepository(_Repository):
             raise DuplicateEmail("an account with this email already exists")
         self._insert(user)
 
+    async def names(self, user_ids: list[str]) -> dict[str, str]:
+        wanted = set(user_ids)
+        return {u.id: u.name for u in self._table.rows() if u.id in wanted}
+
     async def get(self, user_id: str) -> User | None:
         return self._get(user_id)
 
@@ -111,6 +115,10 @@ class MemoryAddressRepository(_Repository):
 
 class MemoryStoreRepository(_Repository):
     table_name, versioned = "stores", True
+
+    async def names(self, store_ids: list[str]) -> dict[str, str]:
+        wanted = set(store_ids)
+        return {st.id: st.name for st in self._table.rows() if st.id in wanted}
 
     async def add(self, store: Store) -> None:
         if await self.slug_taken(store.slug):

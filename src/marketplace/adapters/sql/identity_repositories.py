@@ -34,6 +34,12 @@ class SqlUserRepository(SqlRepository):
         row = await self._one(select(users).where(users.c.email == email))
         return user_to_domain(row) if row else None
 
+    async def names(self, user_ids: list[str]) -> dict[str, str]:
+        if not user_ids:
+            return {}
+        rows = await self._all(select(users.c.id, users.c.name).where(users.c.id.in_(set(user_ids))))
+        return {row["id"]: row["name"] for row in rows}
+
     async def save(self, user: User) -> None:
         await self._update_versioned(users, user, user_to_row(user), duplicates=_DUPLICATE_EMAIL)
 

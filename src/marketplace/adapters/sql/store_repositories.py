@@ -25,6 +25,12 @@ class SqlStoreRepository(SqlRepository):
         await self._write(insert(stores), store_to_row(store), duplicates=_store_slug(store))
         self._session.touch(store)
 
+    async def names(self, store_ids: list[str]) -> dict[str, str]:
+        if not store_ids:
+            return {}
+        rows = await self._all(select(stores.c.id, stores.c.name).where(stores.c.id.in_(set(store_ids))))
+        return {row["id"]: row["name"] for row in rows}
+
     async def get(self, store_id: str) -> Store | None:
         row = await self._one(select(stores).where(stores.c.id == store_id))
         return store_to_domain(row) if row else None

@@ -66,8 +66,11 @@ class Conversations:
             store_ids = await uow.stores.ids_owned_by(user_id)
         found = await self.chat.conversations(user_id, store_ids, before, check_limit(limit) + 1)
         page = found[:limit]
-        async with self.uow() as uow:
-            views = [await _view(uow, c, Role.BUYER if c.buyer_id == user_id else Role.SELLER) for c in page]
+        async with self.uow() as uow:  # two reads for the whole page, not two per conversation
+            store_names = await uow.stores.names([c.store_id for c in page])
+            buyer_names = await uow.users.names([c.buyer_id for c in page])
+        views = [conversation_view(c, Role.BUYER if c.buyer_id == user_id else Role.SELLER,
+                                   store_names.get(c.store_id, ""), buyer_names.get(c.buyer_id, "")) for c in page]
         more = None
         if len(found) > limit:
             last = page[-1]

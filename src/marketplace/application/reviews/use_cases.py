@@ -141,7 +141,8 @@ class Reviews:
             found = await uow.reviews.of_product(product_id, rating, order, after, check_limit(limit) + 1)
             summary = await uow.ratings.get("product", product_id)
             page = found[:limit]
-            views = [await self._view(uow, review) for review in page]
+            authors = await uow.users.names([review.author_id for review in page])  # one read for the page
+        views = [review_view(review, authors.get(review.author_id, ""), self.base_url) for review in page]
         more = None
         if len(found) > limit:
             last = page[-1]
