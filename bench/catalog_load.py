@@ -40,7 +40,7 @@ def base_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]
         env["MARKETPLACE_BACKEND"] = "memory"
     else:
         env.update(MARKETPLACE_DATABASE_URL=args.database_url, MARKETPLACE_REDIS_URL=args.redis_url,
-                   MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48),
+                   MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48), MARKETPLACE_SANDBOX="on",
                    MARKETPLACE_REDIS_PREFIX=f"bench-setup-{secrets.token_hex(6)}:")  # the seed bumps a key
     return env
 

@@ -49,7 +49,7 @@ def base_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
     env.update(MARKETPLACE_DATABASE_URL=args.database_url, MARKETPLACE_REDIS_URL=args.redis_url,
                MARKETPLACE_DATA_DIR=str(data_dir), MARKETPLACE_ACCESS_LOG="false",
-               MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48),
+               MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48), MARKETPLACE_SANDBOX="on",
                MARKETPLACE_PASSWORD_HASH_PROFILE="light",  # set-up registers hundreds of users
                MARKETPLACE_AUTH_RATE_LIMIT="1000000",  # ... from one address
                MARKETPLACE_ACCESS_TOKEN_SECONDS="86400",  # a long run outlives the default 15 minutes

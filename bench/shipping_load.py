@@ -145,7 +145,7 @@ def base_environment(args: argparse.Namespace, keys: Secrets) -> dict[str, str]:
     The webhook token is this run's own in both sandbox modes (the embedded sandbox signs with it too).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    env.update(MARKETPLACE_ACCESS_LOG="false", MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48),
+    env.update(MARKETPLACE_ACCESS_LOG="false", MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48), MARKETPLACE_SANDBOX="on",
                MARKETPLACE_PASSWORD_HASH_PROFILE="light",  # set-up registers a hundred users
                MARKETPLACE_AUTH_RATE_LIMIT="1000000",  # ... from one address
                MARKETPLACE_ACCESS_TOKEN_SECONDS="86400",

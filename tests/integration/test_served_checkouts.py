@@ -58,7 +58,7 @@ def _checkout(buyer: dict[str, str], store_id: str) -> tuple[dict[str, Any], dic
 def postgres_server(tmp_path_factory: pytest.TempPathFactory, postgres_url: str, redis_url: str) -> Iterator[str]:
     env = {"MARKETPLACE_DATABASE_URL": postgres_url, "MARKETPLACE_REDIS_URL": redis_url,
            "MARKETPLACE_REDIS_PREFIX": f"race:{uuid.uuid4().hex}:",
-           "MARKETPLACE_JWT_SECRET": "race-test-signing-key-with-32-characters-or-more"}
+           "MARKETPLACE_JWT_SECRET": "race-test-signing-key-with-32-characters-or-more", "MARKETPLACE_SANDBOX": "on"}
     with served(tmp_path_factory.mktemp("race"), env) as base:
         yield base
 

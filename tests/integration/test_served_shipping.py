@@ -116,7 +116,7 @@ async def test_the_worker_polls_bookings_whose_webhooks_never_come(tmp_path: Pat
     with sandbox_gosend(tmp_path, callback_url=None) as courier:
         env = {"MARKETPLACE_GOSEND_BASE_URL": courier, "MARKETPLACE_GOSEND_CLIENT_ID": GOSEND_CLIENT_ID,
                "MARKETPLACE_GOSEND_PASS_KEY": GOSEND_PASS_KEY, "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": GOSEND_TOKEN,
-               "MARKETPLACE_SHIPMENT_POLL_SECONDS": "1"}
+               "MARKETPLACE_SHIPMENT_POLL_SECONDS": "1", "MARKETPLACE_SANDBOX": "on"}
         with served(tmp_path, env) as base:
             async with httpx.AsyncClient(base_url=base, timeout=30) as client:
                 mounted = await client.get("/sandbox/gosend/_sandbox/bookings")

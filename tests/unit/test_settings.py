@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.entrypoints.container import build_container, resolve
-from marketplace.entrypoints.settings import DEV_JWT_SECRET, Settings, SettingsError
+from marketplace.entrypoints.settings import Settings, SettingsError
 
 SECRET = "s" * 32
 
@@ -32,7 +32,7 @@ def test_unset_variables_keep_the_embedded_defaults_and_others_are_ignored() -> 
     assert settings == Settings()
     assert (settings.backend, settings.port, settings.catalog_cache) == ("sql", 8000, True)
     assert settings.sql_url.startswith("sqlite+aiosqlite:///") and settings.sql_url.endswith("marketplace.db")
-    assert settings.signing_key == DEV_JWT_SECRET and not settings.is_production
+    assert settings.is_embedded_default and settings.serves_sandbox and settings.missing_settings() == []
 
 
 def test_the_process_environment_is_read_when_no_mapping_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -61,21 +61,10 @@ def test_a_bad_value_raises_settings_error_naming_the_variable(variable: str, va
     assert variable in str(raised.value)
 
 
-@pytest.mark.parametrize(
-    "production", [{"MARKETPLACE_DATABASE_URL": "postgresql+asyncpg://app@db/marketplace"},
-                   {"MARKETPLACE_REDIS_URL": "redis://cache:6379/0"}],
-)
-def test_production_backends_refuse_to_start_without_a_jwt_secret(production: dict[str, str]) -> None:
-    with pytest.raises(SettingsError) as raised:
-        Settings.from_env(production)
-    assert "MARKETPLACE_JWT_SECRET" in str(raised.value)
-    settings = Settings.from_env({**production, "MARKETPLACE_JWT_SECRET": SECRET})
-    assert settings.is_production and settings.signing_key == SECRET
-
-
 def test_a_sqlite_url_is_the_embedded_default_and_needs_no_secret() -> None:
     settings = Settings.from_env({"MARKETPLACE_DATABASE_URL": "sqlite+aiosqlite:///tmp/x.db"})
-    assert settings.sql_url == "sqlite+aiosqlite:///tmp/x.db" and not settings.is_production
+    assert settings.sql_url == "sqlite+aiosqlite:///tmp/x.db" and settings.is_embedded_default
+    settings.check_deployable()
 
 
 def test_overrides_win_over_the_environment() -> None:
@@ -85,7 +74,7 @@ def test_overrides_win_over_the_environment() -> None:
 def test_in_memory_settings_choose_the_in_memory_adapters_and_light_hashing() -> None:
     settings = Settings.in_memory()
     assert (settings.backend, settings.password_hash_profile, settings.access_log) == ("memory", "light", False)
-    assert not settings.is_production
+    assert settings.is_embedded_default and settings.serves_sandbox
     assert Settings.in_memory(catalog_cache=False).catalog_cache is False
 
 

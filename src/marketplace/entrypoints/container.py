@@ -80,7 +80,8 @@ from marketplace.application.stores.open_store import OpenStore
 from marketplace.application.stores.show_stores import BrowseStores, GetStore
 from marketplace.application.stores.suspend_store import SetStoreSuspension
 from marketplace.application.stores.update_store import UpdateStore
-from marketplace.entrypoints.settings import Settings
+from marketplace.entrypoints.secrets import SigningKeys, signing_keys
+from marketplace.entrypoints.settings import Settings, SettingsError
 
 
 async def sql_engine(settings: Settings) -> AsyncIterator[Any]:
@@ -138,7 +139,7 @@ def _catalog_importer(settings: Settings, engine: Any, memory_db: MemoryDatabase
     return SqlCatalogImporter(engine)
 
 
-async def object_storage(settings: Settings) -> AsyncIterator[Any]:
+async def object_storage(settings: Settings, keys: SigningKeys) -> AsyncIterator[Any]:
     """MinIO/S3 when MARKETPLACE_S3_ENDPOINT is set, else a folder under the data dir (or memory)."""
     if settings.backend == "memory":
         from marketplace.adapters.storage.memory import MemoryObjectStorage
@@ -148,7 +149,7 @@ async def object_storage(settings: Settings) -> AsyncIterator[Any]:
     if settings.s3_endpoint is None:
         from marketplace.adapters.storage.local import LocalObjectStorage
 
-        yield LocalObjectStorage(Path(settings.data_dir) / "media", settings.base_url, settings.signing_key)
+        yield LocalObjectStorage(Path(settings.data_dir) / "media", settings.base_url, keys.media_urls)
         return
     from minio import Minio
 
@@ -206,17 +207,20 @@ class LateAsgi:
         await self.app(scope, receive, send)
 
 
-def _warn_if_production(settings: Settings, provider: str, variable: str) -> None:
-    """The built-in sandboxes are for the embedded default and tests: anyone may pay an invoice or move
-    a booking through their control endpoints. Say so loudly when they serve a production setup."""
-    if settings.is_production:
+def warn_if_sandbox_forced(settings: Settings) -> None:
+    """MARKETPLACE_SANDBOX=on: anyone who reaches this process may pay any invoice and move any parcel
+    through the sandboxes' control endpoints. Say so at every start."""
+    if settings.sandbox == "on":
+        served = [name for name, used in (("Xendit", uses_builtin_xendit(settings)),
+                                          ("GoSend", uses_builtin_gosend(settings))) if used]
         logging.getLogger("marketplace").warning(
-            "the built-in %s sandbox is mounted (its control endpoints are open to anyone): set %s and its "
-            "credentials to use the real provider", provider, variable)
+            "MARKETPLACE_SANDBOX=on: the built-in sandboxes (%s) and development secrets for whatever is not set "
+            "are served to anyone who can reach this process; never run a real shop like this",
+            ", ".join(served) or "none mounted")
 
 
 def uses_builtin_xendit(settings: Settings) -> bool:
-    return settings.backend == "sql" and settings.xendit_base_url is None
+    return settings.backend == "sql" and settings.serves_sandbox and settings.xendit_base_url is None
 
 
 async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterator[Any]:
@@ -228,7 +232,6 @@ async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 
     from marketplace.adapters.sandbox.xendit import XenditSandboxConfig, create_xendit_sandbox
 
-    _warn_if_production(settings, "Xendit", "MARKETPLACE_XENDIT_BASE_URL")
     callbacks = httpx.AsyncClient(transport=httpx.ASGITransport(app=this_app), base_url=settings.base_url,
                                   timeout=httpx.Timeout(10.0))
     sandbox = create_xendit_sandbox(XenditSandboxConfig(
@@ -247,8 +250,8 @@ async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 async def xendit_http(settings: Settings, sandbox: Any) -> AsyncIterator[Any]:
     """The HTTP client of the Xendit adapter: to Xendit (or a standalone sandbox), or in process to
     the built-in sandbox."""
-    if settings.backend != "sql":
-        yield None
+    if settings.backend != "sql" or (sandbox is None and settings.xendit_base_url is None):
+        yield None  # no provider configured: a command that needs none (the app refuses to start)
         return
     import httpx
 
@@ -271,7 +274,7 @@ def _payment_gateway(settings: Settings, clock: SystemClock, ids: Uuid7Ids, http
         return MemoryPaymentGateway(clock, ids, base_url=f"{settings.base_url}/sandbox/xendit")
     from marketplace.adapters.xendit.payments import XenditPaymentGateway
 
-    return XenditPaymentGateway(http)
+    return XenditPaymentGateway(_configured(http, "MARKETPLACE_XENDIT_BASE_URL"))
 
 
 def _payout_gateway(settings: Settings, ids: Uuid7Ids, http: Any) -> Any:
@@ -281,7 +284,7 @@ def _payout_gateway(settings: Settings, ids: Uuid7Ids, http: Any) -> Any:
         return MemoryPayoutGateway(ids)
     from marketplace.adapters.xendit.payouts import XenditPayoutGateway
 
-    return XenditPayoutGateway(http)
+    return XenditPayoutGateway(_configured(http, "MARKETPLACE_XENDIT_BASE_URL"))
 
 
 def _money_totals(settings: Settings, engine: Any, memory_db: MemoryDatabase) -> Any:
@@ -295,7 +298,13 @@ def _money_totals(settings: Settings, engine: Any, memory_db: MemoryDatabase) ->
 
 
 def uses_builtin_gosend(settings: Settings) -> bool:
-    return settings.backend == "sql" and settings.gosend_base_url is None
+    return settings.backend == "sql" and settings.serves_sandbox and settings.gosend_base_url is None
+
+
+def _configured(http: Any, variable: str) -> Any:
+    if http is None:
+        raise SettingsError(f"{variable} is required: no provider is configured and the sandboxes are not served")
+    return http
 
 
 async def gosend_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterator[Any]:
@@ -307,7 +316,6 @@ async def gosend_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 
     from marketplace.adapters.sandbox.gosend import GoSendSandboxConfig, create_gosend_sandbox
 
-    _warn_if_production(settings, "GoSend", "MARKETPLACE_GOSEND_BASE_URL")
     callbacks = httpx.AsyncClient(transport=httpx.ASGITransport(app=this_app), base_url=settings.base_url,
                                   timeout=httpx.Timeout(10.0))
     sandbox = create_gosend_sandbox(GoSendSandboxConfig(
@@ -326,7 +334,7 @@ async def gosend_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 async def gosend_http(settings: Settings, sandbox: Any) -> AsyncIterator[Any]:
     """The HTTP client of the GoSend adapter: to GoSend (or a standalone sandbox), or in process to
     the built-in sandbox."""
-    if settings.backend != "sql":
+    if settings.backend != "sql" or (sandbox is None and settings.gosend_base_url is None):
         yield None
         return
     import httpx
@@ -351,7 +359,7 @@ def _shipping_gateway(settings: Settings, http: Any) -> Any:
         return MemoryShippingGateway()
     from marketplace.adapters.gosend.shipping import GoSendShippingGateway
 
-    return GoSendShippingGateway(http)
+    return GoSendShippingGateway(_configured(http, "MARKETPLACE_GOSEND_BASE_URL"))
 
 
 async def chat_store(settings: Settings, engine: Any) -> AsyncIterator[Any]:
@@ -421,7 +429,8 @@ class Container(containers.DeclarativeContainer):
     memory_db = providers.Singleton(MemoryDatabase)
     engine = providers.Resource(sql_engine, settings)
     redis = providers.Resource(redis_client, settings)
-    storage = providers.Resource(object_storage, settings)
+    secrets = providers.Singleton(signing_keys, settings)
+    storage = providers.Resource(object_storage, settings, secrets)
 
     uow = providers.Singleton(_uow_factory, settings, engine, memory_db, clock, ids)
     catalog_queries = providers.Singleton(_catalog_queries, settings, engine, memory_db)
@@ -430,7 +439,7 @@ class Container(containers.DeclarativeContainer):
     rate_limiter = providers.Singleton(_rate_limiter, settings, redis)
     catalog_cache = providers.Singleton(_catalog_cache, settings, cache)
     hasher = providers.Singleton(Argon2PasswordHasher, settings.provided.password_hash_profile)
-    tokens = providers.Singleton(JwtTokenService, settings.provided.signing_key, settings.provided.access_token_seconds)
+    tokens = providers.Singleton(JwtTokenService, secrets.provided.tokens, settings.provided.access_token_seconds)
 
     # Identity
     register_user = providers.Singleton(RegisterUser, uow=uow, hasher=hasher, clock=clock, ids=ids)
@@ -528,7 +537,7 @@ class Container(containers.DeclarativeContainer):
     payout_gateway = providers.Singleton(_payout_gateway, settings, ids, xendit_http)
     money_totals = providers.Singleton(_money_totals, settings, engine, memory_db)
     attribution = providers.Singleton(
-        AttributionSigner, key=settings.provided.signing_key,
+        AttributionSigner, key=secrets.provided.attribution,
         window=providers.Callable(_days, settings.provided.affiliate_window_days),
     )
     payouts = providers.Singleton(Payouts, uow=uow, gateway=payout_gateway, clock=clock, ids=ids,

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import msgspec
 
 PREFIX = "MARKETPLACE_"
-DEV_JWT_SECRET = "embedded-development-key-not-for-production"
-# The built-in sandbox's credentials on the embedded default (never accepted by the real Xendit).
+# The built-in sandboxes' credentials, used only where the sandboxes are served (never accepted by the
+# real providers, never accepted anywhere else: see `Settings.serves_sandbox`).
 DEV_XENDIT_KEY = "xnd_development_embedded_sandbox"
 DEV_XENDIT_TOKEN = "embedded-sandbox-callback-token"
 # The built-in GoSend sandbox's credentials and webhook token on the embedded default.
@@ -40,7 +42,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     s3_region: str = "us-east-1"
     s3_secure: bool = True
     public_url: str | None = None
-    jwt_secret: str | None = None
+    sandbox: Literal["auto", "on", "off"] = "auto"
+    jwt_secret: str | None = None  # the master secret: every signing key is derived from it (secrets.py)
     access_token_seconds: int = msgspec.field(default=900)
     refresh_token_days: int = 30
     auth_rate_limit: int = 30
@@ -122,8 +125,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"{PREFIX}GOSEND_WEBHOOK_HEADER must be an HTTP header name")
         if not 0 <= self.sandbox_refund_seconds <= 86_400:
             raise SettingsError(f"{PREFIX}SANDBOX_REFUND_SECONDS is out of range")
-        if self.is_production and self.jwt_secret is None:
-            raise SettingsError(f"{PREFIX}JWT_SECRET is required outside the embedded default")
+        if self.public_url is not None and not re.match(r"^https?://[^/?#\s]+", self.public_url):
+            raise SettingsError(f"{PREFIX}PUBLIC_URL must be an http(s) URL with a host")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -152,11 +155,64 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return msgspec.convert(values, cls, strict=False)
 
     @property
-    def is_production(self) -> bool:
-        """Anything past the embedded default: a PostgreSQL database or a shared Redis."""
-        return self.backend == "sql" and (
-            (self.database_url or "").startswith("postgresql") or self.redis_url is not None
-        )
+    def is_embedded_default(self) -> bool:
+        """Nothing outside this process is configured: SQLite (or memory), no Redis, MongoDB, S3 or provider
+        URL, and no public URL naming another host (a proxy in front would expose the process)."""
+        return not self.external_parts
+
+    @property
+    def external_parts(self) -> list[str]:
+        """What makes this setup more than the embedded default, in words, for messages."""
+        parts = []
+        if self.backend == "sql" and not self.sql_url.startswith("sqlite"):
+            parts.append("PostgreSQL")
+        for name, words in (("redis_url", "Redis"), ("mongo_url", "MongoDB"), ("s3_endpoint", "S3"),
+                            ("xendit_base_url", "a Xendit URL"), ("gosend_base_url", "a GoSend URL")):
+            if getattr(self, name) is not None:
+                parts.append(words)
+        if self.public_url is not None and not is_loopback(urlsplit(self.public_url).hostname or ""):
+            parts.append(f"the public URL {self.public_url}")
+        return parts
+
+    @property
+    def serves_sandbox(self) -> bool:
+        """Whether the built-in provider sandboxes (and development secrets, for whatever is not set) are
+        served: `on` says so anywhere; `auto` only on the embedded default bound to a loopback address."""
+        if self.sandbox != "auto":
+            return self.sandbox == "on"
+        return self.is_embedded_default and is_loopback(self.host)
+
+    def missing_settings(self) -> list[str]:
+        """The variables a setup without the sandboxes must set and has not."""
+        if self.serves_sandbox:
+            return []
+        wanted = ["jwt_secret"]
+        if self.backend == "sql":  # the memory backend's providers live in the process (tests, notebooks)
+            wanted += ["xendit_base_url", "xendit_secret_key", "xendit_callback_token",
+                       "gosend_base_url", "gosend_client_id", "gosend_pass_key", "gosend_webhook_token"]
+        return [f"{PREFIX}{name.upper()}" for name in wanted if getattr(self, name) is None]
+
+    def check_deployable(self) -> None:
+        """Refuses (SettingsError, one line) a setup that would serve without a setting it needs."""
+        missing = self.missing_settings()
+        if not missing:
+            return
+        if self.sandbox == "off":
+            why = f"{PREFIX}SANDBOX=off serves no sandbox and no development secret"
+        elif self.is_embedded_default:
+            why = (f"the built-in provider sandboxes and development secrets are served only on a loopback address, "
+                   f"and {self.host or 'every address'} is not one; for a demo on your network run with "
+                   f"{PREFIX}SANDBOX=on (e.g. `MARKETPLACE_SANDBOX=on make serve HOST={self.host or '0.0.0.0'}`: "
+                   f"anyone who reaches it can pay any invoice and move any parcel)")
+        else:
+            why = (f"this is not the embedded default ({', '.join(self.external_parts)}), so the built-in provider "
+                   f"sandboxes and development secrets are off ({PREFIX}SANDBOX=on serves them anyway, for a demo)")
+        raise SettingsError(f"refusing to start: {why}; set {', '.join(missing)}")
+
+    def _development(self, value: str, variable: str) -> str:
+        if not self.serves_sandbox:
+            raise SettingsError(f"{PREFIX}{variable} is required where the built-in sandboxes are not served")
+        return value
 
     @property
     def sql_url(self) -> str:
@@ -165,29 +221,36 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return f"sqlite+aiosqlite:///{Path(self.data_dir).resolve() / 'marketplace.db'}"
 
     @property
-    def signing_key(self) -> str:
-        return self.jwt_secret or DEV_JWT_SECRET
-
-    @property
     def xendit_key(self) -> str:
-        return self.xendit_secret_key or DEV_XENDIT_KEY
+        return self.xendit_secret_key or self._development(DEV_XENDIT_KEY, "XENDIT_SECRET_KEY")
 
     @property
     def xendit_token(self) -> str:
-        return self.xendit_callback_token or DEV_XENDIT_TOKEN
+        return self.xendit_callback_token or self._development(DEV_XENDIT_TOKEN, "XENDIT_CALLBACK_TOKEN")
 
     @property
     def gosend_client(self) -> str:
-        return self.gosend_client_id or DEV_GOSEND_CLIENT_ID
+        return self.gosend_client_id or self._development(DEV_GOSEND_CLIENT_ID, "GOSEND_CLIENT_ID")
 
     @property
     def gosend_key(self) -> str:
-        return self.gosend_pass_key or DEV_GOSEND_PASS_KEY
+        return self.gosend_pass_key or self._development(DEV_GOSEND_PASS_KEY, "GOSEND_PASS_KEY")
 
     @property
     def gosend_token(self) -> str:
-        return self.gosend_webhook_token or DEV_GOSEND_TOKEN
+        return self.gosend_webhook_token or self._development(DEV_GOSEND_TOKEN, "GOSEND_WEBHOOK_TOKEN")
 
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or `localhost`; a wildcard (0.0.0.0, ::, empty) reaches the network."""
+    host = host.strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

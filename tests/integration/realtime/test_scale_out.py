@@ -16,7 +16,7 @@ async def test_a_message_sent_through_one_process_reaches_a_client_on_the_other(
         tmp_path: Path, postgres_url: str, redis_url: str) -> None:
     env = {"MARKETPLACE_DATABASE_URL": postgres_url, "MARKETPLACE_REDIS_URL": redis_url,
            "MARKETPLACE_REDIS_PREFIX": f"scale:{uuid.uuid4().hex}:",
-           "MARKETPLACE_JWT_SECRET": "scale-out-test-signing-key-with-32-characters"}
+           "MARKETPLACE_JWT_SECRET": "scale-out-test-signing-key-with-32-characters", "MARKETPLACE_SANDBOX": "on"}
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     with served(tmp_path / "a", env) as first, served(tmp_path / "b", env) as second:

@@ -12,7 +12,8 @@ import pytest
 import socketio
 
 from marketplace.adapters.security.jwt_tokens import JwtTokenService
-from marketplace.entrypoints.settings import DEV_JWT_SECRET
+from marketplace.entrypoints.secrets import signing_keys
+from marketplace.entrypoints.settings import Settings
 from tests.integration.realtime.clients import Listener, auth, conversation, user
 from tests.integration.serving import served
 
@@ -20,9 +21,19 @@ ENV = {"MARKETPLACE_CHAT_RATE_LIMIT": "20", "MARKETPLACE_CHAT_MAX_BODY": "500"}
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with served(tmp_path_factory.mktemp("chat"), ENV) as base:
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("chat")
+
+
+@pytest.fixture(scope="module")
+def embedded(data_dir: Path) -> Iterator[str]:
+    with served(data_dir, ENV) as base:
         yield base
+
+
+def _token_key(data_dir: Path) -> str:
+    """The key the served embedded default signs access tokens with (made for its data dir)."""
+    return signing_keys(Settings.from_env({}, data_dir=str(data_dir))).tokens
 
 
 async def _connected(base: str, name: str, token: str) -> Listener:
@@ -90,11 +101,11 @@ async def test_participants_chat_live_and_a_third_user_gets_and_reads_nothing(em
             await listener.close()
 
 
-async def test_connections_without_a_valid_token_are_refused_and_others_keep_working(embedded: str) -> None:
+async def test_connections_without_a_valid_token_are_refused_and_others_keep_working(embedded: str, data_dir: Path) -> None:
     async with httpx.AsyncClient(base_url=embedded, timeout=30) as http:
         someone = await user(http, "someone")
     forged = JwtTokenService("another-secret-that-is-32-characters-long", 900).issue_access(someone["id"])
-    expired = JwtTokenService(DEV_JWT_SECRET, 900, clock=lambda: time.time() - 3600).issue_access(someone["id"])
+    expired = JwtTokenService(_token_key(data_dir), 900, clock=lambda: time.time() - 3600).issue_access(someone["id"])
     for token in (None, "", "not-a-token", forged, expired):
         refused = Listener("refused")
         with pytest.raises(socketio.exceptions.ConnectionError):
@@ -137,10 +148,10 @@ async def test_malformed_payloads_oversized_bodies_and_floods_get_error_acks(emb
         await buyer.close()
 
 
-async def test_an_expiring_token_gets_auth_expired_and_is_disconnected(embedded: str) -> None:
+async def test_an_expiring_token_gets_auth_expired_and_is_disconnected(embedded: str, data_dir: Path) -> None:
     async with httpx.AsyncClient(base_url=embedded, timeout=30) as http:
         someone = await user(http, "short-lived")
-    short = JwtTokenService(DEV_JWT_SECRET, 2).issue_access(someone["id"])
+    short = JwtTokenService(_token_key(data_dir), 2).issue_access(someone["id"])
     listener = await _connected(embedded, "short", short)
     disconnected = asyncio.Event()
     listener.client.on("disconnect", lambda *args: disconnected.set())

@@ -126,7 +126,8 @@ def _settings(kind: str, tmp_path: Any, request: pytest.FixtureRequest) -> Setti
         return Settings.from_env({}, data_dir=str(tmp_path), **common)
     postgres_url = request.getfixturevalue("postgres_url")
     redis_url = request.getfixturevalue("redis_url")
-    return Settings.from_env({}, database_url=postgres_url, redis_url=redis_url, jwt_secret=TEST_SECRET,
+    # PostgreSQL + Redis is a deployment's setup: the built-in provider sandboxes are asked for by name.
+    return Settings.from_env({}, database_url=postgres_url, redis_url=redis_url, jwt_secret=TEST_SECRET, sandbox="on",
                              redis_prefix=f"test:{uuid.uuid4().hex}:", **common)
 
 

@@ -13,7 +13,7 @@ SECRET = "test-signing-key-with-at-least-32-characters"
 
 
 async def test_an_unreachable_database_is_503_and_readiness_names_it(tmp_path: Any) -> None:
-    settings = Settings.from_env({}, database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none", jwt_secret=SECRET,
+    settings = Settings.from_env({}, database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none", jwt_secret=SECRET, sandbox="on",
                                  access_log=False, password_hash_profile="light")
     async with AsyncTestClient(app=create_app(settings)) as client:  # type: ignore[arg-type]
         listing = await client.get("/api/v1/products")
@@ -26,7 +26,7 @@ async def test_an_unreachable_database_is_503_and_readiness_names_it(tmp_path: A
 
 
 async def test_the_catalog_is_served_from_the_database_when_redis_is_down(tmp_path: Any) -> None:
-    settings = Settings.from_env({}, data_dir=str(tmp_path), redis_url="redis://127.0.0.1:1/0", jwt_secret=SECRET,
+    settings = Settings.from_env({}, data_dir=str(tmp_path), redis_url="redis://127.0.0.1:1/0", jwt_secret=SECRET, sandbox="on",
                                  access_log=False, password_hash_profile="light")
     async with AsyncTestClient(app=create_app(settings)) as client:  # type: ignore[arg-type]
         listing = await client.get("/api/v1/products")

@@ -28,7 +28,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def _settings(tmp_path: Path, base_url: str, key: str) -> Settings:
     return Settings.from_env({}, data_dir=str(tmp_path), password_hash_profile="light", access_log=False,
                              auth_rate_limit=10_000, run_worker=False, xendit_base_url=base_url,
-                             xendit_secret_key=key, xendit_callback_token=SANDBOX_TOKEN)
+                             xendit_secret_key=key, xendit_callback_token=SANDBOX_TOKEN, sandbox="on")
 
 
 @pytest.fixture(params=["unreachable", "wrong-key"])

@@ -48,7 +48,7 @@ class Cms:
 @pytest.fixture
 async def cms() -> AsyncIterator[Cms]:
     clock = ManualClock()
-    container = build_container(Settings.in_memory(public_url="http://shop.test"))
+    container = build_container(Settings.in_memory(public_url="http://shop.test", jwt_secret="a-unit-test-master-secret-of-32-chars"))
     container.clock.override(providers.Object(clock))
     await container.init_resources()
     try:

@@ -27,7 +27,7 @@ def _png(width: int = 640, height: int = 480) -> bytes:
 
 @pytest.fixture
 async def app() -> AsyncIterator[Any]:
-    container = build_container(Settings.in_memory(public_url="http://shop.test"))
+    container = build_container(Settings.in_memory(public_url="http://shop.test", jwt_secret="a-unit-test-master-secret-of-32-chars"))
     await container.init_resources()
     yield container
     await container.shutdown_resources()

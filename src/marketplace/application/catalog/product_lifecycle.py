@@ -15,7 +15,8 @@ class PublishProduct:
 
     async def __call__(self, user_id: str, product_ref: str) -> ProductDetail:
         async with self.writer.uow() as uow:
-            product, _ = await owned_product(uow, product_ref, user_id)
+            product, store = await owned_product(uow, product_ref, user_id)
+            store.ensure_trading("publish products")
             product.publish(self.writer.clock.now())
             await uow.products.save(product)
             await uow.commit()

@@ -114,6 +114,7 @@ class StoreOrders:
             return order_view(order, await uow.users.get(order.buyer_id))
 
     async def accept(self, user_id: str, store_id: str, order_id: str) -> OrderView:
+        """A suspended store may not take on new orders (it may still reject them: the buyer is refunded)."""
         return await self._move(user_id, store_id, order_id, "accept")
 
     async def reject(self, user_id: str, store_id: str, order_id: str) -> OrderView:
@@ -123,6 +124,8 @@ class StoreOrders:
     async def _move(self, user_id: str, store_id: str, order_id: str, action: str) -> OrderView:
         async with self.uow() as uow:
             order = await stores_order(uow, user_id, store_id, order_id)
+            if action == "accept":
+                (await owned_store(uow, store_id, user_id)).ensure_trading("accept orders")
             released = getattr(order, action)(self.clock.now())
             if released:
                 await uow.stock.release(released)

@@ -86,6 +86,8 @@ class StoreMoney:
 
     async def withdraw(self, user_id: str, store_ref: str, amount: int, destination: Destination) -> PayoutView:
         async def owner(uow: UnitOfWork) -> tuple[str, str]:
-            return "store", (await owned_store(uow, store_ref, user_id)).id
+            store = await owned_store(uow, store_ref, user_id)
+            store.ensure_trading("withdraw its balance")
+            return "store", store.id
 
         return await self.payouts.request_for(owner, amount, destination)

@@ -14,6 +14,12 @@ from marketplace.domain.shared.text import clean_text
 MAX_STORES_PER_OWNER = 10
 
 
+class SuspendedStore(IllegalTransition):
+    """The store is suspended and the action would start something new."""
+
+    code = "store-suspended"
+
+
 class StoreStatus(str, enum.Enum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
@@ -87,6 +93,12 @@ class Store(Aggregate):
         if type(rate_bps) is not int or not 0 <= rate_bps <= 10_000:
             raise InvalidValue("rate_bps", "must be a whole number of basis points from 0 to 10000")
         self.affiliate_rate_bps = rate_bps
+
+    def ensure_trading(self, action: str) -> None:
+        """A suspended store finishes what it already accepted (ships it, refunds it) but starts nothing
+        new: no publishing, no accepting orders, no withdrawing."""
+        if self.status is StoreStatus.SUSPENDED:
+            raise SuspendedStore(f"the store is suspended: it cannot {action} until an admin reinstates it")
 
     def suspend(self) -> None:
         if self.status is StoreStatus.SUSPENDED:

@@ -7,7 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from dependency_injector import providers
+
 from marketplace.entrypoints.container import Container, build_container
+from marketplace.entrypoints.secrets import ephemeral_keys
 from marketplace.entrypoints.settings import Settings
 
 
@@ -74,9 +77,19 @@ async def upgrade_schema(settings: Settings) -> bool:
 
 
 @asynccontextmanager
-async def started(settings: Settings) -> AsyncIterator[Container]:
-    """A container with its resources started, and shut down on the way out."""
+async def started(settings: Settings, *, serving: bool = False) -> AsyncIterator[Container]:
+    """A container with its resources started, and shut down on the way out.
+
+    `serving`: the command answers requests, signs tokens or calls providers (the worker), so every
+    setting a deployment needs must be there. Other commands (seed, admin, outbox, ledger, media)
+    touch only the database and storage: without a master secret they sign with a key of their own
+    that dies with them, since nothing they sign is ever checked elsewhere.
+    """
+    if serving:
+        settings.check_deployable()
     container = build_container(settings)
+    if not serving and settings.jwt_secret is None and not settings.serves_sandbox:
+        container.secrets.override(providers.Object(ephemeral_keys()))
     initialised = container.init_resources()
     if inspect.isawaitable(initialised):
         await initialised

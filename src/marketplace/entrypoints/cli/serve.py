@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(None, **overrides)
     if settings.port == 0:
         raise CommandError("MARKETPLACE_PORT must be a port number from 1 to 65535 to serve")
+    settings.check_deployable()
     if args.workers > 1 and is_embedded(settings):
         raise CommandError(f"--workers {args.workers} refused: {ONE_PROCESS}")
     _check_app()

@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from marketplace.entrypoints.cli.runtime import started, upgrade_schema
+from marketplace.entrypoints.container import warn_if_sandbox_forced
 from marketplace.entrypoints.settings import Settings
 from marketplace.entrypoints.worker import build_worker
 
@@ -32,12 +33,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(settings: Settings) -> None:
+    settings.check_deployable()
+    warn_if_sandbox_forced(settings)
     await upgrade_schema(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with started(settings) as container:
+    async with started(settings, serving=True) as container:
         worker = await build_worker(container)
         print("worker running (Ctrl-C to stop)", file=sys.stderr, flush=True)
         await worker.run(stop)

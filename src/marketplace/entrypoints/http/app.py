@@ -23,6 +23,7 @@ from marketplace.entrypoints.container import (
     resolve,
     uses_builtin_gosend,
     uses_builtin_xendit,
+    warn_if_sandbox_forced,
 )
 from marketplace.entrypoints.http.controllers.cart import CartController
 from marketplace.entrypoints.http.controllers.catalog import (
@@ -56,6 +57,7 @@ from marketplace.entrypoints.http.controllers.webhooks import (
 )
 from marketplace.entrypoints.http.dependencies import DEPENDENCIES, resolve_services
 from marketplace.entrypoints.http.docs import ROUTES as DOCS_ROUTES
+from marketplace.entrypoints.http.input_guard import guard_input
 from marketplace.entrypoints.http.observability import AccessLog, Metrics, configure_logging, observe
 from marketplace.entrypoints.http.openapi_fixes import tighten
 from marketplace.entrypoints.http.problems import EXCEPTION_HANDLERS
@@ -85,12 +87,14 @@ def _openapi() -> OpenAPIConfig:
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Litestar:
     """The HTTP app; the container's resources open and close with the app's lifespan."""
     settings = settings or Settings.from_env()
+    settings.check_deployable()
     container = container or build_container(settings)
     metrics = Metrics()
     configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        warn_if_sandbox_forced(settings)
         if settings.backend == "sql" and settings.sql_url.startswith("sqlite"):
             # The embedded default migrates itself: one process, nothing else to run first.
             from marketplace.adapters.sql.migrations import migrate
@@ -144,6 +148,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             *DOCS_ROUTES,
         ],
         dependencies=DEPENDENCIES,
+        before_request=guard_input,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         state=State({"settings": settings, "metrics": metrics, "container": container}),
@@ -168,7 +173,30 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     ChatSocket(socket_server, lambda: app.state.services, events_per_minute=settings.chat_rate_limit * 10)
     served = socketio.ASGIApp(socket_server, other_asgi_app=wrapped, socketio_path=SOCKET_PATH)
     container.this_app().app = wrapped
+    if settings.sandbox == "on":
+        served = _with_header(served, SANDBOX_HEADER)
     return _AsgiWithApp(served, app)  # type: ignore[return-value]
+
+
+SANDBOX_HEADER = (b"x-marketplace-sandbox", b"on")
+
+
+def _with_header(inner: Any, header: tuple[bytes, bytes]) -> Any:
+    """Every HTTP response (and websocket accept) carries `header`."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await inner(scope, receive, send)
+            return
+
+        async def marked(message: Any) -> None:
+            if message["type"] in ("http.response.start", "websocket.accept"):
+                message = {**message, "headers": [*message.get("headers", []), header]}
+            await send(message)
+
+        await inner(scope, receive, marked)
+
+    return app
 
 
 def _start_socket_manager(server: Any) -> None:

@@ -38,6 +38,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "duplicate-slug": (409, "The slug is already used"),
     "concurrent-update": (409, "Changed by someone else"),
     "illegal-transition": (409, "Not possible in the current state"),
+    "store-suspended": (409, "The store is suspended"),
     "insufficient-stock": (409, "Not enough stock"),
     "insufficient-balance": (409, "Not enough available balance"),
     "idempotency-in-progress": (409, "A request with this Idempotency-Key is still running"),

@@ -9,6 +9,7 @@ from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import FromPath
 
 from marketplace.application.errors import NotFound, Unauthenticated
+from marketplace.entrypoints.container import uses_builtin_gosend, uses_builtin_xendit
 from marketplace.entrypoints.http.controllers._types import Svc
 from marketplace.entrypoints.http.problems import PROBLEM_BASE, PROBLEM_TYPES, problem_responses
 
@@ -24,9 +25,16 @@ class BackendState(msgspec.Struct, frozen=True):
     error: str | None = None
 
 
+class SandboxState(msgspec.Struct, frozen=True):
+    mode: str  # MARKETPLACE_SANDBOX: auto, on or off
+    served: list[str]  # the built-in provider sandboxes mounted here, [] where none is
+    warning: str | None = None
+
+
 class Readiness(msgspec.Struct, frozen=True):
     status: str
     backends: list[BackendState]
+    sandbox: SandboxState
 
 
 class ProblemType(msgspec.Struct, frozen=True):
@@ -43,6 +51,16 @@ async def _check(name: str, kind: str, probe: Any) -> BackendState:
             name=name, kind=kind, status="unavailable", error=type(error).__name__ + ": " + str(error)[:200]
         )
     return BackendState(name=name, kind=kind, status="ok")
+
+
+def _sandbox(settings: Any) -> SandboxState:
+    served = [name for name, used in (("xendit", uses_builtin_xendit(settings)), ("gosend", uses_builtin_gosend(settings)))
+              if used]
+    warning = None
+    if settings.sandbox == "on":
+        warning = ("MARKETPLACE_SANDBOX=on: the built-in sandboxes and development secrets are served to anyone who "
+                   "reaches this process; not for a real shop")
+    return SandboxState(mode=settings.sandbox, served=served, warning=warning)
 
 
 class OperationsController(Controller):
@@ -75,9 +93,8 @@ class OperationsController(Controller):
             _check("storage", storage_kind, services.storage.ping),
         )
         ok = all(s.status == "ok" for s in states)
-        return Response(
-            Readiness(status="ok" if ok else "unavailable", backends=list(states)), status_code=200 if ok else 503
-        )
+        readiness = Readiness(status="ok" if ok else "unavailable", backends=list(states), sandbox=_sandbox(settings))
+        return Response(readiness, status_code=200 if ok else 503)
 
     @get(
         "/metrics",
