@@ -55,6 +55,7 @@ from marketplace.application.media.downloads import DownloadMedia
 from marketplace.application.media.uploads import CompleteUpload, RequestUpload
 from marketplace.application.notifications.push_updates import PushUpdates
 from marketplace.application.ordering.callbacks import ReceiveCallback
+from marketplace.application.ports.checkpoints import NoCheckpoints
 from marketplace.application.ordering.checkouts import (
     ApplyInvoice,
     CancelCheckout,
@@ -426,6 +427,7 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(Uuid7Ids)
+    checkpoints = providers.Singleton(NoCheckpoints)  # the crash tests override it; nothing else does
     memory_db = providers.Singleton(MemoryDatabase)
     engine = providers.Resource(sql_engine, settings)
     redis = providers.Resource(redis_client, settings)
@@ -507,6 +509,7 @@ class Container(containers.DeclarativeContainer):
     place_checkout = providers.Singleton(
         PlaceCheckout, uow=uow, queries=catalog_queries, shipping=shipping, payments=payments, clock=clock, ids=ids,
         invoice_seconds=settings.provided.invoice_duration_seconds, fee_bps=settings.provided.platform_fee_bps,
+        checkpoints=checkpoints,
     )
     get_checkout = providers.Singleton(GetCheckout, uow=uow)
     apply_invoice = providers.Singleton(ApplyInvoice, uow=uow, clock=clock)
@@ -518,7 +521,7 @@ class Container(containers.DeclarativeContainer):
     buyer_orders = providers.Singleton(BuyerOrders, uow=uow, clock=clock)
     store_orders = providers.Singleton(StoreOrders, uow=uow, clock=clock)
     refund_order = providers.Singleton(RefundOrder, uow=uow, payments=payments, clock=clock)
-    receive_callback = providers.Singleton(ReceiveCallback, uow=uow, clock=clock, ids=ids)
+    receive_callback = providers.Singleton(ReceiveCallback, uow=uow, clock=clock, ids=ids, checkpoints=checkpoints)
     reconcile_payments = providers.Singleton(ReconcilePayments, uow=uow, payments=payments, clock=clock)
 
     # Shipping
@@ -541,7 +544,7 @@ class Container(containers.DeclarativeContainer):
         window=providers.Callable(_days, settings.provided.affiliate_window_days),
     )
     payouts = providers.Singleton(Payouts, uow=uow, gateway=payout_gateway, clock=clock, ids=ids,
-                                  minimum=settings.provided.payout_minimum)
+                                  minimum=settings.provided.payout_minimum, checkpoints=checkpoints)
     payout_callbacks = providers.Singleton(PayoutCallbacks, uow=uow, payouts=payouts, clock=clock, ids=ids)
     store_money = providers.Singleton(StoreMoney, uow=uow, payouts=payouts)
     affiliate_program = providers.Singleton(

@@ -37,6 +37,7 @@ async def build_worker(container: Container) -> Worker:
 
     return Worker(dispatcher=dispatcher, idle_seconds=settings.worker_idle_seconds, jobs=[
         PeriodicJob("expire-checkouts", 1.0, expire),
+        PeriodicJob("look-up-ended-checkouts", 30.0, expire.look_up_ended),
         PeriodicJob("reconcile-payments", 30.0, reconcile),
         PeriodicJob("reconcile-payouts", 30.0, payouts.reconcile),
         # Quiet bookings are asked about a few times per quiet period; delivered orders complete within

@@ -131,3 +131,55 @@ async def test_without_invoice_names_old_pending_checkouts_that_never_got_one(ba
     found = await fetch(backend, lambda uow: uow.checkouts.without_invoice(T0 + timedelta(minutes=5), 10))
     assert found == [orphan.id]
     assert young.id in await fetch(backend, lambda uow: uow.checkouts.without_invoice(T0 + timedelta(hours=1), 10))
+
+
+async def test_a_checkout_is_found_by_its_buyers_idempotency_key_which_no_other_may_hold(backend: Backend) -> None:
+    buyer, other = a_user(), a_user()
+    store = a_store(buyer)
+    await seed(backend, buyer, other, store)
+    mine = await _placed(backend, people=(buyer, store))
+    mine.idempotency_key = "key-1"
+    async with backend.uow() as uow:
+        await uow.checkouts.save(mine)
+        await uow.commit()
+    found = await fetch(backend, lambda uow: uow.checkouts.get_by_key(buyer.id, "key-1"))
+    assert found is not None and found.id == mine.id and found.idempotency_key == "key-1"
+    assert await fetch(backend, lambda uow: uow.checkouts.get_by_key(other.id, "key-1")) is None
+    theirs = await _placed(backend, people=(other, store))
+    theirs.idempotency_key = "key-1"  # another buyer's own key of the same text
+    second = await _placed(backend, people=(buyer, store))
+    second.idempotency_key = "key-1"
+    async with backend.uow() as uow:
+        await uow.checkouts.save(theirs)
+        await uow.commit()
+    with pytest.raises(Conflict):
+        async with backend.uow() as uow:
+            await uow.checkouts.save(second)
+            await uow.commit()
+
+
+async def test_a_voided_checkout_lets_its_key_go_and_is_named_until_the_provider_is_asked(backend: Backend) -> None:
+    buyer = a_user()
+    store = a_store(buyer)
+    await seed(backend, buyer, store)
+    voided, invoiced = await _placed(backend, people=(buyer, store)), await _placed(backend, people=(buyer, store))
+    pending = await _placed(backend, people=(buyer, store))
+    voided.idempotency_key = "key-v"
+    voided.void(T0 + timedelta(minutes=1))
+    invoiced.attach_invoice("inv-9", "https://pay.example/inv-9")
+    invoiced.expire(T0 + timedelta(minutes=40))
+    async with backend.uow() as uow:
+        await uow.checkouts.save(voided)
+        await uow.checkouts.save(invoiced)
+        await uow.commit()
+    stored = await fetch(backend, lambda uow: uow.checkouts.get(voided.id))
+    assert stored is not None and stored.voided and stored.idempotency_key is None
+    assert (stored.status, stored.payment_status.value) == (CheckoutStatus.CANCELLED, "expired")
+    assert await fetch(backend, lambda uow: uow.checkouts.get_by_key(buyer.id, "key-v")) is None
+    assert await fetch(backend, lambda uow: uow.checkouts.ended_unchecked(10)) == [voided.id]
+    stored.checked_at = T0 + timedelta(minutes=2)
+    async with backend.uow() as uow:
+        await uow.checkouts.save(stored)
+        await uow.commit()
+    assert await fetch(backend, lambda uow: uow.checkouts.ended_unchecked(10)) == []
+    assert pending.id not in await fetch(backend, lambda uow: uow.checkouts.ended_unchecked(10))

@@ -162,3 +162,21 @@ async def test_listing_orders_costs_two_statements_however_many_it_shows(sql_bac
         event.remove(sql_backend.engine.sync_engine, "before_cursor_execute", count)
     assert len(listed) == len(by_store) == 6 and all(o.lines for o in listed)
     assert len(statements) == 4
+
+
+async def test_voided_orders_are_kept_but_listed_to_nobody(backend: Backend) -> None:
+    buyer = a_user()
+    store = a_store(buyer)
+    await seed(backend, buyer, store)
+    kept, voided = await _orders(backend, buyer, [store], [OrderStatus.PENDING_PAYMENT, OrderStatus.PENDING_PAYMENT])
+    assert voided.void(T0 + timedelta(hours=1)) == voided.quantities
+    async with backend.uow() as uow:
+        await uow.orders.save(voided)
+        await uow.commit()
+    stored = await fetch(backend, lambda uow: uow.orders.get(voided.id))
+    assert stored is not None and stored.voided and stored.status is OrderStatus.CANCELLED
+    for listing in (lambda uow: uow.orders.of_buyer(buyer.id, None, None, 10),
+                    lambda uow: uow.orders.of_store(store.id, None, None, 10),
+                    lambda uow: uow.orders.of_store(store.id, OrderStatus.CANCELLED, None, 10)):
+        assert [o.id for o in await fetch(backend, listing)] in ([kept.id], [])
+    assert [o.id for o in await fetch(backend, lambda uow: uow.orders.of_checkout(voided.checkout_id))] == [voided.id]

@@ -141,3 +141,17 @@ async def test_refunds_of_a_paid_invoice_never_exceed_what_was_paid(payer: Payer
     await payer.settle(second.id, True)
     settled = await payer.gateway.get_refund(second.id)
     assert settled.status is RefundStatus.SUCCEEDED and settled.amount == 300_000
+
+
+async def test_an_invoice_is_found_by_our_external_id_when_its_own_id_was_lost(payer: Payer) -> None:
+    """A crash between making the invoice and recording its id: the checkout id finds it again."""
+    checkout_id = f"checkout-{_key()}"
+    assert await payer.gateway.find_invoice(checkout_id) is None
+    made = await payer.gateway.create_invoice(
+        external_id=checkout_id, amount=Money(125_000), description="Checkout", payer_email="buyer@example.com",
+        duration_seconds=3600, idempotency_key=checkout_id)
+    found = await payer.gateway.find_invoice(checkout_id)
+    assert found is not None and (found.id, found.status, found.amount) == (made.id, InvoiceStatus.PENDING, 125_000)
+    await payer.pay(made.id)
+    assert (await payer.gateway.find_invoice(checkout_id)).status is InvoiceStatus.PAID  # type: ignore[union-attr]
+    assert await payer.gateway.find_invoice(f"checkout-{_key()}") is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from marketplace.application.ports.idempotency import InProgress, Outcome, Replay, Reused, Started
+from marketplace.application.ports.idempotency import InProgress, Outcome, Replay, Reused, Started, seconds_left
 
 
 @dataclass
@@ -20,8 +20,8 @@ class _Claim:
 class MemoryIdempotencyStore:
     """Every method runs without awaiting, so on one event loop each is atomic.
 
-    A running claim expires with its lease: once lapsed, the key is free for any request, as after
-    its answer was kept long enough.
+    A running claim lapses with its lease (its request renews it while alive): then a request with
+    the same body takes it over; an answer kept long enough frees the key for any body.
     """
 
     def __init__(self) -> None:
@@ -29,15 +29,22 @@ class MemoryIdempotencyStore:
 
     async def begin(self, scope: str, key: str, fingerprint: str, now: datetime, lease_seconds: int) -> Outcome:
         claim = self._claims.get((scope, key))
+        if claim is not None and claim.fingerprint != fingerprint and (claim.status is None or claim.expires_at > now):
+            return Reused()
         if claim is None or claim.expires_at <= now:
             lease_end = now + timedelta(seconds=lease_seconds)
             self._claims[(scope, key)] = _Claim(fingerprint, None, None, lease_end, lease_end)
             return Started()
-        if claim.fingerprint != fingerprint:
-            return Reused()
         if claim.status is not None:
             return Replay(claim.status, claim.body or b"")
-        return InProgress()  # running, and its lease has not ended (else it would have expired)
+        return InProgress(retry_after=seconds_left(claim.locked_until, now))
+
+    async def renew(self, scope: str, key: str, now: datetime, lease_seconds: int) -> bool:
+        claim = self._claims.get((scope, key))
+        if claim is None or claim.status is not None:
+            return False
+        claim.locked_until = claim.expires_at = now + timedelta(seconds=lease_seconds)
+        return True
 
     async def finish(self, scope: str, key: str, status: int, body: bytes, now: datetime, keep_seconds: int) -> None:
         claim = self._claims.get((scope, key))

@@ -27,5 +27,11 @@ class MemoryMoneyTotals:
         return refunded + late
 
     async def refunds_paid(self) -> int:
+        return await self._refunds("succeeded")
+
+    async def refunds_requested(self) -> int:
+        return await self._refunds("succeeded", "pending")
+
+    async def _refunds(self, *statuses: str) -> int:
         return sum(r.amount.amount for c in self._db.table("checkouts").values() for r in c.refunds
-                   if r.status.value == "succeeded")
+                   if r.status.value in statuses)

@@ -29,6 +29,11 @@ class MemoryCheckoutRepository(_Repository):
             c.invoice_id == checkout.invoice_id and c.id != checkout.id for c in self._table.rows()
         ):
             raise Conflict(f"invoice {checkout.invoice_id} belongs to another checkout")
+        if checkout.idempotency_key is not None and any(
+            c.buyer_id == checkout.buyer_id and c.idempotency_key == checkout.idempotency_key and c.id != checkout.id
+            for c in self._table.rows()
+        ):
+            raise Conflict("another checkout was placed with this Idempotency-Key")
 
     async def add(self, checkout: Checkout) -> None:
         self._check_unique(checkout)
@@ -39,6 +44,10 @@ class MemoryCheckoutRepository(_Repository):
 
     async def get_by_invoice(self, invoice_id: str) -> Checkout | None:
         found = next((c for c in self._table.rows() if c.invoice_id == invoice_id), None)
+        return self._get(found.id) if found else None
+
+    async def get_by_key(self, buyer_id: str, key: str) -> Checkout | None:
+        found = next((c for c in self._table.rows() if c.buyer_id == buyer_id and c.idempotency_key == key), None)
         return self._get(found.id) if found else None
 
     async def save(self, checkout: Checkout) -> None:
@@ -67,6 +76,12 @@ class MemoryCheckoutRepository(_Repository):
                          key=lambda c: (c.created_at, c.id))
         return [c.id for c in orphans[:limit]]
 
+    async def ended_unchecked(self, limit: int) -> list[str]:
+        found = sorted((c for c in self._table.rows()
+                        if not c.is_pending and c.invoice_id is None and c.checked_at is None),
+                       key=lambda c: (c.created_at, c.id))
+        return [c.id for c in found[:limit]]
+
 
 class MemoryOrderRepository(_Repository):
     table_name, versioned = "orders", True
@@ -90,12 +105,14 @@ class MemoryOrderRepository(_Repository):
     async def of_buyer(
         self, buyer_id: str, status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
-        return self._newest_first((o for o in self._table.rows() if o.buyer_id == buyer_id), status, before_id, limit)
+        return self._newest_first((o for o in self._table.rows() if o.buyer_id == buyer_id and not o.voided),
+                                  status, before_id, limit)
 
     async def of_store(
         self, store_id: str, status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
-        return self._newest_first((o for o in self._table.rows() if o.store_id == store_id), status, before_id, limit)
+        return self._newest_first((o for o in self._table.rows() if o.store_id == store_id and not o.voided),
+                                  status, before_id, limit)
 
     async def delivered_before(self, cutoff: datetime, limit: int) -> list[str]:
         due = sorted((o.delivered_at, o.id) for o in self._table.rows()

@@ -9,7 +9,14 @@ from datetime import timedelta
 
 import msgspec
 
-from marketplace.application.ports.payments import Invoice, InvoiceStatus, PaymentRefused, Refund, RefundStatus
+from marketplace.application.ports.payments import (
+    Invoice,
+    InvoiceStatus,
+    PaymentRefused,
+    Refund,
+    RefundStatus,
+    most_telling,
+)
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.domain.shared.money import Money
 
@@ -49,6 +56,10 @@ class MemoryPaymentGateway:
 
     async def get_invoice(self, invoice_id: str) -> Invoice | None:
         return await self._current(invoice_id) if invoice_id in self._invoices else None
+
+    async def find_invoice(self, external_id: str) -> Invoice | None:
+        made = [await self._current(i.id) for i in reversed(self._invoices.values()) if i.external_id == external_id]
+        return most_telling(made)
 
     async def expire_invoice(self, invoice_id: str) -> Invoice:
         invoice = await self.get_invoice(invoice_id)

@@ -147,7 +147,16 @@ class MemoryPayoutRepository(_Repository):
     table_name, versioned = "payouts", True
 
     async def add(self, payout: Payout) -> None:
+        if payout.idempotency_key is not None and any(
+                (p.owner_kind, p.owner_id, p.idempotency_key) == (payout.owner_kind, payout.owner_id, payout.idempotency_key)
+                for p in self._table.rows()):
+            raise Conflict("another payout was requested with this Idempotency-Key")
         self._insert(payout)
+
+    async def get_by_key(self, owner_kind: str, owner_id: str, key: str) -> Payout | None:
+        found = next((p for p in self._table.rows()
+                      if (p.owner_kind, p.owner_id, p.idempotency_key) == (owner_kind, owner_id, key)), None)
+        return self._get(found.id) if found else None
 
     async def get(self, payout_id: str) -> Payout | None:
         return self._get(payout_id)  # type: ignore[no-any-return]

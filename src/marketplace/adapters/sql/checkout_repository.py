@@ -45,6 +45,7 @@ def checkout_to_row(checkout: Checkout) -> dict[str, Any]:
         "created_at": checkout.created_at, "expires_at": checkout.expires_at, "version": checkout.version,
         "flag": checkout.flag, "checked_at": checkout.checked_at,
         "refunds_pending": any(r.status is RefundState.PENDING for r in checkout.refunds),
+        "idempotency_key": checkout.idempotency_key, "voided": checkout.voided,
     }
 
 
@@ -57,7 +58,8 @@ def checkout_to_domain(row: Row) -> Checkout:
         status=CheckoutStatus(row["status"]), invoice_id=row["invoice_id"], invoice_url=row["invoice_url"],
         payment_status=PaymentStatus(row["payment_status"]), settled_at=row["settled_at"],
         refunds=[refund_from_json(r) for r in row["refunds"]], version=row["version"],
-        flag=row["flag"], checked_at=row["checked_at"],
+        flag=row["flag"], checked_at=row["checked_at"], idempotency_key=row["idempotency_key"],
+        voided=row["voided"],
     )
 
 
@@ -74,8 +76,23 @@ class SqlCheckoutRepository(SqlRepository):
         row = await self._one(select(checkouts).where(checkouts.c.invoice_id == invoice_id))
         return checkout_to_domain(row) if row else None
 
+    async def get_by_key(self, buyer_id: str, key: str) -> Checkout | None:
+        row = await self._one(select(checkouts).where(checkouts.c.buyer_id == buyer_id,
+                                                      checkouts.c.idempotency_key == key))
+        return checkout_to_domain(row) if row else None
+
     async def save(self, checkout: Checkout) -> None:
         await self._update_versioned(checkouts, checkout, checkout_to_row(checkout))
+
+    async def ended_unchecked(self, limit: int) -> list[str]:
+        statement = (
+            select(checkouts.c.id)
+            .where(checkouts.c.status != literal_column(f"'{CheckoutStatus.PENDING_PAYMENT.value}'"),
+                   checkouts.c.invoice_id.is_(None), checkouts.c.checked_at.is_(None))
+            .order_by(checkouts.c.created_at, checkouts.c.id)
+            .limit(limit)
+        )
+        return [row["id"] for row in await self._all(statement)]
 
     async def due(self, now: datetime, limit: int) -> list[str]:
         statement = (

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from marketplace.adapters.sql.base import insert_new
 from marketplace.adapters.sql.errors import translated
 from marketplace.adapters.sql.tables import idempotency_keys as keys
-from marketplace.application.ports.idempotency import InProgress, Outcome, Replay, Reused, Started
+from marketplace.application.ports.idempotency import InProgress, Outcome, Replay, Reused, Started, seconds_left
 from marketplace.domain.shared.errors import ConcurrentUpdate
 
 
@@ -20,8 +20,8 @@ class SqlIdempotencyStore:
     after an insert that waits for a concurrent one); SQLite's engine begins IMMEDIATE, taking the
     write lock before the first read. Of concurrent callers with one key, one starts.
 
-    A running claim expires with its lease: once lapsed, the key is free for any request, as after
-    its answer was kept long enough.
+    A running claim lapses with its lease (its request renews it while alive): then a request with
+    the same body takes it over; an answer kept long enough frees the key for any body.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -36,14 +36,24 @@ class SqlIdempotencyStore:
             row = await self._claim_or_read(connection, scope, key, fresh)
             if row is None:
                 return Started()
-            if row["expires_at"] <= now:
+            lapsed = row["expires_at"] <= now
+            if row["fingerprint"] != fingerprint and (row["status"] is None or not lapsed):
+                return Reused()
+            if lapsed:
                 await connection.execute(update(keys).where(keys.c.scope == scope, keys.c.key == key).values(fresh))
                 return Started()
-            if row["fingerprint"] != fingerprint:
-                return Reused()
             if row["status"] is not None:
                 return Replay(row["status"], bytes(row["body"] or b""))
-            return InProgress()  # running, and its lease has not ended (else it would have expired)
+            return InProgress(retry_after=seconds_left(row["locked_until"], now))
+
+    @translated
+    async def renew(self, scope: str, key: str, now: datetime, lease_seconds: int) -> bool:
+        lease_end = now + timedelta(seconds=lease_seconds)
+        async with self._engine.begin() as connection:
+            renewed = await connection.execute(
+                update(keys).where(keys.c.scope == scope, keys.c.key == key, keys.c.status.is_(None))
+                .values(locked_until=lease_end, expires_at=lease_end))
+            return bool(renewed.rowcount)
 
     async def _claim_or_read(
         self, connection: AsyncConnection, scope: str, key: str, fresh: dict[str, Any]

@@ -35,12 +35,18 @@ class SqlMoneyTotals:
         return refunded_orders + late
 
     async def refunds_paid(self) -> int:
+        return await self._refunds("succeeded")
+
+    async def refunds_requested(self) -> int:
+        return await self._refunds("succeeded", "pending")
+
+    async def _refunds(self, *statuses: str) -> int:
         async with self._engine.connect() as connection:
             rows: Sequence[Any] = (await connection.execute(
                 select(checkouts.c.refunds).where(checkouts.c.payment_status == "paid"))).scalars().all()
         total = 0
         for refunds in rows:
-            total += sum(int(r["amount"]) for r in refunds or [] if r.get("status") == "succeeded")
+            total += sum(int(r["amount"]) for r in refunds or [] if r.get("status") in statuses)
         return total
 
     async def _scalar(self, statement: object) -> int:

@@ -24,7 +24,7 @@ def order_to_row(order: Order) -> dict[str, Any]:
         "address": postal_to_json(order.address) if order.address else None, "status": order.status.value,
         "history": [{"status": change.status.value, "at": time_to_json(change.at)} for change in order.history],
         "created_at": order.created_at, "version": order.version, "delivered_at": order.delivered_at,
-        "fee_bps": order.fee_bps, "referral": referral_to_json(order.referral),
+        "fee_bps": order.fee_bps, "referral": referral_to_json(order.referral), "voided": order.voided,
     }
 
 
@@ -66,6 +66,7 @@ def order_to_domain(row: Row, line_rows: Sequence[Row]) -> Order:
         address=postal_from_json(row["address"]) if row["address"] else None, status=OrderStatus(row["status"]),
         history=[StatusChange(OrderStatus(h["status"]), time_from_json(h["at"])) for h in row["history"]],
         version=row["version"], fee_bps=row["fee_bps"], referral=referral_from_json(row["referral"]),
+        voided=row["voided"],
     )
 
 
@@ -95,13 +96,13 @@ class SqlOrderRepository(SqlRepository):
     async def of_buyer(
         self, buyer_id: str, status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
-        return await self._load(_newest_first(select(orders).where(orders.c.buyer_id == buyer_id),
+        return await self._load(_newest_first(select(orders).where(orders.c.buyer_id == buyer_id, orders.c.voided.is_(False)),
                                               status, before_id, limit))
 
     async def of_store(
         self, store_id: str, status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
-        return await self._load(_newest_first(select(orders).where(orders.c.store_id == store_id),
+        return await self._load(_newest_first(select(orders).where(orders.c.store_id == store_id, orders.c.voided.is_(False)),
                                               status, before_id, limit))
 
     async def delivered_before(self, cutoff: datetime, limit: int) -> list[str]:

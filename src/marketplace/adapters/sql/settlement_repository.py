@@ -181,7 +181,7 @@ def payout_to_row(p: Payout) -> dict[str, Any]:
     return {"id": p.id, "owner_kind": p.owner_kind, "owner_id": p.owner_id, "amount": p.amount.amount,
             "currency": p.amount.currency, "status": p.status.value, "provider_id": p.provider_id,
             "failure_code": p.failure_code, "created_at": p.created_at, "updated_at": p.updated_at,
-            "version": p.version, "destination": {"channel_code": d.channel_code, "account_number": d.account_number,
+            "idempotency_key": p.idempotency_key, "version": p.version, "destination": {"channel_code": d.channel_code, "account_number": d.account_number,
                                                   "account_holder_name": d.account_holder_name}}
 
 
@@ -191,7 +191,8 @@ def payout_to_domain(row: Row) -> Payout:
                   amount=Money(row["amount"], row["currency"]),
                   destination=Destination(d["channel_code"], d["account_number"], d["account_holder_name"]),
                   created_at=row["created_at"], status=PayoutState(row["status"]), provider_id=row["provider_id"],
-                  failure_code=row["failure_code"], updated_at=row["updated_at"], version=row["version"])
+                  failure_code=row["failure_code"], updated_at=row["updated_at"],
+                  idempotency_key=row["idempotency_key"], version=row["version"])
 
 
 class SqlPayoutRepository(SqlRepository):
@@ -205,6 +206,11 @@ class SqlPayoutRepository(SqlRepository):
 
     async def get_by_provider(self, provider_id: str) -> Payout | None:
         row = await self._one(select(payouts).where(payouts.c.provider_id == provider_id))
+        return payout_to_domain(row) if row else None
+
+    async def get_by_key(self, owner_kind: str, owner_id: str, key: str) -> Payout | None:
+        row = await self._one(select(payouts).where(payouts.c.owner_kind == owner_kind, payouts.c.owner_id == owner_id,
+                                                    payouts.c.idempotency_key == key))
         return payout_to_domain(row) if row else None
 
     async def save(self, payout: Payout) -> None:

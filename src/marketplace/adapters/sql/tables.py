@@ -230,6 +230,7 @@ cart_lines = Table(
 
 # Ordering. Addresses, refunds and the status history are snapshots read and written whole with their
 # aggregate, never queried by their parts: JSON keeps them in the one row.
+ENDED_UNCHECKED = "status <> 'pending_payment' AND invoice_id IS NULL AND checked_at IS NULL"
 checkouts = Table(
     "checkouts",
     metadata,
@@ -252,8 +253,14 @@ checkouts = Table(
     Column("flag", Text, nullable=True),
     Column("checked_at", UtcDateTime(), nullable=True),
     Column("refunds_pending", Boolean, nullable=False, server_default=text("false")),
+    Column("idempotency_key", String(255), nullable=True),  # the buyer's key: a retry after a crash finds it
+    Column("voided", Boolean, nullable=False, server_default=text("false")),  # never got an invoice: hidden
     CheckConstraint("amount > 0", name="amount_positive"),
     Index("ix_checkouts_buyer_id_id", "buyer_id", "id"),
+    Index("ux_checkouts_buyer_id_idempotency_key", "buyer_id", "idempotency_key", unique=True),
+    # Checkouts that ended without a recorded invoice, not yet looked up at the provider (it may hold one).
+    Index("ix_checkouts_ended_unchecked", "created_at", "id", postgresql_where=text(ENDED_UNCHECKED),
+          sqlite_where=text(ENDED_UNCHECKED)),
     # The expiry sweep and the orphan sweep look at pending checkouts only: keep those indexes small.
     Index(
         "ix_checkouts_due", "expires_at", "id",
@@ -297,6 +304,7 @@ orders = Table(
     Column("delivered_at", UtcDateTime(), nullable=True),  # set while it is `delivered`
     Column("fee_bps", Integer, nullable=False, server_default=text("0")),  # the marketplace's cut at checkout
     Column("referral", json_type(), nullable=True),  # the affiliate the purchase is attributed to
+    Column("voided", Boolean, nullable=False, server_default=text("false")),  # its checkout never got an invoice
     # One index per list: a buyer's orders, a store's orders, a store's orders in one status.
     Index("ix_orders_buyer_id_id", "buyer_id", "id"),
     Index("ix_orders_store_id_id", "store_id", "id"),
@@ -588,8 +596,10 @@ payouts = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=True),
     Column("version", Integer, nullable=False, server_default=text("0")),
+    Column("idempotency_key", String(255), nullable=True),  # the requester's key: a retry after a crash finds it
     CheckConstraint("amount > 0", name="amount_positive"),
     Index("ix_payouts_owner_kind_owner_id_id", "owner_kind", "owner_id", "id"),
+    Index("ux_payouts_owner_idempotency_key", "owner_kind", "owner_id", "idempotency_key", unique=True),
     Index("ix_payouts_provider_id", "provider_id"),
     Index("ix_payouts_open", "created_at", "id", postgresql_where=text("status = 'requested'"),
           sqlite_where=text("status = 'requested'")),

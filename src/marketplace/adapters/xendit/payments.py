@@ -19,7 +19,14 @@ import httpx
 import msgspec
 
 from marketplace.application.errors import BackendUnavailable
-from marketplace.application.ports.payments import Invoice, InvoiceStatus, PaymentRefused, Refund, RefundStatus
+from marketplace.application.ports.payments import (
+    Invoice,
+    InvoiceStatus,
+    PaymentRefused,
+    Refund,
+    RefundStatus,
+    most_telling,
+)
 from marketplace.domain.shared.money import Money
 
 log = logging.getLogger("marketplace.payments.xendit")
@@ -73,6 +80,13 @@ class XenditPaymentGateway:
     async def get_invoice(self, invoice_id: str) -> Invoice | None:
         answer = await self._call("GET", f"/v2/invoices/{invoice_id}", missing_ok=True)
         return None if answer is None else invoice_of(answer.json())
+
+    async def find_invoice(self, external_id: str) -> Invoice | None:
+        answer = await self._call("GET", "/v2/invoices", params={"external_id": external_id, "limit": 10})
+        found = answer.json()
+        if not isinstance(found, list):
+            raise BackendUnavailable("the payment provider answered an invoice search with something else than a list")
+        return most_telling([invoice_of(item) for item in found if isinstance(item, dict)])
 
     async def expire_invoice(self, invoice_id: str) -> Invoice:
         answer = await self._call("POST", f"/invoices/{invoice_id}/expire!")

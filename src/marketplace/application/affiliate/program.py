@@ -150,11 +150,12 @@ class AffiliateProgram:
                                           status=self._status(c, paid_off).value, created_at=c.created_at)
                            for c in page], next_cursor=more)
 
-    async def payout(self, user_id: str, amount: int, destination: Destination) -> PayoutView:
+    async def payout(self, user_id: str, amount: int, destination: Destination,
+                     idempotency_key: str | None = None) -> PayoutView:
         async def owner(uow: UnitOfWork) -> tuple[str, str]:
             return "affiliate", (await self._affiliate(uow, user_id)).user_id
 
-        return await self.payouts.request_for(owner, amount, destination)
+        return await self.payouts.request_for(owner, amount, destination, idempotency_key)
 
     @staticmethod
     async def _affiliate(uow: UnitOfWork, user_id: str) -> Affiliate:

@@ -51,7 +51,7 @@ class Conversations:
                     raise InvalidValue("product_id", "is not a product of this store")
             if order_id is not None:
                 order = await uow.orders.get(order_id)
-                if order is None or order.buyer_id != user_id or order.store_id != store.id:
+                if order is None or order.buyer_id != user_id or order.store_id != store.id or order.voided:
                     raise InvalidValue("order_id", "is not one of your orders from this store")
             buyer = await uow.users.get(user_id)
         conversation, created = await self.chat.open(Conversation(

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from marketplace.application.ordering.checkouts import apply_status
+from marketplace.application.ordering.checkouts import apply_invoice
+from marketplace.application.ports.checkpoints import NO_CHECKPOINTS, Checkpoints
 from marketplace.application.ports.payments import InvoiceStatus
 from marketplace.application.ports.persistence import ProviderCallback, UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock, IdGenerator
@@ -54,6 +55,7 @@ class ReceiveCallback:
     uow: UnitOfWorkFactory
     clock: Clock
     ids: IdGenerator
+    checkpoints: Checkpoints = NO_CHECKPOINTS
 
     async def invoice(self, payload: dict[str, Any]) -> str:
         """A flat invoice callback (`id`, `external_id`, `status`, `amount`, `currency`, ...)."""
@@ -72,8 +74,14 @@ class ReceiveCallback:
                 checkout.raise_flag(f"invoice callback {status_text}: {mismatch}", self.clock.now())
                 await uow.checkouts.save(checkout)
                 return await self._keep(uow, "invoice", invoice_id, status_text, True, f"mismatch: {mismatch}", payload)
-            outcome = await apply_status(uow, checkout, status, self.clock.now())
-            return await self._keep(uow, "invoice", invoice_id, status_text, True, outcome, payload)
+            # Found by our external id: a crash lost the invoice's id before it was recorded. Record it
+            # now, so that the payment can be refunded if the checkout has ended meanwhile.
+            invoice_url = payload.get("invoice_url")
+            outcome = await apply_invoice(uow, checkout, invoice_id, invoice_url if isinstance(invoice_url, str) else "",
+                                          status, self.clock.now())
+            answer = await self._keep(uow, "invoice", invoice_id, status_text, True, outcome, payload)
+        await self.checkpoints.reached("callback.applied")
+        return answer
 
     async def refund(self, payload: dict[str, Any]) -> str:
         """A refund event: `{event, data: {id, invoice_id, status, amount, currency, reference_id}}`."""

@@ -22,9 +22,39 @@ log = logging.getLogger("marketplace.payments")
 
 async def buyers_checkout(uow: UnitOfWork, user_id: str, checkout_id: str) -> Checkout:
     checkout = await uow.checkouts.get(checkout_id) if is_id(checkout_id) else None
-    if checkout is None or checkout.buyer_id != user_id:
+    if checkout is None or checkout.buyer_id != user_id or checkout.voided:
         raise NotFound("checkout", checkout_id[:64])
     return checkout
+
+
+def adopt_invoice(checkout: Checkout, invoice_id: str, invoice_url: str, now: datetime) -> bool:
+    """An invoice found by the checkout's id (its own id was never recorded) becomes the checkout's; an
+    ended checkout has then been looked up at the provider. True when the checkout changed (save it)."""
+    if checkout.invoice_id is not None:
+        return False
+    checkout.attach_invoice(invoice_id, invoice_url)
+    if not checkout.is_pending:
+        checkout.checked_at = now
+    return True
+
+
+async def apply_invoice(uow: UnitOfWork, checkout: Checkout, invoice_id: str, invoice_url: str,
+                        status: InvoiceStatus, now: datetime) -> str:
+    """`apply_status` for an invoice that may not be recorded on its checkout yet."""
+    adopted = adopt_invoice(checkout, invoice_id, invoice_url, now)
+    outcome = await apply_status(uow, checkout, status, now)
+    if adopted and outcome == "unchanged":
+        await uow.checkouts.save(checkout)
+    return outcome
+
+
+async def void_checkout(uow: UnitOfWork, checkout: Checkout, now: datetime) -> None:
+    """A pending checkout without an invoice, and its orders, cancelled silently and hidden; stock back."""
+    checkout.void(now)
+    for order in await uow.orders.of_checkout(checkout.id):
+        await uow.stock.release(order.void(now))
+        await uow.orders.save(order)
+    await uow.checkouts.save(checkout)
 
 
 async def settle(uow: UnitOfWork, checkout: Checkout, outcome: str, now: datetime) -> None:
@@ -81,7 +111,7 @@ class ApplyInvoice:
                 checkout = await uow.checkouts.get(invoice.external_id)
             if checkout is None:
                 return None
-            await apply_status(uow, checkout, invoice.status, self.clock.now())
+            await apply_invoice(uow, checkout, invoice.id, invoice.invoice_url, invoice.status, self.clock.now())
             await uow.commit()
             return checkout
 

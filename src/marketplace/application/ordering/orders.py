@@ -45,7 +45,7 @@ def _page(orders: list[Order], limit: int, views: list[OrderView]) -> Page[Order
 
 async def buyers_order(uow: UnitOfWork, user_id: str, order_id: str) -> Order:
     order = await uow.orders.get(order_id) if is_id(order_id) else None
-    if order is None or order.buyer_id != user_id:
+    if order is None or order.buyer_id != user_id or order.voided:
         raise NotFound("order", order_id[:64])
     return order
 
@@ -53,7 +53,7 @@ async def buyers_order(uow: UnitOfWork, user_id: str, order_id: str) -> Order:
 async def stores_order(uow: UnitOfWork, user_id: str, store_id: str, order_id: str) -> Order:
     store = await owned_store(uow, store_id, user_id)
     order = await uow.orders.get(order_id) if is_id(order_id) else None
-    if order is None or order.store_id != store.id:
+    if order is None or order.store_id != store.id or order.voided:
         raise NotFound("order", order_id[:64])
     return order
 

@@ -1,9 +1,13 @@
 """Checking out: one Checkout, one Order per store, stock reserved, one invoice for all of it.
 
 The stock is reserved and the orders written first, in one short transaction (so a hot variant's
-row is locked only for that); the invoice is asked for after it. If the provider fails, the
-reservation is undone and the orders are cancelled, so nothing stays reserved; if this process dies
-in between, the worker expires the checkout that never got its invoice.
+row is locked only for that), with the buyer's Idempotency-Key; the invoice is asked for after it,
+with the checkout id as its external id and idempotency key. So whatever instant this process dies:
+- a retry with the key finds the checkout and finishes it (the provider gives back the same
+  invoice), answering as the first request would have;
+- without a retry, the worker finds the invoice by the checkout id (or learns there is none) and
+  expires or voids the checkout (`expiry.py`).
+If the provider fails, the checkout is voided: its stock goes back and nobody is shown it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from marketplace.application.errors import BackendUnavailable, ProviderFailed
 from marketplace.application.ordering.basket import Basket, load_basket, shipping_options
 from marketplace.application.ordering.views import CheckoutView, checkout_view
 from marketplace.application.ports.catalog_queries import CatalogQueries
-from marketplace.application.ports.payments import PaymentGateway, PaymentRefused
+from marketplace.application.ordering.checkouts import void_checkout
+from marketplace.application.ports.checkpoints import NO_CHECKPOINTS, Checkpoints
+from marketplace.application.ports.payments import Invoice, PaymentGateway, PaymentRefused
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.ports.shipping import ShippingGateway
 from marketplace.application.ports.system import Clock, IdGenerator
@@ -32,6 +38,7 @@ class CheckoutRequest:
     shipping: dict[str, str]  # store id -> method
     referral_code: str | None = None  # given in the body: must name a referral link
     clicked_code: str | None = None  # from a verified attribution cookie (the last click): ignored if unknown
+    idempotency_key: str | None = None  # the buyer's Idempotency-Key, kept on the checkout
 
 
 def _check_choices(basket: Basket, chosen: dict[str, str]) -> None:
@@ -53,6 +60,7 @@ class PlaceCheckout:
     ids: IdGenerator
     invoice_seconds: int
     fee_bps: int = 500  # the marketplace's cut of the line subtotals, frozen on each order
+    checkpoints: Checkpoints = NO_CHECKPOINTS
 
     async def __call__(self, user_id: str, request: CheckoutRequest) -> CheckoutView:
         referral_code = check_referral_code(request.referral_code) or check_referral_code(request.clicked_code)
@@ -60,9 +68,13 @@ class PlaceCheckout:
             buyer = await uow.users.get(user_id)
             if buyer is None:
                 raise InvalidValue("user", "your account no longer exists")
+            earlier = await uow.checkouts.get_by_key(user_id, request.idempotency_key) if request.idempotency_key \
+                else None
             link = await uow.affiliates.link(referral_code.upper()) if referral_code else None
             if link is None and request.referral_code:
                 raise InvalidValue("referral_code", "is not a referral code of this marketplace")
+        if earlier is not None:
+            return await self._finish(earlier, buyer.email)  # the first attempt died part way
         basket = await load_basket(self.uow, self.queries, user_id, request.address_id)
         _check_choices(basket, request.shipping)
         options = await shipping_options(self.shipping, basket)  # priced again, at this moment
@@ -97,7 +109,7 @@ class PlaceCheckout:
         checkout = Checkout.place(
             id=checkout_id, buyer_id=user_id, order_ids=[o.id for o in orders], address=basket.address.address,
             amount=amount, now=now, expires_at=now + timedelta(seconds=self.invoice_seconds),
-            referral_code=link.code if link is not None else None,
+            referral_code=link.code if link is not None else None, idempotency_key=request.idempotency_key,
         )
         quantities: dict[str, int] = {}
         for order in orders:
@@ -110,36 +122,49 @@ class PlaceCheckout:
                 await uow.orders.add(order)
             await uow.checkouts.add(checkout)
             await uow.commit()
+        await self.checkpoints.reached("checkout.reserved")
+        return await self._finish(checkout, buyer.email)
 
+    async def _finish(self, checkout: Checkout, payer_email: str) -> CheckoutView:
+        """The invoice made (again: the provider answers the same one for the same key) and recorded,
+        and the bought lines out of the cart; a checkout already past that is shown as it is."""
+        if checkout.is_pending and checkout.invoice_id is None:
+            invoice = await self._invoice(checkout, payer_email)
+            await self.checkpoints.reached("checkout.invoiced")
+            checkout = await self._record(checkout.id, invoice)
+            await self.checkpoints.reached("checkout.recorded")
+        async with self.uow() as uow:
+            return checkout_view(checkout, await uow.orders.of_checkout(checkout.id))
+
+    async def _invoice(self, checkout: Checkout, payer_email: str) -> Invoice:
         try:
-            invoice = await self.payments.create_invoice(
-                external_id=checkout.id, amount=amount, description=f"Marketplace checkout {checkout.id}",
-                payer_email=buyer.email, duration_seconds=self.invoice_seconds, idempotency_key=checkout.id,
+            return await self.payments.create_invoice(
+                external_id=checkout.id, amount=checkout.amount, description=f"Marketplace checkout {checkout.id}",
+                payer_email=payer_email, duration_seconds=self.invoice_seconds, idempotency_key=checkout.id,
             )
-        except BaseException as error:  # whatever went wrong, nothing may stay reserved
-            await self._undo(checkout.id)
+        except Exception as error:  # whatever went wrong, nothing may stay reserved
+            await self._void(checkout.id)
             if isinstance(error, PaymentRefused):
                 raise ProviderFailed(f"the payment provider refused the invoice ({error}); nothing was kept, "
                                      "try again later") from error
             if isinstance(error, BackendUnavailable):
                 raise BackendUnavailable(f"{error.detail}; nothing was reserved, try again shortly") from error
-            if isinstance(error, Exception):
-                raise BackendUnavailable("the payment provider could not be reached; try again shortly") from error
-            raise
+            raise BackendUnavailable("the payment provider could not be reached; try again shortly") from error
 
+    async def _record(self, checkout_id: str, invoice: Invoice) -> Checkout:
         async with self.uow() as uow:
-            stored = await uow.checkouts.get(checkout.id)
+            stored = await uow.checkouts.get(checkout_id)
             if stored is None:
                 raise Conflict("the checkout vanished while its invoice was made")
             stored.attach_invoice(invoice.id, invoice.invoice_url)
             await uow.checkouts.save(stored)
-            cart = await uow.carts.get(user_id)
+            cart = await uow.carts.get(stored.buyer_id)
             if cart is not None:
-                cart.take_out(set(quantities), self.clock.now())
+                bought = {line.variant_id for order in await uow.orders.of_checkout(stored.id) for line in order.lines}
+                cart.take_out(bought, self.clock.now())
                 await uow.carts.save(cart)
             await uow.commit()
-            placed = await uow.orders.of_checkout(checkout.id)
-        return checkout_view(stored, placed)
+        return stored
 
     async def _attribute(self, link: ReferralLink, buyer_id: str, orders: list[Order]) -> None:
         """Each order's lines the link covers (none for the affiliate's own purchase or own store), at
@@ -157,16 +182,12 @@ class PlaceCheckout:
                 order.referral = OrderReferral(affiliate_id=link.affiliate_id, code=link.code,
                                                rate_bps=store.affiliate_rate_bps, line_ids=covered)
 
-    async def _undo(self, checkout_id: str) -> None:
-        """Nothing stays reserved: the orders and the checkout are cancelled and the stock goes back."""
-        now = self.clock.now()
+    async def _void(self, checkout_id: str) -> None:
+        """Nothing stays reserved and nobody is shown what was written; the worker still asks the
+        provider whether an invoice was made after all (a timeout may hide one) and expires it."""
         async with self.uow() as uow:
             checkout = await uow.checkouts.get(checkout_id)
-            if checkout is None or not checkout.is_pending:
+            if checkout is None or not checkout.is_pending or checkout.invoice_id is not None:
                 return
-            checkout.cancel(now)
-            for order in await uow.orders.of_checkout(checkout_id):
-                await uow.stock.release(order.cancel(now))
-                await uow.orders.save(order)
-            await uow.checkouts.save(checkout)
+            await void_checkout(uow, checkout, self.clock.now())
             await uow.commit()

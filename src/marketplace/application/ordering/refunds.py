@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from marketplace.application.ordering.checkouts import adopt_invoice
 from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.payments import PaymentGateway
 from marketplace.application.ports.persistence import UnitOfWorkFactory
@@ -49,9 +50,9 @@ class RefundOrder:
     async def _refund(self, checkout_id: str, order_id: str, amount: Money, reason: str) -> None:
         async with self.uow() as uow:
             checkout = await uow.checkouts.get(checkout_id)
-        invoice_id = checkout.invoice_id if checkout is not None else None
-        if checkout is None or invoice_id is None:
+        if checkout is None:
             return
+        invoice_id = checkout.invoice_id or await self._find_invoice(checkout_id)
         if checkout.refund_for(order_id) is not None:
             return  # asked for already (pending) or done
         attempt = sum(1 for r in checkout.refunds if r.order_id == order_id)  # the failed ones before this
@@ -77,3 +78,17 @@ class RefundOrder:
                     status=RefundState(refund.status.value), reason=reason, created_at=self.clock.now()))
                 await uow.checkouts.save(checkout)
                 await uow.commit()
+
+    async def _find_invoice(self, checkout_id: str) -> str:
+        """The invoice paid for a checkout whose invoice id was never recorded (a crash between the
+        provider making it and us saving it), looked up by the checkout's id and recorded. Raises, so
+        the message is tried again and parked for a person, rather than dropping money owed."""
+        invoice = await self.payments.find_invoice(checkout_id)
+        if invoice is None:
+            raise LookupError(f"the provider holds no invoice for checkout {checkout_id}: a refund is owed")
+        async with self.uow() as uow:
+            checkout = await uow.checkouts.get(checkout_id)
+            if checkout is not None and adopt_invoice(checkout, invoice.id, invoice.invoice_url, self.clock.now()):
+                await uow.checkouts.save(checkout)
+                await uow.commit()
+        return invoice.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Protocol
 
@@ -18,7 +19,10 @@ class Replay(msgspec.Struct, frozen=True):
 
 
 class InProgress(msgspec.Struct, frozen=True):
-    """Another request with this key is running now."""
+    """Another request with this key is running now; its claim lapses within `retry_after` seconds
+    unless the request renews it (it does while it is alive)."""
+
+    retry_after: int = 1
 
 
 class Reused(msgspec.Struct, frozen=True):
@@ -28,12 +32,23 @@ class Reused(msgspec.Struct, frozen=True):
 Outcome = Started | Replay | InProgress | Reused
 
 
+def seconds_left(until: datetime, now: datetime) -> int:
+    """Whole seconds from `now` to `until`, at least 1: a Retry-After that is never 0."""
+    return max(1, math.ceil((until - now).total_seconds()))
+
+
 class IdempotencyStore(Protocol):
     async def begin(self, scope: str, key: str, fingerprint: str, now: datetime, lease_seconds: int) -> Outcome:
         """Claims the key for this request, atomically: of concurrent callers with one key, one starts.
 
-        A claim left running longer than `lease_seconds` (its process died) may be taken over.
+        A claim not renewed for `lease_seconds` (its process died) may be taken over by a request with
+        the same body; another body is Reused until the row is purged.
         """
+        ...
+
+    async def renew(self, scope: str, key: str, now: datetime, lease_seconds: int) -> bool:
+        """Extends a running claim's lease to `now + lease_seconds` (its request is still alive); False
+        when there is no running claim to extend (answered, forgotten, or never made)."""
         ...
 
     async def finish(self, scope: str, key: str, status: int, body: bytes, now: datetime, keep_seconds: int) -> None:

@@ -41,6 +41,15 @@ class Refund(msgspec.Struct, frozen=True):
     reason: str
 
 
+def most_telling(invoices: list[Invoice]) -> Invoice | None:
+    """Of several invoices for one checkout, the one that matters: paid, else pending, else any."""
+    for status in (InvoiceStatus.PAID, InvoiceStatus.PENDING):
+        found = next((i for i in invoices if i.status is status), None)
+        if found is not None:
+            return found
+    return invoices[0] if invoices else None
+
+
 class PaymentRefused(Exception):
     """The provider refused the request for a reason the caller must not retry (the message says why)."""
 
@@ -54,6 +63,11 @@ class PaymentGateway(Protocol):
         ...
 
     async def get_invoice(self, invoice_id: str) -> Invoice | None: ...
+
+    async def find_invoice(self, external_id: str) -> Invoice | None:
+        """The invoice made for `external_id` (our checkout id), found without its invoice id: after a
+        crash between making it and recording it. A paid one wins over a pending one, then the newest."""
+        ...
 
     async def expire_invoice(self, invoice_id: str) -> Invoice:
         """Stops a pending invoice from being paid; PaymentRefused when it is no longer pending."""

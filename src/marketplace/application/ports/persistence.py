@@ -159,8 +159,13 @@ class CheckoutRepository(Protocol):
 
     async def get_by_invoice(self, invoice_id: str) -> Checkout | None: ...
 
+    async def get_by_key(self, buyer_id: str, key: str) -> Checkout | None:
+        """The buyer's checkout placed with this Idempotency-Key (a voided one has let its key go)."""
+        ...
+
     async def save(self, checkout: Checkout) -> None:
-        """Raises ConcurrentUpdate when the stored version moved on."""
+        """Raises ConcurrentUpdate when the stored version moved on; Conflict when another checkout
+        of the buyer holds its Idempotency-Key."""
         ...
 
     async def due(self, now: datetime, limit: int) -> list[str]:
@@ -178,6 +183,12 @@ class CheckoutRepository(Protocol):
 
     async def with_pending_refunds(self, limit: int) -> list[str]:
         """Ids of paid checkouts with a refund still pending, the least recently checked first."""
+        ...
+
+    async def ended_unchecked(self, limit: int) -> list[str]:
+        """Ids of checkouts that ended (voided, expired, cancelled) with no invoice recorded and were not
+        yet looked up at the provider: it may hold an invoice whose creation we never heard back from.
+        Oldest first."""
         ...
 
 
@@ -219,13 +230,13 @@ class OrderRepository(Protocol):
     async def of_buyer(
         self, buyer_id: str, status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
-        """Newest first, older than `before_id` when given."""
+        """Newest first, older than `before_id` when given; voided orders are never listed."""
         ...
 
     async def of_store(
         self, store_id: str, status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
-        """Newest first, older than `before_id` when given."""
+        """Newest first, older than `before_id` when given; voided orders are never listed."""
         ...
 
     async def delivered_before(self, cutoff: datetime, limit: int) -> list[str]:

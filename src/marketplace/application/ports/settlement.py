@@ -97,6 +97,10 @@ class PayoutRepository(Protocol):
 
     async def get_by_provider(self, provider_id: str) -> Payout | None: ...
 
+    async def get_by_key(self, owner_kind: str, owner_id: str, key: str) -> Payout | None:
+        """The owner's payout requested with this Idempotency-Key."""
+        ...
+
     async def save(self, payout: Payout) -> None:
         """Raises ConcurrentUpdate when the stored version moved on."""
         ...
@@ -119,4 +123,8 @@ class MoneyTotals(Protocol):
 
     async def refunds_paid(self) -> int:
         """What the provider has confirmed refunding (refunds that succeeded)."""
+        ...
+
+    async def refunds_requested(self) -> int:
+        """What the provider has been asked to refund and has not refused (pending or succeeded)."""
         ...

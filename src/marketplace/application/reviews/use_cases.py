@@ -61,7 +61,7 @@ class Reviews:
 
         async def work(uow: UnitOfWork) -> ReviewView:
             order = await uow.orders.get(order_id) if is_id(order_id) else None
-            if order is None or order.buyer_id != user_id:
+            if order is None or order.buyer_id != user_id or order.voided:
                 raise NotFound("order", order_id[:64])
             line = next((line for line in order.lines if line.id == line_id), None)
             if line is None:

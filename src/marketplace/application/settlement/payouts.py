@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from marketplace.application.errors import BackendUnavailable
+from marketplace.application.ports.checkpoints import NO_CHECKPOINTS, Checkpoints
 from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.payouts import (
     BankAccount,
@@ -56,18 +57,26 @@ class Payouts:
     minimum: int = 10_000
     name: str = "send-payout"
     topics: tuple[str, ...] = ("PayoutRequested",)
+    checkpoints: Checkpoints = NO_CHECKPOINTS
 
     async def request_for(self, owner: Callable[[UnitOfWork], Awaitable[tuple[str, str]]], amount: int,
-                          destination: Destination) -> PayoutView:
+                          destination: Destination, idempotency_key: str | None = None) -> PayoutView:
         """Requests a payout for whoever `owner` names (checked inside the unit of work) and commits. A
         request that lost a race for the balance on an optimistic store is read again, and then finds
-        what the winner left: InsufficientBalance."""
+        what the winner left: InsufficientBalance. A payout already requested with `idempotency_key`
+        (the first attempt died before answering) is sent and shown instead of a second one."""
         for attempt in range(ATTEMPTS):
             try:
                 async with self.uow() as uow:
                     owner_kind, owner_id = await owner(uow)
-                    view = await self.request(uow, owner_kind, owner_id, amount, destination)
+                    earlier = await uow.payouts.get_by_key(owner_kind, owner_id, idempotency_key) \
+                        if idempotency_key else None
+                    if earlier is not None:
+                        view = PayoutView.of(earlier)
+                        break
+                    view = await self.request(uow, owner_kind, owner_id, amount, destination, idempotency_key)
                     await uow.commit()
+                await self.checkpoints.reached("payout.requested")
                 break
             except ConcurrentUpdate:
                 if attempt == ATTEMPTS - 1:
@@ -82,11 +91,12 @@ class Payouts:
         return PayoutView.of(payout) if payout is not None else view
 
     async def request(self, uow: UnitOfWork, owner_kind: str, owner_id: str, amount: int,
-                      destination: Destination) -> PayoutView:
+                      destination: Destination, idempotency_key: str | None = None) -> PayoutView:
         """Inside the caller's unit of work (which commits): InsufficientBalance beyond `available`."""
         now = self.clock.now()
         payout = Payout.request(id=self.ids.new_id(), owner_kind=owner_kind, owner_id=owner_id,
-                                amount=Money(amount), destination=destination, minimum=self.minimum, now=now)
+                                amount=Money(amount), destination=destination, minimum=self.minimum, now=now,
+                                idempotency_key=idempotency_key)
         await uow.ledger.post(_moved(payout, "payout-requested", Bucket.AVAILABLE, Bucket.IN_FLIGHT, now))
         await uow.payouts.add(payout)
         return PayoutView.of(payout)
@@ -111,6 +121,7 @@ class Payouts:
             log.warning("payout %s refused by the provider: %s", payout.id, refused)
             await self.settle(payout.id, PayoutStatus.FAILED, "REFUSED", None)
             return
+        await self.checkpoints.reached("payout.sent")
         await self.settle(payout.id, sent.status, sent.failure_code, sent.id)
 
     async def settle(self, payout_id: str, status: PayoutStatus, failure_code: str | None,

@@ -4,7 +4,8 @@ Every rupiah buyers paid and were not refunded must sit in exactly one account: 
 affiliate's (pending, available, in flight or paid out), the platform's fees or the courier's
 shipping. The clearing account counts what came in (negatively) and what went back, so
 `-clearing` must equal payments received minus refunds owed, and the rest of the accounts must add
-up to it; no store's or affiliate's balance may be below zero.
+up to it; no store's or affiliate's balance may be below zero. And every refund owed must have been
+asked of the provider: money received and owed back but never requested is kept, a disagreement.
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ class Reconciliation:
     clearing: int
     allocated: int  # the sum of every other account
     negative: dict[str, int] = field(default_factory=dict)
-    refunds_paid: int = 0  # what the provider confirmed refunding; the rest of `refunded` is still on its way
+    refunds_paid: int = 0  # what the provider confirmed refunding
+    refunds_requested: int = 0  # what the provider was asked to refund and has not refused
+
+    @property
+    def unrequested(self) -> int:
+        """Money received and owed back that nobody has asked the provider to return: kept, not on its way."""
+        return max(0, self.refunded - self.refunds_requested)
 
     @property
     def expected(self) -> int:
@@ -35,7 +42,8 @@ class Reconciliation:
 
     @property
     def agrees(self) -> bool:
-        return self.difference == 0 and self.allocated == -self.clearing and not self.negative
+        return (self.difference == 0 and self.allocated == -self.clearing and not self.negative
+                and self.unrequested == 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +55,11 @@ class ReconcileLedger:
         async with self.uow() as uow:
             balances = await uow.ledger.all_balances()
         received, refunded = await self.totals.received(), await self.totals.refunded()
-        paid_back = await self.totals.refunds_paid()
+        paid_back, asked = await self.totals.refunds_paid(), await self.totals.refunds_requested()
         clearing = balances.get(CLEARING, 0)
         return Reconciliation(
             received=received, refunded=refunded, clearing=clearing,
             allocated=sum(amount for name, amount in balances.items() if name != CLEARING),
             negative={name: amount for name, amount in balances.items() if is_guarded(name) and amount < 0},
-            refunds_paid=paid_back,
+            refunds_paid=paid_back, refunds_requested=asked,
         )

@@ -84,10 +84,11 @@ class StoreMoney:
             store = await owned_store(uow, store_ref, user_id)
             return await entries_page(uow, "store", store.id, limit, cursor)
 
-    async def withdraw(self, user_id: str, store_ref: str, amount: int, destination: Destination) -> PayoutView:
+    async def withdraw(self, user_id: str, store_ref: str, amount: int, destination: Destination,
+                       idempotency_key: str | None = None) -> PayoutView:
         async def owner(uow: UnitOfWork) -> tuple[str, str]:
             store = await owned_store(uow, store_ref, user_id)
             store.ensure_trading("withdraw its balance")
             return "store", store.id
 
-        return await self.payouts.request_for(owner, amount, destination)
+        return await self.payouts.request_for(owner, amount, destination, idempotency_key)

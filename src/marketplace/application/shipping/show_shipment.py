@@ -21,7 +21,7 @@ class GetShipment:
             store = await uow.stores.get(order.store_id) if order is not None else None
             allowed = order is not None and (order.buyer_id == user_id or (store is not None
                                                                            and store.is_owned_by(user_id)))
-            if order is None or not allowed:
+            if order is None or not allowed or order.voided:
                 raise NotFound("order", order_id[:64])
             shipment = await uow.shipments.get(order.id)
             if shipment is None:  # not shipped yet: no booking, no timeline

@@ -117,6 +117,8 @@ class Checkout(Aggregate):
     refunds: list[RefundRecord] = field(default_factory=list)
     flag: str | None = None  # something about the payment needs a person (a mismatch, a late payment)
     checked_at: datetime | None = None  # when the provider was last asked about it (reconciliation)
+    idempotency_key: str | None = None  # the buyer's Idempotency-Key: a retry after a crash finds it
+    voided: bool = False  # it never got an invoice the buyer was told about: hidden, stock back
     version: int = 0
 
     def __post_init__(self) -> None:
@@ -130,10 +132,11 @@ class Checkout(Aggregate):
     @classmethod
     def place(
         cls, *, id: str, buyer_id: str, order_ids: list[str], address: PostalAddress, amount: Money,
-        now: datetime, expires_at: datetime, referral_code: str | None,
+        now: datetime, expires_at: datetime, referral_code: str | None, idempotency_key: str | None = None,
     ) -> Checkout:
         checkout = cls(id=id, buyer_id=buyer_id, order_ids=list(order_ids), address=address, amount=amount,
-                       created_at=now, expires_at=expires_at, referral_code=check_referral_code(referral_code))
+                       created_at=now, expires_at=expires_at, referral_code=check_referral_code(referral_code),
+                       idempotency_key=idempotency_key)
         checkout.record(CheckoutPlaced(checkout_id=id, buyer_id=buyer_id, amount=amount.amount,
                                        currency=amount.currency))
         return checkout
@@ -165,6 +168,15 @@ class Checkout(Aggregate):
     def cancel(self, now: datetime) -> None:
         """The buyer gives up before paying; the invoice can no longer be paid."""
         self._settle(CheckoutStatus.CANCELLED, PaymentStatus.EXPIRED, now)
+
+    def void(self, now: datetime) -> None:
+        """The invoice could not be made (the buyer was told nothing was kept), or a crash left the
+        checkout without one and the provider holds none: cancelled silently and hidden. Its key is
+        let go, so a retry with it places a new checkout."""
+        if not self.is_pending or self.invoice_id is not None:
+            raise IllegalTransition("only a pending checkout without an invoice can be voided")
+        self.status, self.payment_status, self.settled_at = CheckoutStatus.CANCELLED, PaymentStatus.EXPIRED, now
+        self.voided, self.idempotency_key = True, None
 
     def raise_flag(self, reason: str, now: datetime) -> None:
         """Records what needs a person's eye; the newest reason wins, the event keeps each one."""

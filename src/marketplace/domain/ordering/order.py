@@ -78,6 +78,7 @@ class Order(Aggregate):
     referral: OrderReferral | None = None
     status: OrderStatus = OrderStatus.PENDING_PAYMENT
     history: list[StatusChange] = field(default_factory=list)
+    voided: bool = False  # its checkout never got an invoice: nobody is shown it (see Checkout.void)
     version: int = 0
 
     def __post_init__(self) -> None:
@@ -129,6 +130,15 @@ class Order(Aggregate):
                                        buyer_id=self.buyer_id, status=target.value, refund_due=refund_due,
                                        amount=self.total.amount, currency=self.total.currency))
         return self.quantities if action in RELEASES_STOCK else {}
+
+    def void(self, now: datetime) -> dict[str, int]:
+        """Its checkout failed before the buyer was given an invoice: cancelled without a word to
+        anyone (no event), hidden from every list, its stock back."""
+        if self.status is not OrderStatus.PENDING_PAYMENT:
+            raise IllegalTransition(f"an order that is {self.status.value} cannot be voided")
+        self.status, self.voided = OrderStatus.CANCELLED, True
+        self.history.append(StatusChange(OrderStatus.CANCELLED, now))
+        return self.quantities
 
     def pay(self, now: datetime) -> dict[str, int]:
         return self._move("pay", now)

@@ -65,15 +65,16 @@ class Payout(Aggregate):
     provider_id: str | None = None
     failure_code: str | None = None
     updated_at: datetime | None = None
+    idempotency_key: str | None = None  # the requester's Idempotency-Key: a retry after a crash finds it
     version: int = 0
 
     @classmethod
     def request(cls, *, id: str, owner_kind: str, owner_id: str, amount: Money, destination: Destination,
-                minimum: int, now: datetime) -> Payout:
+                minimum: int, now: datetime, idempotency_key: str | None = None) -> Payout:
         if amount.amount < minimum:
             raise InvalidValue("amount", f"the smallest payout is {minimum} {amount.currency}")
         payout = cls(id=id, owner_kind=owner_kind, owner_id=owner_id, amount=amount, destination=destination,
-                     created_at=now, updated_at=now)
+                     created_at=now, updated_at=now, idempotency_key=idempotency_key)
         payout.record(PayoutRequested(payout_id=id, owner_kind=owner_kind, owner_id=owner_id, amount=amount.amount,
                                       currency=amount.currency))
         return payout

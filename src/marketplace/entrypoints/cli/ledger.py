@@ -25,7 +25,10 @@ def run_reconcile(args: argparse.Namespace) -> int:
     report = asyncio.run(_reconcile(Settings.from_env()))
     print(f"payments received   {report.received:>16,}")
     print(f"refunds owed        {report.refunded:>16,}")
-    print(f"  of which refunded {report.refunds_paid:>16,}  (the rest is on its way through the provider)")
+    print(f"  asked of provider {report.refunds_requested:>16,}  (refunded: {report.refunds_paid:,}; the rest of "
+          "what was asked is on its way)")
+    if report.unrequested:
+        print(f"owed, never asked   {report.unrequested:>16,}  (received and owed back, but no refund was requested)")
     print(f"expected in ledger  {report.expected:>16,}")
     print(f"ledger (clearing)   {-report.clearing:>16,}")
     print(f"ledger (accounts)   {report.allocated:>16,}")

@@ -7,7 +7,9 @@ Answers that say "try again" (503) are not remembered, so the retry the client i
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,8 +22,12 @@ from marketplace.domain.shared.errors import DomainError, InvalidValue
 from marketplace.entrypoints.http.problems import PROBLEM_MEDIA, domain_error, problem
 
 KEEP_SECONDS = 24 * 3600
-LEASE_SECONDS = 120  # a request still "running" after this died with its process: the key may be reused
+# A running request renews its claim every RENEW_SECONDS; one not renewed for LEASE_SECONDS died with its
+# process, and a retry with the same body takes over (the use case then finds what was committed).
+LEASE_SECONDS = 10
+RENEW_SECONDS = 3
 MAX_KEY = 255
+log = logging.getLogger("marketplace.http")
 
 
 def fingerprint(body: bytes) -> str:
@@ -48,7 +54,7 @@ def _response(status: int, body: bytes) -> Response[Any]:
 
 async def idempotent(
     request: Request[Any, Any, Any], services: Any, user_id: str, endpoint: str,
-    run: Callable[[], Awaitable[msgspec.Struct]], status_code: int = 201,
+    run: Callable[[str], Awaitable[msgspec.Struct]], status_code: int = 201,
 ) -> Response[Any]:
     key = check_key(request.headers.get("idempotency-key"))
     scope = f"{user_id}:{endpoint}"
@@ -61,9 +67,11 @@ async def idempotent(
                                                  "use a new key for a new request")
     if isinstance(outcome, InProgress):
         return problem("idempotency-in-progress", "a request with this Idempotency-Key is still running; "
-                                                  "retry when it has finished", headers={"Retry-After": "1"})
+                                                  "retry when it has finished",
+                       headers={"Retry-After": str(outcome.retry_after)})
+    renewing = asyncio.create_task(_renew(store, clock, scope, key))
     try:
-        result = await run()
+        result = await run(key)  # the use case may keep the key with what it writes (crash recovery)
     except (BackendUnavailable, ProviderFailed):
         await store.forget(scope, key)  # "try again": the retry must run, not replay this
         raise
@@ -75,6 +83,19 @@ async def idempotent(
     except BaseException:
         await store.forget(scope, key)
         raise
+    finally:
+        renewing.cancel()
     body = msgspec.json.encode(result)
     await store.finish(scope, key, status_code, body, clock.now(), KEEP_SECONDS)
     return _response(status_code, body)
+
+
+async def _renew(store: Any, clock: Any, scope: str, key: str) -> None:
+    """Keeps the claim alive while this request runs, so only a dead process's claim lapses."""
+    while True:
+        await asyncio.sleep(RENEW_SECONDS)
+        try:
+            if not await store.renew(scope, key, clock.now(), LEASE_SECONDS):
+                return
+        except Exception as error:  # noqa: BLE001 - a missed renewal only shortens the lease
+            log.warning("could not renew the Idempotency-Key claim: %s", error)

@@ -1,5 +1,6 @@
 """Quote and check out the cart; see and cancel a checkout."""
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -54,7 +55,7 @@ class CheckoutController(Controller):
         order = CheckoutRequest(address_id=data.address_id, shipping=dict(data.shipping),
                                 referral_code=data.referral_code, clicked_code=clicked.code if clicked else None)
         return await idempotent(request, services, user_id, "POST /api/v1/checkouts",
-                                lambda: services.place_checkout(user_id, order))
+                                lambda key: services.place_checkout(user_id, replace(order, idempotency_key=key)))
 
     @get("/checkouts/{checkout_id:str}", operation_id="getCheckout", summary="One of my checkouts, as it is now",
          responses=problem_responses(401, 404))

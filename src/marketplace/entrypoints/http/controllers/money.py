@@ -102,8 +102,8 @@ class AffiliateController(Controller):
     async def payout(self, request: Request[Any, Any, Any], data: JSONBody[PayoutBody], services: Svc,
                      user_id: UserId, idempotency_key: IdempotencyKey = None) -> Response[PayoutView]:
         return await idempotent(request, services, user_id, "POST /api/v1/affiliate/payouts",
-                                lambda: services.affiliate_program.payout(user_id, data.whole,
-                                                                          _destination(data.bank)))
+                                lambda key: services.affiliate_program.payout(user_id, data.whole,
+                                                                              _destination(data.bank), key))
 
 
 class ReferralController(Controller):
@@ -149,5 +149,5 @@ class StoreMoneyController(Controller):
     async def withdraw(self, request: Request[Any, Any, Any], store_id: StoreRef, data: JSONBody[PayoutBody],
                        services: Svc, user_id: UserId, idempotency_key: IdempotencyKey = None) -> Response[PayoutView]:
         return await idempotent(request, services, user_id, f"POST /api/v1/stores/{store_id}/withdrawals",
-                                lambda: services.store_money.withdraw(user_id, store_id, data.whole,
-                                                                      _destination(data.bank)))
+                                lambda key: services.store_money.withdraw(user_id, store_id, data.whole,
+                                                                          _destination(data.bank), key))
