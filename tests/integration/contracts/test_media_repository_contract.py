@@ -56,6 +56,7 @@ async def test_completing_is_saved_with_its_thumbnail_and_versions_guard_it(back
     stored = await fetch(backend, lambda uow: uow.media.get(item.id))
     assert stored is not None and stored.is_ready and stored.thumbnail_key == item.thumbnail_target
     assert stored.completed_at == T0
+    assert (item.key, stored.key) == (f"uploads/{owner.id}/{item.id}/original.png", f"media/{owner.id}/{item.id}/original.png")
 
 
 async def test_pending_uploads_older_than_a_cutoff_are_listed_oldest_first(backend: Backend) -> None:

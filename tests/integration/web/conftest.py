@@ -7,11 +7,14 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
+from marketplace.application.errors import Forbidden
 from marketplace.entrypoints.container import build_container, resolve
 from marketplace.entrypoints.http.app import create_app
 from marketplace.entrypoints.settings import Settings
@@ -107,6 +110,30 @@ class Api:
                 return
             await asyncio.sleep(0.05)
         raise AssertionError("the worker left outbox messages undelivered")
+
+    async def send_upload(self, ticket: dict[str, Any], data: bytes, content_type: str | None = None) -> int:
+        """Sends `data` as the upload ticket says (a PUT with its headers, or a multipart POST with its
+        form fields before the file) and answers the storage's status code. The app's own file route
+        is reached through the test client, memory's fake host through the storage itself."""
+        url, method = ticket["upload_url"], ticket["method"]
+        headers = {**ticket["headers"], **({"Content-Type": content_type} if content_type else {})}
+        if method == "POST":
+            fields = {**ticket["fields"], **({"Content-Type": content_type} if content_type else {})}
+            async with httpx.AsyncClient() as storage_host:
+                sent = await storage_host.post(url, headers=headers, data=fields,
+                                               files={"file": ("upload", data, fields.get("Content-Type", ""))})
+            return sent.status_code
+        if url.startswith("memory://"):
+            try:
+                await (await resolve(self.container.storage)).receive(url, data, headers.get("Content-Type", ""))
+            except Forbidden:
+                return 403
+            return 200
+        if url.startswith(self.settings.base_url):
+            parts = urlsplit(url)
+            return (await self.client.put(f"{parts.path}?{parts.query}", content=data, headers=headers)).status_code
+        async with httpx.AsyncClient() as storage_host:
+            return (await storage_host.put(url, content=data, headers=headers)).status_code
 
     async def open_store(self, user: dict[str, str], name: str | None = None) -> dict[str, Any]:
         body = {"name": name or f"Toko {uuid.uuid4().hex[:6]}", "description": "Batik and more", "pickup_address": ADDRESS}

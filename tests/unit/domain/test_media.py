@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketplace.domain.media.kinds import RULES, Purpose, check_declared, clean_filename, purpose_of, sniff
-from marketplace.domain.media.media import MediaObject, MediaStatus
+from marketplace.domain.media.media import MediaObject, MediaStatus, is_staging_key, staged_media_id
 from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
@@ -61,17 +61,36 @@ def test_unknown_purposes_types_and_sizes_are_refused() -> None:
             check_declared(Purpose.STORE_LOGO, "image/png", size)
 
 
-def test_an_upload_completes_when_its_bytes_are_what_was_announced() -> None:
+def test_an_upload_completes_when_its_bytes_are_what_was_announced_and_moves_to_its_final_key() -> None:
     media = _png(size=100)
-    assert media.key == "media/u1/m1/original.png" and media.status is MediaStatus.PENDING
-    media.check_stored(100, PNG)
+    assert media.key == "uploads/u1/m1/original.png" and media.status is MediaStatus.PENDING
+    assert (media.final_key, media.thumbnail_target) == ("media/u1/m1/original.png", "media/u1/m1/thumbnail.webp")
+    media.check_stored(100, PNG, "image/png")
     media.complete(NOW, media.thumbnail_target)
-    assert media.is_ready and media.thumbnail_key == "media/u1/m1/thumbnail.webp"
+    assert media.is_ready and (media.key, media.thumbnail_key) == ("media/u1/m1/original.png", "media/u1/m1/thumbnail.webp")
+    assert media.stored_keys == ["uploads/u1/m1/original.png", "media/u1/m1/original.png", "media/u1/m1/thumbnail.webp"]
     with pytest.raises(IllegalTransition):
         media.complete(NOW, None)
 
 
-@pytest.mark.parametrize(("size", "head"), [(100, SHELL), (100, JPEG), (0, PNG), (99, PNG), (RULES[Purpose.PRODUCT_IMAGE].max_bytes + 1, PNG)])
-def test_a_stored_object_that_differs_from_the_announcement_is_refused(size: int, head: bytes) -> None:
+def test_a_media_of_the_old_layout_is_already_at_its_final_key() -> None:
+    media = _png(size=100)
+    media.key = "media/u1/m1/original.png"
+    assert (media.final_key, media.staging_key) == ("media/u1/m1/original.png", "uploads/u1/m1/original.png")
+    media.complete(NOW, None)
+    assert media.key == "media/u1/m1/original.png"
+
+
+def test_a_staging_key_names_its_media() -> None:
+    assert is_staging_key("uploads/u1/m1/original.png") and not is_staging_key("media/u1/m1/original.png")
+    assert staged_media_id("uploads/u1/m1/original.png") == "m1"
+    assert staged_media_id("media/u1/m1/original.png") is None and staged_media_id("uploads/u1/m1") is None
+
+
+@pytest.mark.parametrize(("size", "head", "stored_type"), [
+    (100, SHELL, "image/png"), (100, JPEG, "image/png"), (0, PNG, "image/png"), (99, PNG, "image/png"),
+    (RULES[Purpose.PRODUCT_IMAGE].max_bytes + 1, PNG, "image/png"), (100, PNG, "image/svg+xml"),
+])
+def test_a_stored_object_that_differs_from_the_announcement_is_refused(size: int, head: bytes, stored_type: str) -> None:
     with pytest.raises(InvalidValue):
-        _png(size=100).check_stored(size, head)
+        _png(size=100).check_stored(size, head, stored_type)

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from marketplace.adapters.storage.keys import checked_key
 from marketplace.application.errors import Forbidden
 from marketplace.application.ports.storage import PresignedRequest, StoredObject
+from marketplace.domain.shared.errors import InvalidValue
 
 FILES_PATH = "/api/v1/media/files"
 
@@ -23,7 +24,8 @@ class LocalObjectStorage:
     """Bytes under `root/objects/<key>`, their content type under `root/types/<key>`.
 
     Presigned URLs point at the app's own file route and carry an expiry and an HMAC of the
-    method, key, expiry and content type, which `verify` checks in constant time.
+    method, key, expiry and, for uploads, the content type and most bytes allowed (the `size` query
+    parameter), which `verify` checks in constant time. The route enforces the size as it reads.
     """
 
     def __init__(self, root: str | Path, base_url: str, secret: str, clock=time.time) -> None:  # type: ignore[no-untyped-def]
@@ -72,34 +74,68 @@ class LocalObjectStorage:
             await asyncio.to_thread(path.unlink, missing_ok=True)
 
     async def keys(self, prefix: str) -> list[str]:
+        start = self._folder_of(prefix)
+
         def walk() -> list[str]:
-            if not self._objects.exists():
+            if not start.exists():
                 return []
-            found = (p.relative_to(self._objects).as_posix() for p in self._objects.rglob("*") if p.is_file())
+            found = (p.relative_to(self._objects).as_posix() for p in start.rglob("*") if p.is_file())
             return sorted(k for k in found if k.startswith(prefix) and not k.rsplit("/", 1)[-1].startswith(".tmp"))
 
         return await asyncio.to_thread(walk)
 
-    def _signature(self, method: str, key: str, expires: int, content_type: str) -> str:
-        message = f"{method}\n{key}\n{expires}\n{content_type}".encode()
-        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+    def _folder_of(self, prefix: str) -> Path:
+        """Where keys starting with `prefix` can be: the hourly clean-up lists `uploads/`, not every object."""
+        try:
+            return self._objects / checked_key(prefix.rpartition("/")[0])
+        except InvalidValue:
+            return self._objects  # no folder in the prefix (or an odd one): walk all, the filter decides
 
-    def _url(self, method: str, key: str, expires_seconds: int, content_type: str = "") -> tuple[str, int]:
+    async def move(self, source: str, target: str) -> None:
+        (source_data, source_type), (target_data, target_type) = self._paths(source), self._paths(target)
+        if source_data == target_data:
+            return
+
+        def rename() -> None:
+            target_data.parent.mkdir(parents=True, exist_ok=True)
+            target_type.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(source_data, target_data)
+            except FileNotFoundError:
+                return  # nothing to move: the target stays as it is
+            try:
+                os.replace(source_type, target_type)
+            except FileNotFoundError:
+                target_type.unlink(missing_ok=True)
+
+        await asyncio.to_thread(rename)
+
+    def _signature(self, method: str, key: str, expires: int, content_type: str, max_size: int | None) -> str:
+        message = f"{method}\n{key}\n{expires}\n{content_type}"
+        if max_size is not None:  # an upload also signs the most bytes it may send
+            message += f"\n{max_size}"
+        return hmac.new(self._secret, message.encode(), hashlib.sha256).hexdigest()
+
+    async def presign_upload(self, key: str, content_type: str, max_size: int, expires_seconds: int) -> PresignedRequest:
         expires = int(self._clock()) + expires_seconds
-        signature = self._signature(method, checked_key(key), expires, content_type)
-        return f"{self._base_url}{FILES_PATH}/{quote(key)}?expires={expires}&signature={signature}", expires
-
-    async def presign_put(self, key: str, content_type: str, expires_seconds: int) -> PresignedRequest:
-        url, expires = self._url("PUT", key, expires_seconds, content_type)
-        return PresignedRequest(url=url, method="PUT", headers={"Content-Type": content_type},
+        signature = self._signature("PUT", checked_key(key), expires, content_type, max_size)
+        url = f"{self._base_url}{FILES_PATH}/{quote(key)}?expires={expires}&size={max_size}&signature={signature}"
+        return PresignedRequest(url=url, method="PUT", headers={"Content-Type": content_type}, fields={},
                                 expires_at=datetime.fromtimestamp(expires, UTC))
 
     async def presign_get(self, key: str, expires_seconds: int) -> str:
-        return self._url("GET", key, expires_seconds)[0]
+        expires = int(self._clock()) + expires_seconds
+        signature = self._signature("GET", checked_key(key), expires, "", None)
+        return f"{self._base_url}{FILES_PATH}/{quote(key)}?expires={expires}&signature={signature}"
 
-    def verify(self, method: str, key: str, expires: int, signature: str, content_type: str = "") -> None:
-        """Raises Forbidden unless the URL was signed here for this request and has not expired."""
-        expected = self._signature(method, checked_key(key), expires, content_type if method == "PUT" else "")
+    def verify(self, method: str, key: str, expires: int, signature: str, content_type: str = "",
+               max_size: int | None = None) -> None:
+        """Raises Forbidden unless the URL was signed here for this request and has not expired: an
+        upload's content type and most bytes are part of what was signed."""
+        if method == "PUT":
+            expected = self._signature("PUT", checked_key(key), expires, content_type, max_size)
+        else:
+            expected = self._signature(method, checked_key(key), expires, "", None)
         if not hmac.compare_digest(expected, signature):
             raise Forbidden("the signed URL is not valid for this request")
         if self._clock() > expires:

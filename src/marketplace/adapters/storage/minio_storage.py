@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from minio import Minio
+from minio.commonconfig import CopySource
+from minio.datatypes import PostPolicy
 from minio.error import S3Error
 from urllib3.exceptions import HTTPError
 
@@ -19,6 +21,9 @@ _MISSING = {"NoSuchKey", "NoSuchObject", "NotFound", "NoSuchBucket"}
 
 
 class MinioObjectStorage:
+    """Uploads are presigned POST policies, which S3 and MinIO enforce (unlike a presigned PUT): the
+    exact key and Content-Type, and a content-length-range of 1 to the announced size."""
+
     def __init__(self, client: Minio, bucket: str) -> None:
         self._client = client
         self._bucket = bucket
@@ -76,11 +81,32 @@ class MinioObjectStorage:
 
         return await self._call(listing)  # type: ignore[no-any-return]
 
-    async def presign_put(self, key: str, content_type: str, expires_seconds: int) -> PresignedRequest:
-        url = await self._call(self._client.presigned_put_object, self._bucket, checked_key(key),
-                               expires=timedelta(seconds=expires_seconds))
-        return PresignedRequest(url=url, method="PUT", headers={"Content-Type": content_type},
-                                expires_at=datetime.now(UTC) + timedelta(seconds=expires_seconds))
+    async def move(self, source: str, target: str) -> None:
+        if checked_key(source) == checked_key(target):
+            return
+        try:  # a server-side copy keeps the content type; a later write to `source` cannot reach `target`
+            await self._call(self._client.copy_object, self._bucket, target, CopySource(self._bucket, source))
+        except S3Error as error:
+            if error.code in _MISSING:
+                return
+            raise
+        await self.delete(source)
+
+    async def presign_upload(self, key: str, content_type: str, max_size: int, expires_seconds: int) -> PresignedRequest:
+        expires_at = datetime.now(UTC) + timedelta(seconds=expires_seconds)
+        policy = PostPolicy(self._bucket, expires_at)
+        policy.add_equals_condition("key", checked_key(key))
+        policy.add_equals_condition("Content-Type", content_type)
+        policy.add_content_length_range_condition(1, max_size)
+        form: dict[str, str] = await self._call(self._client.presigned_post_policy, policy)
+        return PresignedRequest(url=await self._bucket_url(key), method="POST", headers={},
+                                fields={"key": key, "Content-Type": content_type, **form}, expires_at=expires_at)
+
+    async def _bucket_url(self, key: str) -> str:
+        """Where a POST goes: the bucket's URL, in the path or virtual-host style the client uses, read off
+        a presigned URL of `key` (a checked key needs no quoting, so it ends the path as it is)."""
+        url = await self.presign_get(key, 60)
+        return url.split("?", 1)[0].removesuffix("/" + key)
 
     async def presign_get(self, key: str, expires_seconds: int) -> str:
         url: str = await self._call(self._client.presigned_get_object, self._bucket, checked_key(key),

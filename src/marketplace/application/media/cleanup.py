@@ -1,14 +1,19 @@
-"""Clean-up: objects of uploads never completed, or no longer shown anywhere, go after a grace period."""
+"""Clean-up: objects of uploads never completed, or no longer shown anywhere, go after a grace period.
+
+So do stray staging objects: what an upload ticket wrote after its media was completed (or removed),
+which nothing serves.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.storage import ObjectStorage
 from marketplace.application.ports.system import Clock
-from marketplace.domain.media.media import MediaObject
+from marketplace.domain.media.media import STAGING_PREFIX, MediaObject, staged_media_id
+from marketplace.domain.shared.ids import is_id
 
 BATCH = 200
 
@@ -17,6 +22,7 @@ BATCH = 200
 class CleanupReport:
     examined: int = 0
     removed: list[str] = field(default_factory=list)
+    strays: list[str] = field(default_factory=list)  # staging keys removed
 
 
 async def _still_used(uow: UnitOfWork, media: MediaObject) -> bool:
@@ -58,10 +64,27 @@ class CleanUpMedia:
                     await uow.media.delete(media.id)
                 await uow.commit()
             for media in doomed:  # bytes go after the records: a crash leaves bytes, never dangling records
-                await self.storage.delete(media.key)
-                await self.storage.delete(media.thumbnail_target)
+                for key in media.stored_keys:
+                    await self.storage.delete(key)
             report.examined += len(batch)
             report.removed += [m.id for m in doomed]
             if len(batch) < BATCH:
+                report.strays = await self._remove_strays(cutoff)
                 return report
             after = batch[-1].id
+
+    async def _remove_strays(self, cutoff: datetime) -> list[str]:
+        """Staging objects whose media is completed (requested before `cutoff`) or gone. A pending
+        media's staging object is its upload in progress: it goes with its record, above."""
+        staged = await self.storage.keys(STAGING_PREFIX)
+        strays = []
+        for start in range(0, len(staged), BATCH):
+            async with self.uow() as uow:
+                for key in staged[start:start + BATCH]:
+                    media_id = staged_media_id(key)
+                    media = await uow.media.get(media_id) if media_id and is_id(media_id) else None
+                    if media is None or (media.is_ready and media.created_at < cutoff):
+                        strays.append(key)
+        for key in strays:
+            await self.storage.delete(key)
+        return strays

@@ -1,8 +1,10 @@
-"""Uploads go straight to storage: ask for a short-lived URL, send the bytes, then complete.
+"""Uploads go straight to storage: ask for a short-lived ticket, send the bytes, then complete.
 
-Completion trusts nothing the client said: it reads the stored object's real size and first
-bytes, and refuses (deleting the object) what is not the announced image or breaks the
-purpose's limits. Images get a WebP thumbnail stored beside the original.
+The ticket writes only the media's staging key. Completion first moves the object to its final key,
+out of the ticket's reach, then trusts nothing the client said: it reads the moved object's real
+size, first bytes and stored type, and refuses (deleting the object) what is not the announced image
+or breaks the purpose's limits. So what was checked is what is served, whatever the ticket sends
+later. Images get a WebP thumbnail stored beside the original.
 """
 
 from __future__ import annotations
@@ -48,9 +50,9 @@ class RequestUpload:
             await current_user(uow, user_id)
             await uow.media.add(media)
             await uow.commit()
-        presigned = await self.storage.presign_put(media.key, media.content_type, UPLOAD_SECONDS)
+        presigned = await self.storage.presign_upload(media.key, media.content_type, media.size, UPLOAD_SECONDS)
         return UploadTicket(media_id=media.id, upload_url=presigned.url, method=presigned.method,
-                            headers=presigned.headers, expires_at=presigned.expires_at)
+                            headers=presigned.headers, fields=presigned.fields, expires_at=presigned.expires_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,20 +77,25 @@ class CompleteUpload:
         return MediaDetail.of(media, self.base_url)
 
     async def _check(self, media: MediaObject) -> bool:
-        """Checks the stored bytes and writes the thumbnail; refused bytes are deleted."""
-        stored = await self.storage.head(media.key)
+        """Moves the upload to its final key, checks the bytes there and writes the thumbnail; refused
+        bytes are deleted. Checking after the move means a write racing the check cannot slip past it.
+        An upload moved by an earlier attempt that did not commit is found at the final key."""
+        final = media.final_key
+        if media.key != final:  # records of the old layout were uploaded straight to their final key
+            await self.storage.move(media.key, final)
+        stored = await self.storage.head(final)
         if stored is None:
             raise Conflict("nothing was uploaded for this media yet")
         try:
-            media.check_stored(stored.size, await self.storage.read(media.key, SNIFF_BYTES) or b"")
+            media.check_stored(stored.size, await self.storage.read(final, SNIFF_BYTES) or b"", stored.content_type)
             if not media.wants_thumbnail:
                 return False
-            data = await self.storage.read(media.key)
+            data = await self.storage.read(final)
             if data is None:
                 raise Conflict("the upload disappeared while it was checked")
             thumbnail = await self.images.thumbnail(data, THUMBNAIL_SIDE)
         except InvalidValue:
-            await self.storage.delete(media.key)
+            await self.storage.delete(final)
             raise
         await self.storage.put(media.thumbnail_target, thumbnail, THUMBNAIL_TYPE)
         return True

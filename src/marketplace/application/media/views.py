@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import msgspec
 
@@ -10,10 +11,15 @@ from marketplace.domain.media.media import MediaObject
 
 
 class UploadTicket(msgspec.Struct, frozen=True):
+    """How to send the bytes: a PUT of the file with `headers`, or (on MinIO/S3) a multipart/form-data
+    POST of every `fields` entry followed by the file as the `file` part."""
+
     media_id: str
     upload_url: str
-    method: str
-    headers: dict[str, str]
+    method: Annotated[str, msgspec.Meta(description="`PUT` (local folder, memory) or `POST` (MinIO/S3)")]
+    headers: Annotated[dict[str, str], msgspec.Meta(description="headers to send with the request")]
+    fields: Annotated[dict[str, str], msgspec.Meta(
+        description="form fields to send before the file in a multipart POST; empty for a PUT")]
     expires_at: datetime
 
 

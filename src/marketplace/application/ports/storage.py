@@ -15,11 +15,13 @@ class StoredObject(msgspec.Struct, frozen=True):
 
 
 class PresignedRequest(msgspec.Struct, frozen=True):
-    """What a client needs to send bytes (or fetch them) without passing through the app."""
+    """What a client needs to send bytes without passing through the app: a PUT of the bytes with
+    `headers`, or a multipart/form-data POST of `fields` followed by the file (`fields` is empty for a PUT)."""
 
     url: str
     method: str
     headers: dict[str, str]
+    fields: dict[str, str]
     expires_at: datetime
 
 
@@ -42,7 +44,14 @@ class ObjectStorage(Protocol):
         """Every stored key that starts with `prefix`, sorted."""
         ...
 
-    async def presign_put(self, key: str, content_type: str, expires_seconds: int) -> PresignedRequest: ...
+    async def move(self, source: str, target: str) -> None:
+        """Puts the object (bytes and content type) at `target`, replacing what is there, and removes
+        `source`; nothing happens when `source` is missing."""
+        ...
+
+    async def presign_upload(self, key: str, content_type: str, max_size: int, expires_seconds: int) -> PresignedRequest:
+        """A request that can write only `key`, only as `content_type`, only 1 to `max_size` bytes."""
+        ...
 
     async def presign_get(self, key: str, expires_seconds: int) -> str: ...
 

@@ -3,14 +3,16 @@
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post, put
+from litestar.exceptions import ClientException
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Redirect
 
 from marketplace.adapters.storage.local import LocalObjectStorage
-from marketplace.application.errors import NotFound
+from marketplace.application.errors import Forbidden, NotFound
 from marketplace.application.media.uploads import UploadRequest
 from marketplace.application.media.views import MediaDetail, UploadTicket
 from marketplace.domain.media.kinds import MIB
+from marketplace.domain.media.media import is_staging_key
 from marketplace.domain.shared.errors import InvalidValue
 from marketplace.entrypoints.http.controllers._types import BEARER, Svc, UserId, ViewerId
 from marketplace.entrypoints.http.problems import problem_responses
@@ -19,6 +21,7 @@ from marketplace.entrypoints.http.schemas.media import UploadBody
 Expires = Annotated[int, QueryParameter(description="Unix time the signed URL stops working")]
 Signature = Annotated[str, QueryParameter(max_length=128, description="HMAC of the request")]
 MAX_UPLOAD = 10 * MIB
+Size = Annotated[int, QueryParameter(ge=1, le=MAX_UPLOAD, description="the most bytes the upload may send")]
 
 
 class MediaController(Controller):
@@ -49,6 +52,20 @@ class MediaController(Controller):
         return Redirect(await services.download_media(viewer_id, media_id, thumbnail=True), status_code=302)
 
 
+async def _body_of_at_most(request: Request[Any, Any, Any], size: int) -> bytes:
+    """The body, refused with 413 as soon as it proves longer than `size` (without reading the rest)."""
+    too_large = ClientException(f"the upload is larger than the announced {size} bytes", status_code=413)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > size:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > size:
+            raise too_large
+    return bytes(body)
+
+
 def _local(services: Any) -> LocalObjectStorage:
     if not isinstance(services.storage, LocalObjectStorage):
         raise NotFound("file route")  # only the local adapter signs URLs to the app itself
@@ -63,15 +80,18 @@ class MediaFileController(Controller):
     include_in_schema = False
 
     @put("/{key:path}", status_code=200, request_max_body_size=MAX_UPLOAD)
-    async def upload(self, key: FromPath[str], expires: Expires, signature: Signature, request: Request[Any, Any, Any],
-                     services: Svc) -> Response[None]:
-        storage = _local(services)
+    async def upload(self, key: FromPath[str], expires: Expires, size: Size, signature: Signature,
+                     request: Request[Any, Any, Any], services: Svc) -> Response[None]:
+        """Writes only a staging key, as the signed content type, at most the signed size."""
+        storage, key = _local(services), key.lstrip("/")
         content_type = request.headers.get("content-type", "")
-        storage.verify("PUT", key.lstrip("/"), expires, signature, content_type)
-        body = await request.body()
+        storage.verify("PUT", key, expires, signature, content_type, size)
+        if not is_staging_key(key):
+            raise Forbidden("uploads write only to staging keys")  # a completed media's key is never writable
+        body = await _body_of_at_most(request, size)
         if not body:
             raise InvalidValue("body", "an upload needs bytes")
-        await storage.put(key.lstrip("/"), body, content_type)
+        await storage.put(key, body, content_type)
         return Response(None, status_code=200)
 
     @get("/{key:path}", media_type="application/octet-stream")
