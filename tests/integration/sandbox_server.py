@@ -20,12 +20,14 @@ SANDBOX_TOKEN = "contract-tests-callback-token"
 
 @contextmanager
 def sandbox_xendit(data_dir: Path, *, refund_seconds: float = 0, callback_url: str | None = None,
-                   rate_limit: bool = False) -> Iterator[str]:
+                   rate_limit: bool = False, retry_seconds: str | None = None) -> Iterator[str]:
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("MARKETPLACE_")}
     env.update({"MARKETPLACE_XENDIT_SECRET_KEY": SANDBOX_KEY, "MARKETPLACE_XENDIT_CALLBACK_TOKEN": SANDBOX_TOKEN,
                 "MARKETPLACE_SANDBOX_REFUND_SECONDS": str(refund_seconds),
                 "MARKETPLACE_SANDBOX_RATE_LIMIT": "true" if rate_limit else "false"})
+    if retry_seconds is not None:
+        env["MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS"] = retry_seconds
     args = ["sandbox", "xendit", "--host", "127.0.0.1", "--port", str(port)]
     if callback_url:
         args += ["--callback-url", callback_url]

@@ -24,7 +24,8 @@ async def s3_api(request: pytest.FixtureRequest, tmp_path: Any, s3_endpoint: Any
     settings = _settings("sqlite", tmp_path, request)
     settings = type(settings).from_env({}, **{**{f: getattr(settings, f) for f in settings.__struct_fields__},
                                               "s3_endpoint": endpoint, "s3_access_key": access, "s3_secret_key": secret,
-                                              "s3_secure": secure, "s3_bucket": f"test-{uuid.uuid4().hex[:12]}"})
+                                              "s3_secure": secure, "s3_bucket": f"test-{uuid.uuid4().hex[:12]}",
+                                              "sandbox": "on"})  # S3 is a deployment's: the sandboxes by name
     container = build_container(settings)
     async with AsyncTestClient(app=create_app(settings, container)) as client:  # type: ignore[arg-type]
         yield Api(client=client, settings=settings, container=container)
