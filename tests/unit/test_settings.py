@@ -53,6 +53,8 @@ def test_the_process_environment_is_read_when_no_mapping_is_given(monkeypatch: p
         ("MARKETPLACE_PASSWORD_HASH_PROFILE", "weak"),
         ("MARKETPLACE_DATABASE_URL", "mysql://db/marketplace"),
         ("MARKETPLACE_JWT_SECRET", "too-short"),
+        ("MARKETPLACE_TRUSTED_PROXIES", "10.0.0.1, proxy.internal"),
+        ("MARKETPLACE_TRUSTED_PROXIES", "10.0.0.0/33"),
     ],
 )
 def test_a_bad_value_raises_settings_error_naming_the_variable(variable: str, value: str) -> None:
@@ -71,6 +73,12 @@ def test_production_backends_refuse_to_start_without_a_jwt_secret(production: di
     assert "MARKETPLACE_JWT_SECRET" in str(raised.value)
     settings = Settings.from_env({**production, "MARKETPLACE_JWT_SECRET": SECRET})
     assert settings.is_production and settings.signing_key == SECRET
+
+
+def test_trusted_proxies_are_addresses_or_networks_separated_by_commas() -> None:
+    settings = Settings.from_env({"MARKETPLACE_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,, fd00::/8"})
+    assert [str(n) for n in settings.trusted_networks] == ["10.0.0.0/8", "192.0.2.7/32", "fd00::/8"]
+    assert Settings().trusted_networks == ()
 
 
 def test_a_sqlite_url_is_the_embedded_default_and_needs_no_secret() -> None:

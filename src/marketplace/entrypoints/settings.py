@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from typing import Literal
 import msgspec
 
 PREFIX = "MARKETPLACE_"
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 DEV_JWT_SECRET = "embedded-development-key-not-for-production"
 # The built-in sandbox's credentials on the embedded default (never accepted by the real Xendit).
 DEV_XENDIT_KEY = "xnd_development_embedded_sandbox"
@@ -23,6 +25,17 @@ DEV_GOSEND_TOKEN = "embedded-sandbox-gosend-token"
 
 class SettingsError(ValueError):
     """A MARKETPLACE_* variable has a value we cannot use; the message names it."""
+
+
+def _networks(spec: str) -> tuple[IPNetwork, ...]:
+    """MARKETPLACE_TRUSTED_PROXIES: comma-separated addresses (one-address networks) or networks."""
+    networks = []
+    for entry in filter(None, (part.strip() for part in spec.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise SettingsError(f"{PREFIX}TRUSTED_PROXIES: {entry!r} is not an IP address or network") from None
+    return tuple(networks)
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -44,6 +57,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     access_token_seconds: int = msgspec.field(default=900)
     refresh_token_days: int = 30
     auth_rate_limit: int = 30
+    trusted_proxies: str = ""  # addresses or networks whose X-Forwarded-For names the real client
     metrics_token: str | None = None
     catalog_cache: bool = True
     catalog_cache_seconds: int = 300
@@ -122,6 +136,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"{PREFIX}GOSEND_WEBHOOK_HEADER must be an HTTP header name")
         if not 0 <= self.sandbox_refund_seconds <= 86_400:
             raise SettingsError(f"{PREFIX}SANDBOX_REFUND_SECONDS is out of range")
+        _networks(self.trusted_proxies)  # a bad entry stops the start, not the first forwarded request
         if self.is_production and self.jwt_secret is None:
             raise SettingsError(f"{PREFIX}JWT_SECRET is required outside the embedded default")
 
@@ -157,6 +172,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.backend == "sql" and (
             (self.database_url or "").startswith("postgresql") or self.redis_url is not None
         )
+
+    @property
+    def trusted_networks(self) -> tuple[IPNetwork, ...]:
+        return _networks(self.trusted_proxies)
 
     @property
     def sql_url(self) -> str:

@@ -15,6 +15,7 @@ from marketplace.application.media.uploads import UploadRequest
 from marketplace.domain.shared.errors import Conflict, InvalidValue
 from marketplace.entrypoints.container import build_container, resolve
 from marketplace.entrypoints.settings import Settings
+from tests.credentials import PASSWORD
 
 SHELL = b"#!/bin/sh\necho gotcha\n" * 4
 
@@ -34,7 +35,7 @@ async def app() -> AsyncIterator[Any]:
 
 
 async def _user(app: Any, name: str) -> str:
-    registered = await (await resolve(app.register_user))(Register(f"{name}@example.com", "password123", name))
+    registered = await (await resolve(app.register_user))(Register(f"{name}@example.com", PASSWORD, name))
     return str(registered.id)
 
 
