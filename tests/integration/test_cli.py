@@ -21,7 +21,7 @@ import pytest
 from marketplace.application.catalog.views import ProductCard, ProductQuery
 from marketplace.application.identity.log_in import Credentials
 from marketplace.entrypoints.cli.runtime import started
-from marketplace.entrypoints.cli.seed import seed_catalog
+from marketplace.entrypoints.cli.seed import DEMO_PASSWORD, seed_catalog
 from marketplace.entrypoints.container import resolve
 from marketplace.entrypoints.settings import Settings
 
@@ -93,13 +93,13 @@ async def test_seed_loads_demo_stores_and_products_and_can_run_twice(embedded_en
     second = marketplace("seed", "--stores", "3", "--products", "50", "--seed", "7", env=embedded_env)
 
     assert first.returncode == 0, first.stderr
-    assert "Seeded 50 products" in first.stdout and "password123" in first.stdout
+    assert "Seeded 50 products" in first.stdout and DEMO_PASSWORD in first.stdout
     assert second.returncode == 0, second.stderr
     assert "3 existing reused" in second.stdout
     async with running(embedded_env) as container:
         cards = await every_product(container)
         stores = await seeded_stores(container, 3)
-        pair = await (await resolve(container.log_in))(Credentials("seller1@example.com", "password123"))
+        pair = await (await resolve(container.log_in))(Credentials("seller1@example.com", DEMO_PASSWORD))
     assert len(cards) == 100
     assert len({card.slug for card in cards}) == 100
     assert len(stores) == 6 and {card.store.id for card in cards} <= set(stores)
@@ -168,6 +168,8 @@ async def test_admin_create_reads_the_password_from_stdin_and_makes_an_admin(emb
         (["--email", "root@example.com", "--password", "short"], None, "password"),
         (["--email", "root@example.com"], "\n", "password is empty"),
         (["--email", "not-an-email", "--password", "long-enough-password"], None, "email"),
+        (["--email", "root@example.com", "--password", "12345678"], None, "too easy to guess"),
+        (["--email", "root@example.com", "--name", "Rooty"], "rooty2024\n", "too easy to guess"),
     ],
 )
 def test_admin_create_refuses_bad_input_with_status_2_and_no_traceback(

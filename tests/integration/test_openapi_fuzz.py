@@ -20,6 +20,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from tests.credentials import PASSWORD
 from tests.integration.serving import served as serve
 
 ADDRESS = {"recipient": "Ayu", "phone": "081234567890", "line1": "Jl. Sudirman 1", "city": "Jakarta",
@@ -36,8 +37,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def signed_in(served: str) -> dict[str, str]:
     """A user owning a store with a published product, so the fuzzer reaches past 401 and 404."""
     with httpx.Client(base_url=served) as client:
-        client.post("/api/v1/auth/register", json={"email": "fuzz@example.com", "password": "password123", "name": "Fuzz"})
-        token = client.post("/api/v1/auth/login", json={"email": "fuzz@example.com", "password": "password123"}).json()["access_token"]
+        client.post("/api/v1/auth/register", json={"email": "fuzz@example.com", "password": PASSWORD, "name": "Fuzz"})
+        token = client.post("/api/v1/auth/login", json={"email": "fuzz@example.com", "password": PASSWORD}).json()["access_token"]
         auth = {"Authorization": f"Bearer {token}"}
         store = client.post("/api/v1/stores", json={"name": "Fuzz Store", "pickup_address": ADDRESS}, headers=auth).json()
         product = client.post(f"/api/v1/stores/{store['id']}/products", headers=auth, json={

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from tests.credentials import PASSWORD
 from tests.integration.serving import served
 
 ADDRESS = {"recipient": "Ayu", "phone": "081234567890", "line1": "Jl. Sudirman 1", "city": "Jakarta",
@@ -24,9 +25,9 @@ BUYERS, STOCK, REPETITIONS = 50, 10, 20
 
 async def _user(client: httpx.AsyncClient, name: str) -> dict[str, str]:
     email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-    registered = await client.post("/api/v1/auth/register", json={"email": email, "password": "password123", "name": name})
+    registered = await client.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD, "name": name})
     assert registered.status_code == 201, registered.text
-    token = (await client.post("/api/v1/auth/login", json={"email": email, "password": "password123"})).json()
+    token = (await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})).json()
     auth = {"Authorization": f"Bearer {token['access_token']}"}
     address = await client.post("/api/v1/me/addresses", json=ADDRESS, headers=auth)
     assert address.status_code == 201, address.text

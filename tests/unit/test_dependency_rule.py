@@ -15,7 +15,7 @@ SOURCE = PROJECT / "src" / "marketplace"
 FRAMEWORKS = frozenset({
     "litestar", "sqlalchemy", "asyncpg", "aiosqlite", "pymongo", "bson", "redis", "minio", "httpx", "socketio",
     "engineio", "dependency_injector", "alembic", "starlette", "fastapi", "uvicorn", "granian", "argon2", "jwt",
-    "markdown_it", "nh3",
+    "markdown_it", "nh3", "zxcvbn",
 })
 
 

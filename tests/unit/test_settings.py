@@ -53,12 +53,21 @@ def test_the_process_environment_is_read_when_no_mapping_is_given(monkeypatch: p
         ("MARKETPLACE_PASSWORD_HASH_PROFILE", "weak"),
         ("MARKETPLACE_DATABASE_URL", "mysql://db/marketplace"),
         ("MARKETPLACE_JWT_SECRET", "too-short"),
+        ("MARKETPLACE_TRUSTED_PROXIES", "10.0.0.1, proxy.internal"),
+        ("MARKETPLACE_TRUSTED_PROXIES", "10.0.0.0/33"),
     ],
 )
 def test_a_bad_value_raises_settings_error_naming_the_variable(variable: str, value: str) -> None:
     with pytest.raises(SettingsError) as raised:
         Settings.from_env({variable: value})
     assert variable in str(raised.value)
+
+
+def test_trusted_proxies_are_addresses_or_networks_separated_by_commas() -> None:
+    settings = Settings.from_env({"MARKETPLACE_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,, fd00::/8"})
+    assert [str(n) for n in settings.trusted_networks] == ["10.0.0.0/8", "192.0.2.7/32", "fd00::/8"]
+    assert Settings().trusted_networks == ()
+    assert not settings.is_embedded_default, "a proxy in front: the process is reachable from elsewhere"
 
 
 def test_a_sqlite_url_is_the_embedded_default_and_needs_no_secret() -> None:

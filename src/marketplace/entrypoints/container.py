@@ -12,12 +12,14 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from marketplace.adapters.images.pillow import PillowImageProcessor
+from marketplace.adapters.memory.back_off import InProcessBackOff
 from marketplace.adapters.memory.cache import InProcessCache, InProcessRateLimiter
 from marketplace.adapters.memory.catalog_queries import MemoryCatalogQueries
 from marketplace.adapters.memory.database import MemoryDatabase
 from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
 from marketplace.adapters.security.argon2_hasher import Argon2PasswordHasher
 from marketplace.adapters.security.jwt_tokens import JwtTokenService
+from marketplace.adapters.security.zxcvbn_policy import ZxcvbnPasswordPolicy
 from marketplace.adapters.system import SystemClock, Uuid7Ids
 from marketplace.application.affiliate.attribution import AttributionSigner
 from marketplace.application.affiliate.program import AffiliateProgram
@@ -46,6 +48,7 @@ from marketplace.application.cms.pages import CreatePage, EditPage, ListPages, P
 from marketplace.application.identity.addresses import AddAddress, ChangeAddress, ListAddresses, RemoveAddress
 from marketplace.application.identity.create_admin import CreateAdmin
 from marketplace.application.identity.log_in import LogIn
+from marketplace.application.identity.login_throttle import LoginThrottle
 from marketplace.application.identity.log_out import LogOut
 from marketplace.application.identity.profile import GetProfile, UpdateProfile
 from marketplace.application.identity.refresh_session import RefreshSession
@@ -418,6 +421,14 @@ def _rate_limiter(settings: Settings, redis: Any) -> Any:
     return InProcessRateLimiter()
 
 
+def _back_off(settings: Settings, redis: Any) -> Any:
+    if redis is not None:
+        from marketplace.adapters.redis.back_off import RedisBackOff
+
+        return RedisBackOff(redis, prefix=settings.redis_prefix + "bo:")
+    return InProcessBackOff()
+
+
 def _catalog_cache(settings: Settings, cache: Any) -> CatalogCache:
     return CatalogCache(cache if settings.catalog_cache else None, ttl_seconds=settings.catalog_cache_seconds)
 
@@ -439,21 +450,28 @@ class Container(containers.DeclarativeContainer):
     catalog_importer = providers.Singleton(_catalog_importer, settings, engine, memory_db)
     cache = providers.Singleton(_cache, settings, redis)
     rate_limiter = providers.Singleton(_rate_limiter, settings, redis)
+    back_off = providers.Singleton(_back_off, settings, redis)
     catalog_cache = providers.Singleton(_catalog_cache, settings, cache)
     hasher = providers.Singleton(Argon2PasswordHasher, settings.provided.password_hash_profile)
+    password_policy = providers.Singleton(ZxcvbnPasswordPolicy)
     tokens = providers.Singleton(JwtTokenService, secrets.provided.tokens, settings.provided.access_token_seconds)
 
     # Identity
-    register_user = providers.Singleton(RegisterUser, uow=uow, hasher=hasher, clock=clock, ids=ids)
+    register_user = providers.Singleton(
+        RegisterUser, uow=uow, hasher=hasher, passwords=password_policy, clock=clock, ids=ids
+    )
+    login_throttle = providers.Singleton(LoginThrottle, back_off)
     log_in = providers.Singleton(
         LogIn, uow=uow, hasher=hasher, tokens=tokens, clock=clock, ids=ids,
-        refresh_days=settings.provided.refresh_token_days,
+        refresh_days=settings.provided.refresh_token_days, throttle=login_throttle,
     )
     refresh_session = providers.Singleton(
         RefreshSession, uow=uow, tokens=tokens, clock=clock, ids=ids, refresh_days=settings.provided.refresh_token_days
     )
     log_out = providers.Singleton(LogOut, uow=uow)
-    create_admin = providers.Singleton(CreateAdmin, uow=uow, hasher=hasher, clock=clock, ids=ids)
+    create_admin = providers.Singleton(
+        CreateAdmin, uow=uow, hasher=hasher, passwords=password_policy, clock=clock, ids=ids
+    )
     get_profile = providers.Singleton(GetProfile, uow=uow)
     update_profile = providers.Singleton(UpdateProfile, uow=uow)
     list_addresses = providers.Singleton(ListAddresses, uow=uow)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import msgspec
 
 PREFIX = "MARKETPLACE_"
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The built-in sandboxes' credentials, used only where the sandboxes are served (never accepted by the
 # real providers, never accepted anywhere else: see `Settings.serves_sandbox`).
 DEV_XENDIT_KEY = "xnd_development_embedded_sandbox"
@@ -25,6 +26,17 @@ DEV_GOSEND_TOKEN = "embedded-sandbox-gosend-token"
 
 class SettingsError(ValueError):
     """A MARKETPLACE_* variable has a value we cannot use; the message names it."""
+
+
+def _networks(spec: str) -> tuple[IPNetwork, ...]:
+    """MARKETPLACE_TRUSTED_PROXIES: comma-separated addresses (one-address networks) or networks."""
+    networks = []
+    for entry in filter(None, (part.strip() for part in spec.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise SettingsError(f"{PREFIX}TRUSTED_PROXIES: {entry!r} is not an IP address or network") from None
+    return tuple(networks)
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,6 +59,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     access_token_seconds: int = msgspec.field(default=900)
     refresh_token_days: int = 30
     auth_rate_limit: int = 30
+    trusted_proxies: str = ""  # addresses or networks whose X-Forwarded-For names the real client
     metrics_token: str | None = None
     catalog_cache: bool = True
     catalog_cache_seconds: int = 300
@@ -127,6 +140,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"{PREFIX}SANDBOX_REFUND_SECONDS is out of range")
         if self.public_url is not None and not re.match(r"^https?://[^/?#\s]+", self.public_url):
             raise SettingsError(f"{PREFIX}PUBLIC_URL must be an http(s) URL with a host")
+        _networks(self.trusted_proxies)  # a bad entry stops the start, not the first forwarded request
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -172,6 +186,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 parts.append(words)
         if self.public_url is not None and not is_loopback(urlsplit(self.public_url).hostname or ""):
             parts.append(f"the public URL {self.public_url}")
+        if self.trusted_proxies.strip():
+            parts.append("a proxy in front (MARKETPLACE_TRUSTED_PROXIES)")
         return parts
 
     @property
@@ -213,6 +229,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if not self.serves_sandbox:
             raise SettingsError(f"{PREFIX}{variable} is required where the built-in sandboxes are not served")
         return value
+
+    @property
+    def trusted_networks(self) -> tuple[IPNetwork, ...]:
+        return _networks(self.trusted_proxies)
 
     @property
     def sql_url(self) -> str:

@@ -13,7 +13,6 @@ from marketplace.adapters.sql.engine import create_engine
 from marketplace.adapters.sql.migrations import migrate
 from marketplace.adapters.sql.tables import variants
 from marketplace.domain.catalog.product import Product, ProductStatus
-from marketplace.domain.identity.tokens import TokenStatus
 from marketplace.domain.identity.user import Address
 from marketplace.domain.shared.errors import ConcurrentUpdate, DuplicateEmail, DuplicateSku, DuplicateSlug
 from marketplace.domain.shared.ids import new_id
@@ -25,7 +24,6 @@ from tests.integration.contracts.conftest import (
     a_category,
     a_product,
     a_store,
-    a_token,
     a_user,
     a_variant,
     fetch,
@@ -85,34 +83,6 @@ async def test_an_exception_rolls_the_work_back(backend: Backend) -> None:
             await uow.users.add(user)
             raise RuntimeError("the use case failed")
     assert await fetch(backend, lambda uow: uow.users.get(user.id)) is None
-
-
-async def test_a_refresh_token_is_found_by_hash_and_rotated(backend: Backend) -> None:
-    user = a_user()
-    token = a_token(user, "h")
-    await seed(backend, user, token)
-    async with backend.uow() as uow:
-        loaded = await uow.refresh_tokens.get_by_hash("h" * 64)
-        assert loaded is not None and asdict(loaded) == asdict(token)
-        assert is_utc(loaded.expires_at)
-        loaded.rotate()
-        await uow.refresh_tokens.save(loaded)
-        await uow.commit()
-    rotated = await fetch(backend, lambda uow: uow.refresh_tokens.get_by_hash("h" * 64))
-    assert rotated is not None and rotated.status is TokenStatus.ROTATED
-    assert await fetch(backend, lambda uow: uow.refresh_tokens.get_by_hash("x" * 64)) is None
-
-
-async def test_revoking_a_family_revokes_each_of_its_tokens_and_no_other(backend: Backend) -> None:
-    user, family = a_user(), new_id()
-    first = a_token(user, "a", family)
-    first.rotate()
-    await seed(backend, user, first, a_token(user, "b", family), a_token(user, "c"))
-    async with backend.uow() as uow:
-        await uow.refresh_tokens.revoke_family(family)
-        await uow.commit()
-    found = [await fetch(backend, lambda uow, m=m: uow.refresh_tokens.get_by_hash(m * 64)) for m in "abc"]
-    assert [t.status if t else None for t in found] == [TokenStatus.REVOKED, TokenStatus.REVOKED, TokenStatus.ACTIVE]
 
 
 async def test_addresses_are_listed_oldest_first_changed_and_deleted(backend: Backend) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import socketio
 
+from tests.credentials import PASSWORD
 from tests.integration.web.conftest import ADDRESS
 
 
@@ -53,9 +54,9 @@ class Listener:
 
 async def user(client: httpx.AsyncClient, name: str) -> dict[str, str]:
     email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-    registered = await client.post("/api/v1/auth/register", json={"email": email, "password": "password123", "name": name})
+    registered = await client.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD, "name": name})
     assert registered.status_code == 201, registered.text
-    tokens = (await client.post("/api/v1/auth/login", json={"email": email, "password": "password123"})).json()
+    tokens = (await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})).json()
     return {"id": registered.json()["id"], "token": tokens["access_token"],
             "Authorization": f"Bearer {tokens['access_token']}"}
 

@@ -8,6 +8,7 @@ from litestar.testing import AsyncTestClient
 
 from marketplace.entrypoints.http.app import create_app
 from marketplace.entrypoints.settings import Settings
+from tests.credentials import PASSWORD
 
 SECRET = "test-signing-key-with-at-least-32-characters"
 
@@ -31,7 +32,7 @@ async def test_the_catalog_is_served_from_the_database_when_redis_is_down(tmp_pa
     async with AsyncTestClient(app=create_app(settings)) as client:  # type: ignore[arg-type]
         listing = await client.get("/api/v1/products")
         assert listing.status_code == 200 and listing.json() == {"items": [], "next_cursor": None}
-        registered = await client.post("/api/v1/auth/register", json={"email": "r@example.com", "password": "password123", "name": "R"})
+        registered = await client.post("/api/v1/auth/register", json={"email": "r@example.com", "password": PASSWORD, "name": "R"})
         assert registered.status_code == 201, "an unreachable rate limiter lets sign-ups through"
         ready = await client.get("/health/ready")
         assert ready.status_code == 503

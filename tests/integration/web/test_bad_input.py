@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from marketplace.entrypoints.http.app import create_app
 from marketplace.entrypoints.settings import Settings
+from tests.credentials import PASSWORD
 from tests.integration.web.conftest import Api
 
 VARIANT = {"sku": "A-1", "name": "One", "price": 10_000, "stock": 1, "weight_grams": 100}
@@ -32,10 +34,10 @@ async def test_malformed_json_is_400(api: Api) -> None:
     [
         ({"email": "a@example.com", "password": 12345678, "name": "A"}, "password"),
         ({"email": "a@example.com", "password": "short", "name": "A"}, "password"),
-        ({"email": "a@example.com", "password": "password123", "name": "x" * 121}, "name"),
-        ({"email": "not-an-email", "password": "password123", "name": "A"}, "email"),
-        ({"email": "a@example.com", "password": "password123"}, "name"),
-        ({"email": "a@example.com", "password": "password123", "name": "A", "role": "admin"}, "body"),
+        ({"email": "a@example.com", "password": PASSWORD, "name": "x" * 121}, "name"),
+        ({"email": "not-an-email", "password": PASSWORD, "name": "A"}, "email"),
+        ({"email": "a@example.com", "password": PASSWORD}, "name"),
+        ({"email": "a@example.com", "password": PASSWORD, "name": "A", "role": "admin"}, "body"),
     ],
 )
 async def test_invalid_registrations_are_422_with_the_field(api: Api, body: dict[str, Any], field: str) -> None:
@@ -43,9 +45,25 @@ async def test_invalid_registrations_are_422_with_the_field(api: Api, body: dict
     assert problem["errors"] and problem["errors"][0]["field"] in (field, "body") and problem["errors"][0]["message"]
 
 
+@pytest.mark.parametrize("password", ["password", "12345678", " " * 8, "lestari2024", "AyuLestari!"])
+async def test_a_guessable_password_is_422_saying_why_and_nothing_is_registered(api: Api, password: str) -> None:
+    body = {"email": f"ayu.lestari.{uuid.uuid4().hex[:8]}@example.com", "password": password, "name": "Ayu Lestari"}
+    problem = _problem(await api.client.post("/api/v1/auth/register", json=body), 422, "validation-error")
+    assert problem["errors"][0]["field"] == "password"
+    assert problem["errors"][0]["message"].startswith("is too easy to guess. ")
+    strong = await api.client.post("/api/v1/auth/register", json={**body, "password": PASSWORD})
+    assert strong.status_code == 201, strong.text
+
+
+async def test_the_openapi_document_says_a_password_must_not_be_guessable(api: Api) -> None:
+    document = (await api.client.get("/schema/openapi.json")).json()
+    password = document["components"]["schemas"]["RegisterBody"]["properties"]["password"]
+    assert "not guessable" in password["description"] and password["minLength"] == 8
+
+
 async def test_a_duplicate_email_is_409_whatever_its_case(api: Api) -> None:
     user = await api.register("dup")
-    again = await api.client.post("/api/v1/auth/register", json={"email": user["email"].upper(), "password": "password123", "name": "B"})
+    again = await api.client.post("/api/v1/auth/register", json={"email": user["email"].upper(), "password": PASSWORD, "name": "B"})
     _problem(again, 409, "duplicate-email")
 
 
@@ -124,5 +142,5 @@ async def test_login_and_register_are_rate_limited_per_client() -> None:
         statuses = [(await client.post("/api/v1/auth/login", json={"email": "a@example.com", "password": "x"})).status_code
                     for _ in range(4)]
         assert statuses == [401, 401, 401, 429]
-        limited = await client.post("/api/v1/auth/register", json={"email": "b@example.com", "password": "password123", "name": "B"})
+        limited = await client.post("/api/v1/auth/register", json={"email": "b@example.com", "password": PASSWORD, "name": "B"})
         assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1

@@ -18,8 +18,7 @@ from marketplace.application.stores.open_store import OpenStoreCommand
 from marketplace.application.stores.views import StoreView
 from marketplace.entrypoints.container import Container, build_container, resolve
 from marketplace.entrypoints.settings import Settings
-
-PASSWORD = "correct horse battery"
+from tests.credentials import PASSWORD
 
 
 def pickup(**changes: Any) -> AddressInput:

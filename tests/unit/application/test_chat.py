@@ -16,6 +16,7 @@ from marketplace.application.stores.open_store import OpenStoreCommand
 from marketplace.domain.shared.errors import InvalidValue
 from marketplace.entrypoints.container import build_container, resolve
 from marketplace.entrypoints.settings import Settings
+from tests.credentials import PASSWORD
 
 ADDRESS = AddressInput(recipient="Ayu", phone="081234567890", line1="Jl. Sudirman 1", city="Jakarta",
                        postal_code="10110", lat=-6.2, lng=106.8)
@@ -30,7 +31,7 @@ class Chat:
 
     async def user(self, name: str) -> str:
         register = await self.use("register_user")
-        return (await register(Register(f"{name}@example.com", "password123", name.title()))).id  # type: ignore[no-any-return]
+        return (await register(Register(f"{name}@example.com", PASSWORD, name.title()))).id  # type: ignore[no-any-return]
 
     async def setup(self) -> None:
         self.seller, self.buyer, self.stranger = await self.user("seller"), await self.user("buyer"), await self.user("eve")

@@ -19,6 +19,7 @@ from marketplace.application.media.views import UploadTicket
 from marketplace.domain.shared.errors import DuplicateSlug, IllegalTransition, InvalidValue
 from marketplace.entrypoints.container import build_container, resolve
 from marketplace.entrypoints.settings import Settings
+from tests.credentials import PASSWORD
 
 HOUR = timedelta(hours=1)
 EVIL = "# Hello\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[win](javascript:alert(1)) [home](/)\n"
@@ -41,8 +42,8 @@ class Cms:
 
     async def user(self, name: str, admin: bool = False) -> str:
         if admin:
-            return str((await self("create_admin", f"{name}@example.com", "password123")).id)
-        return str((await self("register_user", Register(f"{name}@example.com", "password123", name))).id)
+            return str((await self("create_admin", f"{name}@example.com", PASSWORD)).id)
+        return str((await self("register_user", Register(f"{name}@example.com", PASSWORD, name))).id)
 
 
 @pytest.fixture

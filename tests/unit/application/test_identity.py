@@ -8,6 +8,7 @@ from marketplace.application.errors import NotFound, Unauthenticated
 from marketplace.application.identity.log_in import Credentials
 from marketplace.application.identity.profile import ProfileChanges
 from marketplace.application.identity.register_user import Register
+from marketplace.application.identity.sessions import hash_refresh_token, issue_session
 from marketplace.domain.shared.errors import DuplicateEmail, InvalidValue
 from tests.unit.application.conftest import PASSWORD, Marketplace, pickup
 
@@ -35,6 +36,25 @@ async def test_registering_with_a_bad_email_or_short_password_is_refused(
         await marketplace.register(email, password)
     with pytest.raises(Unauthenticated):
         await marketplace.log_in(email, password)
+
+
+@pytest.mark.parametrize("password", ["password", "12345678", " " * 8, "qwertyuiop", "buyer.budi1990"])
+async def test_a_guessable_password_is_refused_with_the_reason_and_no_account_is_made(
+    marketplace: Marketplace, password: str
+) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        await marketplace.register("buyer.budi@example.com", password, name="Budi")
+    assert refused.value.field == "password" and refused.value.message.startswith("is too easy to guess. ")
+    await marketplace.register("buyer.budi@example.com", PASSWORD, name="Budi")
+
+
+async def test_an_admin_is_not_made_with_a_guessable_password(marketplace: Marketplace) -> None:
+    create_admin = await marketplace.use("create_admin")
+    with pytest.raises(InvalidValue):
+        await create_admin("root@example.com", "admin123")
+    with pytest.raises(InvalidValue):
+        await create_admin("root@example.com", "administrator2024")  # the name is "Administrator"
+    assert (await create_admin("root@example.com", PASSWORD)).is_admin
 
 
 async def test_logging_in_with_a_wrong_password_is_unauthenticated(marketplace: Marketplace, buyer: str) -> None:
@@ -75,6 +95,31 @@ async def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(marketpl
     with pytest.raises(Unauthenticated):
         await refresh(current.refresh_token)
     assert await marketplace.user_of(await refresh(other_session.refresh_token)) == buyer
+
+
+async def test_a_token_a_racing_refresh_issued_after_the_reuse_was_caught_is_revoked_too(
+    marketplace: Marketplace, buyer: str
+) -> None:
+    refresh = await marketplace.use("refresh_session")
+    stolen = await marketplace.log_in("buyer@example.com")
+    await refresh(stolen.refresh_token)
+    with pytest.raises(Unauthenticated):
+        await refresh(stolen.refresh_token)
+    late = await _issue_into_the_family_of(marketplace, stolen.refresh_token)  # that refresh commits only now
+    with pytest.raises(Unauthenticated):
+        await refresh(late)
+
+
+async def _issue_into_the_family_of(marketplace: Marketplace, refresh_token: str) -> str:
+    async with (await marketplace.use("uow"))() as uow:
+        token = await uow.refresh_tokens.get_by_hash(hash_refresh_token(refresh_token))
+        assert token is not None
+        pair = await issue_session(
+            uow, user_id=token.user_id, family_id=token.family_id, tokens=await marketplace.use("tokens"),
+            clock=await marketplace.use("clock"), ids=await marketplace.use("ids"), refresh_days=30,
+        )
+        await uow.commit()
+    return pair.refresh_token
 
 
 async def test_an_unknown_refresh_token_is_unauthenticated(marketplace: Marketplace) -> None:

@@ -17,6 +17,7 @@ from marketplace.application.media.uploads import UploadRequest
 from marketplace.application.stores.open_store import OpenStoreCommand
 from marketplace.entrypoints.container import build_container, resolve
 from marketplace.entrypoints.settings import Settings
+from tests.credentials import PASSWORD
 
 
 def _png() -> bytes:
@@ -51,7 +52,7 @@ async def _ticket(app: Any, user: str, complete: bool, purpose: str = "product_i
 
 
 async def test_cleanup_removes_stale_and_unused_media_and_keeps_what_a_product_shows(app: Any) -> None:
-    seller = str((await (await resolve(app.register_user))(Register("s@example.com", "password123", "S"))).id)
+    seller = str((await (await resolve(app.register_user))(Register("s@example.com", PASSWORD, "S"))).id)
     shown, replaced, loose, unfinished = [await _upload(app, seller, complete=c) for c in (True, True, True, False)]
     address = AddressInput(recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110", lat=-6.2, lng=106.8)
     store = await (await resolve(app.open_store))(seller, OpenStoreCommand("Toko", "", address))
@@ -78,8 +79,8 @@ async def _chat_photo(app: Any, user: str) -> str:
 
 async def test_cleanup_keeps_what_a_chat_message_carries(app: Any) -> None:
     register = await resolve(app.register_user)
-    seller = str((await register(Register("s2@example.com", "password123", "S"))).id)
-    buyer = str((await register(Register("b2@example.com", "password123", "B"))).id)
+    seller = str((await register(Register("s2@example.com", PASSWORD, "S"))).id)
+    buyer = str((await register(Register("b2@example.com", PASSWORD, "B"))).id)
     address = AddressInput(recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110",
                            lat=-6.2, lng=106.8)
     store = await (await resolve(app.open_store))(seller, OpenStoreCommand("Toko", "", address))
@@ -93,8 +94,8 @@ async def test_cleanup_keeps_what_a_chat_message_carries(app: Any) -> None:
 
 async def test_cleanup_removes_what_an_upload_ticket_wrote_after_completion_once_past_the_grace_period(app: Any) -> None:
     register = await resolve(app.register_user)
-    seller = str((await register(Register("s3@example.com", "password123", "S"))).id)
-    buyer = str((await register(Register("b3@example.com", "password123", "B"))).id)
+    seller = str((await register(Register("s3@example.com", PASSWORD, "S"))).id)
+    buyer = str((await register(Register("b3@example.com", PASSWORD, "B"))).id)
     address = AddressInput(recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110",
                            lat=-6.2, lng=106.8)
     store = await (await resolve(app.open_store))(seller, OpenStoreCommand("Toko", "", address))

@@ -19,6 +19,7 @@ from marketplace.domain.shared.errors import Conflict, InvalidValue
 from marketplace.domain.shared.ids import new_id
 from marketplace.entrypoints.container import build_container, resolve
 from marketplace.entrypoints.settings import Settings
+from tests.credentials import PASSWORD
 
 SHELL = b"#!/bin/sh\necho gotcha\n" * 4
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
@@ -39,7 +40,7 @@ async def app() -> AsyncIterator[Any]:
 
 
 async def _user(app: Any, name: str) -> str:
-    registered = await (await resolve(app.register_user))(Register(f"{name}@example.com", "password123", name))
+    registered = await (await resolve(app.register_user))(Register(f"{name}@example.com", PASSWORD, name))
     return str(registered.id)
 
 

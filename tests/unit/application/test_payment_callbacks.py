@@ -20,6 +20,7 @@ from marketplace.application.stores.open_store import OpenStoreCommand
 from marketplace.entrypoints.container import Container, build_container, resolve
 from marketplace.entrypoints.settings import Settings
 from marketplace.entrypoints.worker import build_worker
+from tests.credentials import PASSWORD
 
 
 class Clock:
@@ -43,13 +44,13 @@ class World:
 
     async def checkout(self) -> Any:
         register = await self.use("register_user")
-        seller = (await register(Register("seller@example.com", "password123", "Seller"))).id
+        seller = (await register(Register("seller@example.com", PASSWORD, "Seller"))).id
         store = await (await self.use("open_store"))(seller, OpenStoreCommand("Toko", "Shop", ADDRESS))
         product = await (await self.use("create_product"))(seller, store.id, CreateProductCommand(
             "Batik", "Handmade", None, [VariantInput("B-1", "One", 100_000, 5, 300)]))
         await (await self.use("publish_product"))(seller, product.id)
         self.seller, self.store_id, self.variant_id = seller, store.id, product.variants[0].id
-        buyer = (await register(Register("buyer@example.com", "password123", "Buyer"))).id
+        buyer = (await register(Register("buyer@example.com", PASSWORD, "Buyer"))).id
         address = await (await self.use("add_address"))(buyer, ADDRESS)
         await (await self.use("cart")).add(buyer, self.variant_id, 2)
         self.buyer = buyer

@@ -25,6 +25,7 @@ from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.shared.errors import IllegalTransition, InsufficientStock
 from marketplace.entrypoints.container import build_container, resolve
 from marketplace.entrypoints.settings import Settings
+from tests.credentials import PASSWORD
 
 STOCK = 5
 INVOICE_SECONDS = 600
@@ -65,7 +66,7 @@ class Checkouts(RuleBasedStateMachine):
     async def _set_up(self) -> None:
         await self.container.init_resources()
         register = await self.use("register_user")
-        self.seller = (await register(Register("seller@example.com", "password123", "Seller"))).id
+        self.seller = (await register(Register("seller@example.com", PASSWORD, "Seller"))).id
         store = await (await self.use("open_store"))(self.seller, OpenStoreCommand("Toko", "Shop", _address()))
         self.store_id = store.id
         variants = [VariantInput(f"V-{i}", f"size {i}", 10_000 * (i + 1), STOCK, 300) for i in range(3)]
@@ -75,7 +76,7 @@ class Checkouts(RuleBasedStateMachine):
         self.variant_ids = [v.id for v in product.variants]
         self.buyers: list[tuple[str, str]] = []
         for n in range(3):
-            buyer = (await register(Register(f"buyer{n}@example.com", "password123", f"Buyer {n}"))).id
+            buyer = (await register(Register(f"buyer{n}@example.com", PASSWORD, f"Buyer {n}"))).id
             address = await (await self.use("add_address"))(buyer, _address())
             self.buyers.append((buyer, address.id))
 

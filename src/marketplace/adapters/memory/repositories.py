@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -82,8 +83,20 @@ class MemoryRefreshTokenRepository(_Repository):
         found = next((t for t in self._table.rows() if t.token_hash == token_hash), None)
         return self._get(found.id) if found else None
 
-    async def save(self, token: RefreshToken) -> None:
-        self._table.put(token.id, token)
+    async def rotate(self, token: RefreshToken) -> bool:
+        if not _rotatable(token, self._table.rows()):
+            return False
+        stored = self._get(token.id)
+        stored.rotate()
+        self._table.put(stored.id, stored)
+        # Another unit of work rotating it, or revoking its family, before this one commits makes the
+        # commit fail: the SQL adapter's conditional write would have waited for that and changed nothing.
+        self._uow.require(
+            lambda committed: _rotatable(token, committed.table(self.table_name).values()),
+            f"refresh token {token.id} was used by someone else",
+        )
+        token.rotate()
+        return True
 
     async def revoke_family(self, family_id: str) -> None:
         for token in [t for t in self._table.rows() if t.family_id == family_id]:
@@ -91,6 +104,16 @@ class MemoryRefreshTokenRepository(_Repository):
                 revoked = self._get(token.id)
                 revoked.revoke()
                 self._table.put(revoked.id, revoked)
+
+
+def _rotatable(token: RefreshToken, rows: Iterable[RefreshToken]) -> bool:
+    """Still active, and no token of its family revoked."""
+    active = False
+    for row in rows:
+        if row.family_id == token.family_id and row.status is TokenStatus.REVOKED:
+            return False
+        active = active or (row.id == token.id and row.status is TokenStatus.ACTIVE)
+    return active
 
 
 class MemoryAddressRepository(_Repository):

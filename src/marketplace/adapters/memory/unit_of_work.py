@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -45,6 +46,7 @@ class MemoryUnitOfWork:
         self._tables: dict[str, StagedTable] = {}
         self._read_versions: dict[tuple[str, str], int] = {}
         self._touched: list[Aggregate] = []
+        self._conditions: list[tuple[Callable[[MemoryDatabase], bool], str]] = []
         self.users = MemoryUserRepository(self)
         self.refresh_tokens = MemoryRefreshTokenRepository(self)
         self.addresses = MemoryAddressRepository(self)
@@ -84,6 +86,11 @@ class MemoryUnitOfWork:
         """The version we based a write on; commit fails if the committed one moved since."""
         self._read_versions.setdefault((table, key), version)
 
+    def require(self, holds: Callable[[MemoryDatabase], bool], failure: str) -> None:
+        """A condition the committed data must still meet at commit (as a conditional SQL write's
+        WHERE clause would); commit raises ConcurrentUpdate(failure) when it no longer does."""
+        self._conditions.append((holds, failure))
+
     async def __aenter__(self) -> Self:
         return self
 
@@ -98,6 +105,9 @@ class MemoryUnitOfWork:
                 current = self._db.table(name).get(key)
                 if current is not None and current.version != version:
                     raise ConcurrentUpdate(f"{name} {key} was changed by someone else; try again")
+            for holds, failure in self._conditions:
+                if not holds(self._db):
+                    raise ConcurrentUpdate(failure)
             self.stock.check(self.table("products"))  # before anything is written: all or nothing
             now = self._clock.now()
             for aggregate in self._touched:
@@ -111,12 +121,14 @@ class MemoryUnitOfWork:
                 table.apply()
             self.stock.apply(self._db.table("products"))
         self._read_versions.clear()
+        self._conditions.clear()
         self._touched.clear()
 
     async def rollback(self) -> None:
         for table in self._tables.values():
             table.staged.clear()
         self._read_versions.clear()
+        self._conditions.clear()
         self.stock.forget()
         for aggregate in self._touched:
             aggregate.pull_events()

@@ -1,1 +1,1 @@
-"""Security adapters: argon2 password hashes and JWT access tokens."""
+"""Security adapters: argon2 password hashes, zxcvbn password strength and JWT access tokens."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import exists, insert, select
 
 from marketplace.adapters.sql.base import SqlRepository
 from marketplace.adapters.sql.mappers import (
@@ -52,11 +52,22 @@ class SqlRefreshTokenRepository(SqlRepository):
         row = await self._one(select(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash))
         return token_to_domain(row) if row else None
 
-    async def save(self, token: RefreshToken) -> None:
-        row = token_to_row(token)
-        updated = await self._write(refresh_tokens.update().where(refresh_tokens.c.id == token.id).values(**row))
-        if updated.rowcount == 0:  # saving one never added stores it, as the memory adapter does
-            await self.add(token)
+    async def rotate(self, token: RefreshToken) -> bool:
+        # One conditional UPDATE: PostgreSQL makes a concurrent one wait for this row and then re-check
+        # the condition; SQLite runs writers one at a time. Either way only one changes the row.
+        others = refresh_tokens.alias("others")
+        family_revoked = exists().where(
+            others.c.family_id == token.family_id, others.c.status == TokenStatus.REVOKED.value
+        )
+        result = await self._write(
+            refresh_tokens.update()
+            .where(refresh_tokens.c.id == token.id, refresh_tokens.c.status == TokenStatus.ACTIVE.value, ~family_revoked)
+            .values(status=TokenStatus.ROTATED.value)
+        )
+        if result.rowcount != 1:
+            return False
+        token.rotate()
+        return True
 
     async def revoke_family(self, family_id: str) -> None:
         await self._write(

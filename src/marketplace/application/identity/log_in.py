@@ -1,10 +1,11 @@
-"""Log in: email and password give a new session (a new refresh-token family)."""
+"""Log in: email and password give a new session (a new refresh-token family); guessing backs off."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from marketplace.application.errors import Unauthenticated
+from marketplace.application.identity.login_throttle import LoginThrottle
 from marketplace.application.identity.sessions import issue_session
 from marketplace.application.identity.views import TokenPair
 from marketplace.application.ports.persistence import UnitOfWorkFactory
@@ -18,6 +19,7 @@ from marketplace.domain.shared.errors import InvalidValue
 class Credentials:
     email: str
     password: str
+    client: str = ""  # the caller's address, for the back-off per account and address
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +30,16 @@ class LogIn:
     clock: Clock
     ids: IdGenerator
     refresh_days: int
+    throttle: LoginThrottle
 
     async def __call__(self, command: Credentials) -> TokenPair:
         try:
             email = normalise_email(command.email)
         except InvalidValue:
             email = None
+        account = email or command.email.strip().lower()
+        # Before the password is looked at: while backing off no guess is even checked.
+        await self.throttle.admit(account, command.client)
         async with self.uow() as uow:
             user = await uow.users.get_by_email(email) if email else None
             if user is None:
@@ -46,4 +52,5 @@ class LogIn:
                 refresh_days=self.refresh_days,
             )
             await uow.commit()
+        await self.throttle.succeeded(account, command.client)
         return pair

@@ -1,4 +1,4 @@
-"""Refresh: a refresh token is exchanged once; presenting a rotated one revokes its family."""
+"""Refresh: a refresh token is exchanged once (one conditional write decides who); reuse revokes its family."""
 
 from __future__ import annotations
 
@@ -27,17 +27,16 @@ class RefreshSession:
             if token is None:
                 raise Unauthenticated("the refresh token is not valid")
             use = token.assess(self.clock.now())
-            if use is TokenUse.REUSED:
-                # A rotated token came back: someone holds a copy. End every session of the family.
+            if use is TokenUse.DEAD:
+                raise Unauthenticated("the refresh token is expired or revoked")
+            if use is TokenUse.VALID and await uow.users.get(token.user_id) is None:
+                raise Unauthenticated("the account no longer exists")
+            # A rotated token came back, or another request rotated this one first (or its family was
+            # revoked): someone holds a copy. End every session of the family, tokens issued since included.
+            if use is TokenUse.REUSED or not await uow.refresh_tokens.rotate(token):
                 await uow.refresh_tokens.revoke_family(token.family_id)
                 await uow.commit()
                 raise Unauthenticated("the refresh token was already used; the session is revoked")
-            if use is TokenUse.DEAD:
-                raise Unauthenticated("the refresh token is expired or revoked")
-            if await uow.users.get(token.user_id) is None:
-                raise Unauthenticated("the account no longer exists")
-            token.rotate()
-            await uow.refresh_tokens.save(token)
             pair = await issue_session(
                 uow, user_id=token.user_id, family_id=token.family_id, tokens=self.tokens, clock=self.clock,
                 ids=self.ids, refresh_days=self.refresh_days,

@@ -53,9 +53,17 @@ class RefreshTokenRepository(Protocol):
 
     async def get_by_hash(self, token_hash: str) -> RefreshToken | None: ...
 
-    async def save(self, token: RefreshToken) -> None: ...
+    async def rotate(self, token: RefreshToken) -> bool:
+        """Marks the stored token rotated, in one conditional write, if it is still active and no token
+        of its family is revoked. True only for the caller whose write changed it, so of concurrent
+        callers one wins: in SQL a later one waits for the first to finish and gets False; in memory
+        one overtaken between this call and its commit fails at commit with ConcurrentUpdate."""
+        ...
 
-    async def revoke_family(self, family_id: str) -> None: ...
+    async def revoke_family(self, family_id: str) -> None:
+        """Revokes every token of the family, and with that the family: a token added to it later
+        (a rotation that raced this) can never be rotated."""
+        ...
 
 
 class AddressRepository(Protocol):

@@ -1,7 +1,8 @@
-"""Password hashing and access-token ports."""
+"""Password hashing, password strength and access-token ports."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 
@@ -14,6 +15,13 @@ class PasswordHasher(Protocol):
 
     async def waste_time(self) -> None:
         """Spend about one verification, so an unknown email costs as much as a wrong password."""
+        ...
+
+
+class PasswordPolicy(Protocol):
+    async def weakness(self, password: str, user_inputs: Sequence[str]) -> str | None:
+        """Why the password is too easy to guess, in plain words; None when it is strong enough.
+        `user_inputs` are the user's own details (email, name): a password made of them is weak."""
         ...
 
 

@@ -1,4 +1,8 @@
-"""Refresh tokens: rotated on every use; reusing a rotated one revokes its whole family."""
+"""Refresh tokens: rotated on every use; reusing a rotated one revokes its whole family.
+
+A family is revoked as soon as any of its tokens is: a token added to it afterwards (by a rotation
+that raced the revocation) can never be rotated, so the revocation catches it too.
+"""
 
 from __future__ import annotations
 

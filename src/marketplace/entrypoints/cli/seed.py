@@ -33,7 +33,7 @@ from marketplace.entrypoints.cli.runtime import CommandError, started, upgrade_s
 from marketplace.entrypoints.container import Container, resolve
 from marketplace.entrypoints.settings import Settings
 
-DEMO_PASSWORD = "password123"
+DEMO_PASSWORD = "batik-kopi-jakarta"  # the password policy refuses guessable ones, demo or not
 BATCH_SIZE = 2_000
 
 

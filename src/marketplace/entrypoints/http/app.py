@@ -166,7 +166,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         for route in app.routes
         if isinstance(route, HTTPRoute)
     }
-    wrapped: Any = observe(app, metrics, AccessLog(settings.access_log), allowed)
+    wrapped: Any = observe(app, metrics, AccessLog(settings.access_log), allowed, settings.trusted_networks)
     # Keep Litestar's attributes reachable (tests use `.state`, servers only call the ASGI app).
     wrapped.litestar = app
     socket_server = container.socket_server()

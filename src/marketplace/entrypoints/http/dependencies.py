@@ -64,9 +64,14 @@ def _viewer_id(request: Request[Any, Any, Any]) -> str | None:
     return None if token is None else _services(request).tokens.read_access(token)
 
 
+def _client_address(request: Request[Any, Any, Any]) -> str:
+    """The caller's address: behind a trusted proxy, the client it names (see observability.observe)."""
+    return request.client.host if request.client else "unknown"
+
+
 async def _auth_rate_limit(request: Request[Any, Any, Any]) -> None:
     limit = request.app.state.settings.auth_rate_limit
-    client = request.client.host if request.client else "unknown"
+    client = _client_address(request)
     try:
         retry_after = await _services(request).rate_limiter.hit(f"auth:{client}", limit, 60)
     except BackendUnavailable:
@@ -81,5 +86,6 @@ DEPENDENCIES = {
     "services": Provide(_services, sync_to_thread=False),
     "user_id": Provide(_user_id, sync_to_thread=False),
     "viewer_id": Provide(_viewer_id, sync_to_thread=False),
+    "client_address": Provide(_client_address, sync_to_thread=False),
     "auth_rate_limit": Provide(_auth_rate_limit),
 }

@@ -9,10 +9,12 @@ import sys
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from typing import Any
 from urllib.parse import unquote_to_bytes
+
+from marketplace.entrypoints.http.forwarded import IPNetwork, real_client
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 
@@ -94,8 +96,13 @@ class AccessLog:
             sys.stdout.write(json.dumps(record, separators=(",", ":")) + "\n")
 
 
-def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog, allowed: dict[str, bytes] | None = None) -> ASGIApp:
-    """Wraps the app; `allowed` maps route templates to their methods, for the Allow header of OPTIONS."""
+def observe(
+    app: ASGIApp, metrics: Metrics, access_log: AccessLog, allowed: dict[str, bytes] | None = None,
+    trusted: Sequence[IPNetwork] = (),
+) -> ASGIApp:
+    """Wraps the app; `allowed` maps route templates to their methods, for the Allow header of OPTIONS.
+    Behind a proxy in `trusted`, the client the proxy names replaces it as the request's client, so that
+    rate limits and the access log see the real one."""
     allowed = allowed or {}
 
     async def middleware(scope: Scope, receive: Any, send: Any) -> None:
@@ -111,6 +118,11 @@ def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog, allowed: dict
         request_id = request_id or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         request_id_var.set(request_id)
+        if trusted and scope.get("client"):
+            peer = scope["client"][0]
+            client = real_client(peer, _joined(scope["headers"], b"x-forwarded-for"), trusted)
+            if client != peer:
+                scope["client"] = (client, 0)
         path: str = scope["path"]
         if _has_nul(path, scope.get("query_string", b"")):
             await _refuse_nul(send, request_id)
@@ -150,6 +162,12 @@ def observe(app: ASGIApp, metrics: Metrics, access_log: AccessLog, allowed: dict
                 })
 
     return middleware
+
+
+def _joined(headers: list[tuple[bytes, bytes]], wanted: bytes) -> str | None:
+    """Every value of a header, in order, as one comma-separated list (None when absent)."""
+    values = [value.decode("latin-1") for name, value in headers if name == wanted]
+    return ",".join(values) if values else None
 
 
 def _has_nul(path: str, query: bytes) -> bool:

@@ -9,6 +9,7 @@ from marketplace.entrypoints.http.dependencies import Services
 
 Svc = NamedDependency[SkipValidation[Services]]
 UserId = NamedDependency[str]
+ClientAddress = NamedDependency[str]
 ViewerId = NamedDependency[SkipValidation[Any]]
 RateLimit = NamedDependency[SkipValidation[Any]]
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="page size (default 20, at most 100)")]

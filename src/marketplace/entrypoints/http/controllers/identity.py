@@ -9,7 +9,7 @@ from marketplace.application.identity.profile import ProfileChanges
 from marketplace.application.identity.register_user import Register
 from marketplace.application.identity.views import Profile, RegisteredUser, SavedAddress, TokenPair
 from marketplace.application.shared.views import Page
-from marketplace.entrypoints.http.controllers._types import BEARER, RateLimit, Svc, UserId
+from marketplace.entrypoints.http.controllers._types import BEARER, ClientAddress, RateLimit, Svc, UserId
 from marketplace.entrypoints.http.problems import problem_responses
 from marketplace.entrypoints.http.schemas.common import AddressBody, AddressPatch
 from marketplace.entrypoints.http.schemas.identity import LoginBody, ProfilePatch, RefreshBody, RegisterBody
@@ -36,8 +36,10 @@ class AuthController(Controller):
         summary="Log in: a token pair",
         responses=problem_responses(400, 401, 422, 429),
     )
-    async def log_in(self, data: JSONBody[LoginBody], services: Svc, auth_rate_limit: RateLimit) -> TokenPair:
-        return await services.log_in(Credentials(email=data.email, password=data.password))
+    async def log_in(
+        self, data: JSONBody[LoginBody], services: Svc, auth_rate_limit: RateLimit, client_address: ClientAddress
+    ) -> TokenPair:
+        return await services.log_in(Credentials(email=data.email, password=data.password, client=client_address))
 
     @post(
         "/refresh",

@@ -17,7 +17,11 @@ Email = Annotated[
 
 class RegisterBody(Body, kw_only=True):
     email: Email
-    password: Annotated[str, Meta(min_length=8, max_length=128)]
+    password: Annotated[str, Meta(
+        min_length=8, max_length=128,
+        description="8 to 128 characters, and not guessable: common passwords, keyboard patterns, repeats, "
+        "dates and passwords made of the email or name are refused (422, with the reason in `errors`).",
+    )]
     name: Annotated[str, text(1, 120)]
 
 
