@@ -219,8 +219,9 @@ async def start_stack(args: argparse.Namespace, env: dict[str, str], keys: Secre
            "MARKETPLACE_GOSEND_BASE_URL": f"http://{LOOPBACK}:{gosend_port}",
            "MARKETPLACE_GOSEND_CLIENT_ID": keys.gosend_client, "MARKETPLACE_GOSEND_PASS_KEY": keys.gosend_key}
     server = await start_server(env, workers, logs / f"serve-{workers}w.log", [], args.ready_timeout)
-    sandbox_env = {k: v for k, v in env.items()
-                   if not k.startswith("MARKETPLACE_") or k.startswith(("MARKETPLACE_XENDIT_", "MARKETPLACE_GOSEND_"))}
+    sandbox_env = {k: v for k, v in env.items()  # the data dir too: the sandboxes keep their records there
+                   if not k.startswith("MARKETPLACE_")
+                   or k.startswith(("MARKETPLACE_XENDIT_", "MARKETPLACE_GOSEND_", "MARKETPLACE_DATA_DIR"))}
     sandbox_env = {k: v for k, v in sandbox_env.items() if not k.endswith("_BASE_URL")}
     started: list[Server] = []
     try:

@@ -227,6 +227,11 @@ def uses_builtin_xendit(settings: Settings) -> bool:
     return settings.backend == "sql" and settings.serves_sandbox and settings.xendit_base_url is None
 
 
+def _sandbox_state(settings: Settings) -> Path | None:
+    """On SQLite (one process) the built-in sandboxes keep their records in the data dir across restarts."""
+    return Path(settings.data_dir) / "sandbox" if settings.sql_url.startswith("sqlite") else None
+
+
 async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterator[Any]:
     """The Xendit sandbox mounted at /sandbox/xendit on the embedded default (None otherwise)."""
     if not uses_builtin_xendit(settings):
@@ -242,9 +247,10 @@ async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
         secret_key=settings.xendit_key, callback_token=settings.xendit_token, callback_url=settings.base_url,
         public_url=f"{settings.base_url}/sandbox/xendit", refund_seconds=settings.sandbox_refund_seconds,
         payout_seconds=settings.sandbox_payout_seconds,
-        rate_limit=settings.sandbox_rate_limit, http=callbacks,
+        rate_limit=settings.sandbox_rate_limit, http=callbacks, state_dir=_sandbox_state(settings),
     ))
     try:
+        await sandbox.startup()
         yield sandbox
     finally:
         await sandbox.shutdown()
@@ -326,6 +332,7 @@ async def gosend_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
         client_id=settings.gosend_client, pass_key=settings.gosend_key, webhook_token=settings.gosend_token,
         webhook_header=settings.gosend_webhook_header, public_url=f"{settings.base_url}/sandbox/gosend",
         callback_url=settings.base_url, pace_seconds=settings.gosend_sandbox_pace_seconds, http=callbacks,
+        state_dir=_sandbox_state(settings),
     ))
     try:
         await sandbox.startup()

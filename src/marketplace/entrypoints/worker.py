@@ -35,6 +35,8 @@ async def build_worker(container: Container) -> Worker:
         report = await clean_up_media(grace)
         return len(report.removed)
 
+    # Each job runs on its own and is cancelled past its limit (default 60 s), so one stuck on a hanging
+    # provider delays neither the outbox nor the other jobs; it runs again at its next turn.
     return Worker(dispatcher=dispatcher, idle_seconds=settings.worker_idle_seconds, jobs=[
         PeriodicJob("expire-checkouts", 1.0, expire),
         PeriodicJob("look-up-ended-checkouts", 30.0, expire.look_up_ended),
@@ -45,6 +47,6 @@ async def build_worker(container: Container) -> Worker:
         PeriodicJob("poll-quiet-shipments", min(30.0, settings.shipment_poll_seconds / 3), reports.poll),
         PeriodicJob("complete-delivered-orders", max(0.5, min(60.0, settings.order_autocomplete_seconds / 10)),
                     complete_orders),
-        PeriodicJob("purge-idempotency-keys", 3600.0, purge_idempotency),
-        PeriodicJob("media-cleanup", 3600.0, clean_media),
+        PeriodicJob("purge-idempotency-keys", 3600.0, purge_idempotency, limit_seconds=600.0),
+        PeriodicJob("media-cleanup", 3600.0, clean_media, limit_seconds=600.0),
     ])

@@ -106,11 +106,13 @@ def xendit(base: str, key: str = KEY) -> httpx.Client:
 
 @contextmanager
 def xendit_sandbox(log_dir: Path, callback_url: str | None, **env: str) -> Iterator[str]:
-    """The base URL of `marketplace sandbox xendit` served on a free port, MARKETPLACE_* from `env` only."""
+    """The base URL of `marketplace sandbox xendit` served on a free port, MARKETPLACE_* from `env` only; its
+    records are kept in `log_dir`."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
     environment.update({"MARKETPLACE_XENDIT_SECRET_KEY": KEY, "MARKETPLACE_XENDIT_CALLBACK_TOKEN": TOKEN,
-                        "MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS": QUICK_RETRIES, **env})
+                        "MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS": QUICK_RETRIES,
+                        "MARKETPLACE_DATA_DIR": str(log_dir), **env})
     command = [sys.executable, "-m", "marketplace.entrypoints.cli.sandbox", "xendit",
                "--host", "127.0.0.1", "--port", str(port)]
     if callback_url is not None:

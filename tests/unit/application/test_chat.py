@@ -140,3 +140,13 @@ async def test_opening_is_get_or_create_and_checks_what_it_is_about(chat: Chat) 
         await conversations.open(chat.buyer, chat.store_id, product_id="01900000-0000-7000-8000-000000000000")
     with pytest.raises(NotFound):
         await conversations.open(chat.buyer, "01900000-0000-7000-8000-000000000000")
+
+
+async def test_a_message_is_stored_and_acknowledged_while_pushes_cannot_go_out(chat: Chat) -> None:
+    messages = await chat.use("chat_messages")
+    chat.notifier.unavailable = True  # as the Redis fan-out is while Redis is down
+    sent, created = await messages.send(chat.buyer, chat.conversation_id, "c-1", "Halo kak", [])
+    await messages.typing(chat.buyer, chat.conversation_id, True)
+    await messages.read(chat.seller, chat.conversation_id, sent.id)
+    assert created and chat.notifier.pushed == []
+    assert [m.id for m in await messages.sync(chat.seller, chat.conversation_id, None)] == [sent.id]

@@ -11,7 +11,7 @@ from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
 from marketplace.adapters.system import Uuid7Ids
 from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.worker.dispatcher import OutboxDispatcher, backoff, once
-from marketplace.application.worker.loop import PeriodicJob, Worker
+from marketplace.application.worker.loop import Worker
 
 T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
 
@@ -98,20 +98,3 @@ async def test_once_applies_a_redelivered_message_a_single_time() -> None:
     assert await once(uow, message, "another", work) is True
     assert applied == ["m1", "m1"]
 
-
-async def test_a_failing_job_does_not_stop_the_others() -> None:
-    ran: list[str] = []
-
-    async def broken() -> None:
-        raise RuntimeError("boom")
-
-    async def fine() -> int:
-        ran.append("fine")
-        return 1
-
-    db = MemoryDatabase()
-    worker = Worker(OutboxDispatcher(store=MemoryOutboxStore(db), clock=Clock()),
-                    jobs=[PeriodicJob("broken", 60, broken), PeriodicJob("fine", 60, fine)])
-    await worker.run_jobs()
-    await worker.run_jobs()  # not due again yet
-    assert ran == ["fine"]

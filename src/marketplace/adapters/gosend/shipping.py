@@ -10,6 +10,8 @@ a retry after a timeout or a 5xx never books a second courier. Reads and cancell
 A status this adapter does not know (GoSend may add one) is logged as an error and raised as
 `BackendUnavailable`: the booking is neither reported in a state it is not in nor dropped, a poller
 simply tries again later (an intermediate status passes by itself), and the log says what to add.
+A call, tries included, ends within DEADLINE_SECONDS (against a courier that hangs, four tries of a
+10 s read timeout once took ~40 s).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
+from marketplace.adapters.deadlines import within
 from marketplace.application.errors import BackendUnavailable
 from marketplace.application.ports.shipping import (
     MAX_WEIGHT_GRAMS,
@@ -44,6 +47,10 @@ PRICE = "/gokilat/v10/calculate/price"
 BOOKING = "/gokilat/v10/booking"
 PAYMENT_TYPE = 3  # the corporate (partner) account every integration uses
 RETRIES = 3
+# One try waits at most 3 s to connect and 8 s between bytes of the answer; a whole call (a booking's
+# look-ups included), tries and pauses included, at most 15 s (below the worker's 20 s per handler).
+TIMEOUT = httpx.Timeout(8.0, connect=3.0)
+DEADLINE_SECONDS = 15.0
 METHOD_NAMES = {ShippingMethod.INSTANT: "Instant", ShippingMethod.SAME_DAY: "SameDay"}  # in the order offered
 METHODS = {"instant": ShippingMethod.INSTANT, "sameday": ShippingMethod.SAME_DAY}  # bookingType, normalised
 
@@ -57,9 +64,10 @@ class _Unsure(Exception):
 
 
 class GoSendShippingGateway:
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, deadline_seconds: float = DEADLINE_SECONDS) -> None:
         """`client` carries the base URL, the credentials and the timeouts (see `gosend_client`)."""
         self._client = client
+        self._deadline = deadline_seconds
 
     async def quote(self, origin: GeoPoint, destination: GeoPoint, weight_grams: int) -> list[ShippingOption]:
         if not 0 < weight_grams <= MAX_WEIGHT_GRAMS:
@@ -69,6 +77,9 @@ class GoSendShippingGateway:
         return _read(options_of, _json(answer))
 
     async def book(self, request: BookingRequest) -> Booking:
+        return await within(self._deadline, "courier", self._book(request))
+
+    async def _book(self, request: BookingRequest) -> Booking:
         mine = f"{BOOKING}/storeOrderId/{quote(request.store_order_id, safe='')}"
         last = _Unsure("did not answer")
         for attempt in range(RETRIES + 1):
@@ -93,6 +104,9 @@ class GoSendShippingGateway:
         return None if answer.status_code == 404 else _read(booking_of, _json(answer), None)
 
     async def cancel(self, booking_id: str) -> Booking:
+        return await within(self._deadline, "courier", self._cancel(booking_id))
+
+    async def _cancel(self, booking_id: str) -> Booking:
         try:
             answer = await self._call("PUT", f"{BOOKING}/cancel", allow=(404,), json={"orderNo": booking_id})
         except ShippingRefused:
@@ -113,6 +127,9 @@ class GoSendShippingGateway:
         return None if answer.status_code == 404 else _read(booking_of, _json(answer), method)
 
     async def _call(self, method: str, path: str, *, allow: tuple[int, ...] = (), **kwargs: Any) -> httpx.Response:
+        return await within(self._deadline, "courier", self._tries(method, path, allow=allow, **kwargs))
+
+    async def _tries(self, method: str, path: str, *, allow: tuple[int, ...] = (), **kwargs: Any) -> httpx.Response:
         """One request that is safe to repeat, retried while there is no answer to rely on."""
         for attempt in range(RETRIES + 1):
             try:
@@ -258,7 +275,7 @@ def _pause(attempt: int, unsure: _Unsure) -> float:
 def gosend_client(base_url: str, client_id: str, pass_key: str, *,
                   transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     return httpx.AsyncClient(
-        base_url=base_url.rstrip("/"), transport=transport, timeout=httpx.Timeout(10.0, connect=5.0),
+        base_url=base_url.rstrip("/"), transport=transport, timeout=TIMEOUT,
         headers={"Client-ID": client_id, "Pass-Key": pass_key, "Accept": "application/json",
                  "Content-Type": "application/json"},
     )

@@ -1,13 +1,14 @@
 """Callbacks sent the way the providers send them: a JSON POST with a token header, delivered only on
 a 2xx answer, retried on a schedule (Xendit: up to 6 times, PROVIDERS.md 1.3). Every attempt is kept
-so that tests and people can see what was sent and what the receiver answered."""
+so that tests and people can see what was sent and what the receiver answered. With a StateFile's `keep`,
+deliveries outlive a restart, and `resume` sends again those still pending."""
 
 from __future__ import annotations
 
 import itertools
 import logging
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import httpx
 import msgspec
 
+from marketplace.adapters.sandbox.state import Keep, forget
 from marketplace.adapters.sandbox.timers import Timers
 
 log = logging.getLogger("marketplace.sandbox.callbacks")
@@ -46,9 +48,9 @@ class Delivery:
 
 class CallbackSender:
     def __init__(self, *, timers: Timers, headers: Mapping[str, str], retry_seconds: tuple[float, ...],
-                 clock: Callable[[], str], http: httpx.AsyncClient | None = None) -> None:
+                 clock: Callable[[], str], http: httpx.AsyncClient | None = None, keep: Keep = forget) -> None:
         """`http` lets an embedding app route callbacks in process; without it the sender opens its own client."""
-        self._timers, self._retry_seconds, self._clock = timers, retry_seconds, clock
+        self._timers, self._retry_seconds, self._clock, self._keep = timers, retry_seconds, clock, keep
         self._headers = {"content-type": "application/json", **headers}
         self._given = http
         self._own: httpx.AsyncClient | None = None
@@ -58,11 +60,28 @@ class CallbackSender:
     def send(self, url: str, topic: str, subject_id: str, payload: dict[str, Any]) -> Delivery:
         delivery = Delivery(f"cb-{next(self._numbers)}", url, topic, subject_id, payload)
         self._deliveries.append(delivery)
+        self._keep("callbacks", delivery.id, delivery)
         self._timers.later(0, partial(self._attempt, delivery))
         return delivery
 
     def deliveries(self) -> list[Delivery]:
         return list(self._deliveries)
+
+    def everything(self) -> dict[str, Delivery]:
+        return {delivery.id: delivery for delivery in self._deliveries}
+
+    def restore(self, records: Iterable[msgspec.Raw]) -> None:
+        """Takes back what `everything` gave to be kept; numbering goes on after the last one."""
+        for raw in records:
+            self._deliveries.append(msgspec.json.decode(raw, type=Delivery))
+        if self._deliveries:
+            self._numbers = itertools.count(max(int(d.id.removeprefix("cb-")) for d in self._deliveries) + 1)
+
+    def resume(self) -> None:
+        """Sends again, now, every delivery a stop left pending; its schedule goes on from there."""
+        for delivery in self._deliveries:
+            if delivery.state == "pending":
+                self._timers.later(0, partial(self._attempt, delivery))
 
     async def _attempt(self, delivery: Delivery) -> None:
         status: int | None = None
@@ -74,6 +93,10 @@ class CallbackSender:
         except httpx.HTTPError as failure:
             error = f"{type(failure).__name__}: {failure}"[:300]
         delivery.attempts.append(Attempt(self._clock(), status, error))
+        self._settle(delivery, status)
+        self._keep("callbacks", delivery.id, delivery)
+
+    def _settle(self, delivery: Delivery, status: int | None) -> None:
         if status is not None and 200 <= status < 300:
             delivery.state = "delivered"
             return

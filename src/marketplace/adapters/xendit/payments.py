@@ -4,7 +4,8 @@ Facts from PROVIDERS.md section 1: Basic auth with the secret key as user name; 
 `/v2/invoices`, expiry at `POST /invoices/{id}/expire!`; refunds at `/refunds`; errors as
 `{"error_code", "message"}`; 429 with `Rate-Limit-Reset`. Every create carries an idempotency key,
 so a create may be retried after a timeout or a 5xx without charging or refunding twice; reads and
-expiry are safe to retry as they are.
+expiry are safe to retry as they are. A call, tries included, ends within DEADLINE_SECONDS: against a
+provider that hangs, four tries of a 10 s read timeout once held a checkout or a worker ~40 s.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import httpx
 import msgspec
 
+from marketplace.adapters.deadlines import within
 from marketplace.application.errors import BackendUnavailable
 from marketplace.application.ports.payments import (
     Invoice,
@@ -35,6 +37,10 @@ INVOICE_STATUS = {"PENDING": InvoiceStatus.PENDING, "PAID": InvoiceStatus.PAID, 
                   "EXPIRED": InvoiceStatus.EXPIRED}
 REFUND_STATUS = {"PENDING": RefundStatus.PENDING, "SUCCEEDED": RefundStatus.SUCCEEDED, "FAILED": RefundStatus.FAILED}
 RETRIES = 3
+# One try waits at most 3 s to connect and 8 s between bytes of the answer (Xendit answers in about a
+# second); a whole call, tries and pauses included, at most 15 s (below the worker's 20 s per handler).
+TIMEOUT = httpx.Timeout(8.0, connect=3.0)
+DEADLINE_SECONDS = 15.0
 
 
 class XenditError(msgspec.Struct):
@@ -64,9 +70,10 @@ def refund_of(body: dict[str, Any]) -> Refund:
 
 
 class XenditPaymentGateway:
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, *, deadline_seconds: float = DEADLINE_SECONDS) -> None:
         """`client` carries the base URL, the Basic auth and the timeouts (see `xendit_client`)."""
         self._client = client
+        self._deadline = deadline_seconds
 
     async def create_invoice(
         self, *, external_id: str, amount: Money, description: str, payer_email: str,
@@ -103,6 +110,10 @@ class XenditPaymentGateway:
         return None if answer is None else refund_of(answer.json())
 
     async def _call(self, method: str, path: str, *, missing_ok: bool = False, **kwargs: Any) -> Any:
+        tries = self._tries(method, path, missing_ok=missing_ok, **kwargs)
+        return await within(self._deadline, "payment provider", tries)
+
+    async def _tries(self, method: str, path: str, *, missing_ok: bool = False, **kwargs: Any) -> Any:
         """One request, retried on timeouts, connection errors, 429 and 5xx (every call here is safe
         to repeat); a 4xx is the provider's refusal and is not retried."""
         for attempt in range(RETRIES + 1):
@@ -150,5 +161,5 @@ def _error(answer: httpx.Response) -> XenditError:
 def xendit_client(base_url: str, secret_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         base_url=base_url.rstrip("/"), auth=httpx.BasicAuth(secret_key, ""), transport=transport,
-        timeout=httpx.Timeout(10.0, connect=5.0), headers={"Accept": "application/json"},
+        timeout=TIMEOUT, headers={"Accept": "application/json"},
     )

@@ -18,7 +18,8 @@ from typing import Any
 import httpx
 import msgspec
 
-from marketplace.adapters.xendit.payments import RETRIES, XenditError, xendit_client
+from marketplace.adapters.deadlines import within
+from marketplace.adapters.xendit.payments import DEADLINE_SECONDS, RETRIES, XenditError, xendit_client
 from marketplace.application.errors import BackendUnavailable
 from marketplace.application.ports.payouts import BankAccount, PayoutRefused, PayoutStatus, ProviderPayout
 from marketplace.domain.shared.money import Money
@@ -52,9 +53,11 @@ def payout_of(body: dict[str, Any]) -> ProviderPayout:
 
 
 class XenditPayoutGateway:
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        """`client` carries the base URL, the Basic auth and the timeouts (see `xendit_client`)."""
+    def __init__(self, client: httpx.AsyncClient, *, deadline_seconds: float = DEADLINE_SECONDS) -> None:
+        """`client` carries the base URL, the Basic auth and the timeouts (see `xendit_client`); a call, tries
+        included, ends within `deadline_seconds`."""
         self._client = client
+        self._deadline = deadline_seconds
 
     async def create_payout(self, *, reference_id: str, amount: Money, bank: BankAccount, description: str,
                             idempotency_key: str) -> ProviderPayout:
@@ -83,6 +86,10 @@ class XenditPayoutGateway:
         return payout_of(max(found, key=lambda p: str(p.get("created") or "")))
 
     async def _call(self, method: str, path: str, *, missing_ok: bool = False, **kwargs: Any) -> Any:
+        tries = self._tries(method, path, missing_ok=missing_ok, **kwargs)
+        return await within(self._deadline, "payout provider", tries)
+
+    async def _tries(self, method: str, path: str, *, missing_ok: bool = False, **kwargs: Any) -> Any:
         """One request, retried on timeouts, connection errors, 429 and 5xx (the idempotency key makes the
         create safe to repeat); a 4xx is the provider's refusal and is not retried."""
         for attempt in range(RETRIES + 1):

@@ -7,7 +7,9 @@ answered with the stored message and pushes nothing again.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from typing import Any
 
 from marketplace.application.chat.participants import Seat, seat_of
 from marketplace.application.chat.views import MessageView
@@ -24,6 +26,7 @@ from marketplace.domain.media.kinds import Purpose
 from marketplace.domain.shared.errors import InvalidValue
 from marketplace.domain.shared.ids import is_id
 
+log = logging.getLogger("marketplace.chat")
 KIND = "messages"
 SYNC_LIMIT = 500  # one catch-up answer at most; the client asks again from the last one it got
 
@@ -53,7 +56,7 @@ class ChatMessages:
         message, created = await self.chat.append(draft)
         view = MessageView.of(message)
         if created:
-            await self.notifier.notify(seat.everyone, "message:new", view.payload())
+            await self._push(seat.everyone, "message:new", view.payload())
         return view, created
 
     async def history(self, user_id: str, conversation_id: str, limit: int, cursor: str | None) -> Page[MessageView]:
@@ -80,14 +83,21 @@ class ChatMessages:
         before = seat.conversation.read.get(seat.role, 0)
         after = await self.chat.mark_read(seat.conversation.id, seat.role, seq)
         if after is not None and after.read.get(seat.role, 0) > before:
-            await self.notifier.notify(seat.others, "message:read", {
+            await self._push(seat.others, "message:read", {
                 "conversation_id": seat.conversation.id, "up_to_message_id": up_to_message_id, "user_id": user_id,
                 "role": seat.role.value})
 
     async def typing(self, user_id: str, conversation_id: str, is_typing: bool) -> None:
         seat = await seat_of(self.uow, self.chat, user_id, conversation_id)
-        await self.notifier.notify(seat.others, "typing", {
+        await self._push(seat.others, "typing", {
             "conversation_id": seat.conversation.id, "is_typing": bool(is_typing), "user_id": user_id})
+
+    async def _push(self, user_ids: list[str], event: str, payload: dict[str, Any]) -> None:
+        """Best effort: what is stored stands, and a client catches up with `conversation:sync`."""
+        try:
+            await self.notifier.notify(user_ids, event, payload)
+        except BackendUnavailable as error:
+            log.warning("chat %s not pushed: %s", event, error)
 
     async def _seq_of(self, seat: Seat, message_id: str, field: str) -> int:
         message = await self.chat.message(seat.conversation.id, message_id) if is_id(message_id) else None

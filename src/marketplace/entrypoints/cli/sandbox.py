@@ -3,6 +3,9 @@ tests and for running the marketplace against it by changing only a base URL.
 
 Granian imports the app in its worker, so the command hands its options over in the environment and
 `xendit_app_from_env` / `gosend_app_from_env` build the app there. Also runnable as `python -m marketplace.entrypoints.cli.sandbox`.
+A sandbox keeps its records under MARKETPLACE_DATA_DIR (default ./var), in sandbox/xendit.json or
+sandbox/gosend.json and a .journal beside it, so that started again it answers as before (one sandbox of
+each kind per data dir).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from marketplace.adapters.sandbox.gosend import GoSendSandbox, GoSendSandboxConfig, create_gosend_sandbox
@@ -45,7 +49,8 @@ def register(commands: Any) -> None:
         "GoSend reads MARKETPLACE_GOSEND_CLIENT_ID, MARKETPLACE_GOSEND_PASS_KEY, MARKETPLACE_GOSEND_WEBHOOK_HEADER "
         "(default Authorization), MARKETPLACE_GOSEND_WEBHOOK_TOKEN, MARKETPLACE_GOSEND_SANDBOX_PACE_SECONDS "
         "(0: bookings move only through the control endpoint) and MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS. "
-        "Both read MARKETPLACE_SANDBOX_PUBLIC_URL (where people reach the sandbox).",
+        "Both read MARKETPLACE_SANDBOX_PUBLIC_URL (where people reach the sandbox) and keep their records "
+        "across restarts under MARKETPLACE_DATA_DIR (default ./var), in sandbox/<provider>.json.",
     )
     parser.add_argument("provider", choices=("xendit", "gosend"), help="the provider to imitate")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -79,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
 def _announce_xendit(config: XenditSandboxConfig) -> None:
     key = config.secret_key if config.secret_key == DEV_SECRET_KEY else "from MARKETPLACE_XENDIT_SECRET_KEY"
     print(f"Xendit sandbox at {config.base_url} (secret key {key}); callbacks to "
-          f"{config.callback_url or 'nowhere: pass --callback-url'}", file=sys.stderr)
+          f"{config.callback_url or 'nowhere: pass --callback-url'}; records kept in {config.state_dir}",
+          file=sys.stderr)
 
 
 def _announce_gosend(config: GoSendSandboxConfig) -> None:
@@ -90,7 +96,7 @@ def _announce_gosend(config: GoSendSandboxConfig) -> None:
     hooks = (f"webhooks to {config.webhook_url} with {config.webhook_header}: {token}" if config.webhook_url
              else "no webhooks: pass --callback-url")
     print(f"GoSend sandbox at {config.base_url} (Client-ID {config.client_id}, Pass-Key {key}); {hooks}; "
-          f"couriers move {pace}", file=sys.stderr)
+          f"couriers move {pace}; records kept in {config.state_dir}", file=sys.stderr)
 
 
 def xendit_config_from_env(environ: Mapping[str, str]) -> XenditSandboxConfig:
@@ -105,7 +111,13 @@ def xendit_config_from_env(environ: Mapping[str, str]) -> XenditSandboxConfig:
         payout_seconds=(_seconds(environ, "MARKETPLACE_SANDBOX_PAYOUT_SECONDS", "0") or (0.0,))[0],
         rate_limit=_switch(environ, "MARKETPLACE_SANDBOX_RATE_LIMIT"),
         callback_retry_seconds=_seconds(environ, "MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS", "1,2,4,8,16,32"),
+        state_dir=sandbox_state_dir(environ),
     )
+
+
+def sandbox_state_dir(environ: Mapping[str, str]) -> Path:
+    """Where a standalone sandbox keeps its records: `sandbox/` in the data dir."""
+    return Path(environ.get("MARKETPLACE_DATA_DIR") or "./var") / "sandbox"
 
 
 def xendit_app_from_env() -> XenditSandbox:
@@ -130,6 +142,7 @@ def gosend_config_from_env(environ: Mapping[str, str]) -> GoSendSandboxConfig:
             callback_url=callback_url,
             pace_seconds=pace[0],
             callback_retry_seconds=_seconds(environ, "MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS", "1,2,4,8,16,32"),
+            state_dir=sandbox_state_dir(environ),
         )
     except ValueError as error:
         if str(error).startswith("webhook_header"):
@@ -165,7 +178,7 @@ def _serve(provider: str, host: str, port: int) -> None:
     from granian.constants import Interfaces, Loops
 
     loop = Loops.uvloop if importlib.util.find_spec("uvloop") else Loops.asyncio
-    # One worker: the sandbox keeps its state in memory.
+    # One worker: the sandbox keeps its state in memory (and its one state file).
     Granian(FACTORIES[provider], address=host, port=port, interface=Interfaces.ASGI, workers=1, factory=True,
             loop=loop, websockets=False, log_access=False).serve()
 

@@ -19,7 +19,7 @@ import msgspec
 import socketio
 
 from marketplace.adapters.socketio.notifier import user_room
-from marketplace.application.errors import RateLimited, Unauthenticated
+from marketplace.application.errors import BackendUnavailable, RateLimited, Unauthenticated
 from marketplace.domain.shared.errors import DomainError
 
 log = logging.getLogger("marketplace.realtime")
@@ -96,6 +96,8 @@ class ChatSocket:
         try:
             await self._server.emit("auth:expired", {"detail": "the access token has expired; reconnect with a new one"},
                                     to=sid)
+        except BackendUnavailable:
+            pass  # this process's socket had it; only telling the other processes failed, and they need not know
         finally:
             await self._server.disconnect(sid)
 

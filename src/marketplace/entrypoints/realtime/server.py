@@ -1,7 +1,8 @@
 """The Socket.IO server: websocket transport only (no sticky sessions needed behind a load
 balancer), and with Redis configured an `AsyncRedisManager`, so an event emitted in any process
 reaches sockets connected to any other. A worker process builds one too and only emits through it:
-its manager publishes to Redis without ever subscribing (it is never started by a request)."""
+its manager publishes to Redis without ever subscribing (it is never started by a request). The manager
+raises BackendUnavailable for an event it could not publish (see CheckedRedisManager)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import socketio
 
+from marketplace.adapters.socketio.redis_manager import CheckedRedisManager
 from marketplace.entrypoints.settings import Settings
 
 PATH = "socket.io"
@@ -21,7 +23,7 @@ def channel(settings: Settings) -> str:
 def create_socket_server(settings: Settings) -> socketio.AsyncServer:
     manager = None
     if settings.backend == "sql" and settings.redis_url is not None:
-        manager = socketio.AsyncRedisManager(settings.redis_url, channel=channel(settings))
+        manager = CheckedRedisManager(settings.redis_url, channel=channel(settings))
     origins: Any = "*" if settings.cors_origins.strip() == "*" else [
         origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     return socketio.AsyncServer(

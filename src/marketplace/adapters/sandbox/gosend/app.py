@@ -28,8 +28,9 @@ log = logging.getLogger("marketplace.sandbox.gosend")
 
 class GoSendSandbox(SandboxApp):
     """Serve it at the root (its lifespan is handled) or mount it under any prefix; an embedding app that
-    does not forward lifespan events awaits `shutdown()` when it stops, which cancels the courier's pace
-    and pending webhook retries. Nothing needs starting: timers start with the bookings that need them."""
+    does not forward lifespan events awaits `startup()` once on its event loop (with a state directory, it
+    sets couriers left on the move going again) and `shutdown()` when it stops, which cancels the
+    courier's pace and pending webhook retries and folds the journal into the state file."""
 
     def __init__(self, config: GoSendSandboxConfig) -> None:
         self.config = config
@@ -37,6 +38,9 @@ class GoSendSandbox(SandboxApp):
         self._router = Router()
         api.register(self._router, self.service)
         control.register(self._router, self.service)
+
+    async def startup(self) -> None:
+        self.service.resume()
 
     async def shutdown(self) -> None:
         await self.service.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
@@ -25,6 +26,7 @@ class GoSendSandboxConfig:
     callback_retry_seconds: tuple[float, ...] = (1, 2, 4, 8, 16, 32)
     http: httpx.AsyncClient | None = field(default=None, compare=False, repr=False)
     first_id: int | None = None  # the first booking's id; None: the time in ms, so a restart never repeats one
+    state_dir: Path | None = None  # where its records are kept across restarts (gosend.json); None: in memory only
 
     def __post_init__(self) -> None:
         if not self.client_id or not self.pass_key or not self.webhook_token:

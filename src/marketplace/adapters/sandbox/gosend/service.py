@@ -1,5 +1,6 @@
 """What the sandbox does: takes bookings, moves them (by the control endpoint, a cancel, or the courier's
-own pace), and sends GoSend's webhook for every status change, the first `confirmed` included."""
+own pace), and sends GoSend's webhook for every status change, the first `confirmed` included. With a state
+directory its bookings and webhooks are kept on disk (StateFile) and `resume` picks them up after a restart."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import logging
 import time
 from functools import partial
 
+import msgspec
+
 from marketplace.adapters.sandbox.callbacks import CallbackSender, Delivery
 from marketplace.adapters.sandbox.gosend import moves
 from marketplace.adapters.sandbox.gosend.config import GoSendSandboxConfig
@@ -15,6 +18,7 @@ from marketplace.adapters.sandbox.gosend.errors import GoSendError
 from marketplace.adapters.sandbox.gosend.pricing import TARIFFS
 from marketplace.adapters.sandbox.gosend.records import BookingRecord, Change, order_number, stamp, utc_now
 from marketplace.adapters.sandbox.gosend.validation import BookingFields
+from marketplace.adapters.sandbox.state import Records, StateFile
 from marketplace.adapters.sandbox.timers import Timers
 from marketplace.domain.shipping.status import CANCELLABLE, FINAL, BookingStatus
 
@@ -23,7 +27,7 @@ log = logging.getLogger("marketplace.sandbox.gosend")
 
 def first_id() -> int:
     """Where this instance's booking ids start: the time in milliseconds, so a restarted sandbox (whose
-    bookings live in memory) never hands out a number the marketplace has already recorded."""
+    bookings live in memory, without a state directory) never hands out a number already recorded."""
     return int(time.time() * 1000)
 
 PARTNER_CANCEL = "Cancelled by partner"
@@ -34,12 +38,24 @@ class GoSendSandboxService:
     def __init__(self, config: GoSendSandboxConfig) -> None:
         self.config = config
         self.timers = Timers()
+        self.state = StateFile(config.state_dir, "gosend")
         self.callbacks = CallbackSender(timers=self.timers, headers={config.webhook_header: config.webhook_token},
                                         retry_seconds=config.callback_retry_seconds, http=config.http,
-                                        clock=lambda: stamp(utc_now()) or "")
-        self._ids = itertools.count(config.first_id or first_id())
+                                        clock=lambda: stamp(utc_now()) or "", keep=self.state.put)
         self._by_order_no: dict[str, BookingRecord] = {}
         self._by_store_order_id: dict[str, BookingRecord] = {}
+        self._restore(self.state.load())
+        after = max((b.id + 1 for b in self._by_order_no.values()), default=0)  # numbers never come twice
+        self._ids = itertools.count(max(config.first_id or first_id(), after))
+        self.state.start(lambda: {"bookings": self._by_order_no, "callbacks": self.callbacks.everything()})
+
+    def resume(self) -> None:
+        """After a restart, on the event loop: couriers on the move move on, pending webhooks are sent."""
+        if self.config.pace_seconds > 0:
+            for booking in self._by_order_no.values():
+                if booking.status not in FINAL:
+                    self.timers.later(self.config.pace_seconds, partial(self._pace, booking.order_no))
+        self.callbacks.resume()
 
     def book(self, fields: BookingFields) -> BookingRecord:
         """A new `confirmed` booking and its webhook. 409 for a storeOrderId already booked (GoSend's answer to
@@ -62,6 +78,7 @@ class GoSendSandboxService:
         self._by_store_order_id[fields.store_order_id] = booking
         change = Change(BookingStatus.CONFIRMED, now)
         booking.history.append(change)
+        self.state.put("bookings", booking.order_no, booking)
         self._notify(booking, change)
         if self.config.pace_seconds > 0:
             self.timers.later(self.config.pace_seconds, partial(self._pace, booking.order_no))
@@ -111,9 +128,17 @@ class GoSendSandboxService:
     async def shutdown(self) -> None:
         await self.timers.close()
         await self.callbacks.close()
+        self.state.close()
+
+    def _restore(self, records: Records) -> None:
+        for raw in records.get("bookings", {}).values():
+            booking = msgspec.json.decode(raw, type=BookingRecord)
+            self._by_order_no[booking.order_no] = self._by_store_order_id[booking.fields.store_order_id] = booking
+        self.callbacks.restore(records.get("callbacks", {}).values())
 
     def _move(self, booking: BookingRecord, target: BookingStatus, reason: str) -> None:
         change = moves.apply(booking, target, utc_now(), reason)
+        self.state.put("bookings", booking.order_no, booking)
         self._notify(booking, change)
 
     async def _pace(self, order_no: str) -> None:

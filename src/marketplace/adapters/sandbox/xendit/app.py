@@ -33,8 +33,9 @@ TEST_MODE_LIMIT = 60  # requests a minute per endpoint per key in test mode (PRO
 
 class XenditSandbox(SandboxApp):
     """Serve it at the root (its lifespan is handled) or mount it under any prefix; an embedding app that
-    does not forward lifespan events awaits `shutdown()` when it stops, which cancels the timers and
-    pending callback retries. Nothing needs starting: timers start with the requests that need them."""
+    does not forward lifespan events awaits `startup()` once on its event loop (with a state directory,
+    it re-arms what was waiting before a restart) and `shutdown()` when it stops, which cancels the
+    timers and pending callback retries and folds the journal into the state file."""
 
     def __init__(self, config: XenditSandboxConfig) -> None:
         self.config = config
@@ -43,6 +44,9 @@ class XenditSandbox(SandboxApp):
         self._router = Router()
         api.register(self._router, self.service)
         control.register(self._router, self.service)
+
+    async def startup(self) -> None:
+        self.service.resume()
 
     async def shutdown(self) -> None:
         await self.service.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 
@@ -25,6 +26,7 @@ class XenditSandboxConfig:
     rate_limit: bool = False  # refuse the 61st request a minute per endpoint (headers are always sent)
     callback_retry_seconds: tuple[float, ...] = (1, 2, 4, 8, 16, 32)  # Xendit: 15m, 45m, 2h, 3h, 6h, 12h
     http: httpx.AsyncClient | None = field(default=None, compare=False, repr=False)
+    state_dir: Path | None = None  # where its records are kept across restarts (xendit.json); None: in memory only
     business_id: str = "64f0c0ffee5a4d0b1a2b3c4d"  # the fake account's `user_id` / `business_id`
     merchant_name: str = "Marketplace Sandbox"
 

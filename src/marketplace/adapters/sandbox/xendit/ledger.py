@@ -2,13 +2,19 @@
 
 Every method runs to completion without awaiting, so on one event loop each change is applied
 whole before another request is looked at: that, not a lock, is what keeps the state consistent.
+Each record changed is handed to `keep` (the sandbox's StateFile) as soon as the change is whole.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
+import msgspec
+
+from marketplace.adapters.sandbox.state import Keep, forget
 from marketplace.adapters.sandbox.xendit.errors import XenditError, validation_error
 from marketplace.adapters.sandbox.xendit.records import (
     REFUND_METHOD_TYPE,
@@ -23,14 +29,28 @@ from marketplace.adapters.sandbox.xendit.records import (
 )
 from marketplace.adapters.sandbox.xendit.validation import InvoiceFields, PayoutFields, RefundFields, in_currency
 
+KINDS = {"invoices": InvoiceRecord, "refunds": RefundRecord, "payouts": PayoutRecord, "keys": tuple[bytes, str]}
+
 
 class XenditLedger:
-    def __init__(self, *, business_id: str, merchant_name: str, base_url: str) -> None:
+    def __init__(self, *, business_id: str, merchant_name: str, base_url: str, keep: Keep = forget) -> None:
         self.business_id, self._merchant_name, self._base_url = business_id, merchant_name, base_url
+        self._keep = keep
         self._invoices: dict[str, InvoiceRecord] = {}
         self._refunds: dict[str, RefundRecord] = {}
         self._payouts: dict[str, PayoutRecord] = {}
-        self._keys: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self._keys: dict[str, tuple[bytes, str]] = {}  # "<scope>:<idempotency key>" -> (body fingerprint, id)
+
+    def restore(self, records: Mapping[str, Mapping[str, msgspec.Raw]]) -> None:
+        """Takes back what `everything` gave to be kept."""
+        tables: dict[str, dict[str, Any]] = {"invoices": self._invoices, "refunds": self._refunds,
+                                              "payouts": self._payouts, "keys": self._keys}
+        for kind, table in tables.items():
+            for key, raw in records.get(kind, {}).items():
+                table[key] = msgspec.json.decode(raw, type=KINDS[kind])
+
+    def everything(self) -> dict[str, Mapping[str, Any]]:
+        return {"invoices": self._invoices, "refunds": self._refunds, "payouts": self._payouts, "keys": self._keys}
 
     def create_invoice(self, fields: InvoiceFields, now: datetime) -> InvoiceRecord:
         invoice_id = new_invoice_id()
@@ -42,6 +62,7 @@ class XenditLedger:
             created=now, expiry_date=now + timedelta(seconds=fields.duration_seconds), options=fields.options,
         )
         self._invoices[invoice_id] = invoice
+        self._keep("invoices", invoice_id, invoice)
         return invoice
 
     def invoice(self, invoice_id: str) -> InvoiceRecord:
@@ -54,22 +75,22 @@ class XenditLedger:
         """Newest first, as Xendit lists them."""
         return list(reversed(self._invoices.values()))
 
-    @staticmethod
-    def expire(invoice: InvoiceRecord, now: datetime) -> bool:
+    def expire(self, invoice: InvoiceRecord, now: datetime) -> bool:
         """PENDING -> EXPIRED; False (and no change) for an invoice in any other state."""
         if invoice.status != "PENDING":
             return False
         invoice.status, invoice.updated = "EXPIRED", now
+        self._keep("invoices", invoice.id, invoice)
         return True
 
-    @staticmethod
-    def pay(invoice: InvoiceRecord, channel: str, paid_amount: Amount | None, now: datetime) -> bool:
+    def pay(self, invoice: InvoiceRecord, channel: str, paid_amount: Amount | None, now: datetime) -> bool:
         """PENDING -> PAID through `channel`; False (and no change) for an invoice in any other state."""
         if invoice.status != "PENDING":
             return False
         amount = invoice.amount if paid_amount is None else in_currency(paid_amount, invoice.currency)
         invoice.payment = Payment(amount, now, channel, invoice.destination(channel), f"py-{uuid.uuid4()}")
         invoice.status, invoice.updated = "PAID", now
+        self._keep("invoices", invoice.id, invoice)
         return True
 
     def create_refund(self, fields: RefundFields, now: datetime) -> RefundRecord:
@@ -99,6 +120,7 @@ class XenditLedger:
             reason=fields.reason, reference_id=fields.reference_id, metadata=fields.metadata, created=now, updated=now,
         )
         self._refunds[refund.id] = refund
+        self._keep("refunds", refund.id, refund)
         return refund
 
     def refunded(self, invoice_id: str) -> Amount:
@@ -116,14 +138,14 @@ class XenditLedger:
         """Newest first."""
         return list(reversed(self._refunds.values()))
 
-    @staticmethod
-    def settle(refund: RefundRecord, succeeded: bool, now: datetime) -> bool:
+    def settle(self, refund: RefundRecord, succeeded: bool, now: datetime) -> bool:
         """PENDING -> SUCCEEDED or FAILED (failure_code REFUND_FAILED); False for a settled refund."""
         if refund.status != "PENDING":
             return False
         refund.status = "SUCCEEDED" if succeeded else "FAILED"
         refund.failure_code = None if succeeded else "REFUND_FAILED"
         refund.updated = now
+        self._keep("refunds", refund.id, refund)
         return True
 
     def create_payout(self, fields: PayoutFields, now: datetime) -> PayoutRecord:
@@ -134,6 +156,7 @@ class XenditLedger:
             currency=fields.currency, created=now, updated=now, options=fields.options,
         )
         self._payouts[payout.id] = payout
+        self._keep("payouts", payout.id, payout)
         return payout
 
     def payout_by_id_or_reference(self, ref: str) -> PayoutRecord:
@@ -152,19 +175,19 @@ class XenditLedger:
         """Newest first, as Xendit lists them."""
         return list(reversed(self._payouts.values()))
 
-    @staticmethod
-    def move_payout(payout: PayoutRecord, source: tuple[str, ...], target: str, now: datetime,
+    def move_payout(self, payout: PayoutRecord, source: tuple[str, ...], target: str, now: datetime,
                     failure_code: str | None = None) -> bool:
         """`source` -> `target` (with its failure code); False (and no change) from any other status."""
         if payout.status not in source:
             return False
         payout.status, payout.failure_code, payout.updated = target, failure_code, now
+        self._keep("payouts", payout.id, payout)
         return True
 
     def recall(self, scope: str, key: str, fingerprint: bytes) -> str | None:
         """The id made earlier with this idempotency key and this body; 409 DUPLICATE_ERROR for another body.
         Modelled on Payouts v3 (PROVIDERS.md 1.4): only successful creates are remembered, for good."""
-        earlier = self._keys.get((scope, key))
+        earlier = self._keys.get(f"{scope}:{key}")
         if earlier is None:
             return None
         if earlier[0] != fingerprint:
@@ -173,4 +196,5 @@ class XenditLedger:
         return earlier[1]
 
     def remember(self, scope: str, key: str, fingerprint: bytes, made_id: str) -> None:
-        self._keys[(scope, key)] = (fingerprint, made_id)
+        self._keys[f"{scope}:{key}"] = (fingerprint, made_id)
+        self._keep("keys", f"{scope}:{key}", self._keys[f"{scope}:{key}"])

@@ -1,6 +1,7 @@
 """What the sandbox does over time and to the outside: invoices expire by themselves, refunds (and, when
 configured, payouts) settle by themselves, and every PAID/EXPIRED invoice, every settled refund and every
-succeeded, failed or reversed payout is called back to the marketplace."""
+succeeded, failed or reversed payout is called back to the marketplace. With a state directory all of it
+is kept on disk (StateFile) and `resume` picks it up again after a restart."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 from functools import partial
 
 from marketplace.adapters.sandbox.callbacks import CallbackSender
+from marketplace.adapters.sandbox.state import StateFile
 from marketplace.adapters.sandbox.timers import Timers
 from marketplace.adapters.sandbox.xendit.config import (
     INVOICE_CALLBACK_PATH,
@@ -35,12 +37,34 @@ EXPIRY_SLACK = 0.005  # a timer may wake a hair before the wall clock reaches th
 class XenditSandboxService:
     def __init__(self, config: XenditSandboxConfig) -> None:
         self.config = config
+        self.state = StateFile(config.state_dir, "xendit")
         self.ledger = XenditLedger(business_id=config.business_id, merchant_name=config.merchant_name,
-                                   base_url=config.base_url)
+                                   base_url=config.base_url, keep=self.state.put)
         self.timers = Timers()
         self.callbacks = CallbackSender(timers=self.timers, headers={"x-callback-token": config.callback_token},
                                         retry_seconds=config.callback_retry_seconds, http=config.http,
-                                        clock=lambda: stamp(utc_now()))
+                                        clock=lambda: stamp(utc_now()), keep=self.state.put)
+        records = self.state.load()
+        self.ledger.restore(records)
+        self.callbacks.restore(records.get("callbacks", {}).values())
+        self.state.start(lambda: {**self.ledger.everything(), "callbacks": self.callbacks.everything()})
+
+    def resume(self) -> None:
+        """After a restart, on the event loop: what was waiting to happen by itself (expiries, settlements)
+        is waited for again, and callbacks left pending are sent."""
+        now = utc_now()
+        for invoice in self.ledger.invoices():
+            if invoice.status == "PENDING":
+                self._expire_later(invoice)
+        for refund in self.ledger.refunds():
+            if refund.status == "PENDING" and self.config.refund_seconds > 0:
+                due = self.config.refund_seconds - (now - refund.created).total_seconds()
+                self.timers.later(due, partial(self._settle_by_itself, refund.id))
+        for payout in self.ledger.payouts():
+            if payout.pending and self.config.payout_seconds > 0:
+                due = self.config.payout_seconds - (now - payout.created).total_seconds()
+                self.timers.later(due, partial(self._pay_out_by_itself, payout.id))
+        self.callbacks.resume()
 
     def create_invoice(self, fields: InvoiceFields) -> InvoiceRecord:
         invoice = self.ledger.create_invoice(fields, utc_now())
@@ -142,6 +166,7 @@ class XenditSandboxService:
     async def shutdown(self) -> None:
         await self.timers.close()
         await self.callbacks.close()
+        self.state.close()
 
     def _expire_later(self, invoice: InvoiceRecord) -> None:
         seconds = (invoice.expiry_date - utc_now()).total_seconds()
