@@ -5,6 +5,7 @@ and stopping the worker cancels whatever still runs."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -111,8 +112,14 @@ async def test_a_job_that_overruns_its_limit_is_cancelled_logged_and_runs_again_
 
     worker = Worker(OutboxDispatcher(store=MemoryOutboxStore(MemoryDatabase()), clock=Clock()), idle_seconds=0.01,
                     jobs=[PeriodicJob("reconcile-payments", 0.01, reconcile, limit_seconds=0.05)])
-    async with running(worker):
-        await asyncio.wait_for(again.wait(), PATIENCE)
+    # The app's logging stops at the "marketplace" logger once an app was built in this process: listen there.
+    logger = logging.getLogger("marketplace.worker")
+    logger.addHandler(caplog.handler)
+    try:
+        async with running(worker):
+            await asyncio.wait_for(again.wait(), PATIENCE)
+    finally:
+        logger.removeHandler(caplog.handler)
     assert runs[:3] == ["first", "cancelled", "again"]
     assert any("reconcile-payments" in r.getMessage() and "limit" in r.getMessage() for r in caplog.records)
 
