@@ -428,7 +428,8 @@ async def send_all(port: int, name: str, payloads: list[bytes], *, connections: 
 
 
 def booking_event(booking_id: str, status: str, at_ms: int, event_id: str) -> dict[str, Any]:
-    """A booking event shaped as GoSend's (PROVIDERS.md 2.6; tests/integration/web/test_shipping.py `_event`)."""
+    """A booking event shaped as GoSend's (docs/providers.md, "GoSend webhook";
+    tests/integration/web/test_shipping.py `_event`)."""
     return {"@type": "booking_event", "entity_id": booking_id, "booking_id": booking_id, "type": status.upper(),
             "event_date": at_ms, "event_id": event_id, "partner_id": "marketplace-engine",
             "destination_type": "market_place", "status": status, "booking_status": status,

@@ -1,5 +1,6 @@
 // Drives the official Socket.IO JavaScript client (socket.io-client) against a served marketplace:
-// a buyer, the store's seller and a stranger chat in one conversation (API.md, "Chat and notifications").
+// a buyer, the store's seller and a stranger chat in one conversation (docs/api.md, "Chat and
+// notifications over Socket.IO").
 //
 // Inputs, each from `--name value` on the command line or else the environment variable:
 //   --base      CHAT_BASE_URL         the server's base URL, e.g. http://127.0.0.1:8000

@@ -239,7 +239,7 @@ class GoSendHarness:
 
 def booking_body(store_order_id: str, *, method: str = "Instant", origin: str = MONAS, destination: str = BLOK_M,
                  **route: Any) -> dict[str, Any]:
-    """A booking as the marketplace's adapter sends it (PROVIDERS.md 2.3)."""
+    """A booking as the marketplace's adapter sends it (docs/providers.md, "GoSend booking")."""
     return {"paymentType": 3, "collection_location": "pickup", "shipment_method": method, "routes": [{
         "originName": "Toko Batik Sari", "originNote": "ring the bell", "originContactName": "Sari",
         "originContactPhone": "6281200000001", "originLatLong": origin, "originAddress": "Jl. Medan Merdeka 1",

@@ -1,5 +1,6 @@
-"""Booking with the GoSend sandbox (PROVIDERS.md 2.3, 2.4): the created booking, its status body by order
-number and by storeOrderId, a storeOrderId booked once only, the checks on what is sent, and cancelling."""
+"""Booking with the GoSend sandbox (docs/providers.md, "GoSend booking" and "GoSend booking status"): the created
+booking, its status body by order number and by storeOrderId, a storeOrderId booked once only, the checks on what
+is sent, and cancelling."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The GoSend sandbox's control routes (API.md "Built-in provider sandboxes"): moving a booking along
-GoSend's statuses (PROVIDERS.md 2.4) by the rules of API.md's Statuses, the booking list, the live
-tracking page, and all of it under a mount prefix."""
+"""The GoSend sandbox's control routes (docs/api.md, "Built-in provider sandboxes"): moving a booking along
+GoSend's statuses (docs/providers.md, "GoSend statuses") by the rules of docs/api.md, "Shipment statuses",
+the booking list, the live tracking page, and all of it under a mount prefix."""
 
 from __future__ import annotations
 

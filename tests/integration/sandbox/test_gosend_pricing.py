@@ -1,5 +1,6 @@
-"""The GoSend sandbox's price estimate and its guard (PROVIDERS.md 2.1, 2.2, 2.5): the tariff table,
-serviceability by distance, Client-ID + Pass-Key, and GoSend's error answer for every refusal."""
+"""The GoSend sandbox's price estimate and its guard (docs/providers.md, "GoSend base URLs and auth", "GoSend price
+estimate", "GoSend errors"): the tariff table, serviceability by distance, Client-ID + Pass-Key, and GoSend's error
+answer for every refusal."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The GoSend sandbox's status webhook (PROVIDERS.md 2.6): one `booking_event` per status change, the
-first `confirmed` included, with the token in the configured header; retried until a 2xx; resent on
+"""The GoSend sandbox's status webhook (docs/providers.md, "GoSend webhook"): one `booking_event` per status
+change, the first `confirmed` included, with the token in the configured header; retried until a 2xx; resent on
 demand with the same event_id; and the courier's own pace moving a booking to delivered by itself."""
 
 from __future__ import annotations

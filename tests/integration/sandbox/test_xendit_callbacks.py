@@ -1,5 +1,6 @@
-"""The hosted invoice page and the invoice callbacks it leads to (PROVIDERS.md 1.3, 1.6, 1.7): the Pay
-button, the flat payload with the callback token, retries until a 2xx, at most six of them."""
+"""The hosted invoice page and the invoice callbacks it leads to (docs/providers.md, "Xendit callbacks", "Xendit
+test mode", "Xendit sandbox"): the Pay button, the flat payload with the callback token, retries until a 2xx, at
+most six of them."""
 
 from __future__ import annotations
 

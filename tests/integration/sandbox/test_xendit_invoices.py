@@ -1,5 +1,5 @@
-"""The Xendit sandbox's Invoices v2 API against PROVIDERS.md 1.1-1.4: auth, paths, shapes, errors,
-idempotency and rate limits."""
+"""The Xendit sandbox's Invoices v2 API against docs/providers.md ("Xendit base URL and auth" to "Xendit rate
+limits"): auth, paths, shapes, errors, idempotency and rate limits."""
 
 from __future__ import annotations
 

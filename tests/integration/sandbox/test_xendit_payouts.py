@@ -1,6 +1,6 @@
-"""The Xendit sandbox's Payouts v2 (PROVIDERS.md 1.4, 1.5), in process: auth and rate limit, the payout
-object, validation codes, the required Idempotency-key, listing by reference_id, cancel only while
-ACCEPTED, the control endpoints and the payout webhook (`{event, business_id, created, data}` with
+"""The Xendit sandbox's Payouts v2 (docs/providers.md, "Xendit payouts" and "Xendit idempotency"), in process: auth
+and rate limit, the payout object, validation codes, the required Idempotency-key, listing by reference_id, cancel
+only while ACCEPTED, the control endpoints and the payout webhook (`{event, business_id, created, data}` with
 `x-callback-token`, retried until a 2xx, at most six times)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The Xendit sandbox's Refunds API (PROVIDERS.md 1.8): the refund object, never more than what was
-paid, settlement by control endpoint or by itself, and the refund events."""
+"""The Xendit sandbox's Refunds API (docs/providers.md, "Xendit refunds"): the refund object, never more than what
+was paid, settlement by control endpoint or by itself, and the refund events."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def _auth(user: dict[str, str]) -> dict[str, str]:
 
 
 def _event(booking_id: str, status: str, at_ms: int | None = None) -> dict[str, Any]:
-    """A booking event shaped as PROVIDERS.md 2.6 describes GoSend's."""
+    """A booking event shaped as docs/providers.md ("GoSend webhook") describes GoSend's."""
     return {"@type": "booking_event", "entity_id": booking_id, "booking_id": booking_id, "type": status.upper(),
             "event_date": at_ms if at_ms is not None else int(time.time() * 1000), "event_id": str(uuid.uuid4()),
             "partner_id": "marketplace-engine", "destination_type": "market_place", "status": status,

@@ -1,5 +1,5 @@
 """A suspended store finishes what it accepted (ships it, may refund it) but starts nothing new: it
-cannot publish, accept an order or withdraw (API.md, "Operating the marketplace")."""
+cannot publish, accept an order or withdraw (docs/api.md, "Suspended stores")."""
 
 from __future__ import annotations
 

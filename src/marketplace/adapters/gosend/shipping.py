@@ -1,6 +1,6 @@
 """The ShippingGateway port on GoSend's GoKilat v10 API (httpx).
 
-Facts from PROVIDERS.md section 2: `Client-ID` and `Pass-Key` headers; prices at
+Facts from docs/providers.md, "GoSend": `Client-ID` and `Pass-Key` headers; prices at
 `GET /gokilat/v10/calculate/price`, keyed by method; bookings at `POST /gokilat/v10/booking`, read back
 by order number or by our `storeOrderId`, cancelled with `PUT /gokilat/v10/booking/cancel`; errors as
 `{"errors": [...]}` and/or an `Error-Message` header. GoSend has no idempotency key, so `storeOrderId`
@@ -198,7 +198,8 @@ def made_of(body: dict[str, Any], request: BookingRequest) -> Booking:
 
 
 def booking_of(body: dict[str, Any], method: ShippingMethod | None) -> Booking:
-    """A status answer (PROVIDERS.md 2.4); `method` stands in when its `bookingType` is not one of ours."""
+    """A status answer (docs/providers.md, "GoSend booking status"); `method` stands in when its
+    `bookingType` is not one of ours."""
     raw = str(body["status"])
     try:
         status = BookingStatus(raw.strip().lower().replace(" ", "_").replace("-", "_"))

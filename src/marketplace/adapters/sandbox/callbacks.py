@@ -1,7 +1,7 @@
 """Callbacks sent the way the providers send them: a JSON POST with a token header, delivered only on
-a 2xx answer, retried on a schedule (Xendit: up to 6 times, PROVIDERS.md 1.3). Every attempt is kept
-so that tests and people can see what was sent and what the receiver answered. With a StateFile's `keep`,
-deliveries outlive a restart, and `resume` sends again those still pending."""
+a 2xx answer, retried on a schedule (Xendit: up to 6 times, docs/providers.md, "Xendit callbacks"). Every
+attempt is kept so that tests and people can see what was sent and what the receiver answered. With a
+StateFile's `keep`, deliveries outlive a restart, and `resume` sends again those still pending."""
 
 from __future__ import annotations
 

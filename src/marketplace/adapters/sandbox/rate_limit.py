@@ -1,4 +1,4 @@
-"""A sliding-window request limit with the headers Xendit sends (PROVIDERS.md 1.4)."""
+"""A sliding-window request limit with the headers Xendit sends (docs/providers.md, "Xendit rate limits")."""
 
 from __future__ import annotations
 

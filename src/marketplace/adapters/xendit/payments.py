@@ -1,6 +1,6 @@
 """The PaymentGateway port on Xendit's Invoices v2 and Refunds APIs (httpx).
 
-Facts from PROVIDERS.md section 1: Basic auth with the secret key as user name; invoices at
+Facts from docs/providers.md, "Xendit": Basic auth with the secret key as user name; invoices at
 `/v2/invoices`, expiry at `POST /invoices/{id}/expire!`; refunds at `/refunds`; errors as
 `{"error_code", "message"}`; 429 with `Rate-Limit-Reset`. Every create carries an idempotency key,
 so a create may be retried after a timeout or a 5xx without charging or refunding twice; reads and

@@ -1,6 +1,7 @@
 """The PayoutGateway port on Xendit's Payouts v2 API (httpx).
 
-Facts from PROVIDERS.md 1.1, 1.4 and 1.5 and the Payouts v2 SDK docs: Basic auth with the secret key;
+Facts from docs/providers.md ("Xendit base URL and auth", "Xendit idempotency", "Xendit errors",
+"Xendit payouts") and the Payouts v2 SDK docs: Basic auth with the secret key;
 `POST /v2/payouts` with the required `Idempotency-key` header, `GET /v2/payouts/{id}`, and
 `GET /v2/payouts?reference_id=` answering `{"data": [...], "has_more"}` newest first; errors as
 `{"error_code", "message"}`. Every create carries its idempotency key, which Xendit keeps for good, so a

@@ -1,4 +1,4 @@
-"""The cart as API.md shows it: lines grouped by store, priced and checked against stock now."""
+"""The cart as docs/api.md shows it: lines grouped by store, priced and checked against stock now."""
 
 from __future__ import annotations
 

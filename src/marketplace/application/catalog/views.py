@@ -1,4 +1,4 @@
-"""Read models of the catalog, shaped as API.md gives them."""
+"""Read models of the catalog, shaped as docs/api.md gives them."""
 
 from __future__ import annotations
 

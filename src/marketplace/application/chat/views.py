@@ -1,4 +1,4 @@
-"""Conversations and messages as API.md shows them (HTTP and Socket.IO alike)."""
+"""Conversations and messages as docs/api.md shows them (HTTP and Socket.IO alike)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
-"""Outbox handler: order, payment and shipment status changes pushed live (API.md "Chat and
-notifications"): `order:updated` and `shipment:updated` to the buyer and the store's owner,
-`payment:updated` to the buyer. Pushing is best effort and may repeat; clients read the
-resource again when told it changed."""
+"""Outbox handler: order, payment and shipment status changes pushed live (docs/api.md, "Chat and notifications
+over Socket.IO"): `order:updated` and `shipment:updated` to the buyer and the store's owner, `payment:updated` to
+the buyer. Pushing is best effort and may repeat; clients read the resource again when told it changed."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Provider callbacks about invoices and refunds: checked against our records, applied once, kept.
 
-Callbacks come again and out of order (PROVIDERS.md 1.3): each one is applied only if it moves
+Callbacks come again and out of order (docs/providers.md, "Xendit callbacks"): each one is applied only if it moves
 something forward (a pending checkout to paid or expired, a pending refund to its outcome), so
 any number of repeats, or a late EXPIRED after PAID, change nothing more. An amount, currency or
 external id that does not match our checkout is flagged for a person instead of marking it paid.

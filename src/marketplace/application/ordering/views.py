@@ -1,4 +1,4 @@
-"""Checkouts and orders as API.md shows them."""
+"""Checkouts and orders as docs/api.md shows them."""
 
 from __future__ import annotations
 

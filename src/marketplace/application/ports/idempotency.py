@@ -1,4 +1,4 @@
-"""Remembered answers to requests sent with an Idempotency-Key (API.md Conventions)."""
+"""Remembered answers to requests sent with an Idempotency-Key (docs/api.md, Conventions)."""
 
 from __future__ import annotations
 

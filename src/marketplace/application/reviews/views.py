@@ -1,4 +1,4 @@
-"""Reviews and rating summaries as API.md shows them."""
+"""Reviews and rating summaries as docs/api.md shows them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Balances, ledger entries, payouts and the affiliate's numbers as API.md shows them."""
+"""Balances, ledger entries, payouts and the affiliate's numbers as docs/api.md shows them."""
 
 from __future__ import annotations
 

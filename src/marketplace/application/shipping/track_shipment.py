@@ -47,7 +47,7 @@ def _number(value: Any) -> int | None:
 
 
 def event_time(payload: dict[str, Any], now: datetime) -> datetime:
-    """`event_date` is epoch milliseconds (PROVIDERS.md 2.6); one missing or absurd is taken as now."""
+    """`event_date` is epoch milliseconds (docs/providers.md, "GoSend webhook"); one missing or absurd is taken as now."""
     millis = _number(payload.get("event_date"))
     if millis is None:
         return now

@@ -1,7 +1,7 @@
 """What a courier report does: the shipment takes it, and the order follows its current booking.
 
 The order follows only the current (latest) booking: a late report about an earlier attempt
-updates that attempt's record and nothing else. The order moves as API.md's Statuses say: to
+updates that attempt's record and nothing else. The order moves as docs/api.md "Shipment statuses" says: to
 `shipping` once a booking is confirmed, `delivered` on delivery, back to `accepted` after
 `no_driver` or a cancelled booking, `returned` after `rejected` (which refunds the buyer).
 """

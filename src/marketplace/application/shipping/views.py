@@ -1,4 +1,4 @@
-"""Shipments as API.md shows them (GET /api/v1/orders/{id}/shipment, and the ship actions)."""
+"""Shipments as docs/api.md shows them (GET /api/v1/orders/{id}/shipment, and the ship actions)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The order state machine of API.md's Statuses: which status each action may leave from."""
+"""The order state machine of docs/api.md, Statuses: which status each action may leave from."""
 
 from __future__ import annotations
 

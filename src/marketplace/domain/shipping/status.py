@@ -1,4 +1,4 @@
-"""GoSend's booking statuses and the order API.md's Statuses give them.
+"""GoSend's booking statuses and the order docs/api.md ("Shipment statuses") gives them.
 
 A booking moves forward only: `confirmed < allocated < out_for_pickup < picked < out_for_delivery <
 delivered`. `on_hold` may come between `out_for_pickup` and `delivered` and moves nothing.

@@ -1,4 +1,4 @@
-"""Idempotency-Key (API.md Conventions): a replay answers the first status and body.
+"""Idempotency-Key (docs/api.md, Conventions): a replay answers the first status and body.
 
 The key is scoped to the user and the endpoint and remembered 24 hours. The same key with another
 body is 422 `idempotency-key-reused`; while the first request runs, 409 `idempotency-in-progress`.

@@ -1,5 +1,5 @@
-"""JSON bodies no handler should ever see: nested deeper than 64 levels (malformed, API.md), or holding
-the NUL character, which PostgreSQL's text cannot store.
+"""JSON bodies no handler should ever see: nested deeper than 64 levels (malformed, docs/api.md,
+Conventions), or holding the NUL character, which PostgreSQL's text cannot store.
 
 It runs before the body is parsed, so a deep body cannot exhaust the decoder's recursion, and cheaply:
 a body with few brackets and no `\\u0000` escape is passed after two counts.

@@ -1,4 +1,4 @@
-"""Socket.IO events (API.md "Chat and notifications"), mapped onto the chat use cases.
+"""Socket.IO events (docs/api.md, "Chat and notifications over Socket.IO"), mapped onto the chat use cases.
 
 A connection needs a valid access token in `auth` and is refused otherwise. Each socket joins
 `user:<id>`, and nothing else: events about a conversation go to its participants' user rooms,

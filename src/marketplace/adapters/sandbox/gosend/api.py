@@ -1,5 +1,6 @@
-"""GoSend's own routes (PROVIDERS.md 2.2-2.4): price estimate, booking, status by order number or by
-storeOrderId, cancel. `Client-ID`/`Pass-Key` are checked around them by the app."""
+"""GoSend's own routes (docs/providers.md, "GoSend price estimate" to "GoSend booking status"): price
+estimate, booking, status by order number or by storeOrderId, cancel. `Client-ID`/`Pass-Key` are checked
+around them by the app."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def register(router: Router, service: GoSendSandboxService) -> None:
     router.add("GET", f"{BASE}/calculate/price", api.estimate, guarded=True)
     router.add("POST", f"{BASE}/booking", api.book, guarded=True)
     router.add("PUT", f"{BASE}/booking/cancel", api.cancel, guarded=True)
-    for spelling in ("orderno", "orderNo"):  # integrations use both (PROVIDERS.md 2.4)
+    for spelling in ("orderno", "orderNo"):  # integrations use both (docs/providers.md, "GoSend booking status")
         router.add("GET", f"{BASE}/booking/{spelling}/{{order_no}}", api.by_order_no, guarded=True)
     router.add("GET", f"{BASE}/booking/storeOrderId/{{store_order_id}}", api.by_store_order_id, guarded=True)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 WEBHOOK_PATH = "/api/v1/webhooks/gosend"
-MAX_RETRIES = 10  # GoSend's retry policy is not known (PROVIDERS.md 2.6); a sandbox keeps it short
+MAX_RETRIES = 10  # GoSend's retry policy is not known (docs/providers.md, "GoSend webhook"); a sandbox keeps it short
 _URL = re.compile(r"https?://[^\s/]+(/\S*)?")
 _HEADER = re.compile(r"[A-Za-z0-9-]{1,64}")
 

@@ -1,4 +1,4 @@
-"""The sandbox's own routes, open, for people and tests (API.md "Built-in provider sandboxes"): move a
+"""The sandbox's own routes, open, for people and tests (docs/api.md, "Built-in provider sandboxes"): move a
 booking, list bookings, see and resend webhooks, and the live tracking page."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""GoSend's error answer (PROVIDERS.md 2.5): a non-2xx status, `{"errors": ["...", ...]}` and the
+"""GoSend's error answer (docs/providers.md, "GoSend errors"): a non-2xx status, `{"errors": ["...", ...]}` and the
 first message again in an `Error-Message` header. Official error codes are not known; none are invented."""
 
 from __future__ import annotations

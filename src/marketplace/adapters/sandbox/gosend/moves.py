@@ -1,4 +1,4 @@
-"""How a sandbox booking may move (API.md Statuses, "shipment"): forward along the happy path
+"""How a sandbox booking may move (docs/api.md, "Shipment statuses"): forward along the happy path
 `confirmed -> allocated -> out_for_pickup -> picked -> out_for_delivery -> delivered` (jumps allowed),
 `on_hold` after out_for_pickup and before delivered, `no_driver` only while confirmed, `cancelled` only
 while CANCELLABLE, `rejected` only once the driver has the parcel; nothing moves a final booking."""

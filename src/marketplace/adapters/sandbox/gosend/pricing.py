@@ -1,6 +1,6 @@
-"""GoSend's price estimate (PROVIDERS.md 2.2) from one tariff table, the same one the in-memory courier
-uses: the distance is the great-circle (haversine) distance in km, the price a base fee plus a fee per
-started km, and a method serves only up to its reach.
+"""GoSend's price estimate (docs/providers.md, "GoSend price estimate") from one tariff table, the same
+one the in-memory courier uses: the distance is the great-circle (haversine) distance in km, the price a
+base fee plus a fee per started km, and a method serves only up to its reach.
 
 | method  | serves up to | total_price              | shipment_method_description |
 |---------|--------------|--------------------------|-----------------------------|

@@ -1,4 +1,5 @@
-"""Bookings as the sandbox keeps them, their status body (PROVIDERS.md 2.4) and their webhook (2.6).
+"""Bookings as the sandbox keeps them, their status body (docs/providers.md, "GoSend booking status") and their
+webhook ("GoSend webhook").
 
 Times are RFC 3339 UTC with milliseconds (GoSend's own format is not known). `orderDispatchTime` is when
 the driver picked the parcel up, `orderArrivalTime` when it was delivered, `orderClosedTime` when the
@@ -16,8 +17,9 @@ from marketplace.adapters.sandbox.gosend.validation import BookingFields
 from marketplace.domain.shipping.status import BookingStatus
 
 B = BookingStatus
-# Event names for the webhook's `type`. Only DRIVER_NOT_FOUND is confirmed (PROVIDERS.md 2.6); the others
-# are the sandbox's own, chosen to read clearly. Receivers should rely on `status`, not `type`.
+# Event names for the webhook's `type`. Only DRIVER_NOT_FOUND is confirmed (docs/providers.md, "GoSend
+# webhook"); the others are the sandbox's own, chosen to read clearly. Receivers should rely on `status`,
+# not `type`.
 EVENT_TYPES = {
     B.CONFIRMED: "BOOKING_CONFIRMED", B.ALLOCATED: "DRIVER_ALLOCATED", B.OUT_FOR_PICKUP: "DRIVER_OUT_FOR_PICKUP",
     B.PICKED: "ITEM_PICKED", B.OUT_FOR_DELIVERY: "DRIVER_OUT_FOR_DELIVERY", B.ON_HOLD: "DELIVERY_ON_HOLD",
@@ -41,7 +43,7 @@ def stamp(moment: datetime | None) -> str | None:
 
 
 def order_number(booking_id: int) -> str:
-    """GoSend's `GK-<n>-<id>` order number (PROVIDERS.md 2.3)."""
+    """GoSend's `GK-<n>-<id>` order number (docs/providers.md, "GoSend booking")."""
     return f"GK-11-{booking_id}"
 
 
@@ -116,7 +118,8 @@ class BookingRecord:
         }
 
     def webhook(self, change: Change, partner_id: str) -> dict[str, Any]:
-        """The §2.6 `booking_event` for `change`, with the booking as it was right after it."""
+        """The `booking_event` of docs/providers.md, "GoSend webhook", for `change`, with the booking as it
+        was right after it."""
         driver = self.driver
         payload: dict[str, Any] = {
             "@type": "booking_event", "entity_id": self.order_no, "type": EVENT_TYPES[change.status],

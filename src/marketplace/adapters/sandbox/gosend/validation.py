@@ -1,4 +1,5 @@
-"""Checks on what clients send, each failure a message in GoSend's `errors` list (PROVIDERS.md 2.3, 2.5).
+"""Checks on what clients send, each failure a message in GoSend's `errors` list (docs/providers.md, "GoSend
+booking", "GoSend errors").
 
 Which booking fields GoSend requires is not known; the sandbox requires what it cannot work without
 (the two points, `storeOrderId`, `shipment_method`, `paymentType`) and checks the types of the rest.

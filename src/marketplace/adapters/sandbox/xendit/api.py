@@ -1,5 +1,6 @@
 """Xendit's own routes: Invoices v2, Refunds and Payouts v2, with its idempotency keys and list filters
-(PROVIDERS.md 1.2, 1.4, 1.5, 1.8). Authentication and rate limits are applied around them by the app."""
+(docs/providers.md: "Xendit invoices", "Xendit idempotency", "Xendit payouts", "Xendit refunds"). Authentication
+and rate limits are applied around them by the app."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from marketplace.adapters.sandbox.xendit.validation import (
 )
 
 INVOICE_STATUSES = ("PENDING", "PAID", "SETTLED", "EXPIRED")
-DEFAULT_LIMIT, MAX_LIMIT = 10, 100  # Xendit's list page sizes are not in PROVIDERS.md; these are assumed
+DEFAULT_LIMIT, MAX_LIMIT = 10, 100  # Xendit's list page sizes are not known (docs/providers.md); these are assumed
 InvoiceTime = Callable[[InvoiceRecord], datetime | None]
 TIME_FILTERS: dict[str, InvoiceTime] = {
     "created": lambda i: i.created,

@@ -28,7 +28,7 @@ from marketplace.adapters.sandbox.xendit.errors import XenditError
 from marketplace.adapters.sandbox.xendit.service import XenditSandboxService
 
 log = logging.getLogger("marketplace.sandbox.xendit")
-TEST_MODE_LIMIT = 60  # requests a minute per endpoint per key in test mode (PROVIDERS.md 1.4)
+TEST_MODE_LIMIT = 60  # requests a minute per endpoint per key in test mode (docs/providers.md, "Xendit rate limits")
 
 
 class XenditSandbox(SandboxApp):

@@ -11,7 +11,7 @@ import httpx
 INVOICE_CALLBACK_PATH = "/api/v1/webhooks/xendit/invoice"
 REFUND_CALLBACK_PATH = "/api/v1/webhooks/xendit/refund"
 PAYOUT_CALLBACK_PATH = "/api/v1/webhooks/xendit/payout"
-XENDIT_RETRIES = 6  # Xendit retries a failed callback at most 6 times (PROVIDERS.md 1.3)
+XENDIT_RETRIES = 6  # Xendit retries a failed callback at most 6 times (docs/providers.md, "Xendit callbacks")
 _URL = re.compile(r"https?://[^\s/]+(/\S*)?")
 
 

@@ -1,4 +1,4 @@
-"""The sandbox's own routes, for people and tests (API.md "Built-in provider sandboxes"): the hosted
+"""The sandbox's own routes, for people and tests (docs/api.md, "Built-in provider sandboxes"): the hosted
 page with its Pay button, pay/expire an invoice, settle a refund, move a payout along, and the record of
 callbacks sent."""
 

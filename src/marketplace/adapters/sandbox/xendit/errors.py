@@ -1,4 +1,4 @@
-"""Xendit's error answer: `{"error_code", "message"}`, plus `errors` for validation (PROVIDERS.md 1.4)."""
+"""Xendit's error answer: `{"error_code", "message"}`, plus `errors` for validation (docs/providers.md, "Xendit errors")."""
 
 from __future__ import annotations
 

@@ -186,7 +186,8 @@ class XenditLedger:
 
     def recall(self, scope: str, key: str, fingerprint: bytes) -> str | None:
         """The id made earlier with this idempotency key and this body; 409 DUPLICATE_ERROR for another body.
-        Modelled on Payouts v3 (PROVIDERS.md 1.4): only successful creates are remembered, for good."""
+        Modelled on Payouts v3 (docs/providers.md, "Xendit idempotency"): only successful creates are
+        remembered, for good."""
         earlier = self._keys.get(f"{scope}:{key}")
         if earlier is None:
             return None

@@ -1,5 +1,5 @@
 """The hosted invoice page a payer opens from `invoice_url`: self-contained HTML (no external assets)
-with a test-mode Pay button, like Xendit's test checkout banner (PROVIDERS.md 1.6)."""
+with a test-mode Pay button, like Xendit's test checkout banner (docs/providers.md, "Xendit test mode")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Invoices, refunds and payouts as the sandbox keeps them, and their JSON as Xendit shapes it
-(PROVIDERS.md 1.2 invoice object, 1.3 flat callback, 1.8 refund object, 1.5 Payouts v2 object)."""
+(docs/providers.md: the invoice object in "Xendit invoices", the flat callback in "Xendit callbacks", the
+refund object in "Xendit refunds", the Payouts v2 object in "Xendit payouts")."""
 
 from __future__ import annotations
 
@@ -31,14 +32,15 @@ REFUND_METHOD_TYPE = {"BANK_TRANSFER": "VIRTUAL_ACCOUNT", "RETAIL_OUTLET": "OVER
                       "CREDIT_CARD": "CARD"}
 COUNTRY_OF_CURRENCY = {"IDR": "ID", "PHP": "PH", "THB": "TH", "VND": "VN", "MYR": "MY", "USD": "ID"}
 VA_PREFIX = {"BCA": "10766", "BNI": "8808", "BRI": "26215", "MANDIRI": "88908", "PERMATA": "8214", "BSI": "7007"}
-# Optional create fields the invoice object echoes back (PROVIDERS.md 1.2).
+# Optional create fields the invoice object echoes back (docs/providers.md, "Xendit invoices").
 ECHOED = ("payer_email", "description", "success_redirect_url", "failure_redirect_url", "items", "fees",
           "customer", "customer_notification_preference", "metadata", "locale", "should_authenticate_credit_card",
           "fixed_va", "reminder_time", "reminder_time_unit", "mid_label", "channel_properties")
 CALLBACK_ECHOED = ("payer_email", "description", "success_redirect_url", "failure_redirect_url", "items", "fees")
 
-# Payouts v2 (PROVIDERS.md 1.5). The Indonesian destinations this sandbox pays out to: a subset of what
-# Xendit's `GET /payouts_channels` lists, by its `ID_` channel codes (the full list is not in PROVIDERS.md).
+# Payouts v2 (docs/providers.md, "Xendit payouts"). The Indonesian destinations this sandbox pays out to: a
+# subset of what Xendit's `GET /payouts_channels` lists, by its `ID_` channel codes (the full list is not in
+# docs/providers.md).
 PAYOUT_BANKS = ("ID_BCA", "ID_BNI", "ID_BRI", "ID_MANDIRI", "ID_PERMATA", "ID_BSI", "ID_CIMB", "ID_DANAMON",
                 "ID_BTN", "ID_MAYBANK", "ID_PANIN", "ID_OCBC")
 PAYOUT_EWALLETS = ("ID_DANA", "ID_OVO", "ID_GOPAY", "ID_SHOPEEPAY", "ID_LINKAJA")
@@ -150,7 +152,7 @@ class InvoiceRecord:
         return body
 
     def callback_json(self) -> dict[str, Any]:
-        """The flat invoice callback (PROVIDERS.md 1.3); payment fields only once paid."""
+        """The flat invoice callback (docs/providers.md, "Xendit callbacks"); payment fields only once paid."""
         body: dict[str, Any] = {
             "id": self.id, "external_id": self.external_id, "user_id": self.user_id, "status": self.status,
             "merchant_name": self.merchant_name, "amount": self.amount, "currency": self.currency,

@@ -1,5 +1,6 @@
 """Create bodies checked the way Xendit answers: 400 API_VALIDATION_ERROR with `errors` for shape
-problems, then the specific invoice and payout codes it documents (PROVIDERS.md 1.2, 1.4, 1.5, 1.8)."""
+problems, then the specific invoice and payout codes it documents (docs/providers.md: "Xendit invoices",
+"Xendit errors", "Xendit payouts", "Xendit refunds")."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from marketplace.adapters.sandbox.xendit.records import MAX_ACCOUNT_DIGITS, METH
 
 CURRENCIES = ("IDR", "USD", "THB", "VND", "PHP", "MYR")  # the SDK's InvoiceCurrency enum
 DEFAULT_DURATION = 86_400
-MAX_DURATION = 31_536_000  # a year: Xendit's maximum is not in PROVIDERS.md; this keeps dates sane
+MAX_DURATION = 31_536_000  # a year: Xendit's maximum is not known (docs/providers.md); this keeps dates sane
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 OPTIONAL_TYPES: dict[str, tuple[type, ...]] = {
     "payer_email": (str,), "description": (str,), "success_redirect_url": (str,), "failure_redirect_url": (str,),
@@ -172,7 +173,7 @@ def _fees(fees: list[Any], problems: Problems) -> None:
 
 
 def check_metadata(metadata: dict[str, Any], problems: Problems) -> None:
-    """Up to 50 keys of at most 40 characters, values of at most 500 (PROVIDERS.md 1.2)."""
+    """Up to 50 keys of at most 40 characters, values of at most 500 (docs/providers.md, "Xendit invoices")."""
     if len(metadata) > 50:
         problems.add("metadata", "may hold at most 50 keys")
     for key, value in metadata.items():

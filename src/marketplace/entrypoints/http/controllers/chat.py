@@ -1,4 +1,4 @@
-"""Chat over HTTP (API.md "Chat (HTTP side)"): the same use cases as the Socket.IO events."""
+"""Chat over HTTP (docs/api.md, "Chat over HTTP"): the same use cases as the Socket.IO events."""
 
 from typing import Annotated
 

@@ -1,4 +1,4 @@
-"""Marketplace money over HTTP (API.md "Marketplace money"): affiliates, referral links and clicks,
+"""Marketplace money over HTTP (docs/api.md, "Marketplace money"): affiliates, referral links and clicks,
 a store's rate, balance, ledger and withdrawals."""
 
 from typing import Annotated, Any

@@ -1,4 +1,4 @@
-"""Reviews over HTTP (API.md "Reviews")."""
+"""Reviews over HTTP (docs/api.md, "Reviews")."""
 
 from typing import Annotated, Literal
 
