@@ -160,7 +160,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         debug=False,
         logging_config=None,
     )
-    tighten(app.openapi_schema)
+    tighten(app.openapi_schema, settings.payout_minimum)
     allowed = {
         route.path_format: ", ".join(sorted(route.methods)).encode()
         for route in app.routes

@@ -20,6 +20,7 @@ from marketplace.application.errors import (
     Unauthenticated,
 )
 from marketplace.domain.shared.errors import Conflict, DomainError, IllegalTransition, InsufficientStock, InvalidValue
+from marketplace.entrypoints.http.schemas.patterns import explain
 
 log = logging.getLogger("marketplace.http")
 PROBLEM_MEDIA = "application/problem+json"
@@ -135,7 +136,8 @@ def _field_errors(extra: Any) -> list[FieldError]:
             field = "body"
         message = _AT.sub("", message)
         if "matching regex" in message:
-            message = "is blank, has characters that are not allowed, or is not in the expected format"
+            message = explain(message) or (
+                "is blank, has characters that are not allowed, or is not in the expected format")
         errors.append(FieldError(field=field or "body", message=message))
     return errors
 

@@ -10,13 +10,13 @@ from marketplace.application.cart.views import CartView
 from marketplace.domain.cart.cart import MAX_QUANTITY
 from marketplace.entrypoints.http.controllers._types import BEARER, Svc, UserId
 from marketplace.entrypoints.http.problems import problem_responses
-from marketplace.entrypoints.http.schemas.common import Body
+from marketplace.entrypoints.http.schemas.common import Body, Uuid
 
 Quantity = Annotated[int, Meta(ge=1, le=MAX_QUANTITY)]
 
 
 class CartItemBody(Body, kw_only=True):
-    variant_id: Annotated[str, Meta(min_length=1, max_length=64)]
+    variant_id: Uuid
     quantity: Quantity
 
 

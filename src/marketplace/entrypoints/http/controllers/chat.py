@@ -11,25 +11,28 @@ from marketplace.application.shared.views import Page
 from marketplace.domain.chat.conversation import MAX_CLIENT_ID, MAX_MEDIA
 from marketplace.entrypoints.http.controllers._types import BEARER, Cursor, Limit, Svc, UserId
 from marketplace.entrypoints.http.problems import also_ok, problem_responses
-from marketplace.entrypoints.http.schemas.common import Body
+from marketplace.entrypoints.http.schemas.common import Body, Uuid, stripped
+from marketplace.entrypoints.http.schemas.patterns import CLIENT_ID
 
-Ref = Annotated[str, Meta(min_length=1, max_length=64)]
+Ref = Annotated[str, Meta(min_length=1, max_length=64, description="the store's id or slug")]
 
 
 class OpenConversationBody(Body, kw_only=True):
     store_id: Ref
-    product_id: Ref | None = None
-    order_id: Ref | None = None
+    product_id: Uuid | None = None
+    order_id: Uuid | None = None
 
 
 class SendMessageBody(Body, kw_only=True):
-    client_id: Annotated[str, Meta(min_length=1, max_length=MAX_CLIENT_ID)]
-    body: Annotated[str, Meta(max_length=100_000)] = ""
-    media_ids: Annotated[list[Ref], Meta(max_length=MAX_MEDIA)] = []
+    """Text or at least one attachment (stated in the OpenAPI document by openapi_fixes)."""
+
+    client_id: Annotated[str, Meta(min_length=1, max_length=MAX_CLIENT_ID, pattern=CLIENT_ID)]
+    body: Annotated[str, stripped(0, 100_000)] = ""
+    media_ids: Annotated[list[Uuid], Meta(max_length=MAX_MEDIA)] = []
 
 
 class MarkReadBody(Body, kw_only=True):
-    up_to_message_id: Ref
+    up_to_message_id: Uuid
 
 
 class ConversationController(Controller):

@@ -13,24 +13,27 @@ from marketplace.application.ordering.views import CheckoutView, QuoteView
 from marketplace.entrypoints.http.controllers._types import BEARER, Svc, UserId
 from marketplace.entrypoints.http.idempotency import idempotent
 from marketplace.entrypoints.http.problems import problem_responses
-from marketplace.entrypoints.http.schemas.common import Body
+from marketplace.entrypoints.http.schemas.common import Body, Uuid
+from marketplace.entrypoints.http.schemas.patterns import REFERRAL_CODE
 
-Id = Annotated[str, Meta(min_length=1, max_length=64)]
 IdempotencyKey = Annotated[str | None, HeaderParameter(
     name="Idempotency-Key", max_length=255,
     description="Required: unique per intent; a retry with the same key and body answers the first status and "
     "body (422 without it)")]
+StoreId = Annotated[str, Meta(min_length=1, max_length=64)]
+# Any text: the use case names the store in its 422 (`shipping.<store id>`); the OpenAPI document says which
+# keys and methods can work (openapi_fixes).
 Method = Annotated[str, Meta(min_length=1, max_length=32, description="`instant` or `same_day`")]
 
 
 class QuoteBody(Body, kw_only=True):
-    address_id: Id
+    address_id: Uuid
 
 
 class CheckoutBody(Body, kw_only=True):
-    address_id: Id
-    shipping: Annotated[dict[Id, Method], Meta(max_length=100, description="store id -> shipping method")]
-    referral_code: Annotated[str, Meta(max_length=64)] | None = None
+    address_id: Uuid
+    shipping: Annotated[dict[StoreId, Method], Meta(max_length=100, description="store id -> shipping method")]
+    referral_code: Annotated[str, Meta(max_length=64, pattern=REFERRAL_CODE)] | None = None
 
 
 class CheckoutController(Controller):

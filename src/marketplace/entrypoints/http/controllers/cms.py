@@ -10,11 +10,15 @@ from marketplace.application.shared.views import Page
 from marketplace.entrypoints.http.controllers._types import BEARER, Cursor, Limit, Svc, UserId
 from marketplace.entrypoints.http.problems import problem_responses
 from marketplace.entrypoints.http.schemas.cms import BannerBody, BannerPatch, PageBody, PagePatch
+from marketplace.entrypoints.http.schemas.patterns import PLACEMENT
 
 PageSlug = Annotated[str, PathParameter(description="the page's slug")]
 PageId = Annotated[str, PathParameter(description="the page's id")]
 BannerId = Annotated[str, PathParameter(description="the banner's id")]
 PlacementFilter = Annotated[str | None, QueryParameter(max_length=40, description="only banners shown there")]
+# The public list checks the placement as a banner's (the admins' list takes any text to search by).
+LivePlacement = Annotated[str | None, QueryParameter(max_length=40, pattern=PLACEMENT,
+                                                     description="only banners shown there")]
 StatusFilter = Annotated[Literal["draft", "published"] | None, QueryParameter()]
 
 
@@ -38,7 +42,7 @@ class CmsController(Controller):
         responses=problem_responses(422),
     )
     async def banners(
-        self, services: Svc, placement: PlacementFilter = None, limit: Limit = 20, cursor: Cursor = None
+        self, services: Svc, placement: LivePlacement = None, limit: Limit = 20, cursor: Cursor = None
     ) -> Page[BannerView]:
         return await services.list_live_banners(placement, limit, cursor)
 

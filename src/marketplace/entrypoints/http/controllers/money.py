@@ -24,7 +24,8 @@ from marketplace.domain.settlement.payout import Destination
 from marketplace.entrypoints.http.controllers._types import BEARER, Cursor, Limit, StoreRef, Svc, UserId
 from marketplace.entrypoints.http.idempotency import idempotent
 from marketplace.entrypoints.http.problems import also_ok, problem_responses
-from marketplace.entrypoints.http.schemas.common import Amount, Body, MoneyBody
+from marketplace.entrypoints.http.schemas.common import Amount, Body, MoneyBody, stripped
+from marketplace.entrypoints.http.schemas.patterns import ACCOUNT_NUMBER, CHANNEL_CODE, COMMISSION_STATUS
 
 Ref = Annotated[str, Meta(min_length=1, max_length=64)]
 IdempotencyKey = Annotated[str | None, HeaderParameter(
@@ -32,9 +33,10 @@ IdempotencyKey = Annotated[str | None, HeaderParameter(
 
 
 class BankBody(Body, kw_only=True):
-    channel_code: Annotated[str, Meta(min_length=3, max_length=40, description="e.g. ID_BCA, ID_MANDIRI, ID_DANA")]
-    account_number: Annotated[str, Meta(min_length=4, max_length=34)]
-    account_holder_name: Annotated[str, Meta(min_length=1, max_length=100)]
+    channel_code: Annotated[str, Meta(min_length=3, max_length=40, pattern=CHANNEL_CODE,
+                                      description="e.g. ID_BCA, ID_MANDIRI, ID_DANA")]
+    account_number: Annotated[str, Meta(min_length=4, max_length=34, pattern=ACCOUNT_NUMBER)]
+    account_holder_name: Annotated[str, stripped(1, 100)]
 
 
 class PayoutBody(Body, kw_only=True):
@@ -92,7 +94,8 @@ class AffiliateController(Controller):
          responses=problem_responses(401, 403, 422))
     async def commissions(
         self, services: Svc, user_id: UserId, limit: Limit = 20, cursor: Cursor = None,
-        status: Annotated[str | None, QueryParameter(description="pending, approved, paid or void")] = None,
+        status: Annotated[str | None, QueryParameter(pattern=COMMISSION_STATUS,
+                                                     description="pending, approved, paid or void")] = None,
     ) -> Page[CommissionView]:
         return await services.affiliate_program.commissions(user_id, status, limit, cursor)
 

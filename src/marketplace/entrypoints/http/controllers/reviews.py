@@ -11,26 +11,27 @@ from marketplace.application.reviews.views import ReviewPage, ReviewView
 from marketplace.domain.reviews.review import MAX_BODY, MAX_PHOTOS, MAX_REPLY
 from marketplace.entrypoints.http.controllers._types import BEARER, Cursor, Limit, ProductRef, Svc, UserId, ViewerId
 from marketplace.entrypoints.http.problems import problem_responses
-from marketplace.entrypoints.http.schemas.common import Body
+from marketplace.entrypoints.http.schemas.common import Body, Uuid, stripped
 
 Stars = Annotated[int, Meta(ge=1, le=5)]
-MediaIds = Annotated[list[Annotated[str, Meta(min_length=1, max_length=64)]], Meta(max_length=MAX_PHOTOS)]
+MediaIds = Annotated[list[Uuid], Meta(max_length=MAX_PHOTOS)]
+ReviewText = Annotated[str, stripped(0, MAX_BODY)]
 
 
 class ReviewBody(Body, kw_only=True):
     rating: Stars
-    body: Annotated[str, Meta(max_length=MAX_BODY)] = ""
+    body: ReviewText = ""
     media_ids: MediaIds = []
 
 
 class ReviewPatch(Body, kw_only=True):
     rating: Stars | UnsetType = UNSET
-    body: Annotated[str, Meta(max_length=MAX_BODY)] | UnsetType = UNSET
+    body: ReviewText | UnsetType = UNSET
     media_ids: MediaIds | UnsetType = UNSET
 
 
 class ReplyBody(Body, kw_only=True):
-    body: Annotated[str, Meta(min_length=1, max_length=MAX_REPLY)]
+    body: Annotated[str, stripped(1, MAX_REPLY)]
 
 
 class OrderReviewController(Controller):

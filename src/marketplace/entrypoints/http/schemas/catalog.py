@@ -9,9 +9,9 @@ from msgspec import Meta
 
 from marketplace.application.catalog.commands import VariantInput
 from marketplace.domain.shared.money import Money, price
-from marketplace.entrypoints.http.schemas.common import Amount, Body, MoneyBody, PickupAddressBody, text
+from marketplace.entrypoints.http.schemas.common import Amount, Body, MoneyBody, PickupAddressBody, Uuid, text
 
-Id = Annotated[str, Meta(min_length=1, max_length=64)]
+Id = Uuid  # a category or a media: the use cases know nothing else
 Unset = msgspec.UnsetType
 UNSET = msgspec.UNSET
 Price = MoneyBody | Amount  # an object, or a bare integer amount in IDR

@@ -9,24 +9,25 @@ import msgspec
 from msgspec import Meta
 
 from marketplace.application.cms.commands import KEEP, BannerChanges, BannerInput, PageChanges, PageInput
-from marketplace.entrypoints.http.schemas.common import TEXT_PATTERN, Body, text
+from marketplace.entrypoints.http.schemas.common import Body, Uuid, text
+from marketplace.entrypoints.http.schemas.patterns import LINK, MARKDOWN, PLACEMENT
 
 Unset = msgspec.UnsetType
 UNSET = msgspec.UNSET
 
 Slug = Annotated[str, Meta(min_length=1, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                            description="lower-case letters and digits joined by single hyphens")]
-Placement = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$",
+Placement = Annotated[str, Meta(min_length=1, max_length=40, pattern=PLACEMENT,
                                 description="where the banner shows, e.g. `home-hero`")]
 Title = Annotated[str, text(1, 200)]
-Markdown = Annotated[str, Meta(min_length=1, max_length=100_000, pattern=TEXT_PATTERN,
+Markdown = Annotated[str, Meta(min_length=1, max_length=100_000, pattern=MARKDOWN,
                                description="Markdown (CommonMark, tables, strikethrough), at most 100,000 bytes")]
 SeoTitle = Annotated[str, text(0, 120)]
 SeoDescription = Annotated[str, text(0, 320)]
 BannerTitle = Annotated[str, text(1, 120)]
-Link = Annotated[str, Meta(min_length=1, max_length=2000,
-                           description="an http(s) URL, or a path on this site starting with /")]
-MediaId = Annotated[str, Meta(min_length=1, max_length=64, description="a completed `cms_image` upload of yours")]
+Link = Annotated[str, Meta(min_length=1, max_length=2000, pattern=LINK,
+                           description="an http(s) URL, or a path on this site starting with a single /")]
+MediaId = Annotated[Uuid, Meta(description="a completed `cms_image` upload of yours")]
 Instant = Annotated[datetime, Meta(tz=True, description="RFC 3339 with a time zone")]
 
 

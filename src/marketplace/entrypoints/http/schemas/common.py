@@ -8,19 +8,27 @@ import msgspec
 from msgspec import Meta
 
 from marketplace.application.identity.addresses import AddressInput
+from marketplace.entrypoints.http.schemas.patterns import UUID, stripped_text
 
-# What the domain accepts, said in the schema too: no control characters but tab and line breaks;
-# phone numbers of 6-16 digits after an optional +. (Blank text is refused by the domain: a
-# pattern saying "not blank" needs a lookahead, which schema-driven generators handle badly.)
-TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# What the domain accepts, said in the schema too: text with no control characters but tab and line
+# breaks, not blank where it is required (the domain strips surrounding space first); phone numbers of
+# 6-16 digits after an optional +; ids as the core makes them (lower-case UUIDs).
 PHONE_PATTERN = r"^\+?[0-9]{6,16}$"
 
 
 def text(min_length: int, max_length: int) -> Meta:
-    """A constraint for free text: its length, and the characters the domain accepts."""
-    return Meta(min_length=min_length, max_length=max_length, pattern=TEXT_PATTERN)
+    """A constraint for free text the domain cleans: its length, and what is left once stripped."""
+    return Meta(min_length=min_length, max_length=max_length, pattern=stripped_text(min_length))
 
 
+def stripped(min_length: int, max_length: int) -> Meta:
+    """As `text`, for text that has always taken any space around it (message, review and reply bodies,
+    a bank account's holder): the domain strips it."""
+    return Meta(min_length=min_length, max_length=max_length,
+                pattern=stripped_text(min_length, c0_free_edges=False))
+
+
+Uuid = Annotated[str, Meta(min_length=36, max_length=36, pattern=UUID, description="an id")]
 Phone = Annotated[str, Meta(min_length=6, max_length=17, pattern=PHONE_PATTERN)]
 Latitude = Annotated[float, Meta(ge=-90, le=90)]
 Longitude = Annotated[float, Meta(ge=-180, le=180)]
