@@ -5,17 +5,24 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist workers (auto: one per core); each takes whole test files, so module fixtures stay shared
+JOBS ?= auto
 VENV := .venv
 PIP := $(VENV)/bin/python -m pip --disable-pip-version-check -q
 
-.PHONY: serve test
+.PHONY: serve test test-quick
 
 serve: $(VENV)/.stamp-serve
 	exec $(VENV)/bin/marketplace serve --host '$(HOST)' --port '$(PORT)'
 
 test: $(VENV)/.stamp-test
 	scripts/ensure-services
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+
+# Everything but the tests marked slow (crash points, fuzzing): for the edit-test loop, not for CI.
+test-quick: $(VENV)/.stamp-test
+	scripts/ensure-services
+	$(VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

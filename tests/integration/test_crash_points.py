@@ -29,6 +29,7 @@ from tests.integration.crash_app import KILLED_AT
 from tests.integration.sandbox_server import SANDBOX_KEY, SANDBOX_TOKEN, sandbox_xendit
 from tests.integration.serving import command, free_port
 
+pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "crash-test-passphrase-nobody-guesses"
 STOCK, BOUGHT, PRICE = 5, 2, 150_000

@@ -37,6 +37,7 @@ from tests.integration.serving import command, environment, served
 from tests.integration.web.authorization_table import OK, TABLE, Rule
 from tests.integration.world import ADDRESS, PASSWORD, World, build_world
 
+pytestmark = pytest.mark.slow
 XENDIT_TOKEN, GOSEND_TOKEN = "fuzz-xendit-callback-token-" + "x" * 16, "fuzz-gosend-webhook-token-" + "g" * 16
 CALLERS = ("buyer_a", "seller_a", "admin", "buyer_b", "seller_b", "staff", "anonymous")
 WEBHOOKS = {"xenditInvoiceCallback": {"x-callback-token": XENDIT_TOKEN},
