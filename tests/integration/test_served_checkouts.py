@@ -74,6 +74,7 @@ async def _stock(postgres_url: str, variant_id: str) -> int:
         await engine.dispose()
 
 
+@pytest.mark.slow
 async def test_fifty_buyers_race_for_ten_units_twenty_times_on_postgres(postgres_server: str, postgres_url: str) -> None:
     limits = httpx.Limits(max_connections=BUYERS + 10)
     async with httpx.AsyncClient(base_url=postgres_server, timeout=60, limits=limits) as client:
