@@ -238,11 +238,17 @@ async def test_a_checkout_killed_at_any_step_is_finished_by_a_retry_with_its_key
             await _invariants(shop, world)
 
 
-async def test_a_checkout_killed_before_its_invoice_and_never_retried_leaves_nothing(shop: Shop) -> None:
-    with shop.running(crash_at="checkout.reserved") as base:
+async def _checkout_dies_at(shop: Shop, step: str) -> dict[str, Any]:
+    """A world built on an app that then dies at `step` of a checkout nobody will retry."""
+    with shop.running(crash_at=step) as base:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             world = await _world(client)
-            await _dies(shop, "checkout.reserved", lambda: _place(client, world, uuid.uuid4().hex))
+            await _dies(shop, step, lambda: _place(client, world, uuid.uuid4().hex))
+    return world
+
+
+async def test_a_checkout_killed_before_its_invoice_and_never_retried_leaves_nothing(shop: Shop) -> None:
+    world = await _checkout_dies_at(shop, "checkout.reserved")
     with shop.running(orphan_after=2) as base:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             async def voided() -> list[tuple[Any, ...]]:
@@ -259,10 +265,7 @@ async def test_a_checkout_killed_before_its_invoice_and_never_retried_leaves_not
 
 
 async def test_an_invoice_paid_while_the_app_was_dead_is_kept_by_its_order(shop: Shop) -> None:
-    with shop.running(crash_at="checkout.invoiced") as base:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            world = await _world(client)
-            await _dies(shop, "checkout.invoiced", lambda: _place(client, world, uuid.uuid4().hex))
+    world = await _checkout_dies_at(shop, "checkout.invoiced")
     [invoice] = await _sandbox(shop, "GET", "/v2/invoices")
     await _sandbox(shop, "POST", f"/_sandbox/invoices/{invoice['id']}/pay")  # its callbacks find nobody home
     with shop.running(orphan_after=2) as base:
@@ -276,10 +279,7 @@ async def test_an_invoice_paid_while_the_app_was_dead_is_kept_by_its_order(shop:
 
 
 async def test_an_orphaned_invoice_is_expired_at_the_provider_and_can_no_longer_be_paid(shop: Shop) -> None:
-    with shop.running(crash_at="checkout.invoiced") as base:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-            world = await _world(client)
-            await _dies(shop, "checkout.invoiced", lambda: _place(client, world, uuid.uuid4().hex))
+    world = await _checkout_dies_at(shop, "checkout.invoiced")
     [invoice] = await _sandbox(shop, "GET", "/v2/invoices")
     with shop.running(orphan_after=2):
         async def at_provider() -> str:

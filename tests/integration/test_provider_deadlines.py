@@ -22,6 +22,7 @@ from marketplace.application.ports.shipping import BookingRequest, ShippingMetho
 from marketplace.application.worker.dispatcher import OutboxDispatcher
 from marketplace.domain.shared.address import GeoPoint
 from marketplace.domain.shared.money import Money
+from tests.integration.silent_server import silent_server
 
 DEADLINE = 0.3  # the tests' own, far below the clients' read timeout
 PATIENCE = 5.0  # well above DEADLINE and well below one read timeout: only the deadline can end a call in time
@@ -31,16 +32,7 @@ MONAS, BLOK_M = GeoPoint(-6.1754, 106.8272), GeoPoint(-6.2444, 106.7991)
 @pytest.fixture
 async def hanging() -> AsyncIterator[str]:
     """The URL of a server that reads requests and never answers."""
-    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while await reader.read(65536):
-                pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    async with server:
+    async with silent_server() as port:
         yield f"http://127.0.0.1:{port}"
 
 

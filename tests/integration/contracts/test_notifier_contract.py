@@ -20,6 +20,7 @@ from marketplace.adapters.socketio.notifier import SocketIONotifier
 from marketplace.adapters.socketio.redis_manager import CheckedRedisManager
 from marketplace.application.errors import BackendUnavailable
 from marketplace.application.ports.notifier import Notifier
+from tests.integration.silent_server import silent_server
 
 PATIENCE = 10.0  # far above the manager's publish limit, far below a hanging Redis's own timeouts (2 x 5 s)
 UNREACHABLE = "redis://127.0.0.1:1/0"
@@ -52,16 +53,8 @@ async def notifier(request: pytest.FixtureRequest) -> AsyncIterator[Notifier]:
 @pytest.fixture
 async def never_answers() -> AsyncIterator[str]:
     """A Redis URL whose server takes the connection and never says a word."""
-    async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while await reader.read(65536):
-                pass
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(swallow, "127.0.0.1", 0)
-    async with server:
-        yield f"redis://127.0.0.1:{server.sockets[0].getsockname()[1]}/0"
+    async with silent_server() as port:
+        yield f"redis://127.0.0.1:{port}/0"
 
 
 async def test_users_nobody_listens_to_are_no_error(notifier: Notifier) -> None:
