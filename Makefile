@@ -10,14 +10,23 @@ JOBS ?= auto
 VENV := .venv
 PIP := $(VENV)/bin/python -m pip --disable-pip-version-check -q
 
-.PHONY: serve test test-quick
+.PHONY: serve test test-quick lint format
 
 serve: $(VENV)/.stamp-serve
 	exec $(VENV)/bin/marketplace serve --host '$(HOST)' --port '$(PORT)'
 
-test: $(VENV)/.stamp-test
+test: lint $(VENV)/.stamp-test
 	scripts/ensure-services
 	$(VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+
+# ruff's linter and formatter check (nothing is changed); `make format` rewrites what they would.
+lint: $(VENV)/.stamp-test
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+format: $(VENV)/.stamp-test
+	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format src tests bench
 
 # Everything but the tests marked slow (crash points, fuzzing): for the edit-test loop, not for CI.
 test-quick: $(VENV)/.stamp-test

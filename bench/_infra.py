@@ -73,7 +73,8 @@ async def fresh_database(url: str, marker: str) -> str:
         exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if exists:
             comment = await connection.fetchval(
-                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", name)
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", name
+            )
             if comment != marker:
                 return "kept"
             try:
@@ -107,7 +108,8 @@ async def pg_sessions(url: str) -> int | None:
     connection = await asyncio.wait_for(asyncpg.connect(parts._replace(path="/postgres").geturl()), timeout=10)
     try:
         value = await connection.fetchval(
-            "SELECT sessions FROM pg_stat_database WHERE datname = $1", parts.path.lstrip("/"))
+            "SELECT sessions FROM pg_stat_database WHERE datname = $1", parts.path.lstrip("/")
+        )
         return None if value is None else int(value)
     except asyncpg.PostgresError:
         return None
@@ -126,8 +128,10 @@ async def analyze(url: str) -> dict[str, Any]:
         )
         started = time.perf_counter()
         await connection.execute("ANALYZE products, variants, stores, categories", timeout=600)
-        return {"products_analyzed_before": bool(row and (row["last_analyze"] or row["last_autoanalyze"])),
-                "analyze_seconds": round(time.perf_counter() - started, 2)}
+        return {
+            "products_analyzed_before": bool(row and (row["last_analyze"] or row["last_autoanalyze"])),
+            "analyze_seconds": round(time.perf_counter() - started, 2),
+        }
     finally:
         await connection.close()
 
@@ -216,7 +220,7 @@ def _stat(pid: int) -> list[str] | None:
         raw = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return raw[raw.rindex(")") + 2:].split()  # fields from the state onwards (the name may hold spaces)
+    return raw[raw.rindex(")") + 2 :].split()  # fields from the state onwards (the name may hold spaces)
 
 
 def _all_pids() -> list[int]:
@@ -256,9 +260,15 @@ def memory(root: int) -> dict[str, Any]:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
         except OSError:
             continue
-        rows.append({"pid": pid, "role": "main" if pid == root else "child", "cmd": cmdline[:120],
-                     "rss_mib": round(_status_kib(pid, "VmRSS") / 1024, 1),
-                     "peak_mib": round(_status_kib(pid, "VmHWM") / 1024, 1)})
+        rows.append(
+            {
+                "pid": pid,
+                "role": "main" if pid == root else "child",
+                "cmd": cmdline[:120],
+                "rss_mib": round(_status_kib(pid, "VmRSS") / 1024, 1),
+                "peak_mib": round(_status_kib(pid, "VmHWM") / 1024, 1),
+            }
+        )
     return {"processes": rows, "total_rss_mib": round(sum(r["rss_mib"] for r in rows), 1)}
 
 

@@ -23,12 +23,21 @@ TRANSPORT_FAILURES = (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrun
 
 
 def encode_request(
-    method: str, path: str, port: int, *, body: bytes = b"", headers: Mapping[str, str] | None = None,
+    method: str,
+    path: str,
+    port: int,
+    *,
+    body: bytes = b"",
+    headers: Mapping[str, str] | None = None,
     agent: str = "catalog-load/1",
 ) -> bytes:
     """A complete HTTP/1.1 request; a body is sent as JSON with its Content-Length."""
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {LOOPBACK}:{port}", f"User-Agent: {agent}",
-             "Accept: application/json"]
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: {LOOPBACK}:{port}",
+        f"User-Agent: {agent}",
+        "Accept: application/json",
+    ]
     lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
     if body:
         lines.append("Content-Type: application/json")
@@ -55,7 +64,7 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]
         body = b""  # 204 and 304 have no body and need no length: reading to the close would wait for a timeout
     elif start >= 0:
         end = lower.index(b"\r\n", start + 2)
-        body = await reader.readexactly(int(head[start + len(_CONTENT_LENGTH):end]))
+        body = await reader.readexactly(int(head[start + len(_CONTENT_LENGTH) : end]))
     elif _CHUNKED in lower:
         body = await _read_chunked(reader)
     else:
@@ -160,13 +169,19 @@ class PhaseResult:
         errors = sum(count for status, count in self.statuses.items() if status != self.ok_status)
         seconds = [self.per_second[s] for s in range(int(self.seconds))] or [0]
         return {
-            "name": self.name, "connections": self.connections, "seconds": round(self.seconds, 3),
-            "requests": self.requests, "rps": round(self.requests / self.seconds, 1) if self.seconds else 0.0,
-            "p50_ms": _ms(_percentile(ordered, 50)), "p90_ms": _ms(_percentile(ordered, 90)),
-            "p95_ms": _ms(_percentile(ordered, 95)), "p99_ms": _ms(_percentile(ordered, 99)),
+            "name": self.name,
+            "connections": self.connections,
+            "seconds": round(self.seconds, 3),
+            "requests": self.requests,
+            "rps": round(self.requests / self.seconds, 1) if self.seconds else 0.0,
+            "p50_ms": _ms(_percentile(ordered, 50)),
+            "p90_ms": _ms(_percentile(ordered, 90)),
+            "p95_ms": _ms(_percentile(ordered, 95)),
+            "p99_ms": _ms(_percentile(ordered, 99)),
             "max_ms": _ms(ordered[-1] if ordered else 0.0),
             "mean_ms": _ms(sum(ordered) / len(ordered) if ordered else 0.0),
-            "errors": errors, "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "errors": errors,
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "failures": dict(self.failures),
             "mean_bytes": round(self.bytes_total / self.requests, 1) if self.requests else 0.0,
             "rps_per_second": {"min": min(seconds), "median": sorted(seconds)[len(seconds) // 2], "max": max(seconds)},
@@ -206,8 +221,13 @@ async def _open(port: int, count: int) -> list[tuple[asyncio.StreamReader, async
 
 
 async def _worker(
-    stream: tuple[asyncio.StreamReader, asyncio.StreamWriter], port: int, requests: list[bytes], offset: int,
-    budget: _Budget, result: PhaseResult | None, started: float,
+    stream: tuple[asyncio.StreamReader, asyncio.StreamWriter],
+    port: int,
+    requests: list[bytes],
+    offset: int,
+    budget: _Budget,
+    result: PhaseResult | None,
+    started: float,
 ) -> None:
     """One connection: request after request until the count or the time budget runs out."""
     reader, writer = stream
@@ -243,19 +263,28 @@ async def _worker(
 
 
 async def run_phase(
-    name: str, port: int, paths: list[str], *, connections: int, seconds: float, max_requests: int,
-    record: bool = True, grace: float = 10.0,
+    name: str,
+    port: int,
+    paths: list[str],
+    *,
+    connections: int,
+    seconds: float,
+    max_requests: int,
+    record: bool = True,
+    grace: float = 10.0,
 ) -> PhaseResult:
     """Drive `paths` round-robin over `connections` keep-alive connections for at most `seconds`."""
     requests = [request_bytes(path, port) for path in paths]
     streams = await _open(port, connections)
-    result = PhaseResult(name, connections, paths=list(paths), path_seconds=[0.0] * len(paths),
-                         path_counts=[0] * len(paths))
+    result = PhaseResult(
+        name, connections, paths=list(paths), path_seconds=[0.0] * len(paths), path_counts=[0] * len(paths)
+    )
     started = time.perf_counter()
     budget = _Budget(max_requests, started + seconds)
     tasks = [
-        asyncio.create_task(_worker(s, port, requests, i * len(requests) // connections, budget,
-                                    result if record else None, started))
+        asyncio.create_task(
+            _worker(s, port, requests, i * len(requests) // connections, budget, result if record else None, started)
+        )
         for i, s in enumerate(streams)
     ]
     # In-flight requests may finish after the deadline; none may run past the grace period.

@@ -15,7 +15,7 @@ from typing import Any
 from _infra import cpu_seconds, descendants, machine_busy_seconds, pids_named
 from _loadgen import fetch
 
-_SAMPLE = re.compile(r'^(\w+)\{(.*)\} ([0-9.eE+-]+)$')  # label values may hold braces (route templates)
+_SAMPLE = re.compile(r"^(\w+)\{(.*)\} ([0-9.eE+-]+)$")  # label values may hold braces (route templates)
 _LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 
 
@@ -84,8 +84,9 @@ async def read_all_workers(port: int, workers: int, rounds: int = 10) -> tuple[M
     """
     seen: dict[tuple[Any, ...], MetricsReading] = {}
     for _ in range(rounds):
-        answers = await asyncio.gather(*(fetch(port, "/metrics") for _ in range(max(2, 3 * workers))),
-                                       return_exceptions=True)
+        answers = await asyncio.gather(
+            *(fetch(port, "/metrics") for _ in range(max(2, 3 * workers))), return_exceptions=True
+        )
         for answer in answers:
             if isinstance(answer, tuple) and answer[0] == 200:
                 reading = parse_metrics(answer[1].decode())
@@ -108,8 +109,12 @@ class CpuMeter:
         self._wall = 0.0
 
     def _groups(self) -> dict[str, list[int]]:
-        return {"server": descendants(self.server_root), "postgres": pids_named("postgres"),
-                "redis": pids_named("redis-server"), "loadgen": [os.getpid()]}
+        return {
+            "server": descendants(self.server_root),
+            "postgres": pids_named("postgres"),
+            "redis": pids_named("redis-server"),
+            "loadgen": [os.getpid()],
+        }
 
     def start(self) -> None:
         self._start = {name: cpu_seconds(pids) for name, pids in self._groups().items()}
@@ -147,8 +152,10 @@ def gc_delta(before: dict[int, dict[str, Any]], after: dict[int, dict[str, Any]]
     for pid, generations in after.items():
         old = before.get(pid, {})
         result[str(pid)] = {
-            gen: {key: round(value - old.get(gen, {}).get(key, 0), 3) if key != "max_ms" else value
-                  for key, value in numbers.items()}
+            gen: {
+                key: round(value - old.get(gen, {}).get(key, 0), 3) if key != "max_ms" else value
+                for key, value in numbers.items()
+            }
             for gen, numbers in generations.items()
         }
     return result

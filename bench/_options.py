@@ -14,7 +14,8 @@ EXIT_SERVER_FAILED, EXIT_SETUP_FAILED, EXIT_CHECK_FAILED = 3, 2, 4
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="catalog_load.py", description="Catalog load benchmark on loopback: PostgreSQL, Redis, the served API.")
+        prog="catalog_load.py", description="Catalog load benchmark on loopback: PostgreSQL, Redis, the served API."
+    )
     add = parser.add_argument
     add("--database-url", default=DEFAULT_DB, help=f"PostgreSQL on 127.0.0.1 (default {DEFAULT_DB})")
     add("--redis-url", default=DEFAULT_REDIS, help=f"Redis on 127.0.0.1 (default {DEFAULT_REDIS})")
@@ -29,8 +30,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--max-requests", type=int, default=500_000, help="request cap per phase (default 500,000)")
     add("--ready-timeout", type=float, default=90.0, help="seconds to wait for /health/ready (default 90)")
     add("--seed-timeout", type=float, default=3600.0, help="seconds the seed may take (default 3600)")
-    add("--quiet-wait", type=float, default=0.0,
-        help="before each workload wait up to this many seconds for the machine to go quiet (default 0)")
+    add(
+        "--quiet-wait",
+        type=float,
+        default=0.0,
+        help="before each workload wait up to this many seconds for the machine to go quiet (default 0)",
+    )
     add("--quiet-below", type=float, default=40.0, help="'quiet': busy below this %% of one core (default 40)")
     add("--profile", action="store_true", help="py-spy one worker during the search and first-page phases")
     add("--gc-probe", action="store_true", help="record GC pauses in the server (bench/server_probe)")
@@ -67,26 +72,45 @@ def parse_checkout_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="checkout_load.py",
         description="Checkout benchmark on loopback: checkouts per second on PostgreSQL, one hot variant vs "
-        "variants spread over stores, and a contended small-stock probe.")
+        "variants spread over stores, and a contended small-stock probe.",
+    )
     add = parser.add_argument
-    add("--database-url", default=DEFAULT_CHECKOUT_DB,
-        help=f"PostgreSQL on 127.0.0.1 (default {DEFAULT_CHECKOUT_DB}; recreated when this benchmark made it)")
+    add(
+        "--database-url",
+        default=DEFAULT_CHECKOUT_DB,
+        help=f"PostgreSQL on 127.0.0.1 (default {DEFAULT_CHECKOUT_DB}; recreated when this benchmark made it)",
+    )
     add("--redis-url", default=DEFAULT_REDIS, help=f"Redis on 127.0.0.1 (default {DEFAULT_REDIS})")
     add("--workers", default="1", help="server processes; a comma list runs each (default 1; e.g. 1,2)")
-    add("--workloads", default=",".join(CHECKOUT_WORKLOADS),
-        help=f"which to run, in this order (default {','.join(CHECKOUT_WORKLOADS)})")
+    add(
+        "--workloads",
+        default=",".join(CHECKOUT_WORKLOADS),
+        help=f"which to run, in this order (default {','.join(CHECKOUT_WORKLOADS)})",
+    )
     add("--connections", type=int, default=50, help="concurrent keep-alive connections (default 50)")
     add("--buyers", type=int, default=200, help="buyers taking turns over the connections (default 200)")
     add("--stores", type=int, default=20, help="stores the spread workload's variants are in (default 20)")
     add("--seconds", type=float, default=15.0, help="measured seconds per workload (default 15)")
     add("--warmup", type=float, default=2.0, help="warm-up seconds per workload, not recorded (default 2)")
-    add("--max-requests", type=int, default=200_000,
-        help="checkout cap per phase, warm-up and measured each (default 200,000)")
-    add("--small-stock", type=int, default=100,
-        help="S of the contended probe: S units, 4*S buyers checking out at once (default 100)")
+    add(
+        "--max-requests",
+        type=int,
+        default=200_000,
+        help="checkout cap per phase, warm-up and measured each (default 200,000)",
+    )
+    add(
+        "--small-stock",
+        type=int,
+        default=100,
+        help="S of the contended probe: S units, 4*S buyers checking out at once (default 100)",
+    )
     add("--ready-timeout", type=float, default=90.0, help="seconds to wait for /health/ready (default 90)")
-    add("--quiet-wait", type=float, default=0.0,
-        help="before each workload wait up to this many seconds for the machine to go quiet (default 0)")
+    add(
+        "--quiet-wait",
+        type=float,
+        default=0.0,
+        help="before each workload wait up to this many seconds for the machine to go quiet (default 0)",
+    )
     add("--quiet-below", type=float, default=40.0, help="'quiet': busy below this %% of one core (default 40)")
     add("--no-uvloop", action="store_true", help="run the load generator on the plain asyncio loop")
     add("--results-dir", type=Path, default=HERE / "results", help="where the JSON goes (default bench/results)")

@@ -18,10 +18,12 @@ def product_query(fields: dict[str, str], categories: list[Category]) -> Any:
     subtree = next((c.subtree for c in categories if c.id == fields.get("category")), None)
     q = fields.get("q")
     return ProductQuery(
-        q=q, category_ids=tuple(sorted(subtree)) if subtree else None,
+        q=q,
+        category_ids=tuple(sorted(subtree)) if subtree else None,
         min_price=int(fields["min_price"]) if "min_price" in fields else None,
         max_price=int(fields["max_price"]) if "max_price" in fields else None,
-        sort=Sort(fields.get("sort") or ("relevance" if q else "newest")), limit=int(fields.get("limit", 20)),
+        sort=Sort(fields.get("sort") or ("relevance" if q else "newest")),
+        limit=int(fields.get("limit", 20)),
     )
 
 
@@ -69,8 +71,11 @@ def _summary(lines: list[str], runs_ms: list[float]) -> dict[str, Any]:
     planning = re.search(r"Planning Time: ([0-9.]+) ms", text)
     removed = [int(n) for n in re.findall(r"Rows Removed by Filter: (\d+)", text)]
     return {
-        "execution_ms_each_run": runs_ms, "planning_ms": float(planning.group(1)) if planning else None,
-        "top_buffers": buffers.group(1) if buffers else None, "nodes": nodes, "rows_removed_by_filter": sum(removed),
+        "execution_ms_each_run": runs_ms,
+        "planning_ms": float(planning.group(1)) if planning else None,
+        "top_buffers": buffers.group(1) if buffers else None,
+        "nodes": nodes,
+        "rows_removed_by_filter": sum(removed),
         "seq_scan_on_products": any("Seq Scan on products" in n for n in nodes),
     }
 
@@ -122,20 +127,25 @@ async def census(database_url: str, paths: list[str], categories: list[Category]
             statements, _ = await adapter.statements(product_query(query_fields(path), categories))
             explained = [await _explain(connection, sql, 2) for sql in statements]
             summaries = [e["summary"] for e in explained]
-            rows.append({
-                "path": path, "execution_ms": round(sum(s["execution_ms_each_run"][-1] for s in summaries), 3),
-                "planning_ms": round(sum(s["planning_ms"] or 0 for s in summaries), 3),
-                "rows_removed_by_filter": sum(s["rows_removed_by_filter"] for s in summaries),
-                "scan": next((n for s in summaries for n in s["nodes"] if "on products" in n), None),
-            })
+            rows.append(
+                {
+                    "path": path,
+                    "execution_ms": round(sum(s["execution_ms_each_run"][-1] for s in summaries), 3),
+                    "planning_ms": round(sum(s["planning_ms"] or 0 for s in summaries), 3),
+                    "rows_removed_by_filter": sum(s["rows_removed_by_filter"] for s in summaries),
+                    "scan": next((n for s in summaries for n in s["nodes"] if "on products" in n), None),
+                }
+            )
     finally:
         await connection.close()
         await adapter.close()
     costs = sorted(r["execution_ms"] for r in rows)
     return {
-        "queries": len(rows), "mean_execution_ms": round(sum(costs) / len(costs), 3) if costs else None,
+        "queries": len(rows),
+        "mean_execution_ms": round(sum(costs) / len(costs), 3) if costs else None,
         "median_execution_ms": costs[len(costs) // 2] if costs else None,
         "max_execution_ms": costs[-1] if costs else None,
         "mean_planning_ms": round(sum(r["planning_ms"] for r in rows) / len(rows), 3) if rows else None,
-        "most_expensive": sorted(rows, key=lambda r: -r["execution_ms"])[:5], "each": rows,
+        "most_expensive": sorted(rows, key=lambda r: -r["execution_ms"])[:5],
+        "each": rows,
     }

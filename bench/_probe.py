@@ -15,8 +15,9 @@ from _observe import CpuMeter, MetricsReading, gc_delta, gc_readings, read_all_w
 class PhaseProbe:
     """Readings taken just before and just after a measured phase, turned into that phase's figures."""
 
-    def __init__(self, *, port: int, root_pid: int, workers: int, logs: Path, database_url: str | None,
-                 profile: bool) -> None:
+    def __init__(
+        self, *, port: int, root_pid: int, workers: int, logs: Path, database_url: str | None, profile: bool
+    ) -> None:
         self.port, self.root_pid, self.workers, self.logs = port, root_pid, workers, logs
         self.database_url, self.profile = database_url, profile
         self.meter = CpuMeter(root_pid)
@@ -48,6 +49,11 @@ class PhaseProbe:
             figures["gc"] = gc_delta(self._gc, gc_readings(self.logs / "gc", self.root_pid))
         metrics, seen = await read_all_workers(self.port, self.workers)
         delta = metrics.plus(self._metrics, -1)
-        figures.update(cache_hits=delta.hits, cache_misses=delta.misses, hit_ratio=delta.hit_ratio(),
-                       server_mean_ms=delta.server_mean_ms(route), workers_read=seen)
+        figures.update(
+            cache_hits=delta.hits,
+            cache_misses=delta.misses,
+            hit_ratio=delta.hit_ratio(),
+            server_mean_ms=delta.server_mean_ms(route),
+            workers_read=seen,
+        )
         return figures

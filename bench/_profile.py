@@ -16,8 +16,25 @@ _FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::\d+)?\)$")
 # Frames every worker stack starts with (process start-up): they say nothing about where the time goes.
 _LAUNCHER = re.compile(r"multiprocessing/|granian/server/|marketplace/entrypoints/cli/|^<module>")
 NATIVE = "(no Python frame: native code, e.g. granian's Rust threads or uvloop)"
-_LIBRARIES = ("sqlalchemy", "asyncpg", "litestar", "msgspec", "redis", "granian", "dependency_injector", "uvloop",
-              "marketplace", "asyncio", "json", "logging", "typing", "enum", "uuid", "re", "hashlib")
+_LIBRARIES = (
+    "sqlalchemy",
+    "asyncpg",
+    "litestar",
+    "msgspec",
+    "redis",
+    "granian",
+    "dependency_injector",
+    "uvloop",
+    "marketplace",
+    "asyncio",
+    "json",
+    "logging",
+    "typing",
+    "enum",
+    "uuid",
+    "re",
+    "hashlib",
+)
 
 
 def py_spy() -> str | None:
@@ -35,10 +52,25 @@ async def start(pid: int, seconds: float, out: Path) -> asyncio.subprocess.Proce
     tool = py_spy()
     if tool is None:
         return None
-    args = [tool, "record", "--pid", str(pid), "--duration", str(max(1, int(seconds))), "--rate", "100",
-            "--format", "raw", "--function", "--nonblocking", "--output", str(out)]
-    return await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.DEVNULL,
-                                                stderr=asyncio.subprocess.DEVNULL)
+    args = [
+        tool,
+        "record",
+        "--pid",
+        str(pid),
+        "--duration",
+        str(max(1, int(seconds))),
+        "--rate",
+        "100",
+        "--format",
+        "raw",
+        "--function",
+        "--nonblocking",
+        "--output",
+        str(out),
+    ]
+    return await asyncio.create_subprocess_exec(
+        *args, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
+    )
 
 
 async def finish(process: asyncio.subprocess.Process | None, out: Path, timeout: float) -> dict[str, Any]:
@@ -90,5 +122,10 @@ def summarise(raw: Path, top: int = 25) -> dict[str, Any]:
     def share(counter: Counter[str]) -> list[tuple[str, float]]:
         return [(name, round(100 * n / total, 1)) for name, n in counter.most_common(top)] if total else []
 
-    return {"samples": total, "raw": str(raw), "self_pct": share(own), "inclusive_pct": share(inclusive),
-            "leaf_library_pct": share(libraries)}
+    return {
+        "samples": total,
+        "raw": str(raw),
+        "self_pct": share(own),
+        "inclusive_pct": share(inclusive),
+        "leaf_library_pct": share(libraries),
+    }

@@ -13,9 +13,17 @@ def _row(label: str, phase: dict[str, Any]) -> str:
     cpu = phase.get("cpu", {}).get("percent_of_one_core", {})
     cpu_text = "/".join(f"{cpu.get(k, 0):.0f}" for k in ("server", "postgres", "redis", "loadgen", "other"))
     server_ms = phase.get("server_mean_ms")
-    values = (f"{phase['rps']:,.0f}", f"{phase['p50_ms']:.1f}", f"{phase['p90_ms']:.1f}", f"{phase['p99_ms']:.1f}",
-              f"{phase['max_ms']:.1f}", str(phase["errors"]), f"{phase['mean_bytes']:,.0f}",
-              "-" if server_ms is None else f"{server_ms:.2f}", cpu_text)
+    values = (
+        f"{phase['rps']:,.0f}",
+        f"{phase['p50_ms']:.1f}",
+        f"{phase['p90_ms']:.1f}",
+        f"{phase['p99_ms']:.1f}",
+        f"{phase['max_ms']:.1f}",
+        str(phase["errors"]),
+        f"{phase['mean_bytes']:,.0f}",
+        "-" if server_ms is None else f"{server_ms:.2f}",
+        cpu_text,
+    )
     return f"{label:<34}" + "".join(f"{v:>{max(9, len(c) + 2)}}" for v, c in zip(values, COLUMNS, strict=True))
 
 
@@ -48,8 +56,10 @@ def table(report: dict[str, Any]) -> str:
             )
         if {"cached", "uncached"} <= by_mode.keys():
             for name in ("search", "first_page", "trivial"):
-                lines.append(f"  {run['workers']}w cached / uncached req/s, {name}: "
-                             f"{_ratio(by_mode['cached'][name]['rps'], by_mode['uncached'][name]['rps'])}")
+                lines.append(
+                    f"  {run['workers']}w cached / uncached req/s, {name}: "
+                    f"{_ratio(by_mode['cached'][name]['rps'], by_mode['uncached'][name]['rps'])}"
+                )
         for mode in run["modes"]:
             for phase in mode["phases"]:
                 gc_text = _gc_text(phase.get("gc"))
@@ -99,8 +109,10 @@ def profile_text(report: dict[str, Any], top: int = 12) -> str:
                 profile = phase.get("profile")
                 if not profile:
                     continue
-                lines.append(f"\nProfile {run['workers']}w / {mode['cache']} / {phase['name']}: "
-                             f"{profile.get('samples', 0)} samples, {profile.get('error', profile.get('raw'))}")
+                lines.append(
+                    f"\nProfile {run['workers']}w / {mode['cache']} / {phase['name']}: "
+                    f"{profile.get('samples', 0)} samples, {profile.get('error', profile.get('raw'))}"
+                )
                 libraries = ", ".join(f"{name} {pct}%" for name, pct in profile.get("leaf_library_pct", [])[:10])
                 lines.append(f"  by library (leaf frame): {libraries}")
                 for title, key in (("self", "self_pct"), ("inclusive", "inclusive_pct")):
@@ -112,25 +124,37 @@ def profile_text(report: dict[str, Any], top: int = 12) -> str:
 def census_text(census: dict[str, Any]) -> str:
     if "error" in census:
         return f"\nQuery census: {census['error']}"
-    lines = [f"\nQuery census (each of the {census['queries']} searches alone, EXPLAIN ANALYZE, warm): execution mean "
-             f"{census['mean_execution_ms']} ms, median {census['median_execution_ms']} ms, max "
-             f"{census['max_execution_ms']} ms; planning mean {census['mean_planning_ms']} ms. Most expensive:"]
+    lines = [
+        f"\nQuery census (each of the {census['queries']} searches alone, EXPLAIN ANALYZE, warm): execution mean "
+        f"{census['mean_execution_ms']} ms, median {census['median_execution_ms']} ms, max "
+        f"{census['max_execution_ms']} ms; planning mean {census['mean_planning_ms']} ms. Most expensive:"
+    ]
     for row in census["most_expensive"]:
-        lines.append(f"  {row['execution_ms']:8.2f} ms  removed {row['rows_removed_by_filter']:>6}  {row['scan']}  "
-                     f"{row['path'].split('?', 1)[1]}")
+        lines.append(
+            f"  {row['execution_ms']:8.2f} ms  removed {row['rows_removed_by_filter']:>6}  {row['scan']}  "
+            f"{row['path'].split('?', 1)[1]}"
+        )
     return "\n".join(lines)
 
 
 def plan_text(plan: dict[str, Any]) -> str:
     if "plans" not in plan:
         return f"Query plan: {plan.get('error', 'not available')}"
-    lines = [f"Query plan of the adapter's SQL for {plan['fields']} ({plan['items']} items, "
-             f"{plan['statements']} statement(s)):"]
+    lines = [
+        f"Query plan of the adapter's SQL for {plan['fields']} ({plan['items']} items, "
+        f"{plan['statements']} statement(s)):"
+    ]
     for one in plan["plans"]:
         summary = one["summary"]
-        lines += ["", one["sql"], "", *one["plan"], "",
-                  f"  execution ms per run {summary['execution_ms_each_run']}, planning {summary['planning_ms']} ms, "
-                  f"top buffers {summary['top_buffers']}, seq scan on products: {summary['seq_scan_on_products']}"]
+        lines += [
+            "",
+            one["sql"],
+            "",
+            *one["plan"],
+            "",
+            f"  execution ms per run {summary['execution_ms_each_run']}, planning {summary['planning_ms']} ms, "
+            f"top buffers {summary['top_buffers']}, seq scan on products: {summary['seq_scan_on_products']}",
+        ]
     return "\n".join(lines)
 
 
@@ -141,8 +165,20 @@ def write_json(report: dict[str, Any], directory: Path, stamp: str, name: str = 
     return path
 
 
-CHECKOUT_COLUMNS = ("checkouts/s", "p50", "p95", "p99", "max", "cycles/s", "cycle p50", "cart p50", "non-201",
-                    "srv ms", "srv cpu ms/co", "cpu srv/pg/redis/gen/other %")
+CHECKOUT_COLUMNS = (
+    "checkouts/s",
+    "p50",
+    "p95",
+    "p99",
+    "max",
+    "cycles/s",
+    "cycle p50",
+    "cart p50",
+    "non-201",
+    "srv ms",
+    "srv cpu ms/co",
+    "cpu srv/pg/redis/gen/other %",
+)
 
 
 def _checkout_row(label: str, phase: dict[str, Any]) -> str:
@@ -151,13 +187,22 @@ def _checkout_row(label: str, phase: dict[str, Any]) -> str:
     server_ms = phase.get("server_mean_ms")
     # transport failures are in the statuses as 0; a connection that died or overran its grace is not
     non_201 = sum(n for s, n in phase["statuses"].items() if s != "201") + sum(
-        n for k, n in phase["failures"].items() if k.startswith("lane_died") or k == "cancelled_after_grace")
-    values = (f"{phase['checkouts_per_s']:,.1f}", f"{phase['p50_ms']:.1f}", f"{phase['p95_ms']:.1f}",
-              f"{phase['p99_ms']:.1f}", f"{phase['max_ms']:.1f}", f"{phase['cycles_per_s']:,.1f}",
-              f"{phase['cycle_p50_ms']:.1f}", f"{phase['cart']['p50_ms']:.1f}", str(non_201),
-              "-" if server_ms is None else f"{server_ms:.2f}",
-              "-" if phase.get("server_cpu_ms_per_checkout") is None else f"{phase['server_cpu_ms_per_checkout']:.1f}",
-              cpu_text)
+        n for k, n in phase["failures"].items() if k.startswith("lane_died") or k == "cancelled_after_grace"
+    )
+    values = (
+        f"{phase['checkouts_per_s']:,.1f}",
+        f"{phase['p50_ms']:.1f}",
+        f"{phase['p95_ms']:.1f}",
+        f"{phase['p99_ms']:.1f}",
+        f"{phase['max_ms']:.1f}",
+        f"{phase['cycles_per_s']:,.1f}",
+        f"{phase['cycle_p50_ms']:.1f}",
+        f"{phase['cart']['p50_ms']:.1f}",
+        str(non_201),
+        "-" if server_ms is None else f"{server_ms:.2f}",
+        "-" if phase.get("server_cpu_ms_per_checkout") is None else f"{phase['server_cpu_ms_per_checkout']:.1f}",
+        cpu_text,
+    )
     return f"{label:<16}" + "".join(f"{v:>{max(9, len(c) + 2)}}" for v, c in zip(values, CHECKOUT_COLUMNS, strict=True))
 
 
@@ -178,7 +223,8 @@ def checkout_table(report: dict[str, Any]) -> str:
                 f"{phase['stores']} store(s); statuses {phase['statuses']}, cart adds {phase['cart']['statuses']}; "
                 f"per second min/median/max {phase['rps_per_second']}; stock taken {check['taken']} = 201s "
                 f"{check['checkouts_201']}: {'yes' if check['ok'] else 'NO'}; pg sessions opened "
-                f"{phase.get('pg_sessions_opened')}")
+                f"{phase.get('pg_sessions_opened')}"
+            )
     for run in report["runs"]:
         probe = run.get("contended")
         if probe:
@@ -187,7 +233,8 @@ def checkout_table(report: dict[str, Any]) -> str:
                 f"statuses {probe['statuses']} (short-stock 409s {probe['short_stock_409s']}), stock left "
                 f"{probe['stock_left']}, units in live orders {probe['units_in_orders']} "
                 f"(expected {probe['expected']}): {'OK' if probe['ok'] else 'MISMATCH'}; all answered in "
-                f"{probe['wall_s']} s, p50 {probe['p50_ms']} ms, max {probe['max_ms']} ms")
+                f"{probe['wall_s']} s, p50 {probe['p50_ms']} ms, max {probe['max_ms']} ms"
+            )
     lines.append("")
     lines.append("Resident memory (MiB; VmRSS now / VmHWM peak):")
     for run in report["runs"]:

@@ -14,7 +14,12 @@ PLAIN = "/api/v1/products?limit=20"
 TRIVIAL = "/health/live"
 SORTS = ("relevance", "price_asc", "price_desc", "newest")
 PRICE_RANGES: tuple[tuple[int | None, int | None], ...] = (
-    (None, 100_000), (50_000, 300_000), (100_000, 750_000), (250_000, None), (None, 500_000), (20_000, 2_000_000),
+    (None, 100_000),
+    (50_000, 300_000),
+    (100_000, 750_000),
+    (250_000, None),
+    (None, 500_000),
+    (20_000, 2_000_000),
 )
 
 
@@ -64,8 +69,11 @@ def demo_word_categories() -> list[Category]:
     """Category-less stand-ins from the seed's own word lists (for an empty catalog: smoke tests)."""
     from marketplace.entrypoints.cli import demo_words
 
-    return [Category("", leaf.name, [], [f"{noun} {material}" for noun in leaf.nouns for material in leaf.materials])
-            for leaves in demo_words.CATEGORY_TREE.values() for leaf in leaves]
+    return [
+        Category("", leaf.name, [], [f"{noun} {material}" for noun in leaf.nouns for material in leaf.materials])
+        for leaves in demo_words.CATEGORY_TREE.values()
+        for leaf in leaves
+    ]
 
 
 def _words(title: str) -> list[str]:
@@ -80,7 +88,7 @@ def build_queries(categories: list[Category], count: int = 50, seed: int = 7) ->
         category = rng.choice(categories)
         words = _words(rng.choice(category.titles)) or ["a"]
         start = rng.randrange(len(words))
-        q = " ".join(words[start:start + rng.choice((1, 1, 2))])
+        q = " ".join(words[start : start + rng.choice((1, 1, 2))])
         params: dict[str, str | int] = {"q": q}
         kind = number % 4  # 0: category, 1: price range, 2: both, 3: text only (sort varies on all)
         if kind in (0, 2) and category.id:
@@ -103,8 +111,11 @@ async def check_queries(port: int, paths: list[str]) -> dict[str, Any]:
         statuses[str(status)] = statuses.get(str(status), 0) + 1
         if status == 200:
             items.append(len(json.loads(body)["items"]))
-    return {"statuses": statuses, "empty_pages": sum(1 for n in items if n == 0),
-            "mean_items": round(sum(items) / len(items), 2) if items else 0.0}
+    return {
+        "statuses": statuses,
+        "empty_pages": sum(1 for n in items if n == 0),
+        "mean_items": round(sum(items) / len(items), 2) if items else 0.0,
+    }
 
 
 def query_fields(path: str) -> dict[str, str]:

@@ -39,9 +39,13 @@ def base_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]
     if args.memory:
         env["MARKETPLACE_BACKEND"] = "memory"
     else:
-        env.update(MARKETPLACE_DATABASE_URL=args.database_url, MARKETPLACE_REDIS_URL=args.redis_url,
-                   MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48), MARKETPLACE_SANDBOX="on",
-                   MARKETPLACE_REDIS_PREFIX=f"bench-setup-{secrets.token_hex(6)}:")  # the seed bumps a key
+        env.update(
+            MARKETPLACE_DATABASE_URL=args.database_url,
+            MARKETPLACE_REDIS_URL=args.redis_url,
+            MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48),
+            MARKETPLACE_SANDBOX="on",
+            MARKETPLACE_REDIS_PREFIX=f"bench-setup-{secrets.token_hex(6)}:",
+        )  # the seed bumps a key
     return env
 
 
@@ -49,9 +53,13 @@ def probe_environment(args: argparse.Namespace) -> dict[str, str]:
     """For the server only: bench/server_probe/sitecustomize.py records GC pauses and applies experiments."""
     if not (args.gc_probe or args.gc_threshold or args.gc_freeze_after or args.pool):
         return {}
-    return {"PYTHONPATH": str(HERE / "server_probe"), "BENCH_GC_PROBE_DIR": str(args.logs / "gc"),
-            "BENCH_GC_THRESHOLD": args.gc_threshold, "BENCH_GC_FREEZE_AFTER": str(args.gc_freeze_after),
-            "BENCH_POOL": args.pool}
+    return {
+        "PYTHONPATH": str(HERE / "server_probe"),
+        "BENCH_GC_PROBE_DIR": str(args.logs / "gc"),
+        "BENCH_GC_THRESHOLD": args.gc_threshold,
+        "BENCH_GC_FREEZE_AFTER": str(args.gc_freeze_after),
+        "BENCH_POOL": args.pool,
+    }
 
 
 async def prepare_database(args: argparse.Namespace, env: dict[str, str], logs: Path) -> dict[str, Any]:
@@ -66,8 +74,9 @@ async def prepare_database(args: argparse.Namespace, env: dict[str, str], logs: 
     if missing > 0 and not args.skip_seed:
         print(f"Seeding {missing:,} products in {args.stores} stores ...", file=sys.stderr, flush=True)
         with (logs / "seed.log").open("w") as log:
-            seconds = run_cli(["seed", "--stores", str(args.stores), "--products", str(missing)], env,
-                              args.seed_timeout, log)
+            seconds = run_cli(
+                ["seed", "--stores", str(args.stores), "--products", str(missing)], env, args.seed_timeout, log
+            )
         info.update(seed_seconds=round(seconds, 1), seeded=missing, seed_products_per_s=round(missing / seconds))
     await drop_redis_prefix(args.redis_url, env["MARKETPLACE_REDIS_PREFIX"])
     info["products"] = await count_products(args.database_url)
@@ -80,19 +89,35 @@ async def measure_workload(
 ) -> dict[str, Any]:
     """Warm up, then one measured phase with the server's counters, CPU, GC and sessions read around it."""
     busy_before = await wait_for_quiet(args.quiet_wait, args.quiet_below)
-    await run_phase(name, port, paths, connections=args.connections, seconds=args.warmup,
-                    max_requests=args.max_requests, record=False)
-    probe = PhaseProbe(port=port, root_pid=pid, workers=workers, logs=args.logs,
-                       database_url=None if args.memory else args.database_url,
-                       profile=args.profile and name != "trivial")
+    await run_phase(
+        name,
+        port,
+        paths,
+        connections=args.connections,
+        seconds=args.warmup,
+        max_requests=args.max_requests,
+        record=False,
+    )
+    probe = PhaseProbe(
+        port=port,
+        root_pid=pid,
+        workers=workers,
+        logs=args.logs,
+        database_url=None if args.memory else args.database_url,
+        profile=args.profile and name != "trivial",
+    )
     await probe.start(name, args.seconds)
-    result = await run_phase(name, port, paths, connections=args.connections, seconds=args.seconds,
-                             max_requests=args.max_requests)
+    result = await run_phase(
+        name, port, paths, connections=args.connections, seconds=args.seconds, max_requests=args.max_requests
+    )
     summary = result.summary()
     summary.update(await probe.stop(paths[0].split("?")[0]))
     summary.update(machine_busy_before_pct=busy_before, distinct_paths=len(set(paths)))
-    print(f"  {name:<11} {summary['rps']:>8,.0f} req/s  p99 {summary['p99_ms']:.1f} ms  errors {summary['errors']}",
-          file=sys.stderr, flush=True)
+    print(
+        f"  {name:<11} {summary['rps']:>8,.0f} req/s  p99 {summary['p99_ms']:.1f} ms  errors {summary['errors']}",
+        file=sys.stderr,
+        flush=True,
+    )
     return summary
 
 
@@ -100,8 +125,12 @@ async def measure_mode(
     args: argparse.Namespace, env: dict[str, str], workers: int, cache: str, logs: Path, state: dict[str, Any]
 ) -> dict[str, Any]:
     prefix = f"bench-{secrets.token_hex(6)}:"
-    mode_env = {**env, **probe_environment(args), "MARKETPLACE_CATALOG_CACHE": "true" if cache == "cached" else "false",
-                "MARKETPLACE_REDIS_PREFIX": prefix}
+    mode_env = {
+        **env,
+        **probe_environment(args),
+        "MARKETPLACE_CATALOG_CACHE": "true" if cache == "cached" else "false",
+        "MARKETPLACE_REDIS_PREFIX": prefix,
+    }
     extra = ["--no-worker"] if args.no_worker else []
     print(f"{workers} worker(s), cache {cache}: starting the server ...", file=sys.stderr, flush=True)
     server = await start_server(mode_env, workers, logs / f"serve-{workers}w-{cache}.log", extra, args.ready_timeout)
@@ -113,13 +142,19 @@ async def measure_mode(
             state["queries"] = build_queries(state["categories"])
             state["query_check"] = await check_queries(server.port, state["queries"])
         workloads = (("search", state["queries"]), ("first_page", [PLAIN]), ("trivial", [TRIVIAL]))
-        mode["phases"] = [await measure_workload(args, server.port, server.process.pid, workers, name, paths)
-                          for name, paths in workloads]
+        mode["phases"] = [
+            await measure_workload(args, server.port, server.process.pid, workers, name, paths)
+            for name, paths in workloads
+        ]
         mode["memory"]["after_load"] = memory(server.process.pid)
         hits = sum(p["cache_hits"] for p in mode["phases"])
         misses = sum(p["cache_misses"] for p in mode["phases"])
-        mode.update(cache_hits=hits, cache_misses=misses, hit_ratio=MetricsReading(hits, misses).hit_ratio(),
-                    workers_read=min(p["workers_read"] for p in mode["phases"]))
+        mode.update(
+            cache_hits=hits,
+            cache_misses=misses,
+            hit_ratio=MetricsReading(hits, misses).hit_ratio(),
+            workers_read=min(p["workers_read"] for p in mode["phases"]),
+        )
     finally:
         server.stop()
         if not args.memory:
@@ -130,8 +165,10 @@ async def measure_mode(
 def pick_explained(queries: list[str], census: dict[str, Any] | None) -> list[dict[str, str]]:
     """A search with text, category, price range and relevance order; a text-only one; the costliest one."""
     fields = [query_fields(q) for q in queries]
-    full = next((f for f in fields if {"category", "q"} <= f.keys() and "min_price" in f and f["sort"] == "relevance"),
-                fields[0])
+    full = next(
+        (f for f in fields if {"category", "q"} <= f.keys() and "min_price" in f and f["sort"] == "relevance"),
+        fields[0],
+    )
     text_only = next((f for f in fields if f.keys() == {"q", "sort", "limit"} and f["sort"] == "relevance"), None)
     costliest = [query_fields(census["most_expensive"][0]["path"])] if census and census["most_expensive"] else []
     picked = [full] + ([text_only] if text_only else []) + costliest
@@ -163,8 +200,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     env = base_environment(args, logs / "var")
     (logs / "gc").mkdir(exist_ok=True)
     report: dict[str, Any] = {
-        "stamp": stamp, "host_cpus": os.cpu_count(), "backend": "memory" if args.memory else "postgresql",
-        "settings": {k: v for k, v in vars(args).items() if k not in ("results_dir",)}, "logs": str(logs), "runs": [],
+        "stamp": stamp,
+        "host_cpus": os.cpu_count(),
+        "backend": "memory" if args.memory else "postgresql",
+        "settings": {k: v for k, v in vars(args).items() if k not in ("results_dir",)},
+        "logs": str(logs),
+        "runs": [],
     }
     if not args.memory:
         report["database"] = await prepare_database(args, env, logs)

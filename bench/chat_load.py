@@ -63,40 +63,72 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="chat_load.py",
         description="Chat benchmark on loopback: N buyer/seller pairs connected over Socket.IO (websocket) to one "
         "server process; buyers send messages at steady total rates; stored and delivered messages per second, "
-        "ack and delivery latency; then every conversation checked over HTTP.")
+        "ack and delivery latency; then every conversation checked over HTTP.",
+    )
     add = parser.add_argument
-    add("--database-url", default=DEFAULT_CHAT_DB,
-        help=f"PostgreSQL on 127.0.0.1 (default {DEFAULT_CHAT_DB}; recreated when this benchmark made it)")
+    add(
+        "--database-url",
+        default=DEFAULT_CHAT_DB,
+        help=f"PostgreSQL on 127.0.0.1 (default {DEFAULT_CHAT_DB}; recreated when this benchmark made it)",
+    )
     add("--redis-url", default=DEFAULT_REDIS, help=f"Redis on 127.0.0.1 (default {DEFAULT_REDIS})")
-    add("--embedded", action="store_true",
+    add(
+        "--embedded",
+        action="store_true",
         help="the embedded default instead: SQLite in the logs folder, Socket.IO and rate limits in the process "
-        "(no PostgreSQL or Redis)")
-    add("--smoke", action="store_true",
+        "(no PostgreSQL or Redis)",
+    )
+    add(
+        "--smoke",
+        action="store_true",
         help=f"prove it runs: {SMOKE['pairs']} pairs, rates {SMOKE['rates']}, {SMOKE['seconds']:.0f} s each "
-        "(options given explicitly still win)")
+        "(options given explicitly still win)",
+    )
     add("--pairs", type=int, default=None, help=f"buyers, each with one conversation (default {DEFAULTS['pairs']})")
-    add("--stores", type=int, default=None,
+    add(
+        "--stores",
+        type=int,
+        default=None,
         help="stores (one seller each) the conversations are spread over; sockets = pairs + stores "
-        "(default = pairs: 500 distinct users)")
+        "(default = pairs: 500 distinct users)",
+    )
     add("--rates", default=None, help=f"total target messages/s, one phase each (default {DEFAULTS['rates']})")
     add("--seconds", type=float, default=None, help=f"send period per rate (default {DEFAULTS['seconds']:.0f})")
-    add("--warmup", type=float, default=None,
-        help=f"seconds at the first rate before the measured phases, not reported (default {DEFAULTS['warmup']:.0f})")
-    add("--drain", type=float, default=None,
-        help="after a phase's send period, wait at most this long for its acks and deliveries (default 10)")
-    add("--generators", type=int, default=1,
-        help="load-generator processes the sockets are spread over (default 1)")
-    add("--max-in-flight", type=int, default=5_000,
-        help="unanswered sends at most, over all generators; past it a generator waits (default 5,000)")
+    add(
+        "--warmup",
+        type=float,
+        default=None,
+        help=f"seconds at the first rate before the measured phases, not reported (default {DEFAULTS['warmup']:.0f})",
+    )
+    add(
+        "--drain",
+        type=float,
+        default=None,
+        help="after a phase's send period, wait at most this long for its acks and deliveries (default 10)",
+    )
+    add("--generators", type=int, default=1, help="load-generator processes the sockets are spread over (default 1)")
+    add(
+        "--max-in-flight",
+        type=int,
+        default=5_000,
+        help="unanswered sends at most, over all generators; past it a generator waits (default 5,000)",
+    )
     add("--max-messages", type=int, default=200_000, help="sends at most per phase (default 200,000)")
     add("--connect-concurrency", type=int, default=50, help="sockets connecting at once per generator (default 50)")
     add("--ready-timeout", type=float, default=90.0, help="seconds to wait for /health/ready (default 90)")
     add("--setup-timeout", type=float, default=600.0, help="seconds users, stores and conversations may take")
-    add("--quiet-wait", type=float, default=0.0,
-        help="before each phase wait up to this many seconds for the machine to go quiet (default 0)")
+    add(
+        "--quiet-wait",
+        type=float,
+        default=0.0,
+        help="before each phase wait up to this many seconds for the machine to go quiet (default 0)",
+    )
     add("--quiet-below", type=float, default=40.0, help="'quiet': busy below this %% of one core (default 40)")
-    add("--profile", action="store_true",
-        help="sample the server worker with py-spy during each measured phase (py-spy in .venv/bin or on PATH)")
+    add(
+        "--profile",
+        action="store_true",
+        help="sample the server worker with py-spy during each measured phase (py-spy in .venv/bin or on PATH)",
+    )
     add("--results-dir", type=Path, default=HERE / "results", help="where the JSON goes (default bench/results)")
     args = parser.parse_args(argv)
     base = SMOKE if args.smoke else DEFAULTS
@@ -111,14 +143,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--rates {args.rates!r}: give numbers, e.g. 100,300,600")
     if not args.rate_list or min(args.rate_list) <= 0 or max(args.rate_list) > 20_000:
         parser.error("--rates: each between 0 and 20,000 messages/s")
-    if min(args.pairs, args.stores, args.generators, args.max_in_flight, args.max_messages,
-           args.connect_concurrency) < 1:
-        parser.error("--pairs, --stores, --generators, --max-in-flight, --max-messages and --connect-concurrency "
-                     "must be positive")
+    if (
+        min(args.pairs, args.stores, args.generators, args.max_in_flight, args.max_messages, args.connect_concurrency)
+        < 1
+    ):
+        parser.error(
+            "--pairs, --stores, --generators, --max-in-flight, --max-messages and --connect-concurrency "
+            "must be positive"
+        )
     if args.seconds <= 0 or args.warmup < 0 or args.drain < 0:
         parser.error("--seconds must be positive, --warmup and --drain not negative")
     if args.seconds > 600 or args.pairs > 5_000 or args.stores > args.pairs or args.generators > 16:
-        parser.error("--seconds is at most 600, --pairs at most 5,000, --stores at most --pairs, --generators at most 16")
+        parser.error(
+            "--seconds is at most 600, --pairs at most 5,000, --stores at most --pairs, --generators at most 16"
+        )
     if args.generators > args.stores:
         parser.error("--generators is at most --stores (a store's seller and its buyers share a generator)")
     return args
@@ -197,8 +235,9 @@ class Generator:
         errors: Counter[str] = Counter()
 
         def client(role: str) -> Any:
-            made = socketio.AsyncClient(reconnection=False, handle_sigint=False, http_session=self.session,
-                                        request_timeout=15)
+            made = socketio.AsyncClient(
+                reconnection=False, handle_sigint=False, http_session=self.session, request_timeout=15
+            )
             made.on("disconnect", functools.partial(self._disconnected, role))
             self.clients.append(made)
             return made
@@ -207,8 +246,13 @@ class Generator:
             async with gate:
                 for attempt in range(2):
                     try:
-                        await made.connect(url, auth={"token": token}, transports=["websocket"],
-                                           socketio_path="socket.io", wait_timeout=15)
+                        await made.connect(
+                            url,
+                            auth={"token": token},
+                            transports=["websocket"],
+                            socketio_path="socket.io",
+                            wait_timeout=15,
+                        )
                         return True
                     except Exception as error:  # noqa: BLE001 - counted and reported
                         errors[f"{type(error).__name__}: {str(error)[:120]}"] += 1
@@ -231,8 +275,13 @@ class Generator:
         started = clock()
         async with asyncio.timeout(command["timeout"]):
             opened = await asyncio.gather(*jobs)
-        return {"op": "connected", "sockets": len(jobs), "connected": sum(opened), "seconds": round(clock() - started, 2),
-                "errors": dict(errors)}
+        return {
+            "op": "connected",
+            "sockets": len(jobs),
+            "connected": sum(opened),
+            "seconds": round(clock() - started, 2),
+            "errors": dict(errors),
+        }
 
     def _disconnected(self, role: str, *reason: Any) -> None:
         if not self.closing:
@@ -327,9 +376,16 @@ class Generator:
             self.pending[client_id] = Outstanding(now, index, conversation_id)
             stats.send_lag_s.append(now - due)
             try:
-                await buyer.emit("message:send", {"conversation_id": conversation_id, "client_id": client_id,
-                                                  "body": f"{BODY}#{number}", "media_ids": []},
-                                 callback=functools.partial(self._answered, client_id))
+                await buyer.emit(
+                    "message:send",
+                    {
+                        "conversation_id": conversation_id,
+                        "client_id": client_id,
+                        "body": f"{BODY}#{number}",
+                        "media_ids": [],
+                    },
+                    callback=functools.partial(self._answered, client_id),
+                )
             except Exception as error:  # noqa: BLE001 - a dead socket: counted, the phase goes on
                 stats.send_errors[type(error).__name__] += 1
                 del self.pending[client_id]
@@ -344,19 +400,33 @@ class Generator:
         lag_watch.cancel()
         unanswered = sum(1 for s in self.pending.values() if s.phase == index and not s.acked)
         undelivered = sum(1 for s in self.pending.values() if s.phase == index and s.acked and not s.delivered)
-        return {"op": "phase_done", "name": stats.name, "generator": self.index, "sent": stats.sent,
-                "answered": stats.answered, "ack_ok": stats.ack_ok, "ack_errors": dict(stats.ack_errors),
-                "error_samples": stats.error_samples, "send_errors": dict(stats.send_errors),
-                "delivered": stats.delivered, "misrouted": stats.misrouted, "unanswered": unanswered,
-                "undelivered": undelivered, "acked_in_window": stats.acked_in_window,
-                "delivered_in_window": stats.delivered_in_window, "capped_waits": stats.capped_waits,
-                "not_sent": stats.not_sent,
-                "send_seconds": round(stats.send_seconds, 3),
-                "last_answer_s": round(stats.last_answer - start, 3) if stats.last_answer else None,
-                "ack_s": _rounded(stats.ack_s), "delivery_s": _rounded(stats.delivery_s),
-                "send_lag_s": _rounded(stats.send_lag_s), "loop_lag_s": _rounded(stats.loop_lag_s),
-                "ack_per_second": dict(stats.ack_per_second),
-                "delivered_per_second": dict(stats.delivered_per_second)}
+        return {
+            "op": "phase_done",
+            "name": stats.name,
+            "generator": self.index,
+            "sent": stats.sent,
+            "answered": stats.answered,
+            "ack_ok": stats.ack_ok,
+            "ack_errors": dict(stats.ack_errors),
+            "error_samples": stats.error_samples,
+            "send_errors": dict(stats.send_errors),
+            "delivered": stats.delivered,
+            "misrouted": stats.misrouted,
+            "unanswered": unanswered,
+            "undelivered": undelivered,
+            "acked_in_window": stats.acked_in_window,
+            "delivered_in_window": stats.delivered_in_window,
+            "capped_waits": stats.capped_waits,
+            "not_sent": stats.not_sent,
+            "send_seconds": round(stats.send_seconds, 3),
+            "last_answer_s": round(stats.last_answer - start, 3) if stats.last_answer else None,
+            "ack_s": _rounded(stats.ack_s),
+            "delivery_s": _rounded(stats.delivery_s),
+            "send_lag_s": _rounded(stats.send_lag_s),
+            "loop_lag_s": _rounded(stats.loop_lag_s),
+            "ack_per_second": dict(stats.ack_per_second),
+            "delivered_per_second": dict(stats.delivered_per_second),
+        }
 
     async def _watch_loop(self, stats: Stats, until: float) -> None:
         """How late a 10 ms sleep wakes up: this process's event loop falling behind."""
@@ -372,13 +442,18 @@ class Generator:
         deadline = started + command["timeout"]
         while self.pending and clock() < deadline:
             await asyncio.sleep(0.05)
-        return {"op": "settled", "acked": self.acked if command.get("full") else {}, "late": dict(self.late),
-                "waited_s": round(clock() - started, 2),
-                "unanswered": sum(1 for s in self.pending.values() if not s.acked),
-                "undelivered": sum(1 for s in self.pending.values() if s.acked and not s.delivered),
-                "unknown_deliveries": self.unknown_deliveries, "echoes": self.echoes,
-                "disconnects": dict(self.disconnects),
-                "connected": sum(1 for c in self.clients if c.connected)}
+        return {
+            "op": "settled",
+            "acked": self.acked if command.get("full") else {},
+            "late": dict(self.late),
+            "waited_s": round(clock() - started, 2),
+            "unanswered": sum(1 for s in self.pending.values() if not s.acked),
+            "undelivered": sum(1 for s in self.pending.values() if s.acked and not s.delivered),
+            "unknown_deliveries": self.unknown_deliveries,
+            "echoes": self.echoes,
+            "disconnects": dict(self.disconnects),
+            "connected": sum(1 for c in self.clients if c.connected),
+        }
 
     async def close(self) -> dict[str, Any]:
         self.closing = True
@@ -445,8 +520,15 @@ class GeneratorProcess:
     async def start(cls, index: int, log_path: Path) -> GeneratorProcess:
         with log_path.open("wb") as log:
             process = await asyncio.create_subprocess_exec(
-                sys.executable, str(Path(__file__).resolve()), "--generator", str(index),
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=log, limit=256 * 1024 * 1024)
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--generator",
+                str(index),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=log,
+                limit=256 * 1024 * 1024,
+            )
         return cls(index, process)
 
     async def send(self, command: dict[str, Any]) -> None:
@@ -508,15 +590,22 @@ class ChatCpuMeter(CpuMeter):
 def base_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
     """The process environment without inherited MARKETPLACE_* values, plus this run's settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    env.update(MARKETPLACE_DATA_DIR=str(data_dir), MARKETPLACE_ACCESS_LOG="false",
-               MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48), MARKETPLACE_SANDBOX="on",
-               MARKETPLACE_PASSWORD_HASH_PROFILE="light",  # set-up registers hundreds of users
-               MARKETPLACE_AUTH_RATE_LIMIT="1000000",  # ... from one address
-               MARKETPLACE_ACCESS_TOKEN_SECONDS="86400",  # the sockets' tokens outlive the run
-               MARKETPLACE_CHAT_RATE_LIMIT=str(CHAT_RATE_LIMIT))  # the limiter must not throttle the bench
+    env.update(
+        MARKETPLACE_DATA_DIR=str(data_dir),
+        MARKETPLACE_ACCESS_LOG="false",
+        MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48),
+        MARKETPLACE_SANDBOX="on",
+        MARKETPLACE_PASSWORD_HASH_PROFILE="light",  # set-up registers hundreds of users
+        MARKETPLACE_AUTH_RATE_LIMIT="1000000",  # ... from one address
+        MARKETPLACE_ACCESS_TOKEN_SECONDS="86400",  # the sockets' tokens outlive the run
+        MARKETPLACE_CHAT_RATE_LIMIT=str(CHAT_RATE_LIMIT),
+    )  # the limiter must not throttle the bench
     if not args.embedded:
-        env.update(MARKETPLACE_DATABASE_URL=args.database_url, MARKETPLACE_REDIS_URL=args.redis_url,
-                   MARKETPLACE_REDIS_PREFIX=f"bench-chat-{secrets.token_hex(6)}:")
+        env.update(
+            MARKETPLACE_DATABASE_URL=args.database_url,
+            MARKETPLACE_REDIS_URL=args.redis_url,
+            MARKETPLACE_REDIS_PREFIX=f"bench-chat-{secrets.token_hex(6)}:",
+        )
     return env
 
 
@@ -540,23 +629,26 @@ class Conversation:
     buyer_token: str
 
 
-async def make_conversations(api: Api, args: argparse.Namespace, tag: str
-                             ) -> tuple[list[str], list[Conversation], dict[str, Any]]:
+async def make_conversations(
+    api: Api, args: argparse.Namespace, tag: str
+) -> tuple[list[str], list[Conversation], dict[str, Any]]:
     """--stores sellers with a store each, --pairs buyers each opening a conversation with store i % stores."""
     timings: dict[str, Any] = {}
     started = clock()
     stores = await asyncio.gather(*(open_store(api, f"chat{n}", tag) for n in range(args.stores)))
     timings["stores_s"] = round(clock() - started, 1)
     mark = clock()
-    tokens = await asyncio.gather(*(_user(api, f"chatbuyer{i}-{tag}@example.com", f"Pembeli {i}")
-                                    for i in range(args.pairs)))
+    tokens = await asyncio.gather(
+        *(_user(api, f"chatbuyer{i}-{tag}@example.com", f"Pembeli {i}") for i in range(args.pairs))
+    )
     timings["buyers_s"] = round(clock() - mark, 1)
     mark = clock()
 
     async def open_one(i: int) -> Conversation:
         store = i % args.stores
-        body = await api.call("POST", "/api/v1/conversations", {"store_id": stores[store][1]}, token=tokens[i],
-                              expect=(201,))
+        body = await api.call(
+            "POST", "/api/v1/conversations", {"store_id": stores[store][1]}, token=tokens[i], expect=(201,)
+        )
         return Conversation(str(body["id"]), store, tokens[i])
 
     conversations = list(await asyncio.gather(*(open_one(i) for i in range(args.pairs))))
@@ -565,18 +657,21 @@ async def make_conversations(api: Api, args: argparse.Namespace, tag: str
     return [token for token, _ in stores], conversations, timings
 
 
-def shares(args: argparse.Namespace, seller_tokens: list[str], conversations: list[Conversation]
-           ) -> list[list[dict[str, Any]]]:
+def shares(
+    args: argparse.Namespace, seller_tokens: list[str], conversations: list[Conversation]
+) -> list[list[dict[str, Any]]]:
     """Each generator's stores (store s goes to generator s % generators), with their conversations."""
     stores: list[dict[str, Any]] = [{"seller_token": token, "conversations": []} for token in seller_tokens]
     for conversation in conversations:
         stores[conversation.store]["conversations"].append(
-            {"conversation_id": conversation.id, "buyer_token": conversation.buyer_token})
-    return [stores[g::args.generators] for g in range(args.generators)]
+            {"conversation_id": conversation.id, "buyer_token": conversation.buyer_token}
+        )
+    return [stores[g :: args.generators] for g in range(args.generators)]
 
 
-async def check_conversations(api: Api, conversations: list[Conversation], acked: dict[str, list[tuple[int, str]]]
-                              ) -> dict[str, Any]:
+async def check_conversations(
+    api: Api, conversations: list[Conversation], acked: dict[str, list[tuple[int, str]]]
+) -> dict[str, Any]:
     """Every conversation read back over HTTP (as its buyer): seq 1..n, n = the acked count, each acked
     message stored with the seq its ack gave."""
     problems: list[dict[str, Any]] = []
@@ -589,8 +684,9 @@ async def check_conversations(api: Api, conversations: list[Conversation], acked
         async with gate:
             for _ in range(10_000):
                 path = f"/api/v1/conversations/{conversation.id}/messages?limit=100"
-                page = await api.call("GET", path + (f"&cursor={cursor}" if cursor else ""),
-                                      token=conversation.buyer_token, expect=(200,))
+                page = await api.call(
+                    "GET", path + (f"&cursor={cursor}" if cursor else ""), token=conversation.buyer_token, expect=(200,)
+                )
                 stored += [(int(m["seq"]), str(m["client_id"])) for m in page["items"]]
                 cursor = page.get("next_cursor")
                 if not cursor:
@@ -606,20 +702,36 @@ async def check_conversations(api: Api, conversations: list[Conversation], acked
         counts["acked_missing"] += len(missing)
         counts["stored_unacked"] += len(unacked)
         if len(stored) != len(mine) or missing or not gap_free:
-            problems.append({"conversation_id": conversation.id, "stored": len(stored), "acked": len(mine),
-                             "gap_free": gap_free, "acked_missing": sorted(missing)[:5],
-                             "stored_unacked": sorted(unacked)[:5]})
+            problems.append(
+                {
+                    "conversation_id": conversation.id,
+                    "stored": len(stored),
+                    "acked": len(mine),
+                    "gap_free": gap_free,
+                    "acked_missing": sorted(missing)[:5],
+                    "stored_unacked": sorted(unacked)[:5],
+                }
+            )
 
     started = clock()
     await asyncio.gather(*(one(c) for c in conversations))
-    return {"conversations": len(conversations), "stored": counts["stored"], "acked": counts["acked"],
-            "gap_free": counts["gap_free"], "acked_missing": counts["acked_missing"],
-            "stored_unacked": counts["stored_unacked"], "mismatched": len(problems), "samples": problems[:SAMPLES],
-            "ok": not problems, "seconds": round(clock() - started, 1)}
+    return {
+        "conversations": len(conversations),
+        "stored": counts["stored"],
+        "acked": counts["acked"],
+        "gap_free": counts["gap_free"],
+        "acked_missing": counts["acked_missing"],
+        "stored_unacked": counts["stored_unacked"],
+        "mismatched": len(problems),
+        "samples": problems[:SAMPLES],
+        "ok": not problems,
+        "seconds": round(clock() - started, 1),
+    }
 
 
 def merge(name: str, rate: float, seconds: float, replies: list[dict[str, Any]]) -> dict[str, Any]:
     """The generators' figures of one phase, as one."""
+
     def total(key: str) -> int:
         return sum(int(r[key]) for r in replies)
 
@@ -645,39 +757,68 @@ def merge(name: str, rate: float, seconds: float, replies: list[dict[str, Any]])
     send_errors = counted("send_errors")
     unanswered = total("unanswered")
     return {
-        "name": name, "target_rate": rate, "seconds": seconds, "sent": total("sent"),
+        "name": name,
+        "target_rate": rate,
+        "seconds": seconds,
+        "sent": total("sent"),
         "offered_per_s": round(total("sent") / seconds, 1),
-        "stored": total("ack_ok"), "delivered": total("delivered"),
+        "stored": total("ack_ok"),
+        "delivered": total("delivered"),
         "stored_per_s": round(total("acked_in_window") / seconds, 1),
         "delivered_per_s": round(total("delivered_in_window") / seconds, 1),
-        "ack_p50_ms": percentile_ms(acks, 50), "ack_p99_ms": percentile_ms(acks, 99),
+        "ack_p50_ms": percentile_ms(acks, 50),
+        "ack_p99_ms": percentile_ms(acks, 99),
         "ack_max_ms": percentile_ms(acks, 100),
-        "delivery_p50_ms": percentile_ms(deliveries, 50), "delivery_p99_ms": percentile_ms(deliveries, 99),
+        "delivery_p50_ms": percentile_ms(deliveries, 50),
+        "delivery_p99_ms": percentile_ms(deliveries, 99),
         "delivery_max_ms": percentile_ms(deliveries, 100),
         "errors": sum(errors.values()) + sum(send_errors.values()),
-        "ack_errors": errors, "send_errors": send_errors, "unanswered_after_drain": unanswered,
-        "undelivered_after_drain": total("undelivered"), "misrouted": total("misrouted"),
+        "ack_errors": errors,
+        "send_errors": send_errors,
+        "unanswered_after_drain": unanswered,
+        "undelivered_after_drain": total("undelivered"),
+        "misrouted": total("misrouted"),
         "error_samples": [s for r in replies for s in r["error_samples"]][:SAMPLES],
         "stored_per_second": per_second("ack_per_second"),
         "delivered_per_second": per_second("delivered_per_second"),
-        "send_lag_p50_ms": percentile_ms(send_lag, 50), "send_lag_p99_ms": percentile_ms(send_lag, 99),
+        "send_lag_p50_ms": percentile_ms(send_lag, 50),
+        "send_lag_p99_ms": percentile_ms(send_lag, 99),
         "send_lag_max_ms": percentile_ms(send_lag, 100),
-        "loop_lag_p50_ms": percentile_ms(loop_lag, 50), "loop_lag_p99_ms": percentile_ms(loop_lag, 99),
-        "capped_waits": total("capped_waits"), "not_sent_generator_behind": total("not_sent"),
+        "loop_lag_p50_ms": percentile_ms(loop_lag, 50),
+        "loop_lag_p99_ms": percentile_ms(loop_lag, 99),
+        "capped_waits": total("capped_waits"),
+        "not_sent_generator_behind": total("not_sent"),
         "send_seconds_max": max(r["send_seconds"] for r in replies),
         "last_answer_s": max((r["last_answer_s"] or 0.0) for r in replies),
     }
 
 
-async def run_phase(args: argparse.Namespace, gens: list[GeneratorProcess], server: Server, name: str,
-                    rate: float, seconds: float, weights: list[float], measure: bool) -> dict[str, Any]:
+async def run_phase(
+    args: argparse.Namespace,
+    gens: list[GeneratorProcess],
+    server: Server,
+    name: str,
+    rate: float,
+    seconds: float,
+    weights: list[float],
+    measure: bool,
+) -> dict[str, Any]:
     busy_before = await wait_for_quiet(args.quiet_wait, args.quiet_below) if measure else None
     sessions = await pg_sessions(args.database_url) if measure and not args.embedded else None
     start_at = clock() + 0.5
     for gen, weight in zip(gens, weights, strict=True):
-        await gen.send({"op": "phase", "name": name, "rate": rate * weight, "seconds": seconds, "start_at": start_at,
-                        "drain": args.drain, "max_messages": max(1, int(args.max_messages * weight)),
-                        "max_in_flight": max(1, int(args.max_in_flight * weight))})
+        await gen.send(
+            {
+                "op": "phase",
+                "name": name,
+                "rate": rate * weight,
+                "seconds": seconds,
+                "start_at": start_at,
+                "drain": args.drain,
+                "max_messages": max(1, int(args.max_messages * weight)),
+                "max_in_flight": max(1, int(args.max_in_flight * weight)),
+            }
+        )
     meter = ChatCpuMeter(server.process.pid, [g.process.pid for g in gens])
     await asyncio.sleep(max(0.0, start_at - clock()))
     profiler, profile_out, profile = None, args.logs / f"profile-{name.replace('/', 'per')}.txt", None
@@ -708,11 +849,15 @@ async def run_phase(args: argparse.Namespace, gens: list[GeneratorProcess], serv
         server_s = cpu["percent_of_one_core"]["server"] / 100 * cpu["wall_s"]
         in_window = summary["stored_per_s"] * seconds
         summary["server_cpu_ms_per_msg"] = round(1000 * server_s / in_window, 2) if in_window else None
-        print(f"  {rate:>6.0f}/s target: stored {summary['stored_per_s']:,.1f}/s, delivered "
-              f"{summary['delivered_per_s']:,.1f}/s, ack p50/p99 {summary['ack_p50_ms']}/{summary['ack_p99_ms']} ms, "
-              f"delivery p50/p99 {summary['delivery_p50_ms']}/{summary['delivery_p99_ms']} ms, errors "
-              f"{summary['errors']}, server cpu {cpu['percent_of_one_core']['server']:.0f}%, generators "
-              f"{cpu['percent_of_one_core']['generators']:.0f}%", file=sys.stderr, flush=True)
+        print(
+            f"  {rate:>6.0f}/s target: stored {summary['stored_per_s']:,.1f}/s, delivered "
+            f"{summary['delivered_per_s']:,.1f}/s, ack p50/p99 {summary['ack_p50_ms']}/{summary['ack_p99_ms']} ms, "
+            f"delivery p50/p99 {summary['delivery_p50_ms']}/{summary['delivery_p99_ms']} ms, errors "
+            f"{summary['errors']}, server cpu {cpu['percent_of_one_core']['server']:.0f}%, generators "
+            f"{cpu['percent_of_one_core']['generators']:.0f}%",
+            file=sys.stderr,
+            flush=True,
+        )
     return summary
 
 
@@ -723,7 +868,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     args.logs = logs
     env = base_environment(args, logs / "var")
     report: dict[str, Any] = {
-        "stamp": stamp, "host_cpus": os.cpu_count(), "command": " ".join(sys.argv), "logs": str(logs),
+        "stamp": stamp,
+        "host_cpus": os.cpu_count(),
+        "command": " ".join(sys.argv),
+        "logs": str(logs),
         "settings": {k: v for k, v in vars(args).items() if k not in ("results_dir", "logs")},
         "environment": {k: v for k, v in env.items() if k.startswith("MARKETPLACE_") and "SECRET" not in k},
         "phases": [],
@@ -745,8 +893,11 @@ async def body(args: argparse.Namespace, env: dict[str, str], logs: Path, report
     api = Api(server.port)
     gens: list[GeneratorProcess] = []
     try:
-        print(f"  set-up: {args.stores} sellers with a store, {args.pairs} buyers with a conversation ...",
-              file=sys.stderr, flush=True)
+        print(
+            f"  set-up: {args.stores} sellers with a store, {args.pairs} buyers with a conversation ...",
+            file=sys.stderr,
+            flush=True,
+        )
         async with asyncio.timeout(args.setup_timeout):
             seller_tokens, conversations, timings = await make_conversations(api, args, secrets.token_hex(3))
         report["setup"] = timings
@@ -755,29 +906,46 @@ async def body(args: argparse.Namespace, env: dict[str, str], logs: Path, report
         for index in range(args.generators):
             gens.append(await GeneratorProcess.start(index, logs / f"generator-{index}.log"))
         sockets = args.pairs + args.stores
-        print(f"  connecting {sockets} sockets from {args.generators} generator process(es) ...",
-              file=sys.stderr, flush=True)
+        print(
+            f"  connecting {sockets} sockets from {args.generators} generator process(es) ...",
+            file=sys.stderr,
+            flush=True,
+        )
         started = clock()
         for gen, part in zip(gens, parts, strict=True):
-            await gen.send({"op": "connect", "port": server.port, "stores": part,
-                            "concurrency": args.connect_concurrency, "timeout": 120, "lifetime": 3000})
+            await gen.send(
+                {
+                    "op": "connect",
+                    "port": server.port,
+                    "stores": part,
+                    "concurrency": args.connect_concurrency,
+                    "timeout": 120,
+                    "lifetime": 3000,
+                }
+            )
         connected = [await gen.receive(150) for gen in gens]
-        report["connect"] = {"sockets": sum(c["sockets"] for c in connected),
-                             "connected": sum(c["connected"] for c in connected),
-                             "seconds": round(clock() - started, 2),
-                             "errors": {k: v for c in connected for k, v in c["errors"].items()}}
+        report["connect"] = {
+            "sockets": sum(c["sockets"] for c in connected),
+            "connected": sum(c["connected"] for c in connected),
+            "seconds": round(clock() - started, 2),
+            "errors": {k: v for c in connected for k, v in c["errors"].items()},
+        }
         if report["connect"]["connected"] != sockets:
-            raise BenchError(f"only {report['connect']['connected']} of {sockets} sockets connected: "
-                             f"{report['connect']['errors']}")
+            raise BenchError(
+                f"only {report['connect']['connected']} of {sockets} sockets connected: {report['connect']['errors']}"
+            )
         report["memory"]["after_connect"] = memory(server.process.pid)
         if args.warmup > 0:
-            report["warmup"] = await run_phase(args, gens, server, "warmup", args.rate_list[0], args.warmup,
-                                               weights, measure=False)
+            report["warmup"] = await run_phase(
+                args, gens, server, "warmup", args.rate_list[0], args.warmup, weights, measure=False
+            )
         for rate in args.rate_list:
-            report["phases"].append(await run_phase(args, gens, server, f"{rate:g}/s", rate, args.seconds, weights,
-                                                    measure=True))
-        settled = [await gen.request({"op": "settle", "timeout": SETTLE_S, "full": True}, SETTLE_S + 30)
-                   for gen in gens]
+            report["phases"].append(
+                await run_phase(args, gens, server, f"{rate:g}/s", rate, args.seconds, weights, measure=True)
+            )
+        settled = [
+            await gen.request({"op": "settle", "timeout": SETTLE_S, "full": True}, SETTLE_S + 30) for gen in gens
+        ]
         acked: dict[str, list[tuple[int, str]]] = {}
         for reply in settled:
             for conversation_id, pairs in reply["acked"].items():
@@ -788,11 +956,14 @@ async def body(args: argparse.Namespace, env: dict[str, str], logs: Path, report
             late.update(reply["late"])
             disconnects.update(reply["disconnects"])
         report["settled"] = {
-            "late_after_drain": dict(late), "disconnects": dict(disconnects),
-            "unanswered": sum(r["unanswered"] for r in settled), "undelivered": sum(r["undelivered"] for r in settled),
+            "late_after_drain": dict(late),
+            "disconnects": dict(disconnects),
+            "unanswered": sum(r["unanswered"] for r in settled),
+            "undelivered": sum(r["undelivered"] for r in settled),
             "duplicate_or_unknown_deliveries": sum(r["unknown_deliveries"] for r in settled),
             "sender_echoes": sum(r["echoes"] for r in settled),
-            "still_connected": sum(r["connected"] for r in settled)}
+            "still_connected": sum(r["connected"] for r in settled),
+        }
         report["memory"]["after_load"] = memory(server.process.pid)
         print("  checking every conversation over HTTP ...", file=sys.stderr, flush=True)
         report["check"] = await check_conversations(api, conversations, acked)
@@ -851,22 +1022,39 @@ def failed_checks(report: dict[str, Any]) -> list[str]:
     settled = report.get("settled")
     if settled:
         if settled["unanswered"] or settled["undelivered"]:
-            failures.append(f"after settling: {settled['unanswered']} send(s) never answered, {settled['undelivered']} "
-                            "acked message(s) never delivered to the seller")
+            failures.append(
+                f"after settling: {settled['unanswered']} send(s) never answered, {settled['undelivered']} "
+                "acked message(s) never delivered to the seller"
+            )
         if settled["disconnects"]:
             failures.append(f"sockets disconnected during the run: {settled['disconnects']}")
         if settled["duplicate_or_unknown_deliveries"]:
             failures.append(f"{settled['duplicate_or_unknown_deliveries']} message:new received twice or unknown")
     check = report.get("check")
     if check and not check["ok"]:
-        failures.append(f"{check['mismatched']} conversation(s) differ from their acks: stored {check['stored']}, "
-                        f"acked {check['acked']}, acked but missing {check['acked_missing']}, stored unacked "
-                        f"{check['stored_unacked']}, gap-free {check['gap_free']}/{check['conversations']}")
+        failures.append(
+            f"{check['mismatched']} conversation(s) differ from their acks: stored {check['stored']}, "
+            f"acked {check['acked']}, acked but missing {check['acked_missing']}, stored unacked "
+            f"{check['stored_unacked']}, gap-free {check['gap_free']}/{check['conversations']}"
+        )
     return failures
 
 
-COLUMNS = ("offered/s", "stored/s", "deliv/s", "ack p50", "ack p99", "dlv p50", "dlv p99", "dlv max", "errors",
-           "late", "srv ms/msg", "gen lag p99", "cpu srv/pg/redis/gen/other %")
+COLUMNS = (
+    "offered/s",
+    "stored/s",
+    "deliv/s",
+    "ack p50",
+    "ack p99",
+    "dlv p50",
+    "dlv p99",
+    "dlv max",
+    "errors",
+    "late",
+    "srv ms/msg",
+    "gen lag p99",
+    "cpu srv/pg/redis/gen/other %",
+)
 
 
 def table(report: dict[str, Any]) -> str:
@@ -875,14 +1063,24 @@ def table(report: dict[str, Any]) -> str:
     for phase in report["phases"]:
         cpu = phase["cpu"]["percent_of_one_core"]
         cpu_text = "/".join(f"{cpu.get(k, 0):.0f}" for k in ("server", "postgres", "redis", "loadgen", "other"))
-        values = (f"{phase['offered_per_s']:,.1f}", f"{phase['stored_per_s']:,.1f}", f"{phase['delivered_per_s']:,.1f}",
-                  f"{phase['ack_p50_ms']:.1f}", f"{phase['ack_p99_ms']:.1f}", f"{phase['delivery_p50_ms']:.1f}",
-                  f"{phase['delivery_p99_ms']:.1f}", f"{phase['delivery_max_ms']:.1f}", str(phase["errors"]),
-                  str(phase["unanswered_after_drain"]),
-                  "-" if phase.get("server_cpu_ms_per_msg") is None else f"{phase['server_cpu_ms_per_msg']:.2f}",
-                  f"{phase['loop_lag_p99_ms']:.1f}", cpu_text)
-        lines.append(f"{phase['name']:<10}" + "".join(f"{v:>{max(9, len(c) + 2)}}" for v, c in
-                                                       zip(values, COLUMNS, strict=True)))
+        values = (
+            f"{phase['offered_per_s']:,.1f}",
+            f"{phase['stored_per_s']:,.1f}",
+            f"{phase['delivered_per_s']:,.1f}",
+            f"{phase['ack_p50_ms']:.1f}",
+            f"{phase['ack_p99_ms']:.1f}",
+            f"{phase['delivery_p50_ms']:.1f}",
+            f"{phase['delivery_p99_ms']:.1f}",
+            f"{phase['delivery_max_ms']:.1f}",
+            str(phase["errors"]),
+            str(phase["unanswered_after_drain"]),
+            "-" if phase.get("server_cpu_ms_per_msg") is None else f"{phase['server_cpu_ms_per_msg']:.2f}",
+            f"{phase['loop_lag_p99_ms']:.1f}",
+            cpu_text,
+        )
+        lines.append(
+            f"{phase['name']:<10}" + "".join(f"{v:>{max(9, len(c) + 2)}}" for v, c in zip(values, COLUMNS, strict=True))
+        )
     lines.append("")
     for phase in report["phases"]:
         lines.append(
@@ -894,10 +1092,14 @@ def table(report: dict[str, Any]) -> str:
             f"{phase['capped_waits']}; ack max {phase['ack_max_ms']} ms; unanswered/undelivered after drain "
             f"{phase['unanswered_after_drain']}/{phase['undelivered_after_drain']}; errors {phase['ack_errors'] or '-'} "
             f"{phase['send_errors'] or ''}; generators' cpu {phase['cpu']['percent_of_one_core']['generators']:.0f}%; "
-            f"pg sessions opened {phase.get('pg_sessions_opened')}")
+            f"pg sessions opened {phase.get('pg_sessions_opened')}"
+        )
     connect, setup = report.get("connect", {}), report.get("setup", {})
-    lines += ["", f"Set-up {setup}; sockets connected {connect.get('connected')}/{connect.get('sockets')} in "
-              f"{connect.get('seconds')} s {connect.get('errors') or ''}"]
+    lines += [
+        "",
+        f"Set-up {setup}; sockets connected {connect.get('connected')}/{connect.get('sockets')} in "
+        f"{connect.get('seconds')} s {connect.get('errors') or ''}",
+    ]
     settled = report.get("settled")
     if settled:
         lines.append(f"Settled: {settled}")
@@ -907,7 +1109,8 @@ def table(report: dict[str, Any]) -> str:
             f"Check over HTTP: {check['conversations']} conversations, stored {check['stored']} = acked "
             f"{check['acked']}: {'yes' if check['stored'] == check['acked'] else 'NO'}; gap-free seq "
             f"{check['gap_free']}/{check['conversations']}; acked but missing {check['acked_missing']}; stored but "
-            f"never acked {check['stored_unacked']} -> {'OK' if check['ok'] else 'MISMATCH'} ({check['seconds']} s)")
+            f"never acked {check['stored_unacked']} -> {'OK' if check['ok'] else 'MISMATCH'} ({check['seconds']} s)"
+        )
     lines.append("Resident memory (MiB; VmRSS now / VmHWM peak):")
     for moment in ("after_ready", "after_connect", "after_load"):
         mem = report.get("memory", {}).get(moment)
@@ -926,8 +1129,12 @@ def profile_text(report: dict[str, Any], top: int = 15) -> str:
         if "error" in profile:
             lines.append(f"\nProfile {phase['name']}: {profile['error']}")
             continue
-        lines.append(f"\nProfile of the server worker, {phase['name']}: {profile['samples']} samples ({profile['raw']})")
-        lines.append("  by library (leaf frame): " + ", ".join(f"{n} {p}%" for n, p in profile["leaf_library_pct"][:10]))
+        lines.append(
+            f"\nProfile of the server worker, {phase['name']}: {profile['samples']} samples ({profile['raw']})"
+        )
+        lines.append(
+            "  by library (leaf frame): " + ", ".join(f"{n} {p}%" for n, p in profile["leaf_library_pct"][:10])
+        )
         for title, key in (("self", "self_pct"), ("inclusive", "inclusive_pct")):
             lines.append(f"  top {title}:")
             lines += [f"    {pct:5.1f}%  {name}" for name, pct in profile[key][:top]]
@@ -967,8 +1174,10 @@ def main(argv: list[str] | None = None) -> int:
     except (BenchError, OSError, TimeoutError) as error:  # OSError: PostgreSQL or Redis unreachable
         print(f"chat_load: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_SETUP_FAILED
-    print(f"Database: {report['database']}; {report['connect']['connected']} sockets on one server process; "
-          f"MARKETPLACE_CHAT_RATE_LIMIT={CHAT_RATE_LIMIT} (the limiter never throttles)")
+    print(
+        f"Database: {report['database']}; {report['connect']['connected']} sockets on one server process; "
+        f"MARKETPLACE_CHAT_RATE_LIMIT={CHAT_RATE_LIMIT} (the limiter never throttles)"
+    )
     print(table(report))
     print(profile_text(report))
     if report["failed_checks"] or any(p["errors"] for p in report["phases"]) or report.get("server_log_problems"):

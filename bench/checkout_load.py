@@ -47,13 +47,18 @@ def base_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]
     One signing key for the whole run, so the buyers' tokens stay valid from one server to the next.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    env.update(MARKETPLACE_DATABASE_URL=args.database_url, MARKETPLACE_REDIS_URL=args.redis_url,
-               MARKETPLACE_DATA_DIR=str(data_dir), MARKETPLACE_ACCESS_LOG="false",
-               MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48), MARKETPLACE_SANDBOX="on",
-               MARKETPLACE_PASSWORD_HASH_PROFILE="light",  # set-up registers hundreds of users
-               MARKETPLACE_AUTH_RATE_LIMIT="1000000",  # ... from one address
-               MARKETPLACE_ACCESS_TOKEN_SECONDS="86400",  # a long run outlives the default 15 minutes
-               MARKETPLACE_REDIS_PREFIX=f"bench-checkout-setup-{secrets.token_hex(6)}:")
+    env.update(
+        MARKETPLACE_DATABASE_URL=args.database_url,
+        MARKETPLACE_REDIS_URL=args.redis_url,
+        MARKETPLACE_DATA_DIR=str(data_dir),
+        MARKETPLACE_ACCESS_LOG="false",
+        MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48),
+        MARKETPLACE_SANDBOX="on",
+        MARKETPLACE_PASSWORD_HASH_PROFILE="light",  # set-up registers hundreds of users
+        MARKETPLACE_AUTH_RATE_LIMIT="1000000",  # ... from one address
+        MARKETPLACE_ACCESS_TOKEN_SECONDS="86400",  # a long run outlives the default 15 minutes
+        MARKETPLACE_REDIS_PREFIX=f"bench-checkout-setup-{secrets.token_hex(6)}:",
+    )
     return env
 
 
@@ -77,8 +82,9 @@ async def total_stock(url: str, variant_ids: list[str]) -> int:
 
     connection = await asyncio.wait_for(asyncpg.connect(_pg(url)), timeout=10)
     try:
-        return int(await connection.fetchval("SELECT coalesce(sum(stock), 0) FROM variants WHERE id = any($1)",
-                                             variant_ids))
+        return int(
+            await connection.fetchval("SELECT coalesce(sum(stock), 0) FROM variants WHERE id = any($1)", variant_ids)
+        )
     finally:
         await connection.close()
 
@@ -92,7 +98,8 @@ async def sold(url: str, variant_id: str) -> dict[str, int]:
         row = await connection.fetchrow(
             "SELECT coalesce(sum(l.quantity), 0) AS units, count(DISTINCT o.id) AS orders FROM order_lines l "
             "JOIN orders o ON o.id = l.order_id WHERE l.variant_id = $1 AND o.status NOT IN ('cancelled', 'expired')",
-            variant_id)
+            variant_id,
+        )
         return {"units": int(row["units"]), "orders": int(row["orders"])}
     finally:
         await connection.close()
@@ -113,15 +120,25 @@ def turns(port: int, buyers: list[Buyer], variant_of: dict[int, str], store_of: 
         variant = variant_of[buyer.index]
         line = json.dumps({"variant_id": variant, "quantity": 1}).encode()
         order = {"address_id": buyer.address_id, "shipping": {store_of[variant]: "instant"}}
-        made.append(Turn(buyer, encode_request("POST", "/api/v1/cart/items", port, body=line,
-                                               headers=bearer(buyer.token), agent=AGENT),
-                         json.dumps(order).encode()))
+        made.append(
+            Turn(
+                buyer,
+                encode_request("POST", "/api/v1/cart/items", port, body=line, headers=bearer(buyer.token), agent=AGENT),
+                json.dumps(order).encode(),
+            )
+        )
     return made
 
 
 def checkout_request(port: int, turn: Turn, key: str) -> bytes:
-    return encode_request("POST", CHECKOUTS, port, body=turn.checkout_body, agent=AGENT,
-                          headers={**bearer(turn.buyer.token), "Idempotency-Key": key})
+    return encode_request(
+        "POST",
+        CHECKOUTS,
+        port,
+        body=turn.checkout_body,
+        agent=AGENT,
+        headers={**bearer(turn.buyer.token), "Idempotency-Key": key},
+    )
 
 
 @dataclass
@@ -143,9 +160,15 @@ class Drive:
     def note(self, what: str, status: int, body: bytes, latency: float) -> None:
         self._seen[(what, status)] += 1
         if self._seen[(what, status)] <= SAMPLES_PER_STATUS:
-            self.unexpected.append({"request": what, "status": status, "ms": round(latency * 1000, 1),
-                                    "at_s": round(time.perf_counter() - self.started, 2),
-                                    "body": body[:2000].decode(errors="replace")})
+            self.unexpected.append(
+                {
+                    "request": what,
+                    "status": status,
+                    "ms": round(latency * 1000, 1),
+                    "at_s": round(time.perf_counter() - self.started, 2),
+                    "body": body[:2000].decode(errors="replace"),
+                }
+            )
 
 
 async def _exchange(connection: Connection, payload: bytes, result: PhaseResult) -> tuple[int, bytes]:
@@ -176,8 +199,9 @@ async def _buy(port: int, own: list[Turn], drive: Drive, lane: int, record: bool
                     continue
                 turn.buyer.has_line = True
             sent = clock()
-            status, body = await _exchange(connection, checkout_request(port, turn, f"{drive.keys}-{lane}-{count}"),
-                                           drive.checkouts)
+            status, body = await _exchange(
+                connection, checkout_request(port, turn, f"{drive.keys}-{lane}-{count}"), drive.checkouts
+            )
             done = clock()
             if status == 201:
                 turn.buyer.has_line = False  # the bought line left the cart
@@ -192,18 +216,34 @@ async def _buy(port: int, own: list[Turn], drive: Drive, lane: int, record: bool
         connection.close()
 
 
-async def run_checkouts(port: int, name: str, plan: list[Turn], *, connections: int, seconds: float,
-                        max_requests: int, record: bool = True, grace: float = 15.0) -> Drive:
+async def run_checkouts(
+    port: int,
+    name: str,
+    plan: list[Turn],
+    *,
+    connections: int,
+    seconds: float,
+    max_requests: int,
+    record: bool = True,
+    grace: float = 15.0,
+) -> Drive:
     """Checkouts over `connections` keep-alive connections for at most `seconds` and `max_requests`.
 
     Connection i serves the buyers i, i + connections, ...: no cart is used by two connections at once.
     """
     started = time.perf_counter()
-    drive = Drive(name, max_requests, started, started + seconds, f"{name}-{secrets.token_hex(6)}",
-                  checkouts=PhaseResult(name, connections, ok_status=201),
-                  carts=PhaseResult(f"{name}-cart", connections, ok_status=201))
-    tasks = [asyncio.create_task(_buy(port, plan[lane::connections], drive, lane, record))
-             for lane in range(connections)]
+    drive = Drive(
+        name,
+        max_requests,
+        started,
+        started + seconds,
+        f"{name}-{secrets.token_hex(6)}",
+        checkouts=PhaseResult(name, connections, ok_status=201),
+        carts=PhaseResult(f"{name}-cart", connections, ok_status=201),
+    )
+    tasks = [
+        asyncio.create_task(_buy(port, plan[lane::connections], drive, lane, record)) for lane in range(connections)
+    ]
     finished, pending = await asyncio.wait(tasks, timeout=seconds + grace)
     for task in pending:
         task.cancel()
@@ -225,7 +265,8 @@ def phase_summary(drive: Drive) -> dict[str, Any]:
         **checkouts,
         "checkouts_per_s": round(created / seconds, 1) if seconds else 0.0,
         "cycles_per_s": round(len(drive.cycles) / seconds, 1) if seconds else 0.0,
-        "cycle_p50_ms": percentile_ms(drive.cycles, 50), "cycle_p99_ms": percentile_ms(drive.cycles, 99),
+        "cycle_p50_ms": percentile_ms(drive.cycles, 50),
+        "cycle_p99_ms": percentile_ms(drive.cycles, 99),
         "cart": {k: v for k, v in drive.carts.summary().items() if k not in ("slowest_paths", "name")},
         "server_errors": sum(n for s, n in checkouts["statuses"].items() if s.startswith("5"))
         + sum(n for s, n in drive.carts.summary()["statuses"].items() if s.startswith("5")),
@@ -233,25 +274,30 @@ def phase_summary(drive: Drive) -> dict[str, Any]:
     }
 
 
-async def make_shop(api: Api, args: argparse.Namespace, name: str, buyers: list[Buyer], tag: str
-                    ) -> tuple[dict[int, str], dict[str, str]]:
+async def make_shop(
+    api: Api, args: argparse.Namespace, name: str, buyers: list[Buyer], tag: str
+) -> tuple[dict[int, str], dict[str, str]]:
     """hot: one variant in one store for every buyer; spread: a variant per buyer, over --stores stores."""
     if name == "hot":
         token, store_id = await open_store(api, "hot", tag)
         variant = await add_variant(api, token, store_id, f"HOT-{tag}", HOT_STOCK)
         return {b.index: variant for b in buyers}, {variant: store_id}
     stores = await asyncio.gather(*(open_store(api, f"spread{n}", tag) for n in range(args.stores)))
-    variants = await asyncio.gather(*(
-        add_variant(api, *stores[i % len(stores)], f"SPREAD-{tag}-{i}", HOT_STOCK) for i in range(len(buyers))))
-    return ({b.index: variants[i] for i, b in enumerate(buyers)},
-            {v: stores[i % len(stores)][1] for i, v in enumerate(variants)})
+    variants = await asyncio.gather(
+        *(add_variant(api, *stores[i % len(stores)], f"SPREAD-{tag}-{i}", HOT_STOCK) for i in range(len(buyers)))
+    )
+    return (
+        {b.index: variants[i] for i, b in enumerate(buyers)},
+        {v: stores[i % len(stores)][1] for i, v in enumerate(variants)},
+    )
 
 
-async def measure_workload(args: argparse.Namespace, api: Api, server: Server, workers: int, name: str,
-                           buyers: list[Buyer], tag: str) -> dict[str, Any]:
+async def measure_workload(
+    args: argparse.Namespace, api: Api, server: Server, workers: int, name: str, buyers: list[Buyer], tag: str
+) -> dict[str, Any]:
     """Make the shop, fill the carts, warm up, then one measured phase; the stock taken is checked after."""
     started = time.perf_counter()
-    measured = buyers[:args.buyers]
+    measured = buyers[: args.buyers]
     variant_of, store_of = await make_shop(api, args, name, measured, tag)
     await fill_carts(api, measured, variant_of)
     variants = sorted(store_of)
@@ -259,35 +305,61 @@ async def measure_workload(args: argparse.Namespace, api: Api, server: Server, w
     setup_seconds = round(time.perf_counter() - started, 1)
     plan = turns(server.port, measured, variant_of, store_of)
     busy_before = await wait_for_quiet(args.quiet_wait, args.quiet_below)
-    warm = await run_checkouts(server.port, name, plan, connections=args.connections, seconds=args.warmup,
-                               max_requests=args.max_requests, record=False)
-    probe = PhaseProbe(port=server.port, root_pid=server.process.pid, workers=workers, logs=args.logs,
-                       database_url=args.database_url, profile=False)
+    warm = await run_checkouts(
+        server.port,
+        name,
+        plan,
+        connections=args.connections,
+        seconds=args.warmup,
+        max_requests=args.max_requests,
+        record=False,
+    )
+    probe = PhaseProbe(
+        port=server.port,
+        root_pid=server.process.pid,
+        workers=workers,
+        logs=args.logs,
+        database_url=args.database_url,
+        profile=False,
+    )
     await probe.start(name, args.seconds)
-    drive = await run_checkouts(server.port, name, plan, connections=args.connections, seconds=args.seconds,
-                                max_requests=args.max_requests)
+    drive = await run_checkouts(
+        server.port, name, plan, connections=args.connections, seconds=args.seconds, max_requests=args.max_requests
+    )
     summary = phase_summary(drive)
     summary.update(await probe.stop(CHECKOUTS))
     taken = stock_before - await total_stock(args.database_url, variants)
     server_cpu_s = summary["cpu"]["percent_of_one_core"]["server"] / 100 * summary["cpu"]["wall_s"]
     summary.update(
         server_cpu_ms_per_checkout=round(1000 * server_cpu_s / drive.created, 1) if drive.created else None,
-        machine_busy_before_pct=busy_before, setup_seconds=setup_seconds, variants=len(variants),
+        machine_busy_before_pct=busy_before,
+        setup_seconds=setup_seconds,
+        variants=len(variants),
         stores=len(set(store_of.values())),
-        buyers=len(measured), warmup_checkouts=warm.created, warmup_unexpected=warm.unexpected,
-        stock_check={"taken": taken, "checkouts_201": warm.created + drive.created,
-                     "ok": taken == warm.created + drive.created})
-    print(f"  {name:<7} {summary['checkouts_per_s']:>7,.0f} checkouts/s  p50 {summary['p50_ms']:.1f} ms  "
-          f"p99 {summary['p99_ms']:.1f} ms  statuses {summary['statuses']}  cart {summary['cart']['statuses']}",
-          file=sys.stderr, flush=True)
+        buyers=len(measured),
+        warmup_checkouts=warm.created,
+        warmup_unexpected=warm.unexpected,
+        stock_check={
+            "taken": taken,
+            "checkouts_201": warm.created + drive.created,
+            "ok": taken == warm.created + drive.created,
+        },
+    )
+    print(
+        f"  {name:<7} {summary['checkouts_per_s']:>7,.0f} checkouts/s  p50 {summary['p50_ms']:.1f} ms  "
+        f"p99 {summary['p99_ms']:.1f} ms  statuses {summary['statuses']}  cart {summary['cart']['statuses']}",
+        file=sys.stderr,
+        flush=True,
+    )
     return summary
 
 
-async def contended_probe(args: argparse.Namespace, api: Api, port: int, buyers: list[Buyer], tag: str
-                          ) -> dict[str, Any]:
+async def contended_probe(
+    args: argparse.Namespace, api: Api, port: int, buyers: list[Buyer], tag: str
+) -> dict[str, Any]:
     """S units, 4*S buyers with one unit in their cart, every checkout sent at once on its own connection."""
     small = args.small_stock
-    racers = buyers[:4 * small]
+    racers = buyers[: 4 * small]
     token, store_id = await open_store(api, "contended", tag)
     variant = await add_variant(api, token, store_id, f"SMALL-{tag}", small)
     await fill_carts(api, racers, {b.index: variant for b in racers})
@@ -332,20 +404,35 @@ async def contended_probe(args: argparse.Namespace, api: Api, port: int, buyers:
     stock_left = await total_stock(args.database_url, [variant])
     in_orders = await sold(args.database_url, variant)
     expected = {"201": small, "409": 3 * small, "stock_left": 0, "units_in_orders": small}
-    found = {"201": statuses[201], "409": statuses[409], "stock_left": stock_left,
-             "units_in_orders": in_orders["units"]}
-    result = {
-        "small_stock": small, "checkouts": len(plan), "statuses": {str(k): v for k, v in sorted(statuses.items())},
-        "short_stock_409s": short_stock, "stock_left": stock_left, "orders_holding_it": in_orders["orders"],
-        "units_in_orders": in_orders["units"], "expected": expected,
-        "ok": found == expected and short_stock == 3 * small,
-        "wall_s": round(wall, 3), "p50_ms": percentile_ms([a[2] for a in answers], 50),
-        "max_ms": percentile_ms([a[2] for a in answers], 100),
-        "unexpected": [{"status": s, "body": b[:2000].decode(errors="replace")}
-                       for s, b, _ in answers if s not in (201, 409)][:SAMPLES_PER_STATUS],
+    found = {
+        "201": statuses[201],
+        "409": statuses[409],
+        "stock_left": stock_left,
+        "units_in_orders": in_orders["units"],
     }
-    print(f"  contended S={small}: statuses {result['statuses']}, stock left {stock_left}, units in orders "
-          f"{in_orders['units']} -> {'OK' if result['ok'] else 'MISMATCH'}", file=sys.stderr, flush=True)
+    result = {
+        "small_stock": small,
+        "checkouts": len(plan),
+        "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "short_stock_409s": short_stock,
+        "stock_left": stock_left,
+        "orders_holding_it": in_orders["orders"],
+        "units_in_orders": in_orders["units"],
+        "expected": expected,
+        "ok": found == expected and short_stock == 3 * small,
+        "wall_s": round(wall, 3),
+        "p50_ms": percentile_ms([a[2] for a in answers], 50),
+        "max_ms": percentile_ms([a[2] for a in answers], 100),
+        "unexpected": [
+            {"status": s, "body": b[:2000].decode(errors="replace")} for s, b, _ in answers if s not in (201, 409)
+        ][:SAMPLES_PER_STATUS],
+    }
+    print(
+        f"  contended S={small}: statuses {result['statuses']}, stock left {stock_left}, units in orders "
+        f"{in_orders['units']} -> {'OK' if result['ok'] else 'MISMATCH'}",
+        file=sys.stderr,
+        flush=True,
+    )
     return result
 
 
@@ -361,24 +448,31 @@ def server_problems(log_path: Path, limit: int = 40) -> list[str]:
     return [line[:3000] for line in lines if _PROBLEM_LINE.search(line)][:limit]
 
 
-async def measure_server(args: argparse.Namespace, env: dict[str, str], workers: int, state: dict[str, Any],
-                         runs: list[dict[str, Any]]) -> None:
+async def measure_server(
+    args: argparse.Namespace, env: dict[str, str], workers: int, state: dict[str, Any], runs: list[dict[str, Any]]
+) -> None:
     """One server: its workloads in order; the run's report joins `runs` at once (a failure keeps what was measured)."""
     prefix = f"bench-checkout-{secrets.token_hex(6)}:"
     log_path = args.logs / f"serve-{workers}w.log"
     print(f"{workers} worker(s): starting the server ...", file=sys.stderr, flush=True)
-    server = await start_server({**env, "MARKETPLACE_REDIS_PREFIX": prefix}, workers, log_path, [],
-                                args.ready_timeout)
+    server = await start_server({**env, "MARKETPLACE_REDIS_PREFIX": prefix}, workers, log_path, [], args.ready_timeout)
     api = Api(server.port)
-    run_report: dict[str, Any] = {"workers": workers, "port": server.port, "redis_prefix": prefix,
-                                  "server_log": str(log_path), "phases": [],
-                                  "memory": {"after_ready": memory(server.process.pid)}}
+    run_report: dict[str, Any] = {
+        "workers": workers,
+        "port": server.port,
+        "redis_prefix": prefix,
+        "server_log": str(log_path),
+        "phases": [],
+        "memory": {"after_ready": memory(server.process.pid)},
+    }
     runs.append(run_report)
     try:
         if "buyers" not in state:  # once: the same signing key serves every server of the run
             started = time.perf_counter()
-            count = max(args.buyers if {"hot", "spread"} & set(args.workload_list) else 0,
-                        4 * args.small_stock if "contended" in args.workload_list else 0)
+            count = max(
+                args.buyers if {"hot", "spread"} & set(args.workload_list) else 0,
+                4 * args.small_stock if "contended" in args.workload_list else 0,
+            )
             print(f"  registering {count} buyers ...", file=sys.stderr, flush=True)
             state["buyers"] = await register_buyers(api, count, state["tag"])
             run_report["register_seconds"] = round(time.perf_counter() - started, 1)
@@ -388,7 +482,8 @@ async def measure_server(args: argparse.Namespace, env: dict[str, str], workers:
                 run_report["contended"] = await contended_probe(args, api, server.port, state["buyers"], tag)
             else:
                 run_report["phases"].append(
-                    await measure_workload(args, api, server, workers, name, state["buyers"], tag))
+                    await measure_workload(args, api, server, workers, name, state["buyers"], tag)
+                )
         run_report["memory"]["after_load"] = memory(server.process.pid)
     finally:
         api.close()
@@ -409,16 +504,22 @@ def failed_checks(report: dict[str, Any]) -> list[str]:
             others = {s: n for s, n in phase["statuses"].items() if s != "201"}
             cart_others = {s: n for s, n in phase["cart"]["statuses"].items() if s != "201"}
             if others or cart_others or phase["failures"] or phase["warmup_unexpected"]:
-                failures.append(f"{label}: not all 201: checkouts {others or '-'}, cart adds {cart_others or '-'}, "
-                                f"transport {phase['failures'] or '-'}, warm-up {len(phase['warmup_unexpected'])}")
+                failures.append(
+                    f"{label}: not all 201: checkouts {others or '-'}, cart adds {cart_others or '-'}, "
+                    f"transport {phase['failures'] or '-'}, warm-up {len(phase['warmup_unexpected'])}"
+                )
             if not phase["stock_check"]["ok"]:
-                failures.append(f"{label}: stock taken {phase['stock_check']['taken']} != "
-                                f"checkouts made {phase['stock_check']['checkouts_201']}")
+                failures.append(
+                    f"{label}: stock taken {phase['stock_check']['taken']} != "
+                    f"checkouts made {phase['stock_check']['checkouts_201']}"
+                )
         probe = run.get("contended")
         if probe and not probe["ok"]:
-            failures.append(f"{run['workers']}w contended: expected {probe['expected']}, got statuses "
-                            f"{probe['statuses']} (short-stock 409s {probe['short_stock_409s']}), stock left "
-                            f"{probe['stock_left']}, units in orders {probe['units_in_orders']}")
+            failures.append(
+                f"{run['workers']}w contended: expected {probe['expected']}, got statuses "
+                f"{probe['statuses']} (short-stock 409s {probe['short_stock_409s']}), stock left "
+                f"{probe['stock_left']}, units in orders {probe['units_in_orders']}"
+            )
     return failures
 
 
@@ -429,8 +530,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     args.logs = logs
     env = base_environment(args, logs / "var")
     report: dict[str, Any] = {
-        "stamp": stamp, "host_cpus": os.cpu_count(), "command": " ".join(sys.argv), "logs": str(logs),
-        "settings": {k: v for k, v in vars(args).items() if k not in ("results_dir", "logs")}, "runs": [],
+        "stamp": stamp,
+        "host_cpus": os.cpu_count(),
+        "command": " ".join(sys.argv),
+        "logs": str(logs),
+        "settings": {k: v for k, v in vars(args).items() if k not in ("results_dir", "logs")},
+        "runs": [],
     }
     report["database"] = await prepare_database(args, env, logs)
     await drop_redis_prefix(args.redis_url, env["MARKETPLACE_REDIS_PREFIX"])

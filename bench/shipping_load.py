@@ -37,14 +37,7 @@ from _infra import (
 )
 from _loadgen import LOOPBACK, TRANSPORT_FAILURES, Connection, PhaseResult, encode_request, fetch
 from _observe import CpuMeter
-from _options import (
-    DEFAULT_REDIS,
-    EXIT_CHECK_FAILED,
-    EXIT_SERVER_FAILED,
-    EXIT_SETUP_FAILED,
-    HERE,
-    worker_counts,
-)
+from _options import DEFAULT_REDIS, EXIT_CHECK_FAILED, EXIT_SERVER_FAILED, EXIT_SETUP_FAILED, HERE, worker_counts
 from _probe import PhaseProbe
 from _report import write_json
 from _shop import AGENT, Api, Buyer, add_variant, bearer, open_store, register_buyers
@@ -69,30 +62,49 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="shipping_load.py",
         description="Shipping benchmark on loopback: N paid and accepted orders, then every one shipped (the "
         "GoSend booking made while the seller waits), then GoSend booking webhooks for every booking, each "
-        "twice and shuffled, then a check of every timeline.")
+        "twice and shuffled, then a check of every timeline.",
+    )
     add = parser.add_argument
-    add("--database-url", default=DEFAULT_SHIPPING_DB,
-        help=f"PostgreSQL on 127.0.0.1 (default {DEFAULT_SHIPPING_DB}; recreated when this benchmark made it)")
+    add(
+        "--database-url",
+        default=DEFAULT_SHIPPING_DB,
+        help=f"PostgreSQL on 127.0.0.1 (default {DEFAULT_SHIPPING_DB}; recreated when this benchmark made it)",
+    )
     add("--redis-url", default=DEFAULT_REDIS, help=f"Redis on 127.0.0.1 (default {DEFAULT_REDIS})")
-    add("--sqlite", action="store_true",
+    add(
+        "--sqlite",
+        action="store_true",
         help="smoke test on the embedded default (SQLite in the logs folder, in-process cache; no PostgreSQL "
-        f"or Redis); --orders defaults to {SMOKE_ORDERS} then")
+        f"or Redis); --orders defaults to {SMOKE_ORDERS} then",
+    )
     add("--workers", default="1", help="server processes; a comma list runs each with its own orders (default 1)")
-    add("--sandboxes", choices=("auto", "embedded", "standalone"), default="auto",
+    add(
+        "--sandboxes",
+        choices=("auto", "embedded", "standalone"),
+        default="auto",
         help="the Xendit and GoSend sandboxes: mounted in the app, or `marketplace sandbox` processes of their own; "
-        "auto: embedded with 1 worker, standalone with more (default auto)")
+        "auto: embedded with 1 worker, standalone with more (default auto)",
+    )
     add("--orders", type=int, default=None, help="paid and accepted orders to ship (default 300)")
     add("--stores", type=int, default=10, help="stores the orders are spread over (default 10)")
     add("--buyers", type=int, default=100, help="buyers placing the orders, in turn (default 100)")
     add("--connections", type=int, default=50, help="concurrent keep-alive connections per phase (default 50)")
-    add("--seconds", type=float, default=120.0,
-        help="time cap per measured phase: a phase ends when every request is answered or this runs out (default 120)")
+    add(
+        "--seconds",
+        type=float,
+        default=120.0,
+        help="time cap per measured phase: a phase ends when every request is answered or this runs out (default 120)",
+    )
     add("--copies", type=int, default=2, help="times each webhook is sent, same event_id (default 2)")
     add("--seed", type=int, default=None, help="shuffle seed of the webhooks (default random, recorded)")
     add("--setup-timeout", type=float, default=600.0, help="seconds the set-up of one server may take (default 600)")
     add("--ready-timeout", type=float, default=90.0, help="seconds to wait for /health/ready (default 90)")
-    add("--quiet-wait", type=float, default=0.0,
-        help="before each phase wait up to this many seconds for the machine to go quiet (default 0)")
+    add(
+        "--quiet-wait",
+        type=float,
+        default=0.0,
+        help="before each phase wait up to this many seconds for the machine to go quiet (default 0)",
+    )
     add("--quiet-below", type=float, default=40.0, help="'quiet': busy below this %% of one core (default 40)")
     add("--no-uvloop", action="store_true", help="run the load generator on the plain asyncio loop")
     add("--results-dir", type=Path, default=HERE / "results", help="where the JSON goes (default bench/results)")
@@ -111,8 +123,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.sqlite and max(args.worker_counts) > 1:
         parser.error("--sqlite runs one worker: the embedded default is one process (serve refuses more)")
     if args.sandboxes == "embedded" and max(args.worker_counts) > 1:
-        parser.error("--sandboxes embedded needs --workers 1: each worker would have its own sandbox, which does "
-                     "not know the invoices and bookings made through another (use standalone)")
+        parser.error(
+            "--sandboxes embedded needs --workers 1: each worker would have its own sandbox, which does "
+            "not know the invoices and bookings made through another (use standalone)"
+        )
     return args
 
 
@@ -135,8 +149,13 @@ class Secrets:
 
     @classmethod
     def new(cls) -> Secrets:
-        return cls("xnd_development_bench_" + secrets.token_hex(12), secrets.token_urlsafe(24), "marketplace-bench",
-                   secrets.token_urlsafe(18), secrets.token_urlsafe(24))
+        return cls(
+            "xnd_development_bench_" + secrets.token_hex(12),
+            secrets.token_urlsafe(24),
+            "marketplace-bench",
+            secrets.token_urlsafe(18),
+            secrets.token_urlsafe(24),
+        )
 
 
 def base_environment(args: argparse.Namespace, keys: Secrets) -> dict[str, str]:
@@ -145,11 +164,15 @@ def base_environment(args: argparse.Namespace, keys: Secrets) -> dict[str, str]:
     The webhook token is this run's own in both sandbox modes (the embedded sandbox signs with it too).
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    env.update(MARKETPLACE_ACCESS_LOG="false", MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48), MARKETPLACE_SANDBOX="on",
-               MARKETPLACE_PASSWORD_HASH_PROFILE="light",  # set-up registers a hundred users
-               MARKETPLACE_AUTH_RATE_LIMIT="1000000",  # ... from one address
-               MARKETPLACE_ACCESS_TOKEN_SECONDS="86400",
-               MARKETPLACE_GOSEND_WEBHOOK_TOKEN=keys.gosend_token)
+    env.update(
+        MARKETPLACE_ACCESS_LOG="false",
+        MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48),
+        MARKETPLACE_SANDBOX="on",
+        MARKETPLACE_PASSWORD_HASH_PROFILE="light",  # set-up registers a hundred users
+        MARKETPLACE_AUTH_RATE_LIMIT="1000000",  # ... from one address
+        MARKETPLACE_ACCESS_TOKEN_SECONDS="86400",
+        MARKETPLACE_GOSEND_WEBHOOK_TOKEN=keys.gosend_token,
+    )
     if not args.sqlite:
         env.update(MARKETPLACE_DATABASE_URL=args.database_url, MARKETPLACE_REDIS_URL=args.redis_url)
     return env
@@ -181,11 +204,21 @@ class Sandboxes:
             process.stop()
 
 
-async def start_sandbox(provider: str, port: int, callback_port: int, env: dict[str, str], log_path: Path,
-                        timeout: float) -> Server:
+async def start_sandbox(
+    provider: str, port: int, callback_port: int, env: dict[str, str], log_path: Path, timeout: float
+) -> Server:
     """`marketplace sandbox <provider>` on loopback, calling back the server; waits (bounded) until it answers."""
-    command = [marketplace_cli(), "sandbox", provider, "--host", LOOPBACK, "--port", str(port),
-               "--callback-url", f"http://{LOOPBACK}:{callback_port}"]
+    command = [
+        marketplace_cli(),
+        "sandbox",
+        provider,
+        "--host",
+        LOOPBACK,
+        "--port",
+        str(port),
+        "--callback-url",
+        f"http://{LOOPBACK}:{callback_port}",
+    ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     sandbox = Server(process, port, log_path)
@@ -205,29 +238,45 @@ async def start_sandbox(provider: str, port: int, callback_port: int, env: dict[
     raise ServerFailed(f"the {provider} sandbox did not answer within {timeout:.0f} s:\n{sandbox.tail()}")
 
 
-async def start_stack(args: argparse.Namespace, env: dict[str, str], keys: Secrets, workers: int,
-                      logs: Path) -> tuple[Server, Sandboxes]:
+async def start_stack(
+    args: argparse.Namespace, env: dict[str, str], keys: Secrets, workers: int, logs: Path
+) -> tuple[Server, Sandboxes]:
     """The server, and when standalone, the two sandboxes (started after it: they need its port to call back;
     the server does not call them until the set-up does)."""
     if not standalone(args, workers):
         server = await start_server(env, workers, logs / f"serve-{workers}w.log", [], args.ready_timeout)
         return server, Sandboxes(server.port, "/sandbox/xendit", [])
     xendit_port, gosend_port = free_port(), free_port()
-    env = {**env,
-           "MARKETPLACE_XENDIT_BASE_URL": f"http://{LOOPBACK}:{xendit_port}",
-           "MARKETPLACE_XENDIT_SECRET_KEY": keys.xendit_key, "MARKETPLACE_XENDIT_CALLBACK_TOKEN": keys.xendit_token,
-           "MARKETPLACE_GOSEND_BASE_URL": f"http://{LOOPBACK}:{gosend_port}",
-           "MARKETPLACE_GOSEND_CLIENT_ID": keys.gosend_client, "MARKETPLACE_GOSEND_PASS_KEY": keys.gosend_key}
+    env = {
+        **env,
+        "MARKETPLACE_XENDIT_BASE_URL": f"http://{LOOPBACK}:{xendit_port}",
+        "MARKETPLACE_XENDIT_SECRET_KEY": keys.xendit_key,
+        "MARKETPLACE_XENDIT_CALLBACK_TOKEN": keys.xendit_token,
+        "MARKETPLACE_GOSEND_BASE_URL": f"http://{LOOPBACK}:{gosend_port}",
+        "MARKETPLACE_GOSEND_CLIENT_ID": keys.gosend_client,
+        "MARKETPLACE_GOSEND_PASS_KEY": keys.gosend_key,
+    }
     server = await start_server(env, workers, logs / f"serve-{workers}w.log", [], args.ready_timeout)
-    sandbox_env = {k: v for k, v in env.items()  # the data dir too: the sandboxes keep their records there
-                   if not k.startswith("MARKETPLACE_")
-                   or k.startswith(("MARKETPLACE_XENDIT_", "MARKETPLACE_GOSEND_", "MARKETPLACE_DATA_DIR"))}
+    sandbox_env = {
+        k: v
+        for k, v in env.items()  # the data dir too: the sandboxes keep their records there
+        if not k.startswith("MARKETPLACE_")
+        or k.startswith(("MARKETPLACE_XENDIT_", "MARKETPLACE_GOSEND_", "MARKETPLACE_DATA_DIR"))
+    }
     sandbox_env = {k: v for k, v in sandbox_env.items() if not k.endswith("_BASE_URL")}
     started: list[Server] = []
     try:
         for provider, port in (("xendit", xendit_port), ("gosend", gosend_port)):
-            started.append(await start_sandbox(provider, port, server.port, sandbox_env,
-                                               logs / f"sandbox-{provider}-{workers}w.log", args.ready_timeout))
+            started.append(
+                await start_sandbox(
+                    provider,
+                    port,
+                    server.port,
+                    sandbox_env,
+                    logs / f"sandbox-{provider}-{workers}w.log",
+                    args.ready_timeout,
+                )
+            )
     except BaseException:
         for process in started:
             process.stop()
@@ -276,37 +325,54 @@ async def _poll_status(api: Api, path: str, token: str, wanted: str, deadline: f
     return status
 
 
-async def make_orders(args: argparse.Namespace, api: SetupApi, sandbox_api: Api, sandboxes: Sandboxes, tag: str
-                      ) -> tuple[list[Order], dict[str, Any]]:
+async def make_orders(
+    args: argparse.Namespace, api: SetupApi, sandbox_api: Api, sandboxes: Sandboxes, tag: str
+) -> tuple[list[Order], dict[str, Any]]:
     """N orders, paid through the Xendit sandbox and accepted by their stores; timings of each step."""
     timings: dict[str, Any] = {}
     clock = time.perf_counter
     started = clock()
     stores = await asyncio.gather(*(open_store(api, f"ship{n}", tag) for n in range(args.stores)))
     per_store = -(-args.orders // args.stores)
-    made = await asyncio.gather(*(add_variant(api, token, store_id, f"SHIP-{tag}-{n}", per_store)
-                                  for n, (token, store_id) in enumerate(stores)))
+    made = await asyncio.gather(
+        *(add_variant(api, token, store_id, f"SHIP-{tag}-{n}", per_store) for n, (token, store_id) in enumerate(stores))
+    )
     variants = {store_id: variant for (_, store_id), variant in zip(stores, made, strict=True)}
     timings["stores_s"] = round(clock() - started, 1)
 
     mark = clock()
     buyers = await register_buyers(api, min(args.buyers, args.orders), tag)
     timings["buyers_s"] = round(clock() - mark, 1)
-    orders = [Order(i, buyers[i % len(buyers)], stores[i % len(stores)][1], stores[i % len(stores)][0])
-              for i in range(args.orders)]
+    orders = [
+        Order(i, buyers[i % len(buyers)], stores[i % len(stores)][1], stores[i % len(stores)][0])
+        for i in range(args.orders)
+    ]
 
     async def place(own: list[Order]) -> None:
         """One buyer's orders in turn: the line into the cart, then the checkout (which empties the cart)."""
         for order in own:
             token = order.buyer.token
-            await api.call("POST", "/api/v1/cart/items", {"variant_id": variants[order.store_id], "quantity": 1},
-                           token=token, expect=(201,))
+            await api.call(
+                "POST",
+                "/api/v1/cart/items",
+                {"variant_id": variants[order.store_id], "quantity": 1},
+                token=token,
+                expect=(201,),
+            )
             body = json.dumps({"address_id": order.buyer.address_id, "shipping": {order.store_id: "instant"}})
-            payload = encode_request("POST", "/api/v1/checkouts", api.port, body=body.encode(), agent=AGENT,
-                                     headers={**bearer(token), "Idempotency-Key": f"ship-{tag}-{order.index}"})
+            payload = encode_request(
+                "POST",
+                "/api/v1/checkouts",
+                api.port,
+                body=body.encode(),
+                agent=AGENT,
+                headers={**bearer(token), "Idempotency-Key": f"ship-{tag}-{order.index}"},
+            )
             status, raw = await api.exchange(payload)
             if status != 201:
-                raise BenchError(f"set-up: checkout {order.index} answered {status}: {raw[:600].decode(errors='replace')}")
+                raise BenchError(
+                    f"set-up: checkout {order.index} answered {status}: {raw[:600].decode(errors='replace')}"
+                )
             checkout = json.loads(raw)
             order.checkout_id, order.order_id = str(checkout["id"]), str(checkout["orders"][0]["id"])
             order.invoice_id = str(checkout["payment"]["invoice_id"])
@@ -319,25 +385,37 @@ async def make_orders(args: argparse.Namespace, api: SetupApi, sandbox_api: Api,
     # embedded), and a thousand callbacks at a time queue past the pool's 10 s wait (503s, retried later).
     timings["pay_s"] = timings["paid_wait_s"] = 0.0
     for first in range(0, len(orders), PAY_WAVE):
-        wave = orders[first:first + PAY_WAVE]
+        wave = orders[first : first + PAY_WAVE]
         mark = clock()
-        await asyncio.gather(*(sandbox_api.call("POST", f"{sandboxes.pay_prefix}/_sandbox/invoices/{o.invoice_id}/pay",
-                                                expect=(200,)) for o in wave))
+        await asyncio.gather(
+            *(
+                sandbox_api.call("POST", f"{sandboxes.pay_prefix}/_sandbox/invoices/{o.invoice_id}/pay", expect=(200,))
+                for o in wave
+            )
+        )
         timings["pay_s"] += clock() - mark
         mark = clock()
         deadline = time.monotonic() + 120
-        seen = await asyncio.gather(*(_poll_status(api, f"/api/v1/orders/{o.order_id}", o.buyer.token, "paid",
-                                                   deadline) for o in wave))
+        seen = await asyncio.gather(
+            *(_poll_status(api, f"/api/v1/orders/{o.order_id}", o.buyer.token, "paid", deadline) for o in wave)
+        )
         unpaid = Counter(s for s in seen if s != "paid")
         if unpaid:
-            raise BenchError(f"set-up: {sum(unpaid.values())} order(s) not paid 120 s after their invoices were: "
-                             f"{dict(unpaid)}")
+            raise BenchError(
+                f"set-up: {sum(unpaid.values())} order(s) not paid 120 s after their invoices were: {dict(unpaid)}"
+            )
         timings["paid_wait_s"] += clock() - mark
     timings["pay_s"], timings["paid_wait_s"] = round(timings["pay_s"], 1), round(timings["paid_wait_s"], 1)
 
     mark = clock()
-    await asyncio.gather(*(api.call("POST", f"/api/v1/stores/{o.store_id}/orders/{o.order_id}/accept",
-                                    token=o.seller_token, expect=(200,)) for o in orders))
+    await asyncio.gather(
+        *(
+            api.call(
+                "POST", f"/api/v1/stores/{o.store_id}/orders/{o.order_id}/accept", token=o.seller_token, expect=(200,)
+            )
+            for o in orders
+        )
+    )
     timings["accept_s"] = round(clock() - mark, 1)
     timings["total_s"] = round(clock() - started, 1)
     return orders, timings
@@ -368,12 +446,22 @@ class Sent:
     timings: list[tuple[float, float, int]]  # (seconds into the phase when answered, latency, status)
 
     def slowest(self, count: int = 10) -> list[dict[str, Any]]:
-        return [{"ms": round(latency * 1000, 1), "at_s": round(at, 2), "status": status}
-                for at, latency, status in sorted(self.timings, key=lambda t: -t[1])[:count]]
+        return [
+            {"ms": round(latency * 1000, 1), "at_s": round(at, 2), "status": status}
+            for at, latency, status in sorted(self.timings, key=lambda t: -t[1])[:count]
+        ]
 
 
-async def send_all(port: int, name: str, payloads: list[bytes], *, connections: int, seconds: float,
-                   ok_status: int = 200, grace: float = 15.0) -> Sent:
+async def send_all(
+    port: int,
+    name: str,
+    payloads: list[bytes],
+    *,
+    connections: int,
+    seconds: float,
+    ok_status: int = 200,
+    grace: float = 15.0,
+) -> Sent:
     """Every payload once, in order, over `connections` keep-alive connections opened before the clock starts;
     stops when all are answered or after `seconds` (requests in flight get `grace` more)."""
     result = PhaseResult(name, connections, ok_status=ok_status)
@@ -407,9 +495,16 @@ async def send_all(port: int, name: str, payloads: list[bytes], *, connections: 
                 if status != ok_status:
                     seen[status] += 1
                     if seen[status] <= SAMPLES_PER_STATUS:
-                        unexpected.append({"phase": name, "index": index, "status": status,
-                                           "ms": round((done - sent) * 1000, 1), "at_s": round(done - started, 2),
-                                           "body": body[:2000].decode(errors="replace")})
+                        unexpected.append(
+                            {
+                                "phase": name,
+                                "index": index,
+                                "status": status,
+                                "ms": round((done - sent) * 1000, 1),
+                                "at_s": round(done - started, 2),
+                                "body": body[:2000].decode(errors="replace"),
+                            }
+                        )
 
         tasks = [asyncio.create_task(lane_loop(lane)) for lane in lanes]
         finished, pending = await asyncio.wait(tasks, timeout=seconds + grace)
@@ -430,11 +525,22 @@ async def send_all(port: int, name: str, payloads: list[bytes], *, connections: 
 def booking_event(booking_id: str, status: str, at_ms: int, event_id: str) -> dict[str, Any]:
     """A booking event shaped as GoSend's (docs/providers.md, "GoSend webhook";
     tests/integration/web/test_shipping.py `_event`)."""
-    return {"@type": "booking_event", "entity_id": booking_id, "booking_id": booking_id, "type": status.upper(),
-            "event_date": at_ms, "event_id": event_id, "partner_id": "marketplace-engine",
-            "destination_type": "market_place", "status": status, "booking_status": status,
-            "booking_type": "instant", "driver_name": "Budi Santoso", "driver_phone": "6281234567890",
-            "live_tracking_url": f"https://tracking.example/{booking_id}"}
+    return {
+        "@type": "booking_event",
+        "entity_id": booking_id,
+        "booking_id": booking_id,
+        "type": status.upper(),
+        "event_date": at_ms,
+        "event_id": event_id,
+        "partner_id": "marketplace-engine",
+        "destination_type": "market_place",
+        "status": status,
+        "booking_status": status,
+        "booking_type": "instant",
+        "driver_name": "Budi Santoso",
+        "driver_phone": "6281234567890",
+        "live_tracking_url": f"https://tracking.example/{booking_id}",
+    }
 
 
 def webhook_plan(port: int, orders: list[Order], token: str, copies: int, seed: int) -> list[bytes]:
@@ -447,8 +553,9 @@ def webhook_plan(port: int, orders: list[Order], token: str, copies: int, seed: 
             continue
         for step, status in enumerate(SENT):
             body = json.dumps(booking_event(order.booking_id, status, base_ms + step * 1_000, str(uuid.uuid4())))
-            payload = encode_request("POST", WEBHOOK, port, body=body.encode(), headers={"Authorization": token},
-                                     agent="gosend-bench/1")
+            payload = encode_request(
+                "POST", WEBHOOK, port, body=body.encode(), headers={"Authorization": token}, agent="gosend-bench/1"
+            )
             events += [payload] * copies
     random.Random(seed).shuffle(events)
     return events
@@ -467,11 +574,24 @@ def _outcome(answer: tuple[int, bytes] | None) -> str:
     return outcome.split(":", 1)[0]  # "applied", "ignored", "no shipment has this booking", ...
 
 
-async def measure_phase(args: argparse.Namespace, server: Server, sandboxes: Sandboxes, workers: int, name: str,
-                        payloads: list[bytes], route: str) -> tuple[dict[str, Any], Sent]:
+async def measure_phase(
+    args: argparse.Namespace,
+    server: Server,
+    sandboxes: Sandboxes,
+    workers: int,
+    name: str,
+    payloads: list[bytes],
+    route: str,
+) -> tuple[dict[str, Any], Sent]:
     busy_before = await wait_for_quiet(args.quiet_wait, args.quiet_below)
-    probe = PhaseProbe(port=server.port, root_pid=server.process.pid, workers=workers, logs=args.logs,
-                       database_url=None if args.sqlite else args.database_url, profile=False)
+    probe = PhaseProbe(
+        port=server.port,
+        root_pid=server.process.pid,
+        workers=workers,
+        logs=args.logs,
+        database_url=None if args.sqlite else args.database_url,
+        profile=False,
+    )
     probe.meter = StackMeter(server.process.pid, [s.process.pid for s in sandboxes.processes])
     await probe.start(name, args.seconds)
     sent = await send_all(server.port, name, payloads, connections=args.connections, seconds=args.seconds)
@@ -481,14 +601,24 @@ async def measure_phase(args: argparse.Namespace, server: Server, sandboxes: San
     cpu = summary["cpu"]
     ok = summary["statuses"].get("200", 0)
     server_cpu_s = cpu["percent_of_one_core"]["server"] / 100 * cpu["wall_s"]
-    summary.update(planned=len(payloads), answered=sum(a is not None for a in sent.answers),
-                   ok_per_s=round(ok / sent.result.seconds, 1) if sent.result.seconds else 0.0,
-                   server_cpu_ms_per_request=round(1000 * server_cpu_s / sent.result.requests, 2)
-                   if sent.result.requests else None,
-                   machine_busy_before_pct=busy_before, unexpected=sent.unexpected, slowest=sent.slowest())
-    print(f"  {name:<8} {summary['ok_per_s']:>7,.1f}/s  p50 {summary['p50_ms']:.1f} ms  p99 {summary['p99_ms']:.1f} ms  "
-          f"statuses {summary['statuses']}  ({summary['answered']}/{len(payloads)} answered in "
-          f"{summary['seconds']:.1f} s)", file=sys.stderr, flush=True)
+    summary.update(
+        planned=len(payloads),
+        answered=sum(a is not None for a in sent.answers),
+        ok_per_s=round(ok / sent.result.seconds, 1) if sent.result.seconds else 0.0,
+        server_cpu_ms_per_request=round(1000 * server_cpu_s / sent.result.requests, 2)
+        if sent.result.requests
+        else None,
+        machine_busy_before_pct=busy_before,
+        unexpected=sent.unexpected,
+        slowest=sent.slowest(),
+    )
+    print(
+        f"  {name:<8} {summary['ok_per_s']:>7,.1f}/s  p50 {summary['p50_ms']:.1f} ms  p99 {summary['p99_ms']:.1f} ms  "
+        f"statuses {summary['statuses']}  ({summary['answered']}/{len(payloads)} answered in "
+        f"{summary['seconds']:.1f} s)",
+        file=sys.stderr,
+        flush=True,
+    )
     return summary, sent
 
 
@@ -498,12 +628,28 @@ async def measure_phase(args: argparse.Namespace, server: Server, sandboxes: San
 async def verify(args: argparse.Namespace, port: int, orders: list[Order]) -> dict[str, Any]:
     """Every order's shipment (as its buyer): the orderly timeline, delivered, its one booking; the order delivered."""
     started = time.perf_counter()
-    shipments = await send_all(port, "verify-shipment", [
-        encode_request("GET", f"/api/v1/orders/{o.order_id}/shipment", port, headers=bearer(o.buyer.token), agent=AGENT)
-        for o in orders], connections=args.connections, seconds=args.seconds)
-    details = await send_all(port, "verify-order", [
-        encode_request("GET", f"/api/v1/orders/{o.order_id}", port, headers=bearer(o.buyer.token), agent=AGENT)
-        for o in orders], connections=args.connections, seconds=args.seconds)
+    shipments = await send_all(
+        port,
+        "verify-shipment",
+        [
+            encode_request(
+                "GET", f"/api/v1/orders/{o.order_id}/shipment", port, headers=bearer(o.buyer.token), agent=AGENT
+            )
+            for o in orders
+        ],
+        connections=args.connections,
+        seconds=args.seconds,
+    )
+    details = await send_all(
+        port,
+        "verify-order",
+        [
+            encode_request("GET", f"/api/v1/orders/{o.order_id}", port, headers=bearer(o.buyer.token), agent=AGENT)
+            for o in orders
+        ],
+        connections=args.connections,
+        seconds=args.seconds,
+    )
     problems: Counter[str] = Counter()
     samples: list[dict[str, Any]] = []
     correct = 0
@@ -533,24 +679,42 @@ async def verify(args: argparse.Namespace, port: int, orders: list[Order]) -> di
             for item in wrong:
                 problems[item.split(" answered")[0] if "answered" in item else item] += 1
             if len(samples) < 10:
-                samples.append({"order_id": order.order_id, "booking_id": order.booking_id, "wrong": wrong,
-                                "shipment": shipment, "order_status": detail.get("status")})
+                samples.append(
+                    {
+                        "order_id": order.order_id,
+                        "booking_id": order.booking_id,
+                        "wrong": wrong,
+                        "shipment": shipment,
+                        "order_status": detail.get("status"),
+                    }
+                )
         else:
             correct += 1
-    result = {"orders": len(orders), "correct": correct, "ok": correct == len(orders),
-              "problems": dict(problems.most_common(20)), "samples": samples,
-              "seconds": round(time.perf_counter() - started, 2),
-              "get_p50_ms": shipments.result.summary()["p50_ms"]}
-    print(f"  verify   {correct}/{len(orders)} orders delivered with timeline {','.join(HAPPY)}"
-          + ("" if result["ok"] else f"; problems {result['problems']}"), file=sys.stderr, flush=True)
+    result = {
+        "orders": len(orders),
+        "correct": correct,
+        "ok": correct == len(orders),
+        "problems": dict(problems.most_common(20)),
+        "samples": samples,
+        "seconds": round(time.perf_counter() - started, 2),
+        "get_p50_ms": shipments.result.summary()["p50_ms"],
+    }
+    print(
+        f"  verify   {correct}/{len(orders)} orders delivered with timeline {','.join(HAPPY)}"
+        + ("" if result["ok"] else f"; problems {result['problems']}"),
+        file=sys.stderr,
+        flush=True,
+    )
     return result
 
 
 async def callbacks_kept(args: argparse.Namespace, data_dir: Path) -> dict[str, int] | str:
     """provider_callbacks by provider, kind and matched (every webhook is kept, matched or not); on SQLite the
     database (when made) is this server's alone."""
-    query = ("SELECT provider, kind, matched, CASE WHEN matched THEN '' ELSE status END AS what, count(*) "
-             "FROM provider_callbacks GROUP BY provider, kind, matched, what ORDER BY provider, kind, matched, what")
+    query = (
+        "SELECT provider, kind, matched, CASE WHEN matched THEN '' ELSE status END AS what, count(*) "
+        "FROM provider_callbacks GROUP BY provider, kind, matched, what ORDER BY provider, kind, matched, what"
+    )
     try:
         if args.sqlite:
             connection = sqlite3.connect(data_dir / "marketplace.db", timeout=10)
@@ -574,8 +738,9 @@ async def callbacks_kept(args: argparse.Namespace, data_dir: Path) -> dict[str, 
 # ---------------------------------------------------------------------------------------------- one server
 
 
-async def measure_server(args: argparse.Namespace, env: dict[str, str], keys: Secrets, workers: int, tag: str,
-                         runs: list[dict[str, Any]]) -> None:
+async def measure_server(
+    args: argparse.Namespace, env: dict[str, str], keys: Secrets, workers: int, tag: str, runs: list[dict[str, Any]]
+) -> None:
     """One server (and its sandboxes): set-up, ship, webhooks, verify. The report joins `runs` at once."""
     prefix = f"bench-shipping-{secrets.token_hex(6)}:"
     data_dir = args.logs / f"var-{workers}w"
@@ -586,27 +751,47 @@ async def measure_server(args: argparse.Namespace, env: dict[str, str], keys: Se
     print(f"{workers} worker(s), {mode} sandboxes: starting ...", file=sys.stderr, flush=True)
     server, sandboxes = await start_stack(args, env, keys, workers, args.logs)
     log_path = server.log_path
-    run_report: dict[str, Any] = {"workers": workers, "sandboxes": mode, "port": server.port,
-                                  "server_log": str(log_path), "phases": [],
-                                  "memory": {"after_ready": memory(server.process.pid)}}
+    run_report: dict[str, Any] = {
+        "workers": workers,
+        "sandboxes": mode,
+        "port": server.port,
+        "server_log": str(log_path),
+        "phases": [],
+        "memory": {"after_ready": memory(server.process.pid)},
+    }
     runs.append(run_report)
     api = SetupApi(server.port)
     sandbox_api = api if sandboxes.xendit_port == server.port else Api(sandboxes.xendit_port)
     before = await callbacks_kept(args, data_dir) if not args.sqlite else {}  # one database for every server
     try:
-        print(f"  set-up: {args.orders} orders in {args.stores} stores by {min(args.buyers, args.orders)} buyers, "
-              "paid and accepted ...", file=sys.stderr, flush=True)
+        print(
+            f"  set-up: {args.orders} orders in {args.stores} stores by {min(args.buyers, args.orders)} buyers, "
+            "paid and accepted ...",
+            file=sys.stderr,
+            flush=True,
+        )
         async with asyncio.timeout(args.setup_timeout):
             orders, timings = await make_orders(args, api, sandbox_api, sandboxes, f"{tag}w{workers}")
-        run_report["setup"] = {**timings, "orders": len(orders),
-                               "checkouts_per_s": round(len(orders) / timings["checkouts_s"], 1)
-                               if timings["checkouts_s"] else None}
+        run_report["setup"] = {
+            **timings,
+            "orders": len(orders),
+            "checkouts_per_s": round(len(orders) / timings["checkouts_s"], 1) if timings["checkouts_s"] else None,
+        }
         print(f"  set-up done in {timings['total_s']} s ({timings})", file=sys.stderr, flush=True)
 
-        ships = [encode_request("POST", f"/api/v1/stores/{o.store_id}/orders/{o.order_id}/ship", server.port,
-                                headers=bearer(o.seller_token), agent=AGENT) for o in orders]
-        ship, sent = await measure_phase(args, server, sandboxes, workers, "ship", ships,
-                                         "/api/v1/stores/{store_id}/orders/{order_id}/ship")
+        ships = [
+            encode_request(
+                "POST",
+                f"/api/v1/stores/{o.store_id}/orders/{o.order_id}/ship",
+                server.port,
+                headers=bearer(o.seller_token),
+                agent=AGENT,
+            )
+            for o in orders
+        ]
+        ship, sent = await measure_phase(
+            args, server, sandboxes, workers, "ship", ships, "/api/v1/stores/{store_id}/orders/{order_id}/ship"
+        )
         bad_bookings = 0
         for order, answer in zip(orders, sent.answers, strict=True):
             if answer is not None and answer[0] == 200:
@@ -620,8 +805,9 @@ async def measure_server(args: argparse.Namespace, env: dict[str, str], keys: Se
         events = webhook_plan(server.port, orders, keys.gosend_token, args.copies, args.seed)
         hooks, sent = await measure_phase(args, server, sandboxes, workers, "webhooks", events, WEBHOOK)
         hooks["outcomes"] = dict(Counter(_outcome(a) for a in sent.answers).most_common())
-        hooks["conflicts"] = sum(1 for a in sent.answers if a is not None and a[0] == 409
-                                 and b"concurrent-update" in a[1])
+        hooks["conflicts"] = sum(
+            1 for a in sent.answers if a is not None and a[0] == 409 and b"concurrent-update" in a[1]
+        )
         hooks["events_per_booking"] = len(SENT) * args.copies
         run_report["phases"].append(hooks)
 
@@ -629,7 +815,9 @@ async def measure_server(args: argparse.Namespace, env: dict[str, str], keys: Se
         after = await callbacks_kept(args, data_dir)
         run_report["callbacks_kept"] = (
             {k: n - before.get(k, 0) for k, n in after.items() if n - before.get(k, 0)}
-            if isinstance(after, dict) and isinstance(before, dict) else after)
+            if isinstance(after, dict) and isinstance(before, dict)
+            else after
+        )
         run_report["memory"]["after_load"] = memory(server.process.pid)
     finally:
         api.close()
@@ -656,33 +844,59 @@ def failed_checks(report: dict[str, Any]) -> list[str]:
             # A webhook may meet another about the same booking (same row): after its own retries the app answers
             # 409 concurrent-update, which GoSend retries. Reported (notes), not a failure: the check below says
             # whether every status got in. Anything else but 200 is a failure.
-            others = {s: n for s, n in phase["statuses"].items()
-                      if s != "200" and not (phase["name"] == "webhooks" and s == "409"
-                                             and phase.get("conflicts") == n)}
+            others = {
+                s: n
+                for s, n in phase["statuses"].items()
+                if s != "200" and not (phase["name"] == "webhooks" and s == "409" and phase.get("conflicts") == n)
+            }
             if others or phase["failures"] or phase["answered"] != phase["planned"]:
-                failures.append(f"{label}: {phase['answered']}/{phase['planned']} answered, not 200: {others or '-'}, "
-                                f"transport {phase['failures'] or '-'}")
+                failures.append(
+                    f"{label}: {phase['answered']}/{phase['planned']} answered, not 200: {others or '-'}, "
+                    f"transport {phase['failures'] or '-'}"
+                )
             if phase.get("not_confirmed"):
                 failures.append(f"{label}: {phase['not_confirmed']} shipment(s) not confirmed / order not shipping")
         check = run.get("verify")
         if check and not check["ok"]:
-            failures.append(f"{run['workers']}w verify: {check['correct']}/{check['orders']} correct; {check['problems']}")
+            failures.append(
+                f"{run['workers']}w verify: {check['correct']}/{check['orders']} correct; {check['problems']}"
+            )
         if "verify" not in run:
             failures.append(f"{run['workers']}w: the run stopped before the check")
     return failures
 
 
-COLUMNS = ("ok/s", "p50", "p95", "p99", "max", "non-200", "srv ms", "srv cpu ms/req", "cpu srv/pg/redis/sbx/gen/other %")
+COLUMNS = (
+    "ok/s",
+    "p50",
+    "p95",
+    "p99",
+    "max",
+    "non-200",
+    "srv ms",
+    "srv cpu ms/req",
+    "cpu srv/pg/redis/sbx/gen/other %",
+)
 
 
 def _row(label: str, phase: dict[str, Any]) -> str:
     cpu = phase.get("cpu", {}).get("percent_of_one_core", {})
-    cpu_text = "/".join(f"{cpu.get(k, 0):.0f}" for k in ("server", "postgres", "redis", "sandboxes", "loadgen", "other"))
+    cpu_text = "/".join(
+        f"{cpu.get(k, 0):.0f}" for k in ("server", "postgres", "redis", "sandboxes", "loadgen", "other")
+    )
     non_200 = sum(n for s, n in phase["statuses"].items() if s != "200") + (phase["planned"] - phase["answered"])
     server_ms, cpu_ms = phase.get("server_mean_ms"), phase.get("server_cpu_ms_per_request")
-    values = (f"{phase['ok_per_s']:,.1f}", f"{phase['p50_ms']:.1f}", f"{phase['p95_ms']:.1f}", f"{phase['p99_ms']:.1f}",
-              f"{phase['max_ms']:.1f}", str(non_200), "-" if server_ms is None else f"{server_ms:.2f}",
-              "-" if cpu_ms is None else f"{cpu_ms:.1f}", cpu_text)
+    values = (
+        f"{phase['ok_per_s']:,.1f}",
+        f"{phase['p50_ms']:.1f}",
+        f"{phase['p95_ms']:.1f}",
+        f"{phase['p99_ms']:.1f}",
+        f"{phase['max_ms']:.1f}",
+        str(non_200),
+        "-" if server_ms is None else f"{server_ms:.2f}",
+        "-" if cpu_ms is None else f"{cpu_ms:.1f}",
+        cpu_text,
+    )
     return f"{label:<16}" + "".join(f"{v:>{max(9, len(c) + 2)}}" for v, c in zip(values, COLUMNS, strict=True))
 
 
@@ -696,21 +910,26 @@ def shipping_table(report: dict[str, Any]) -> str:
     for run in report["runs"]:
         setup = run.get("setup")
         if setup:
-            lines.append(f"  {run['workers']}w set-up ({run['sandboxes']} sandboxes): {setup['orders']} orders in "
-                         f"{setup['total_s']} s (stores {setup['stores_s']} s, buyers {setup['buyers_s']} s, checkouts "
-                         f"{setup['checkouts_s']} s = {setup['checkouts_per_s']}/s, pay {setup['pay_s']} s, paid after "
-                         f"{setup['paid_wait_s']} s more, accept {setup['accept_s']} s)")
+            lines.append(
+                f"  {run['workers']}w set-up ({run['sandboxes']} sandboxes): {setup['orders']} orders in "
+                f"{setup['total_s']} s (stores {setup['stores_s']} s, buyers {setup['buyers_s']} s, checkouts "
+                f"{setup['checkouts_s']} s = {setup['checkouts_per_s']}/s, pay {setup['pay_s']} s, paid after "
+                f"{setup['paid_wait_s']} s more, accept {setup['accept_s']} s)"
+            )
         for phase in run["phases"]:
-            extra = (f"outcomes {phase['outcomes']}" if "outcomes" in phase
-                     else f"bookings {phase.get('bookings')}")
-            lines.append(f"  {run['workers']}w {phase['name']:<8} {phase['answered']}/{phase['planned']} in "
-                         f"{phase['seconds']:.1f} s over {phase['connections']} connections; statuses "
-                         f"{phase['statuses']}; per second min/median/max {phase['rps_per_second']}; {extra}; "
-                         f"pg sessions opened {phase.get('pg_sessions_opened')}")
+            extra = f"outcomes {phase['outcomes']}" if "outcomes" in phase else f"bookings {phase.get('bookings')}"
+            lines.append(
+                f"  {run['workers']}w {phase['name']:<8} {phase['answered']}/{phase['planned']} in "
+                f"{phase['seconds']:.1f} s over {phase['connections']} connections; statuses "
+                f"{phase['statuses']}; per second min/median/max {phase['rps_per_second']}; {extra}; "
+                f"pg sessions opened {phase.get('pg_sessions_opened')}"
+            )
         check = run.get("verify")
         if check:
-            lines.append(f"  {run['workers']}w verify   {check['correct']}/{check['orders']} orders delivered with the "
-                         f"timeline {','.join(HAPPY)}: {'OK' if check['ok'] else 'NO: ' + json.dumps(check['problems'])}")
+            lines.append(
+                f"  {run['workers']}w verify   {check['correct']}/{check['orders']} orders delivered with the "
+                f"timeline {','.join(HAPPY)}: {'OK' if check['ok'] else 'NO: ' + json.dumps(check['problems'])}"
+            )
         if run.get("callbacks_kept"):
             lines.append(f"  {run['workers']}w provider_callbacks kept: {run['callbacks_kept']}")
     lines.append("")
@@ -730,14 +949,18 @@ def notes(report: dict[str, Any]) -> list[str]:
     for run in report["runs"]:
         hooks = next((p for p in run["phases"] if p["name"] == "webhooks"), None)
         if hooks and hooks.get("conflicts"):
-            found.append(f"{run['workers']}w webhooks: {hooks['conflicts']} answered 409 concurrent-update (another "
-                         "webhook about the same booking won the row each of the app's attempts; GoSend would retry)")
+            found.append(
+                f"{run['workers']}w webhooks: {hooks['conflicts']} answered 409 concurrent-update (another "
+                "webhook about the same booking won the row each of the app's attempts; GoSend would retry)"
+            )
         kept = run.get("callbacks_kept")
         early = kept.get("gosend/booking/unmatched confirmed") if isinstance(kept, dict) else None
         if early:
             ships = next((p["answered"] for p in run["phases"] if p["name"] == "ship"), "?")
-            found.append(f"{run['workers']}w ship: {early} of {ships} `confirmed` webhooks from the sandbox arrived "
-                         "before the ship had recorded its booking: kept unmatched (\"no shipment has this booking\")")
+            found.append(
+                f"{run['workers']}w ship: {early} of {ships} `confirmed` webhooks from the sandbox arrived "
+                'before the ship had recorded its booking: kept unmatched ("no shipment has this booking")'
+            )
     return found
 
 
@@ -765,9 +988,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     keys = Secrets.new()
     env = base_environment(args, keys)
     report: dict[str, Any] = {
-        "stamp": stamp, "host_cpus": os.cpu_count(), "command": " ".join(sys.argv), "logs": str(logs),
+        "stamp": stamp,
+        "host_cpus": os.cpu_count(),
+        "command": " ".join(sys.argv),
+        "logs": str(logs),
         "backend": "sqlite" if args.sqlite else "postgresql",
-        "settings": {k: v for k, v in vars(args).items() if k not in ("results_dir", "logs")}, "runs": [],
+        "settings": {k: v for k, v in vars(args).items() if k not in ("results_dir", "logs")},
+        "runs": [],
     }
     report["database"] = await prepare_database(args, {**env, "MARKETPLACE_DATA_DIR": str(logs / "var-migrate")}, logs)
     tag = secrets.token_hex(3)

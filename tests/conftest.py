@@ -23,8 +23,14 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.register_profile("dev", max_examples=40, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
@@ -100,14 +106,20 @@ def s3_endpoint() -> Iterator[tuple[str, str, str, bool]]:
     url = os.environ.get("MARKETPLACE_TEST_S3_URL")
     if url:
         parts = urlsplit(url)
-        yield f"{parts.hostname}:{parts.port or 9000}", parts.username or "", parts.password or "", parts.scheme == "https"
+        yield (
+            f"{parts.hostname}:{parts.port or 9000}",
+            parts.username or "",
+            parts.password or "",
+            parts.scheme == "https",
+        )
         return
     moto = Path(sys.executable).parent / "moto_server"
     if not moto.exists():
         pytest.skip("moto's server is not installed: pip install -e '.[test]' (or set MARKETPLACE_TEST_S3_URL)")
     port = free_port()
-    server = subprocess.Popen([str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         for _ in range(100):
             try:
@@ -119,3 +131,11 @@ def s3_endpoint() -> Iterator[tuple[str, str, str, bool]]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def embedded_env(tmp_path: Path) -> dict[str, str]:
+    """The embedded default in a data dir of this test's own; no MARKETPLACE_* from the caller leaks in."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MARKETPLACE_")}
+    env["MARKETPLACE_DATA_DIR"] = str(tmp_path)
+    return env

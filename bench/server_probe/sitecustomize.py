@@ -33,9 +33,13 @@ def _install(directory: Path) -> None:
         path = directory / f"gc-{os.getpid()}.json"
         for _ in range(1_000_000):  # bounded: about 6 days at one write every 0.5 s
             time.sleep(0.5)
-            snapshot = {"pid": os.getpid(), "thresholds": gc.get_threshold(), "frozen": gc.get_freeze_count(),
-                        "tracked_objects": len(gc.get_objects()) if os.environ.get("BENCH_GC_COUNT") else None,
-                        "generations": {str(g): {k: round(v, 3) for k, v in s.items()} for g, s in stats.items()}}
+            snapshot = {
+                "pid": os.getpid(),
+                "thresholds": gc.get_threshold(),
+                "frozen": gc.get_freeze_count(),
+                "tracked_objects": len(gc.get_objects()) if os.environ.get("BENCH_GC_COUNT") else None,
+                "generations": {str(g): {k: round(v, 3) for k, v in s.items()} for g, s in stats.items()},
+            }
             path.write_text(json.dumps(snapshot))
 
     threshold = os.environ.get("BENCH_GC_THRESHOLD")

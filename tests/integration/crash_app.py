@@ -56,10 +56,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     port = parser.parse_args().port
-    os.environ.update(MARKETPLACE_HOST="127.0.0.1", MARKETPLACE_PORT=str(port),
-                      MARKETPLACE_PUBLIC_URL=f"http://127.0.0.1:{port}")
-    Granian("tests.integration.crash_app:create_app", address="127.0.0.1", port=port, interface=Interfaces.ASGI, workers=1,
-            factory=True, websockets=False, log_access=False, respawn_failed_workers=False).serve()
+    os.environ.update(
+        MARKETPLACE_HOST="127.0.0.1", MARKETPLACE_PORT=str(port), MARKETPLACE_PUBLIC_URL=f"http://127.0.0.1:{port}"
+    )
+    Granian(
+        "tests.integration.crash_app:create_app",
+        address="127.0.0.1",
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=1,
+        factory=True,
+        websockets=False,
+        log_access=False,
+        respawn_failed_workers=False,
+    ).serve()
 
 
 if __name__ == "__main__":

@@ -19,14 +19,25 @@ SANDBOX_TOKEN = "contract-tests-callback-token"
 
 
 @contextmanager
-def sandbox_xendit(data_dir: Path, *, refund_seconds: float = 0, callback_url: str | None = None,
-                   rate_limit: bool = False, retry_seconds: str | None = None) -> Iterator[str]:
+def sandbox_xendit(
+    data_dir: Path,
+    *,
+    refund_seconds: float = 0,
+    callback_url: str | None = None,
+    rate_limit: bool = False,
+    retry_seconds: str | None = None,
+) -> Iterator[str]:
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("MARKETPLACE_")}
-    env.update({"MARKETPLACE_DATA_DIR": str(data_dir),  # its records, kept across restarts
-                "MARKETPLACE_XENDIT_SECRET_KEY": SANDBOX_KEY, "MARKETPLACE_XENDIT_CALLBACK_TOKEN": SANDBOX_TOKEN,
-                "MARKETPLACE_SANDBOX_REFUND_SECONDS": str(refund_seconds),
-                "MARKETPLACE_SANDBOX_RATE_LIMIT": "true" if rate_limit else "false"})
+    env.update(
+        {
+            "MARKETPLACE_DATA_DIR": str(data_dir),  # its records, kept across restarts
+            "MARKETPLACE_XENDIT_SECRET_KEY": SANDBOX_KEY,
+            "MARKETPLACE_XENDIT_CALLBACK_TOKEN": SANDBOX_TOKEN,
+            "MARKETPLACE_SANDBOX_REFUND_SECONDS": str(refund_seconds),
+            "MARKETPLACE_SANDBOX_RATE_LIMIT": "true" if rate_limit else "false",
+        }
+    )
     if retry_seconds is not None:
         env["MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS"] = retry_seconds
     args = ["sandbox", "xendit", "--host", "127.0.0.1", "--port", str(port)]
@@ -63,11 +74,16 @@ def sandbox_gosend(data_dir: Path, *, pace_seconds: float = 0, callback_url: str
     GOSEND_PASS_KEY, webhooks (retried every 0.1 s) to `callback_url` + /api/v1/webhooks/gosend."""
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("MARKETPLACE_")}
-    env.update({"MARKETPLACE_DATA_DIR": str(data_dir),  # its records, kept across restarts
-                "MARKETPLACE_GOSEND_CLIENT_ID": GOSEND_CLIENT_ID, "MARKETPLACE_GOSEND_PASS_KEY": GOSEND_PASS_KEY,
-                "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": GOSEND_TOKEN,
-                "MARKETPLACE_GOSEND_SANDBOX_PACE_SECONDS": str(pace_seconds),
-                "MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS": GOSEND_RETRY_SECONDS})
+    env.update(
+        {
+            "MARKETPLACE_DATA_DIR": str(data_dir),  # its records, kept across restarts
+            "MARKETPLACE_GOSEND_CLIENT_ID": GOSEND_CLIENT_ID,
+            "MARKETPLACE_GOSEND_PASS_KEY": GOSEND_PASS_KEY,
+            "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": GOSEND_TOKEN,
+            "MARKETPLACE_GOSEND_SANDBOX_PACE_SECONDS": str(pace_seconds),
+            "MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS": GOSEND_RETRY_SECONDS,
+        }
+    )
     args = ["sandbox", "gosend", "--host", "127.0.0.1", "--port", str(port)]
     if callback_url:
         args += ["--callback-url", callback_url]

@@ -28,8 +28,14 @@ def command(*args: str) -> list[str]:
 def environment(data_dir: Path, env: dict[str, str]) -> dict[str, str]:
     """MARKETPLACE_* `env` over a clean environment's defaults, for `marketplace` commands."""
     clean = {key: value for key, value in os.environ.items() if not key.startswith("MARKETPLACE_")}
-    return {**clean, "MARKETPLACE_DATA_DIR": str(data_dir), "MARKETPLACE_PASSWORD_HASH_PROFILE": "light",
-            "MARKETPLACE_AUTH_RATE_LIMIT": "1000000", "MARKETPLACE_ACCESS_LOG": "false", **env}
+    return {
+        **clean,
+        "MARKETPLACE_DATA_DIR": str(data_dir),
+        "MARKETPLACE_PASSWORD_HASH_PROFILE": "light",
+        "MARKETPLACE_AUTH_RATE_LIMIT": "1000000",
+        "MARKETPLACE_ACCESS_LOG": "false",
+        **env,
+    }
 
 
 @contextmanager
@@ -38,8 +44,12 @@ def served(data_dir: Path, env: dict[str, str], *extra: str) -> Iterator[str]:
     port = free_port()
     log_path = data_dir / "server.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(command("serve", "--host", "127.0.0.1", "--port", str(port), *extra),
-                              env=environment(data_dir, env), stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        command("serve", "--host", "127.0.0.1", "--port", str(port), *extra),
+        env=environment(data_dir, env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 @asynccontextmanager
 async def silent_server() -> AsyncIterator[int]:
     """Its port on 127.0.0.1, while the block runs."""
+
     async def swallow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while await reader.read(65536):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import signal
 import socket
 import sqlite3
@@ -34,14 +33,6 @@ def marketplace(*args: str, env: Mapping[str, str], stdin: str | None = None) ->
     return subprocess.run(
         [str(CLI), *args], env=dict(env), input=stdin, capture_output=True, text=True, timeout=300, check=False
     )
-
-
-@pytest.fixture
-def embedded_env(tmp_path: Path) -> dict[str, str]:
-    """The embedded default in a data dir of this test's own; no MARKETPLACE_* from the caller leaks in."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("MARKETPLACE_")}
-    env["MARKETPLACE_DATA_DIR"] = str(tmp_path)
-    return env
 
 
 @pytest.fixture
@@ -200,8 +191,11 @@ def test_serve_refuses_several_workers_on_the_embedded_default(embedded_env: dic
 def test_serve_migrates_and_answers_on_the_embedded_default(embedded_env: dict[str, str], tmp_path: Path) -> None:
     port = _free_port()
     server = subprocess.Popen(
-        [str(CLI), "serve", "--port", str(port), "--no-worker"], env=embedded_env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [str(CLI), "serve", "--port", str(port), "--no-worker"],
+        env=embedded_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         status = _wait_for(f"http://127.0.0.1:{port}/health/live", server)

@@ -19,8 +19,9 @@ from tests.integration.test_served_shipping import _accepted_order, _until
 def _reconcile(data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("MARKETPLACE_")}
     env["MARKETPLACE_DATA_DIR"] = str(data_dir)
-    return subprocess.run(command("ledger", "reconcile"), env=env, capture_output=True, text=True, timeout=120,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        command("ledger", "reconcile"), env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
 
 
 async def test_reconcile_agrees_after_sales_and_catches_a_tampered_ledger(tmp_path: Path) -> None:
@@ -32,7 +33,9 @@ async def test_reconcile_agrees_after_sales_and_catches_a_tampered_ledger(tmp_pa
             assert shipped.status_code == 200, shipped.text
             booking = shipped.json()["booking_id"]
             for status in ("picked", "rejected"):
-                moved = await client.post(f"/sandbox/gosend/_sandbox/bookings/{booking}/advance", json={"status": status})
+                moved = await client.post(
+                    f"/sandbox/gosend/_sandbox/bookings/{booking}/advance", json={"status": status}
+                )
                 assert moved.status_code == 200, moved.text
             assert await _until(returned["order_status"], lambda s: s == "returned") == "returned"
             # The refund owed is asked of the provider by the worker, a moment after the return: until
@@ -46,8 +49,10 @@ async def test_reconcile_agrees_after_sales_and_catches_a_tampered_ledger(tmp_pa
     agreed = _reconcile(tmp_path)
     assert agreed.returncode == 0, agreed.stdout + agreed.stderr
     assert "agrees" in agreed.stdout
-    figures = {m.group(1): int(m.group(2).replace(",", ""))
-               for m in re.finditer(r"^\s*([a-z() ]+?)\s{2,}(-?[\d,]+)", agreed.stdout, re.MULTILINE)}
+    figures = {
+        m.group(1): int(m.group(2).replace(",", ""))
+        for m in re.finditer(r"^\s*([a-z() ]+?)\s{2,}(-?[\d,]+)", agreed.stdout, re.MULTILINE)
+    }
     received, owed, asked = figures["payments received"], figures["refunds owed"], figures["asked of provider"]
     assert received > owed > 0 and asked == owed and "never asked" not in agreed.stdout
 

@@ -30,10 +30,20 @@ def _database(env: dict[str, str]) -> sqlite3.Connection:
 
 def _message(db: sqlite3.Connection, message_id: str, *, parked: bool, topic: str = "SomethingHappened") -> None:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy stores times in SQLite
-    db.execute("INSERT INTO outbox (id, topic, payload, created_at, available_at, attempts, parked_at, last_error) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-               (message_id, topic, json.dumps({"n": 1}), now, now, 8 if parked else 0, now if parked else None,
-                "RuntimeError: provider down" if parked else None))
+    db.execute(
+        "INSERT INTO outbox (id, topic, payload, created_at, available_at, attempts, parked_at, last_error) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            message_id,
+            topic,
+            json.dumps({"n": 1}),
+            now,
+            now,
+            8 if parked else 0,
+            now if parked else None,
+            "RuntimeError: provider down" if parked else None,
+        ),
+    )
     db.commit()
 
 
@@ -52,8 +62,9 @@ def test_outbox_list_shows_parked_messages_and_replay_puts_one_back(embedded: di
     after = marketplace("outbox", "list", env=embedded)
     assert "0 parked; 2 waiting for delivery" in after.stdout
     with _database(embedded) as db:
-        attempts = db.execute("SELECT attempts, parked_at FROM outbox WHERE id = ?",
-                              ("0190a0a0-0000-7000-8000-000000000001",)).fetchone()
+        attempts = db.execute(
+            "SELECT attempts, parked_at FROM outbox WHERE id = ?", ("0190a0a0-0000-7000-8000-000000000001",)
+        ).fetchone()
     assert attempts == (0, None)
 
     unknown = marketplace("outbox", "replay", "no-such-id", env=embedded)
@@ -64,8 +75,9 @@ def test_the_worker_delivers_waiting_messages_and_stops_on_sigterm(embedded: dic
     with _database(embedded) as db:
         for n in range(3):
             _message(db, f"0190a0a0-0000-7000-8000-00000000001{n}", parked=False)
-    worker = subprocess.Popen([str(CLI), "worker"], env=embedded, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
+    worker = subprocess.Popen(
+        [str(CLI), "worker"], env=embedded, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -33,8 +33,15 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "crash-test-passphrase-nobody-guesses"
 STOCK, BOUGHT, PRICE = 5, 2, 150_000
-ADDRESS = {"recipient": "Ayu", "phone": "081234567890", "line1": "Jl. Sudirman 1", "city": "Jakarta",
-           "postal_code": "10220", "lat": -6.2, "lng": 106.8}
+ADDRESS = {
+    "recipient": "Ayu",
+    "phone": "081234567890",
+    "line1": "Jl. Sudirman 1",
+    "city": "Jakarta",
+    "postal_code": "10220",
+    "lat": -6.2,
+    "lng": 106.8,
+}
 
 
 class Shop:
@@ -47,14 +54,21 @@ class Shop:
 
     def environment(self, crash_at: str | None, orphan_after: float) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MARKETPLACE_", "CRASH_"))}
-        env.update({
-            "MARKETPLACE_DATA_DIR": str(self.data_dir), "MARKETPLACE_SANDBOX": "on",
-            "MARKETPLACE_XENDIT_BASE_URL": self.sandbox, "MARKETPLACE_XENDIT_SECRET_KEY": SANDBOX_KEY,
-            "MARKETPLACE_XENDIT_CALLBACK_TOKEN": SANDBOX_TOKEN, "MARKETPLACE_PASSWORD_HASH_PROFILE": "light",
-            "MARKETPLACE_AUTH_RATE_LIMIT": "1000000", "MARKETPLACE_ACCESS_LOG": "false",
-            "MARKETPLACE_WORKER_IDLE_SECONDS": "0.1", "CRASH_ORPHAN_AFTER": str(orphan_after),
-            "PYTHONPATH": os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), str(ROOT)) if p),
-        })
+        env.update(
+            {
+                "MARKETPLACE_DATA_DIR": str(self.data_dir),
+                "MARKETPLACE_SANDBOX": "on",
+                "MARKETPLACE_XENDIT_BASE_URL": self.sandbox,
+                "MARKETPLACE_XENDIT_SECRET_KEY": SANDBOX_KEY,
+                "MARKETPLACE_XENDIT_CALLBACK_TOKEN": SANDBOX_TOKEN,
+                "MARKETPLACE_PASSWORD_HASH_PROFILE": "light",
+                "MARKETPLACE_AUTH_RATE_LIMIT": "1000000",
+                "MARKETPLACE_ACCESS_LOG": "false",
+                "MARKETPLACE_WORKER_IDLE_SECONDS": "0.1",
+                "CRASH_ORPHAN_AFTER": str(orphan_after),
+                "PYTHONPATH": os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), str(ROOT)) if p),
+            }
+        )
         if crash_at:
             env["CRASH_AT"] = crash_at
         return env
@@ -64,8 +78,13 @@ class Shop:
         """The app; `orphan_after` as in a deployment unless a test waits for the worker's sweep."""
         self.log_path = self.data_dir / f"app-{time.monotonic_ns()}.log"
         log = open(self.log_path, "wb")  # noqa: SIM115 - closed below
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.integration.crash_app", "--port", str(self.port)],
-                                        cwd=ROOT, env=self.environment(crash_at, orphan_after), stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.integration.crash_app", "--port", str(self.port)],
+            cwd=ROOT,
+            env=self.environment(crash_at, orphan_after),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             self._wait_ready(log.name)
             yield self.base
@@ -100,16 +119,23 @@ class Shop:
     def reconcile(self) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
         env["MARKETPLACE_DATA_DIR"] = str(self.data_dir)
-        return subprocess.run(command("ledger", "reconcile"), env=env, capture_output=True, text=True, timeout=120,
-                              stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            command("ledger", "reconcile"),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
 
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Iterator[Shop]:
     port = free_port()
     retries = "0.5,1,2,3,5,8"  # at most six: Xendit gives up after that
-    with sandbox_xendit(tmp_path, refund_seconds=0.5, callback_url=f"http://127.0.0.1:{port}",
-                        retry_seconds=retries) as sandbox:
+    with sandbox_xendit(
+        tmp_path, refund_seconds=0.5, callback_url=f"http://127.0.0.1:{port}", retry_seconds=retries
+    ) as sandbox:
         yield Shop(tmp_path, sandbox, port)
 
 
@@ -134,23 +160,38 @@ async def _world(client: httpx.AsyncClient) -> dict[str, Any]:
     """A seller's store with one variant of STOCK units; a buyer with an address and BOUGHT of it in the cart.
     The access tokens last 15 minutes and the signing secret lives in the data dir: they outlive restarts."""
     seller, buyer = await _user(client, "seller"), await _user(client, "buyer")
-    store = await client.post("/api/v1/stores", json={"name": f"Toko {uuid.uuid4().hex[:6]}", "pickup_address": ADDRESS},
-                              headers=seller)
+    store = await client.post(
+        "/api/v1/stores", json={"name": f"Toko {uuid.uuid4().hex[:6]}", "pickup_address": ADDRESS}, headers=seller
+    )
     store_id = store.json()["id"]
-    product = (await client.post(f"/api/v1/stores/{store_id}/products", headers=seller, json={
-        "title": "Batik tulis", "variants": [{"sku": "B-1", "name": "One", "price": PRICE, "stock": STOCK,
-                                              "weight_grams": 400}]})).json()
+    product = (
+        await client.post(
+            f"/api/v1/stores/{store_id}/products",
+            headers=seller,
+            json={
+                "title": "Batik tulis",
+                "variants": [{"sku": "B-1", "name": "One", "price": PRICE, "stock": STOCK, "weight_grams": 400}],
+            },
+        )
+    ).json()
     assert (await client.post(f"/api/v1/products/{product['id']}/publish", headers=seller)).status_code == 200
     variant_id = product["variants"][0]["id"]
     address = (await client.post("/api/v1/me/addresses", json=ADDRESS, headers=buyer)).json()["id"]
     added = await client.post("/api/v1/cart/items", json={"variant_id": variant_id, "quantity": BOUGHT}, headers=buyer)
     assert added.status_code == 201, added.text
-    return {"seller": seller, "buyer": buyer, "store_id": store_id, "variant_id": variant_id,
-            "body": {"address_id": address, "shipping": {store_id: "instant"}}}
+    return {
+        "seller": seller,
+        "buyer": buyer,
+        "store_id": store_id,
+        "variant_id": variant_id,
+        "body": {"address_id": address, "shipping": {store_id: "instant"}},
+    }
 
 
 async def _place(client: httpx.AsyncClient, world: dict[str, Any], key: str) -> httpx.Response:
-    return await client.post("/api/v1/checkouts", json=world["body"], headers={**world["buyer"], "Idempotency-Key": key})
+    return await client.post(
+        "/api/v1/checkouts", json=world["body"], headers={**world["buyer"], "Idempotency-Key": key}
+    )
 
 
 async def _place_until_answered(client: httpx.AsyncClient, world: dict[str, Any], key: str) -> tuple[Any, int]:
@@ -187,14 +228,18 @@ def _rows(shop: Shop, query: str, *args: Any) -> list[tuple[Any, ...]]:
 async def _invariants(shop: Shop, world: dict[str, Any]) -> None:
     """Stock conserved; every invoice the provider was paid for kept by a paid checkout or refunded;
     the ledger reconciled (once the worker has asked for every refund owed)."""
-    held = _rows(shop, "SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id "
-                       "WHERE l.variant_id = ? AND o.status NOT IN ('expired', 'cancelled', 'rejected')",
-                 world["variant_id"])[0][0]
+    held = _rows(
+        shop,
+        "SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id "
+        "WHERE l.variant_id = ? AND o.status NOT IN ('expired', 'cancelled', 'rejected')",
+        world["variant_id"],
+    )[0][0]
     [(stock,)] = _rows(shop, "SELECT stock FROM variants WHERE id = ?", world["variant_id"])
     assert stock + held == STOCK, f"stock {stock} + held {held} is not {STOCK}"
     for invoice in await _sandbox(shop, "GET", "/v2/invoices", params={"statuses": ["PAID", "SETTLED"]}):
-        [(status, payment, refunds)] = _rows(shop, "SELECT status, payment_status, refunds FROM checkouts WHERE id = ?",
-                                             invoice["external_id"])
+        [(status, payment, refunds)] = _rows(
+            shop, "SELECT status, payment_status, refunds FROM checkouts WHERE id = ?", invoice["external_id"]
+        )
         assert payment == "paid", invoice
         if status != "paid":
             asked = sum(r["amount"] for r in json.loads(refunds) if r["status"] != "failed")
@@ -232,7 +277,9 @@ async def test_a_checkout_killed_at_any_step_is_finished_by_a_retry_with_its_key
             await _sandbox(shop, "POST", f"/_sandbox/invoices/{checkout['payment']['invoice_id']}/pay")
 
             async def status() -> str:
-                return (await client.get(f"/api/v1/checkouts/{checkout['id']}", headers=world["buyer"])).json()["status"]
+                return (await client.get(f"/api/v1/checkouts/{checkout['id']}", headers=world["buyer"])).json()[
+                    "status"
+                ]
 
             assert await _until(status, lambda s: s == "paid") == "paid"
             await _invariants(shop, world)
@@ -251,6 +298,7 @@ async def test_a_checkout_killed_before_its_invoice_and_never_retried_leaves_not
     world = await _checkout_dies_at(shop, "checkout.reserved")
     with shop.running(orphan_after=2) as base:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+
             async def voided() -> list[tuple[Any, ...]]:
                 return _rows(shop, "SELECT status, voided FROM checkouts")
 
@@ -270,6 +318,7 @@ async def test_an_invoice_paid_while_the_app_was_dead_is_kept_by_its_order(shop:
     await _sandbox(shop, "POST", f"/_sandbox/invoices/{invoice['id']}/pay")  # its callbacks find nobody home
     with shop.running(orphan_after=2) as base:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+
             async def orders() -> list[dict[str, Any]]:
                 return (await client.get("/api/v1/orders", headers=world["buyer"])).json()["items"]  # type: ignore[no-any-return]
 
@@ -282,6 +331,7 @@ async def test_an_orphaned_invoice_is_expired_at_the_provider_and_can_no_longer_
     world = await _checkout_dies_at(shop, "checkout.invoiced")
     [invoice] = await _sandbox(shop, "GET", "/v2/invoices")
     with shop.running(orphan_after=2):
+
         async def at_provider() -> str:
             return (await _sandbox(shop, "GET", f"/v2/invoices/{invoice['id']}"))["status"]  # type: ignore[no-any-return]
 
@@ -302,6 +352,7 @@ async def test_a_payment_callback_whose_answer_was_lost_is_applied_once(shop: Sh
         assert shop.died("callback.applied")
     with shop.running() as base:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+
             async def delivered() -> list[tuple[Any, ...]]:
                 return _rows(shop, "SELECT note FROM provider_callbacks WHERE kind = 'invoice' ORDER BY received_at")
 
@@ -321,8 +372,9 @@ async def _available_balance(client: httpx.AsyncClient, world: dict[str, Any]) -
     assert (await client.post(f"{base}/accept", headers=world["seller"])).status_code == 200
     shipped = await client.post(f"{base}/ship", headers=world["seller"])
     assert shipped.status_code == 200, shipped.text
-    moved = await client.post(f"/sandbox/gosend/_sandbox/bookings/{shipped.json()['booking_id']}/advance",
-                              json={"status": "delivered"})
+    moved = await client.post(
+        f"/sandbox/gosend/_sandbox/bookings/{shipped.json()['booking_id']}/advance", json={"status": "delivered"}
+    )
     assert moved.status_code == 200, moved.text
 
     async def order_status() -> str:
@@ -347,8 +399,10 @@ async def _sandbox_pay_and_wait(client: httpx.AsyncClient, world: dict[str, Any]
 
 @pytest.mark.parametrize("step", ["payout.requested", "payout.sent"])
 async def test_a_withdrawal_killed_at_any_step_is_one_payout_for_its_key(shop: Shop, step: str) -> None:
-    key, bank = uuid.uuid4().hex, {"channel_code": "ID_BCA", "account_number": "1234567890",
-                                   "account_holder_name": "Sari Dewi"}
+    key, bank = (
+        uuid.uuid4().hex,
+        {"channel_code": "ID_BCA", "account_number": "1234567890", "account_holder_name": "Sari Dewi"},
+    )
     with shop.running(crash_at=step) as base:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             world = {**await _world(client), "sandbox": shop.sandbox}
@@ -356,8 +410,11 @@ async def test_a_withdrawal_killed_at_any_step_is_one_payout_for_its_key(shop: S
             assert available > 20_000
             withdraw = {"amount": 20_000, "bank": bank}
             path = f"/api/v1/stores/{world['store_id']}/withdrawals"
-            await _dies(shop, step, lambda: client.post(path, json=withdraw,
-                                                          headers={**world["seller"], "Idempotency-Key": key}))
+            await _dies(
+                shop,
+                step,
+                lambda: client.post(path, json=withdraw, headers={**world["seller"], "Idempotency-Key": key}),
+            )
     with shop.running() as base:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             for _ in range(5):
@@ -369,6 +426,7 @@ async def test_a_withdrawal_killed_at_any_step_is_one_payout_for_its_key(shop: S
             again = await client.post(path, json=withdraw, headers={**world["seller"], "Idempotency-Key": key})
             assert again.json()["id"] == answer.json()["id"]
             assert _rows(shop, "SELECT COUNT(*) FROM payouts") == [(1,)], "one payout for one key"
+
             async def at_provider() -> list[Any]:
                 found = await _sandbox(shop, "GET", "/v2/payouts", params={"reference_id": answer.json()["id"]})
                 return found["data"]  # type: ignore[no-any-return]

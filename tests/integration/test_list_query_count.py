@@ -53,18 +53,46 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 async def _seed(engine: AsyncEngine, count: int) -> list[Product]:
     owner = User(id=new_id(), email=f"{new_id()}@example.com", name="Owner", password_hash="x", created_at=NOW)
-    address = PostalAddress.create(recipient="Sari", phone="0812345678", line1="Jl. Melati 2", city="Bogor",
-                                   postal_code="16111", lat=-6.6, lng=106.8)
-    store = Store(id=new_id(), owner_id=owner.id, slug=f"s-{new_id()}", name="Toko", description="",
-                  pickup_address=address, created_at=NOW)
+    address = PostalAddress.create(
+        recipient="Sari",
+        phone="0812345678",
+        line1="Jl. Melati 2",
+        city="Bogor",
+        postal_code="16111",
+        lat=-6.6,
+        lng=106.8,
+    )
+    store = Store(
+        id=new_id(),
+        owner_id=owner.id,
+        slug=f"s-{new_id()}",
+        name="Toko",
+        description="",
+        pickup_address=address,
+        created_at=NOW,
+    )
     category = Category(id=new_id(), name="Semua", slug=f"c-{new_id()}", parent_id=None, created_at=NOW)
     items = []
     for i in range(count):
         product = Product.draft(
-            id=new_id(), store_id=store.id, slug=f"barang-{new_id()}", title=f"Barang {i}",
-            description="barang bagus", category_id=category.id, now=NOW,
-            variants=[Variant.create(id=new_id(), sku=f"SKU-{i}-{n}", name=f"V{n}", price=Money(1_000 * (i + n + 1)),
-                                     stock=3, weight_grams=100) for n in range(2)],
+            id=new_id(),
+            store_id=store.id,
+            slug=f"barang-{new_id()}",
+            title=f"Barang {i}",
+            description="barang bagus",
+            category_id=category.id,
+            now=NOW,
+            variants=[
+                Variant.create(
+                    id=new_id(),
+                    sku=f"SKU-{i}-{n}",
+                    name=f"V{n}",
+                    price=Money(1_000 * (i + n + 1)),
+                    stock=3,
+                    weight_grams=100,
+                )
+                for n in range(2)
+            ],
         )
         product.publish(NOW)
         items.append(product)

@@ -40,12 +40,22 @@ def a_conversation(store: str, at: datetime) -> Conversation:
 
 
 def a_draft(conversation: Conversation, client_id: str, at: datetime) -> Draft:
-    return Draft.write(id=new_id(), conversation_id=conversation.id, sender_id="ana", sender_role=Role.BUYER,
-                       body="Halo", media_ids=(), client_id=client_id, now=at, max_body=4000)
+    return Draft.write(
+        id=new_id(),
+        conversation_id=conversation.id,
+        sender_id="ana",
+        sender_role=Role.BUYER,
+        body="Halo",
+        media_ids=(),
+        client_id=client_id,
+        now=at,
+        max_body=4000,
+    )
 
 
 async def test_the_indexes_it_relies_on_exist_and_ensuring_them_again_is_harmless(
-        opened: tuple[Any, MongoChatStore]) -> None:
+    opened: tuple[Any, MongoChatStore],
+) -> None:
     database, store = opened
     await store.ensure_indexes()  # the factory ensured them once already
 
@@ -75,7 +85,8 @@ async def test_what_it_answers_is_what_it_stored_to_the_millisecond(opened: tupl
 
 
 async def test_conversations_moved_by_a_message_list_among_the_others_by_time(
-        opened: tuple[Any, MongoChatStore]) -> None:
+    opened: tuple[Any, MongoChatStore],
+) -> None:
     _, store = opened
     first, _ = await store.open(a_conversation("s-1", T0))
     second, _ = await store.open(a_conversation("s-2", T0 + timedelta(seconds=2)))

@@ -40,10 +40,12 @@ from tests.integration.world import ADDRESS, PASSWORD, World, build_world
 pytestmark = pytest.mark.slow
 XENDIT_TOKEN, GOSEND_TOKEN = "fuzz-xendit-callback-token-" + "x" * 16, "fuzz-gosend-webhook-token-" + "g" * 16
 CALLERS = ("buyer_a", "seller_a", "admin", "buyer_b", "seller_b", "staff", "anonymous")
-WEBHOOKS = {"xenditInvoiceCallback": {"x-callback-token": XENDIT_TOKEN},
-            "xenditRefundCallback": {"x-callback-token": XENDIT_TOKEN},
-            "xenditPayoutCallback": {"x-callback-token": XENDIT_TOKEN},
-            "gosendBookingEvent": {"Authorization": GOSEND_TOKEN}}
+WEBHOOKS = {
+    "xenditInvoiceCallback": {"x-callback-token": XENDIT_TOKEN},
+    "xenditRefundCallback": {"x-callback-token": XENDIT_TOKEN},
+    "xenditPayoutCallback": {"x-callback-token": XENDIT_TOKEN},
+    "gosendBookingEvent": {"Authorization": GOSEND_TOKEN},
+}
 # What a valid body names, by world id name (a dict value is a dict of them). Store A's pickup address
 # stays where its orders can be shipped from: the courier refuses other routes (a 502, see shipStoreOrder).
 BODY_IDS: dict[str, dict[str, Any]] = {
@@ -80,17 +82,25 @@ def _env(request: pytest.FixtureRequest) -> dict[str, str]:
     tokens = {"MARKETPLACE_XENDIT_CALLBACK_TOKEN": XENDIT_TOKEN, "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": GOSEND_TOKEN}
     if request.param == "embedded":
         return tokens
-    return {**tokens, "MARKETPLACE_DATABASE_URL": request.getfixturevalue("postgres_url"),
-            "MARKETPLACE_REDIS_URL": request.getfixturevalue("redis_url"),
-            "MARKETPLACE_REDIS_PREFIX": f"fuzz:{uuid.uuid4().hex}:",
-            "MARKETPLACE_JWT_SECRET": "fuzz-signing-key-with-at-least-32-characters", "MARKETPLACE_SANDBOX": "on"}
+    return {
+        **tokens,
+        "MARKETPLACE_DATABASE_URL": request.getfixturevalue("postgres_url"),
+        "MARKETPLACE_REDIS_URL": request.getfixturevalue("redis_url"),
+        "MARKETPLACE_REDIS_PREFIX": f"fuzz:{uuid.uuid4().hex}:",
+        "MARKETPLACE_JWT_SECRET": "fuzz-signing-key-with-at-least-32-characters",
+        "MARKETPLACE_SANDBOX": "on",
+    }
 
 
 async def _world(base: str, data_dir: Path, env: dict[str, str]) -> World:
     async def make_admin(email: str) -> None:
-        created = await asyncio.to_thread(subprocess.run, command("admin", "create", "--email", email, "--password",
-                                                                  PASSWORD), env=environment(data_dir, env),
-                                          capture_output=True, text=True)
+        created = await asyncio.to_thread(
+            subprocess.run,
+            command("admin", "create", "--email", email, "--password", PASSWORD),
+            env=environment(data_dir, env),
+            capture_output=True,
+            text=True,
+        )
         assert created.returncode == 0, created.stderr
 
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
@@ -101,8 +111,9 @@ async def _world(base: str, data_dir: Path, env: dict[str, str]) -> World:
     return world
 
 
-@pytest.fixture(scope="module", params=["embedded", pytest.param("postgres", marks=[pytest.mark.postgres,
-                                                                                     pytest.mark.redis])])
+@pytest.fixture(
+    scope="module", params=["embedded", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.redis])]
+)
 def deployment(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     env, data_dir = _env(request), tmp_path_factory.mktemp(f"fuzz-{request.param}")
     with served(data_dir, env) as base:
@@ -127,11 +138,13 @@ def _operation(world: World, operation: str, rule: Rule) -> dict[str, Any]:
 
 
 def _config(world: World) -> SchemathesisConfig:
-    return SchemathesisConfig.from_dict({
-        # A NUL is refused in any body by design (API.md: PostgreSQL text cannot hold it): a 422 every time.
-        "generation": {"allow-x00": False},
-        "operations": [_operation(world, operation, rule) for operation, rule in TABLE.items()],
-    })
+    return SchemathesisConfig.from_dict(
+        {
+            # A NUL is refused in any body by design (API.md: PostgreSQL text cannot hold it): a 422 every time.
+            "generation": {"allow-x00": False},
+            "operations": [_operation(world, operation, rule) for operation, rule in TABLE.items()],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -181,10 +194,12 @@ def test_every_operation_runs_its_use_case(deployment: Deployment) -> None:
     tally = TALLY[deployment.name]
     if not tally:
         pytest.skip("the fuzz test did not run on this deployment in this session")
-    lines = [f"{operation:28} {sum(c.values()):4} cases  past 404/422: "
-             f"{sum(n for s, n in c.items() if s not in (404, 422)):4}  2xx/3xx: "
-             f"{sum(n for s, n in c.items() if s < 400):4}  {dict(sorted(c.items()))}"
-             for operation, c in sorted(tally.items())]
+    lines = [
+        f"{operation:28} {sum(c.values()):4} cases  past 404/422: "
+        f"{sum(n for s, n in c.items() if s not in (404, 422)):4}  2xx/3xx: "
+        f"{sum(n for s, n in c.items() if s < 400):4}  {dict(sorted(c.items()))}"
+        for operation, c in sorted(tally.items())
+    ]
     print(f"\n[{deployment.name}] answers per operation:\n" + "\n".join(lines))
     for operation, messages in sorted(DEEP_422[deployment.name].items()):
         print(f"[{deployment.name}] {operation}: 422 for a case valid by the schema: {messages.most_common(3)}")

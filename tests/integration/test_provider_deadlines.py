@@ -46,25 +46,38 @@ async def test_xendit_payment_calls_give_up_at_their_deadline(hanging: str) -> N
     async with xendit_client(hanging, "xnd_development_whatever") as client:
         gateway = XenditPaymentGateway(client, deadline_seconds=DEADLINE)
         await _gives_up(lambda: gateway.get_invoice("inv-1"))
-        await _gives_up(lambda: gateway.create_refund(invoice_id="inv-1", amount=Money(10_000), reason="cancelled",
-                                                      idempotency_key=uuid.uuid4().hex))
+        await _gives_up(
+            lambda: gateway.create_refund(
+                invoice_id="inv-1", amount=Money(10_000), reason="cancelled", idempotency_key=uuid.uuid4().hex
+            )
+        )
 
 
 async def test_xendit_payout_calls_give_up_at_their_deadline(hanging: str) -> None:
     bank = BankAccount(channel_code="ID_BCA", account_number="1234567890", account_holder_name="Sari Batik")
     async with xendit_client(hanging, "xnd_development_whatever") as client:
         gateway = XenditPayoutGateway(client, deadline_seconds=DEADLINE)
-        await _gives_up(lambda: gateway.create_payout(reference_id="payout-1", amount=Money(50_000), bank=bank,
-                                                      description="", idempotency_key=uuid.uuid4().hex))
+        await _gives_up(
+            lambda: gateway.create_payout(
+                reference_id="payout-1",
+                amount=Money(50_000),
+                bank=bank,
+                description="",
+                idempotency_key=uuid.uuid4().hex,
+            )
+        )
         await _gives_up(lambda: gateway.find_payout("payout-1"))
 
 
 async def test_gosend_calls_and_bookings_give_up_at_their_deadline(hanging: str) -> None:
     request = BookingRequest(
-        store_order_id=f"shipment-{uuid.uuid4().hex}", method=ShippingMethod.INSTANT,
+        store_order_id=f"shipment-{uuid.uuid4().hex}",
+        method=ShippingMethod.INSTANT,
         origin=Stop(name="Toko", phone="6281234567890", address="Jl. Medan Merdeka 1", point=MONAS),
         destination=Stop(name="Ayu", phone="6281298765432", address="Jl. Melawai 2", point=BLOK_M),
-        item="Kopi", value=50_000)
+        item="Kopi",
+        value=50_000,
+    )
     async with gosend_client(hanging, "marketplace-engine", "key") as client:
         gateway = GoSendShippingGateway(client, deadline_seconds=DEADLINE)
         await _gives_up(lambda: gateway.quote(MONAS, BLOK_M, 1_000))

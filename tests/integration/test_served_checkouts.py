@@ -18,8 +18,15 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from tests.credentials import PASSWORD
 from tests.integration.serving import served
 
-ADDRESS = {"recipient": "Ayu", "phone": "081234567890", "line1": "Jl. Sudirman 1", "city": "Jakarta",
-           "postal_code": "10220", "lat": -6.2, "lng": 106.8}
+ADDRESS = {
+    "recipient": "Ayu",
+    "phone": "081234567890",
+    "line1": "Jl. Sudirman 1",
+    "city": "Jakarta",
+    "postal_code": "10220",
+    "lat": -6.2,
+    "lng": 106.8,
+}
 BUYERS, STOCK, REPETITIONS = 50, 10, 20
 
 
@@ -36,30 +43,54 @@ async def _user(client: httpx.AsyncClient, name: str) -> dict[str, str]:
 
 async def _variant(client: httpx.AsyncClient, seller: dict[str, str], store_id: str, stock: int) -> str:
     auth = {"Authorization": seller["Authorization"]}
-    product = (await client.post(f"/api/v1/stores/{store_id}/products", headers=auth, json={
-        "title": "Batik tulis", "variants": [{"sku": f"B-{uuid.uuid4().hex[:8]}", "name": "One", "price": 250_000,
-                                              "stock": stock, "weight_grams": 400}]})).json()
+    product = (
+        await client.post(
+            f"/api/v1/stores/{store_id}/products",
+            headers=auth,
+            json={
+                "title": "Batik tulis",
+                "variants": [
+                    {
+                        "sku": f"B-{uuid.uuid4().hex[:8]}",
+                        "name": "One",
+                        "price": 250_000,
+                        "stock": stock,
+                        "weight_grams": 400,
+                    }
+                ],
+            },
+        )
+    ).json()
     assert (await client.post(f"/api/v1/products/{product['id']}/publish", headers=auth)).status_code == 200
     return product["variants"][0]["id"]  # type: ignore[no-any-return]
 
 
 async def _store(client: httpx.AsyncClient, seller: dict[str, str]) -> str:
-    store = await client.post("/api/v1/stores", json={"name": f"Toko {uuid.uuid4().hex[:6]}", "pickup_address": ADDRESS},
-                              headers={"Authorization": seller["Authorization"]})
+    store = await client.post(
+        "/api/v1/stores",
+        json={"name": f"Toko {uuid.uuid4().hex[:6]}", "pickup_address": ADDRESS},
+        headers={"Authorization": seller["Authorization"]},
+    )
     assert store.status_code == 201, store.text
     return store.json()["id"]  # type: ignore[no-any-return]
 
 
 def _checkout(buyer: dict[str, str], store_id: str) -> tuple[dict[str, Any], dict[str, str]]:
-    return ({"address_id": buyer["address_id"], "shipping": {store_id: "instant"}},
-            {"Authorization": buyer["Authorization"], "Idempotency-Key": uuid.uuid4().hex})
+    return (
+        {"address_id": buyer["address_id"], "shipping": {store_id: "instant"}},
+        {"Authorization": buyer["Authorization"], "Idempotency-Key": uuid.uuid4().hex},
+    )
 
 
 @pytest.fixture(scope="module")
 def postgres_server(tmp_path_factory: pytest.TempPathFactory, postgres_url: str, redis_url: str) -> Iterator[str]:
-    env = {"MARKETPLACE_DATABASE_URL": postgres_url, "MARKETPLACE_REDIS_URL": redis_url,
-           "MARKETPLACE_REDIS_PREFIX": f"race:{uuid.uuid4().hex}:",
-           "MARKETPLACE_JWT_SECRET": "race-test-signing-key-with-32-characters-or-more", "MARKETPLACE_SANDBOX": "on"}
+    env = {
+        "MARKETPLACE_DATABASE_URL": postgres_url,
+        "MARKETPLACE_REDIS_URL": redis_url,
+        "MARKETPLACE_REDIS_PREFIX": f"race:{uuid.uuid4().hex}:",
+        "MARKETPLACE_JWT_SECRET": "race-test-signing-key-with-32-characters-or-more",
+        "MARKETPLACE_SANDBOX": "on",
+    }
     with served(tmp_path_factory.mktemp("race"), env) as base:
         yield base
 
@@ -68,14 +99,19 @@ async def _stock(postgres_url: str, variant_id: str) -> int:
     engine = create_async_engine(postgres_url)
     try:
         async with engine.connect() as connection:
-            return int((await connection.execute(text("SELECT stock FROM variants WHERE id = :id"),
-                                                 {"id": variant_id})).scalar_one())
+            return int(
+                (
+                    await connection.execute(text("SELECT stock FROM variants WHERE id = :id"), {"id": variant_id})
+                ).scalar_one()
+            )
     finally:
         await engine.dispose()
 
 
 @pytest.mark.slow
-async def test_fifty_buyers_race_for_ten_units_twenty_times_on_postgres(postgres_server: str, postgres_url: str) -> None:
+async def test_fifty_buyers_race_for_ten_units_twenty_times_on_postgres(
+    postgres_server: str, postgres_url: str
+) -> None:
     limits = httpx.Limits(max_connections=BUYERS + 10)
     async with httpx.AsyncClient(base_url=postgres_server, timeout=60, limits=limits) as client:
         seller = await _user(client, "seller")
@@ -93,12 +129,18 @@ async def test_fifty_buyers_race_for_ten_units_twenty_times_on_postgres(postgres
                 assert added.status_code == 201, added.text
 
             await asyncio.gather(*(fill(buyer) for buyer in buyers))
-            answers = await asyncio.gather(*(
-                client.post("/api/v1/checkouts", json=body, headers=headers)
-                for body, headers in (_checkout(buyer, store_id) for buyer in buyers)))
+            answers = await asyncio.gather(
+                *(
+                    client.post("/api/v1/checkouts", json=body, headers=headers)
+                    for body, headers in (_checkout(buyer, store_id) for buyer in buyers)
+                )
+            )
             statuses = sorted(answer.status_code for answer in answers)
-            assert statuses == [201] * STOCK + [409] * (BUYERS - STOCK), (repetition, statuses,
-                                                                         [a.text for a in answers if a.status_code >= 500])
+            assert statuses == [201] * STOCK + [409] * (BUYERS - STOCK), (
+                repetition,
+                statuses,
+                [a.text for a in answers if a.status_code >= 500],
+            )
             for answer in answers:
                 if answer.status_code == 409:
                     short = answer.json()["variants"]

@@ -20,8 +20,10 @@ from tests.integration.test_served_checkouts import _store, _user, _variant
 
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with served(tmp_path_factory.mktemp("payments"), {"MARKETPLACE_INVOICE_DURATION_SECONDS": "600",
-                                                      "MARKETPLACE_SANDBOX_REFUND_SECONDS": "0.5"}) as base:
+    with served(
+        tmp_path_factory.mktemp("payments"),
+        {"MARKETPLACE_INVOICE_DURATION_SECONDS": "600", "MARKETPLACE_SANDBOX_REFUND_SECONDS": "0.5"},
+    ) as base:
         yield base
 
 
@@ -32,7 +34,9 @@ async def _stock(client: httpx.AsyncClient, buyer: dict[str, str], variant_id: s
     low, high = 0, 50
     while low < high:
         middle = (low + high + 1) // 2
-        answer = await client.post("/api/v1/cart/items", json={"variant_id": variant_id, "quantity": middle}, headers=auth)
+        answer = await client.post(
+            "/api/v1/cart/items", json={"variant_id": variant_id, "quantity": middle}, headers=auth
+        )
         if answer.status_code == 201:
             low = middle
             await client.delete(f"/api/v1/cart/items/{variant_id}", headers=auth)
@@ -54,11 +58,20 @@ async def _world(client: httpx.AsyncClient) -> dict[str, Any]:
     body = {"address_id": buyer["address_id"], "shipping": {store: "instant" for store in stores}}
     created = await client.post("/api/v1/checkouts", json=body, headers={**auth, "Idempotency-Key": uuid.uuid4().hex})
     assert created.status_code == 201, created.text
-    return {"sellers": sellers, "buyer": buyer, "probe": probe, "stores": stores, "variants": variants,
-            "checkout": created.json(), "auth": auth}
+    return {
+        "sellers": sellers,
+        "buyer": buyer,
+        "probe": probe,
+        "stores": stores,
+        "variants": variants,
+        "checkout": created.json(),
+        "auth": auth,
+    }
 
 
-async def _until(client: httpx.AsyncClient, auth: dict[str, str], checkout_id: str, done: Any, seconds: float = 15) -> dict[str, Any]:
+async def _until(
+    client: httpx.AsyncClient, auth: dict[str, str], checkout_id: str, done: Any, seconds: float = 15
+) -> dict[str, Any]:
     deadline = time.monotonic() + seconds
     while True:
         current = (await client.get(f"/api/v1/checkouts/{checkout_id}", headers=auth)).json()
@@ -69,10 +82,19 @@ async def _until(client: httpx.AsyncClient, auth: dict[str, str], checkout_id: s
 
 def _callback(checkout: dict[str, Any], status: str, **changes: Any) -> dict[str, Any]:
     payment = checkout["payment"]
-    return {"id": payment["invoice_id"], "external_id": checkout["id"], "user_id": "sandbox", "status": status,
-            "merchant_name": "Marketplace", "amount": payment["amount"]["amount"], "currency": "IDR",
-            "paid_amount": payment["amount"]["amount"], "created": "2026-11-25T00:00:00.000Z",
-            "updated": "2026-11-25T00:00:01.000Z", **changes}
+    return {
+        "id": payment["invoice_id"],
+        "external_id": checkout["id"],
+        "user_id": "sandbox",
+        "status": status,
+        "merchant_name": "Marketplace",
+        "amount": payment["amount"]["amount"],
+        "currency": "IDR",
+        "paid_amount": payment["amount"]["amount"],
+        "created": "2026-11-25T00:00:00.000Z",
+        "updated": "2026-11-25T00:00:01.000Z",
+        **changes,
+    }
 
 
 async def test_pay_on_the_invoice_page_and_callbacks_move_orders_once(embedded: str) -> None:
@@ -92,9 +114,13 @@ async def test_pay_on_the_invoice_page_and_callbacks_move_orders_once(embedded: 
 
         hook = "/api/v1/webhooks/xendit/invoice"
         for _ in range(10):
-            again = await client.post(hook, json=_callback(checkout, "PAID"), headers={"x-callback-token": DEV_XENDIT_TOKEN})
+            again = await client.post(
+                hook, json=_callback(checkout, "PAID"), headers={"x-callback-token": DEV_XENDIT_TOKEN}
+            )
             assert again.status_code == 200
-        late = await client.post(hook, json=_callback(checkout, "EXPIRED"), headers={"x-callback-token": DEV_XENDIT_TOKEN})
+        late = await client.post(
+            hook, json=_callback(checkout, "EXPIRED"), headers={"x-callback-token": DEV_XENDIT_TOKEN}
+        )
         assert late.status_code == 200
         forged = await client.post(hook, json=_callback(checkout, "EXPIRED"), headers={"x-callback-token": "guess"})
         assert forged.status_code == 401
@@ -104,8 +130,11 @@ async def test_pay_on_the_invoice_page_and_callbacks_move_orders_once(embedded: 
         assert after["status"] == "paid" and {o["status"] for o in after["orders"]} == {"paid"}
         assert [len(o["history"]) for o in after["orders"]] == [2, 2], "each order moved exactly once"
 
-        unknown = await client.post(hook, json={**_callback(checkout, "PAID"), "id": "0" * 24, "external_id": "x"},
-                                    headers={"x-callback-token": DEV_XENDIT_TOKEN})
+        unknown = await client.post(
+            hook,
+            json={**_callback(checkout, "PAID"), "id": "0" * 24, "external_id": "x"},
+            headers={"x-callback-token": DEV_XENDIT_TOKEN},
+        )
         assert unknown.status_code == 200 and "no checkout" in unknown.json()["outcome"]
 
 
@@ -113,9 +142,11 @@ async def test_a_callback_whose_amount_does_not_match_is_flagged_not_paid(embedd
     async with httpx.AsyncClient(base_url=embedded, timeout=30) as client:
         world = await _world(client)
         checkout = world["checkout"]
-        wrong = await client.post("/api/v1/webhooks/xendit/invoice",
-                                  json=_callback(checkout, "PAID", amount=1000, paid_amount=1000),
-                                  headers={"x-callback-token": DEV_XENDIT_TOKEN})
+        wrong = await client.post(
+            "/api/v1/webhooks/xendit/invoice",
+            json=_callback(checkout, "PAID", amount=1000, paid_amount=1000),
+            headers={"x-callback-token": DEV_XENDIT_TOKEN},
+        )
         assert wrong.status_code == 200 and "mismatch" in wrong.json()["outcome"]
         now = (await client.get(f"/api/v1/checkouts/{checkout['id']}", headers=world["auth"])).json()
         assert now["status"] == "pending_payment"
@@ -144,11 +175,18 @@ async def test_a_cancelled_paid_order_and_a_rejected_one_are_refunded_and_restoc
         cancelled = await client.post(f"/api/v1/orders/{first['id']}/cancel", headers=auth)
         assert cancelled.status_code == 200, cancelled.text
         seller = world["sellers"][1]
-        rejected = await client.post(f"/api/v1/stores/{world['stores'][1]}/orders/{second['id']}/reject",
-                                     headers={"Authorization": seller["Authorization"]})
+        rejected = await client.post(
+            f"/api/v1/stores/{world['stores'][1]}/orders/{second['id']}/reject",
+            headers={"Authorization": seller["Authorization"]},
+        )
         assert rejected.status_code == 200, rejected.text
-        done = await _until(client, auth, checkout["id"], lambda c: len(c["payment"]["refunds"]) == 2 and all(
-            r["status"] == "succeeded" for r in c["payment"]["refunds"]))
+        done = await _until(
+            client,
+            auth,
+            checkout["id"],
+            lambda c: len(c["payment"]["refunds"]) == 2
+            and all(r["status"] == "succeeded" for r in c["payment"]["refunds"]),
+        )
         refunds = {r["order_id"]: r for r in done["payment"]["refunds"]}
         assert set(refunds) == {first["id"], second["id"]}
         assert refunds[first["id"]]["amount"] == first["total"] and refunds[second["id"]]["amount"] == second["total"]

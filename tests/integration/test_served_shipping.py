@@ -44,9 +44,11 @@ async def _accepted_order(client: httpx.AsyncClient) -> dict[str, Any]:
     buyer_auth = {"Authorization": buyer["Authorization"]}
     added = await client.post("/api/v1/cart/items", json={"variant_id": variant_id, "quantity": 1}, headers=buyer_auth)
     assert added.status_code == 201, added.text
-    placed = await client.post("/api/v1/checkouts", json={"address_id": buyer["address_id"],
-                                                           "shipping": {store_id: "instant"}},
-                               headers={**buyer_auth, "Idempotency-Key": uuid.uuid4().hex})
+    placed = await client.post(
+        "/api/v1/checkouts",
+        json={"address_id": buyer["address_id"], "shipping": {store_id: "instant"}},
+        headers={**buyer_auth, "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert placed.status_code == 201, placed.text
     checkout = placed.json()
     paid = await client.post(f"/sandbox/xendit/_sandbox/invoices/{checkout['payment']['invoice_id']}/pay")
@@ -61,8 +63,13 @@ async def _accepted_order(client: httpx.AsyncClient) -> dict[str, Any]:
     base = f"/api/v1/stores/{store_id}/orders/{order_id}"
     accepted = await client.post(f"{base}/accept", headers=seller_auth)
     assert accepted.status_code == 200, accepted.text
-    return {"buyer": buyer_auth, "seller": seller_auth, "order_id": order_id, "base": base,
-            "order_status": order_status}
+    return {
+        "buyer": buyer_auth,
+        "seller": seller_auth,
+        "order_id": order_id,
+        "base": base,
+        "order_status": order_status,
+    }
 
 
 async def _shipment(client: httpx.AsyncClient, world: dict[str, Any], who: str = "buyer") -> dict[str, Any]:
@@ -114,9 +121,14 @@ async def test_a_paced_courier_delivers_by_itself_and_the_order_completes_by_its
 async def test_the_worker_polls_bookings_whose_webhooks_never_come(tmp_path: Path) -> None:
     """The GoSend adapter over real HTTP to a standalone sandbox that sends no webhooks at all."""
     with sandbox_gosend(tmp_path, callback_url=None) as courier:
-        env = {"MARKETPLACE_GOSEND_BASE_URL": courier, "MARKETPLACE_GOSEND_CLIENT_ID": GOSEND_CLIENT_ID,
-               "MARKETPLACE_GOSEND_PASS_KEY": GOSEND_PASS_KEY, "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": GOSEND_TOKEN,
-               "MARKETPLACE_SHIPMENT_POLL_SECONDS": "1", "MARKETPLACE_SANDBOX": "on"}
+        env = {
+            "MARKETPLACE_GOSEND_BASE_URL": courier,
+            "MARKETPLACE_GOSEND_CLIENT_ID": GOSEND_CLIENT_ID,
+            "MARKETPLACE_GOSEND_PASS_KEY": GOSEND_PASS_KEY,
+            "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": GOSEND_TOKEN,
+            "MARKETPLACE_SHIPMENT_POLL_SECONDS": "1",
+            "MARKETPLACE_SANDBOX": "on",
+        }
         with served(tmp_path, env) as base:
             async with httpx.AsyncClient(base_url=base, timeout=30) as client:
                 mounted = await client.get("/sandbox/gosend/_sandbox/bookings")

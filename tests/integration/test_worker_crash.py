@@ -25,8 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _worker(url: str, name: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "tests.integration.worker_child", url, name], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.integration.worker_child", url, name],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ},
+    )
 
 
 async def _count(engine: object, sql: str) -> int:
@@ -44,10 +49,15 @@ async def test_a_killed_worker_loses_nothing_and_nothing_is_applied_twice(postgr
         await connection.execute(text("CREATE TABLE crash_effects (message_id TEXT NOT NULL, worker TEXT NOT NULL)"))
         await connection.execute(text("DELETE FROM outbox WHERE topic = :t"), {"t": TOPIC})
         await connection.execute(
-            text("INSERT INTO outbox (id, topic, payload, created_at, available_at, attempts) "
-                 "VALUES (:id, :topic, :payload, :now, :now, 0)"),
-            [{"id": m, "topic": TOPIC, "payload": msgspec.json.encode({"n": n}).decode(), "now": now}
-             for n, m in enumerate(message_ids)])
+            text(
+                "INSERT INTO outbox (id, topic, payload, created_at, available_at, attempts) "
+                "VALUES (:id, :topic, :payload, :now, :now, 0)"
+            ),
+            [
+                {"id": m, "topic": TOPIC, "payload": msgspec.json.encode({"n": n}).decode(), "now": now}
+                for n, m in enumerate(message_ids)
+            ],
+        )
     try:
         doomed = _worker(postgres_url, "doomed")
         deadline = time.monotonic() + 60
@@ -62,8 +72,9 @@ async def test_a_killed_worker_loses_nothing_and_nothing_is_applied_twice(postgr
             output, _ = survivor.communicate(timeout=120)
             assert survivor.returncode == 0, output.decode()[-2000:]
 
-        assert await _count(engine, f"SELECT count(*) FROM outbox WHERE topic = '{TOPIC}' "
-                                    "AND delivered_at IS NULL") == 0, "every message is delivered"
+        assert (
+            await _count(engine, f"SELECT count(*) FROM outbox WHERE topic = '{TOPIC}' AND delivered_at IS NULL") == 0
+        ), "every message is delivered"
         assert await _count(engine, "SELECT count(DISTINCT message_id) FROM crash_effects") == MESSAGES, "none lost"
         assert await _count(engine, "SELECT count(*) FROM crash_effects") == MESSAGES, "none applied twice"
         redelivered = await _count(engine, f"SELECT count(*) FROM outbox WHERE topic = '{TOPIC}' AND attempts > 1")

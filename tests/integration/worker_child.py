@@ -31,8 +31,10 @@ class RecordEffect:
 
     async def __call__(self, message: OutboxEntry) -> None:
         async def work(uow: SqlUnitOfWork) -> None:
-            await uow.write(text("INSERT INTO crash_effects (message_id, worker) VALUES (:m, :w)"),
-                            {"m": message.id, "w": self._worker})
+            await uow.write(
+                text("INSERT INTO crash_effects (message_id, worker) VALUES (:m, :w)"),
+                {"m": message.id, "w": self._worker},
+            )
 
         await once(self._uow, message, self.name, work)  # type: ignore[arg-type]
         await asyncio.sleep(0.01)
@@ -42,8 +44,13 @@ async def main(url: str, worker: str) -> None:
     engine = create_engine(url, pool_size=4)
     clock, ids = SystemClock(), Uuid7Ids()
     store = SqlOutboxStore(engine)
-    dispatcher = OutboxDispatcher(store=store, clock=clock, lease_seconds=2, batch=20,
-                                  handlers=[RecordEffect(lambda: SqlUnitOfWork(engine, clock, ids), worker)])
+    dispatcher = OutboxDispatcher(
+        store=store,
+        clock=clock,
+        lease_seconds=2,
+        batch=20,
+        handlers=[RecordEffect(lambda: SqlUnitOfWork(engine, clock, ids), worker)],
+    )
     print("ready", flush=True)
     while await store.pending() > 0:
         report = await dispatcher.run_once()

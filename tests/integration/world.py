@@ -23,8 +23,16 @@ import httpx
 from PIL import Image
 
 from tests.credentials import PASSWORD
-ADDRESS = {"recipient": "Ayu Lestari", "phone": "081234567890", "line1": "Jl. Sudirman 1", "city": "Jakarta",
-           "postal_code": "10220", "lat": -6.2088, "lng": 106.8456}
+
+ADDRESS = {
+    "recipient": "Ayu Lestari",
+    "phone": "081234567890",
+    "line1": "Jl. Sudirman 1",
+    "city": "Jakarta",
+    "postal_code": "10220",
+    "lat": -6.2088,
+    "lng": 106.8456,
+}
 BANK = {"channel_code": "ID_BCA", "account_number": "1234567890", "account_holder_name": "Toko Ayu"}
 COURIER = ["allocated", "out_for_pickup", "picked", "out_for_delivery", "delivered"]
 PRICE = 150_000
@@ -79,8 +87,11 @@ async def build_world(client: httpx.AsyncClient, make_admin: MakeAdmin) -> World
         await _seller(world, party)
     await _media(world)
     await _buyer_basics(world, "b", order_states=("paid",))
-    await _buyer_basics(world, "a", order_states=("paid", "paid_reject", "paid_cancel", "accepted", "shipping",
-                                                  "delivered", "completed"))
+    await _buyer_basics(
+        world,
+        "a",
+        order_states=("paid", "paid_reject", "paid_cancel", "accepted", "shipping", "delivered", "completed"),
+    )
     await _reviews(world)
     await _cart(world)
     await _admin_content(world)
@@ -89,18 +100,33 @@ async def build_world(client: httpx.AsyncClient, make_admin: MakeAdmin) -> World
 
 async def _register(world: World, role: str) -> None:
     email = f"{role}-{uuid.uuid4().hex[:10]}@example.com"
-    registered = await world.call("POST", "/api/v1/auth/register", "anonymous",
-                                  {"email": email, "password": PASSWORD, "name": role.replace("_", " ").title()},
-                                  expect=201)
+    registered = await world.call(
+        "POST",
+        "/api/v1/auth/register",
+        "anonymous",
+        {"email": email, "password": PASSWORD, "name": role.replace("_", " ").title()},
+        expect=201,
+    )
     world.users[role] = User(id=registered["id"], email=email, access_token="")
     world.users[role].access_token = (await world.session(role))["access_token"]
 
 
 async def _product(world: World, role: str, store_id: str, variants: int, publish: bool) -> dict[str, Any]:
     # Light enough that a cart of a hundred of each still goes by motorbike (the fuzzer fills carts).
-    body = {"title": f"Batik {uuid.uuid4().hex[:6]}", "description": "Hand-drawn batik", "variants": [
-        {"sku": f"SKU-{uuid.uuid4().hex[:10]}", "name": f"Size {n}", "price": PRICE, "stock": 100, "weight_grams": 5}
-        for n in range(variants)]}
+    body = {
+        "title": f"Batik {uuid.uuid4().hex[:6]}",
+        "description": "Hand-drawn batik",
+        "variants": [
+            {
+                "sku": f"SKU-{uuid.uuid4().hex[:10]}",
+                "name": f"Size {n}",
+                "price": PRICE,
+                "stock": 100,
+                "weight_grams": 5,
+            }
+            for n in range(variants)
+        ],
+    }
     product: dict[str, Any] = await world.call("POST", f"/api/v1/stores/{store_id}/products", role, body, expect=201)
     if publish:
         await world.call("POST", f"/api/v1/products/{product['id']}/publish", role)
@@ -109,9 +135,13 @@ async def _product(world: World, role: str, store_id: str, variants: int, publis
 
 async def _seller(world: World, party: str) -> None:
     role, ids = f"seller_{party}", world.ids
-    store = await world.call("POST", "/api/v1/stores", role, {
-        "name": f"Toko {party.upper()} {uuid.uuid4().hex[:6]}", "description": "Batik", "pickup_address": ADDRESS},
-        expect=201)
+    store = await world.call(
+        "POST",
+        "/api/v1/stores",
+        role,
+        {"name": f"Toko {party.upper()} {uuid.uuid4().hex[:6]}", "description": "Batik", "pickup_address": ADDRESS},
+        expect=201,
+    )
     ids[f"store_{party}"], ids[f"store_{party}_slug"] = store["id"], store["slug"]
     await world.call("PUT", f"/api/v1/stores/{store['id']}/affiliate-rate", role, {"rate_bps": 1000})
     product = await _product(world, role, store["id"], variants=5, publish=True)
@@ -123,8 +153,13 @@ async def _seller(world: World, party: str) -> None:
     if party == "a":
         # A second store of seller A's for the admin to suspend, and a third already suspended to reinstate.
         for name in ("suspendable", "suspended"):
-            spare = await world.call("POST", "/api/v1/stores", role, {
-                "name": f"Toko {name} {uuid.uuid4().hex[:6]}", "pickup_address": ADDRESS}, expect=201)
+            spare = await world.call(
+                "POST",
+                "/api/v1/stores",
+                role,
+                {"name": f"Toko {name} {uuid.uuid4().hex[:6]}", "pickup_address": ADDRESS},
+                expect=201,
+            )
             ids[f"store_{name}"] = spare["id"]
         await world.call("POST", f"/api/v1/admin/stores/{ids['store_suspended']}/suspend", "admin")
 
@@ -137,8 +172,13 @@ def _png() -> bytes:
 
 async def _upload(world: World, role: str, purpose: str = "product_image", complete: bool = True) -> str:
     data = _png()
-    ticket = await world.call("POST", "/api/v1/media/uploads", role, {
-        "filename": "batik.png", "content_type": "image/png", "size": len(data), "purpose": purpose}, expect=201)
+    ticket = await world.call(
+        "POST",
+        "/api/v1/media/uploads",
+        role,
+        {"filename": "batik.png", "content_type": "image/png", "size": len(data), "purpose": purpose},
+        expect=201,
+    )
     parts = urlsplit(ticket["upload_url"])
     assert ticket["method"] == "PUT", "the local storage takes a PUT to its signed URL"
     sent = await world.client.put(f"{parts.path}?{parts.query}", content=data, headers=ticket["headers"])
@@ -166,8 +206,13 @@ async def _buyer_basics(world: World, party: str, order_states: tuple[str, ...])
         await _order_in_state(world, party, state, referral=ids.get(f"link_{other}"))
     opened = await world.call("POST", "/api/v1/conversations", role, {"store_id": ids[f"store_{party}"]}, expect=201)
     ids[f"conversation_{party}"] = opened["id"]
-    sent = await world.call("POST", f"/api/v1/conversations/{opened['id']}/messages", role,
-                            {"client_id": uuid.uuid4().hex, "body": "Is it in stock?"}, expect=201)
+    sent = await world.call(
+        "POST",
+        f"/api/v1/conversations/{opened['id']}/messages",
+        role,
+        {"client_id": uuid.uuid4().hex, "body": "Is it in stock?"},
+        expect=201,
+    )
     ids[f"message_{party}"] = sent["id"]
 
 
@@ -176,8 +221,9 @@ async def _order_in_state(world: World, party: str, state: str, referral: str | 
     buyer, seller, ids = f"buyer_{party}", f"seller_{party}", world.ids
     lines = 3 if state == "completed" else 1
     for n in range(lines):
-        await world.call("POST", "/api/v1/cart/items", buyer, {"variant_id": ids[f"variant_{party}{n}"], "quantity": 1},
-                         expect=201)
+        await world.call(
+            "POST", "/api/v1/cart/items", buyer, {"variant_id": ids[f"variant_{party}{n}"], "quantity": 1}, expect=201
+        )
     body: dict[str, Any] = {"address_id": ids[f"address_{party}"], "shipping": {ids[f"store_{party}"]: "instant"}}
     if state == "completed" and referral:
         body["referral_code"] = referral
@@ -205,14 +251,20 @@ async def _order_in_state(world: World, party: str, state: str, referral: str | 
 async def pay(world: World, buyer: str, checkout: dict[str, Any]) -> None:
     """The buyer pays at the Xendit sandbox, whose callback marks the checkout paid."""
     await world.call("POST", f"/sandbox/xendit/_sandbox/invoices/{checkout['payment']['invoice_id']}/pay", "anonymous")
-    await _until(lambda: world.call("GET", f"/api/v1/checkouts/{checkout['id']}", buyer),
-                 lambda found: found["status"] == "paid", "the paid callback")
+    await _until(
+        lambda: world.call("GET", f"/api/v1/checkouts/{checkout['id']}", buyer),
+        lambda found: found["status"] == "paid",
+        "the paid callback",
+    )
 
 
 async def _courier(world: World, buyer: str, order_id: str, booking_id: str, status: str) -> None:
     await world.call("POST", f"/sandbox/gosend/_sandbox/bookings/{booking_id}/advance", "anonymous", {"status": status})
-    await _until(lambda: world.call("GET", f"/api/v1/orders/{order_id}/shipment", buyer),
-                 lambda found: found["attempts"][-1]["status"] == status, f"the {status} webhook")
+    await _until(
+        lambda: world.call("GET", f"/api/v1/orders/{order_id}/shipment", buyer),
+        lambda found: found["attempts"][-1]["status"] == status,
+        f"the {status} webhook",
+    )
 
 
 async def _until(read: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], what: str) -> None:
@@ -237,31 +289,53 @@ async def _cart(world: World) -> None:
     ids = world.ids
     for party in ("a", "b"):
         buyer = f"buyer_{party}"
-        await world.call("POST", "/api/v1/cart/items", buyer, {"variant_id": ids[f"variant_{party}3"], "quantity": 1},
-                         expect=201)
-        pending = await world.call("POST", "/api/v1/checkouts", buyer, {
-            "address_id": ids[f"address_{party}"], "shipping": {ids[f"store_{party}"]: "instant"}}, expect=201)
+        await world.call(
+            "POST", "/api/v1/cart/items", buyer, {"variant_id": ids[f"variant_{party}3"], "quantity": 1}, expect=201
+        )
+        pending = await world.call(
+            "POST",
+            "/api/v1/checkouts",
+            buyer,
+            {"address_id": ids[f"address_{party}"], "shipping": {ids[f"store_{party}"]: "instant"}},
+            expect=201,
+        )
         ids[f"checkout_{party}_pending"] = pending["id"]
         for n in (0, 1):
-            await world.call("POST", "/api/v1/cart/items", buyer,
-                             {"variant_id": ids[f"variant_{party}{n}"], "quantity": 1}, expect=201)
+            await world.call(
+                "POST",
+                "/api/v1/cart/items",
+                buyer,
+                {"variant_id": ids[f"variant_{party}{n}"], "quantity": 1},
+                expect=201,
+            )
 
 
 async def _admin_content(world: World) -> None:
     ids = world.ids
-    category = await world.call("POST", "/api/v1/admin/categories", "admin", {"name": f"Kain {uuid.uuid4().hex[:6]}"},
-                                expect=201)
+    category = await world.call(
+        "POST", "/api/v1/admin/categories", "admin", {"name": f"Kain {uuid.uuid4().hex[:6]}"}, expect=201
+    )
     ids["category"] = category["id"]
     for name in ("page", "draft_page", "published_page"):
         slug = f"{name.replace('_', '-')}-{uuid.uuid4().hex[:6]}"
-        page = await world.call("POST", "/api/v1/admin/cms/pages", "admin",
-                                {"slug": slug, "title": "About us", "body": "# Batik\nSince 1950."}, expect=201)
+        page = await world.call(
+            "POST",
+            "/api/v1/admin/cms/pages",
+            "admin",
+            {"slug": slug, "title": "About us", "body": "# Batik\nSince 1950."},
+            expect=201,
+        )
         ids[f"cms_{name}"], ids[f"cms_{name}_slug"] = page["id"], slug
         if name != "draft_page":
             await world.call("POST", f"/api/v1/admin/cms/pages/{page['id']}/publish", "admin")
     for name in ("banner", "draft_banner", "published_banner"):
-        banner = await world.call("POST", "/api/v1/admin/cms/banners", "admin",
-                                  {"placement": "home-hero", "title": "Sale", "link_url": "/sale"}, expect=201)
+        banner = await world.call(
+            "POST",
+            "/api/v1/admin/cms/banners",
+            "admin",
+            {"placement": "home-hero", "title": "Sale", "link_url": "/sale"},
+            expect=201,
+        )
         ids[f"cms_{name}"] = banner["id"]
         if name != "draft_banner":
             await world.call("POST", f"/api/v1/admin/cms/banners/{banner['id']}/publish", "admin")

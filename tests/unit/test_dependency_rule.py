@@ -12,11 +12,32 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
 SOURCE = PROJECT / "src" / "marketplace"
-FRAMEWORKS = frozenset({
-    "litestar", "sqlalchemy", "asyncpg", "aiosqlite", "pymongo", "bson", "redis", "minio", "httpx", "socketio",
-    "engineio", "dependency_injector", "alembic", "starlette", "fastapi", "uvicorn", "granian", "argon2", "jwt",
-    "markdown_it", "nh3", "zxcvbn",
-})
+FRAMEWORKS = frozenset(
+    {
+        "litestar",
+        "sqlalchemy",
+        "asyncpg",
+        "aiosqlite",
+        "pymongo",
+        "bson",
+        "redis",
+        "minio",
+        "httpx",
+        "socketio",
+        "engineio",
+        "dependency_injector",
+        "alembic",
+        "starlette",
+        "fastapi",
+        "uvicorn",
+        "granian",
+        "argon2",
+        "jwt",
+        "markdown_it",
+        "nh3",
+        "zxcvbn",
+    }
+)
 
 
 def _module_name(path: Path, package_root: Path) -> list[str]:
@@ -95,9 +116,17 @@ def shop(tmp_path: Path) -> Path:
     root = tmp_path / "shop"
     for package in ("", "domain", "domain/sales", "application", "adapters", "entrypoints"):
         _write(root, f"{package}/__init__.py".lstrip("/"))
-    _write(root, "domain/sales/order.py", "from __future__ import annotations\nimport dataclasses\nfrom ..money import Money\n")
+    _write(
+        root,
+        "domain/sales/order.py",
+        "from __future__ import annotations\nimport dataclasses\nfrom ..money import Money\n",
+    )
     _write(root, "domain/money.py", "from . import sales\nfrom shop.domain.sales import order\n")
-    _write(root, "application/place_order.py", "import msgspec\nfrom shop.domain.money import Money\nfrom ..domain import money\n")
+    _write(
+        root,
+        "application/place_order.py",
+        "import msgspec\nfrom shop.domain.money import Money\nfrom ..domain import money\n",
+    )
     _write(root, "adapters/sql.py", "import sqlalchemy\nfrom shop.application import place_order\n")
     _write(root, "entrypoints/app.py", "import litestar\nfrom shop.adapters import sql\n")
     return root
@@ -117,8 +146,11 @@ def test_the_checker_passes_a_package_that_keeps_the_rule(shop: Path) -> None:
         ("application/pay.py", "from sqlalchemy.ext.asyncio import AsyncSession\n", "sqlalchemy.ext.asyncio"),
         ("application/pay.py", "import jwt\n", "jwt"),
         ("application/pay.py", "from ..adapters.sql import Repo\n", "shop.adapters.sql"),
-        ("application/pay.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from shop.entrypoints import app\n",
-         "shop.entrypoints"),
+        (
+            "application/pay.py",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from shop.entrypoints import app\n",
+            "shop.entrypoints",
+        ),
         ("adapters/mongo.py", "from ..entrypoints.app import settings\n", "shop.entrypoints.app"),
     ],
 )

@@ -19,14 +19,24 @@ from marketplace.entrypoints.settings import Settings, SettingsError, is_loopbac
 SECRET = "m" * 40
 POSTGRES = {"MARKETPLACE_DATABASE_URL": "postgresql+asyncpg://app@db/marketplace"}
 REDIS = {"MARKETPLACE_REDIS_URL": "redis://cache:6379/0"}
-XENDIT = {"MARKETPLACE_XENDIT_BASE_URL": "https://api.xendit.co", "MARKETPLACE_XENDIT_SECRET_KEY": "xnd_production_k",
-          "MARKETPLACE_XENDIT_CALLBACK_TOKEN": "callback-token-from-the-dashboard"}
-GOSEND = {"MARKETPLACE_GOSEND_BASE_URL": "https://integration-kilat-api.gojekapi.com",
-          "MARKETPLACE_GOSEND_CLIENT_ID": "client", "MARKETPLACE_GOSEND_PASS_KEY": "pass-key",
-          "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": "webhook-token"}
+XENDIT = {
+    "MARKETPLACE_XENDIT_BASE_URL": "https://api.xendit.co",
+    "MARKETPLACE_XENDIT_SECRET_KEY": "xnd_production_k",
+    "MARKETPLACE_XENDIT_CALLBACK_TOKEN": "callback-token-from-the-dashboard",
+}
+GOSEND = {
+    "MARKETPLACE_GOSEND_BASE_URL": "https://integration-kilat-api.gojekapi.com",
+    "MARKETPLACE_GOSEND_CLIENT_ID": "client",
+    "MARKETPLACE_GOSEND_PASS_KEY": "pass-key",
+    "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": "webhook-token",
+}
 XENDIT_NAMES = ["MARKETPLACE_XENDIT_BASE_URL", "MARKETPLACE_XENDIT_SECRET_KEY", "MARKETPLACE_XENDIT_CALLBACK_TOKEN"]
-GOSEND_NAMES = ["MARKETPLACE_GOSEND_BASE_URL", "MARKETPLACE_GOSEND_CLIENT_ID", "MARKETPLACE_GOSEND_PASS_KEY",
-                "MARKETPLACE_GOSEND_WEBHOOK_TOKEN"]
+GOSEND_NAMES = [
+    "MARKETPLACE_GOSEND_BASE_URL",
+    "MARKETPLACE_GOSEND_CLIENT_ID",
+    "MARKETPLACE_GOSEND_PASS_KEY",
+    "MARKETPLACE_GOSEND_WEBHOOK_TOKEN",
+]
 
 
 def _refusal(environ: dict[str, str], **overrides: object) -> str:
@@ -48,7 +58,8 @@ def test_postgresql_redis_and_a_jwt_secret_without_providers_refuse_naming_each_
 
 @pytest.mark.parametrize(("configured", "missing"), [(XENDIT, GOSEND_NAMES), (GOSEND, XENDIT_NAMES)])
 def test_one_provider_configured_does_not_bring_back_the_other_ones_sandbox(
-        configured: dict[str, str], missing: list[str]) -> None:
+    configured: dict[str, str], missing: list[str]
+) -> None:
     settings = Settings.from_env({**POSTGRES, **REDIS, **configured, "MARKETPLACE_JWT_SECRET": SECRET})
     assert settings.missing_settings() == missing
     assert not uses_builtin_xendit(settings) and not uses_builtin_gosend(settings)
@@ -61,10 +72,14 @@ def test_sqlite_with_real_providers_and_no_jwt_secret_refuses_naming_the_secret(
     Settings.from_env({**environ, "MARKETPLACE_JWT_SECRET": SECRET}).check_deployable()
 
 
-@pytest.mark.parametrize("extra", [{"MARKETPLACE_MONGO_URL": "mongodb://chat:27017/marketplace"},
-                                   {"MARKETPLACE_S3_ENDPOINT": "minio:9000", "MARKETPLACE_S3_ACCESS_KEY": "a",
-                                    "MARKETPLACE_S3_SECRET_KEY": "b"},
-                                   {"MARKETPLACE_PUBLIC_URL": "https://shop.example.com"}])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"MARKETPLACE_MONGO_URL": "mongodb://chat:27017/marketplace"},
+        {"MARKETPLACE_S3_ENDPOINT": "minio:9000", "MARKETPLACE_S3_ACCESS_KEY": "a", "MARKETPLACE_S3_SECRET_KEY": "b"},
+        {"MARKETPLACE_PUBLIC_URL": "https://shop.example.com"},
+    ],
+)
 def test_anything_configured_outside_the_process_ends_the_embedded_default(extra: dict[str, str]) -> None:
     settings = Settings.from_env(extra)
     assert not settings.is_embedded_default and not settings.serves_sandbox

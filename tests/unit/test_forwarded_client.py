@@ -40,7 +40,9 @@ TRUSTED = (ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("192.0.2.7/3
         ("172.16.0.1", "198.51.100.1", "172.16.0.1"),
     ],
 )
-def test_the_client_is_the_right_most_address_not_a_trusted_proxy(peer: str, forwarded_for: str | None, client: str) -> None:
+def test_the_client_is_the_right_most_address_not_a_trusted_proxy(
+    peer: str, forwarded_for: str | None, client: str
+) -> None:
     assert real_client(peer, forwarded_for, TRUSTED) == client
 
 

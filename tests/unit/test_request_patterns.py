@@ -63,8 +63,20 @@ def test_markdown_pattern_is_check_markdown(value: str) -> None:
     assert matches(MARKDOWN, value) == accepted(check_markdown, "body", value, max_bytes=1000)
 
 
-@given(st.one_of(texts, st.builds("".join, st.lists(st.sampled_from(
-    ["http", "HTTPS", "://", "/", "//", "host", ".example", "javascript:", " ", "\\", "\x01", "?q=1"]), max_size=6))))
+@given(
+    st.one_of(
+        texts,
+        st.builds(
+            "".join,
+            st.lists(
+                st.sampled_from(
+                    ["http", "HTTPS", "://", "/", "//", "host", ".example", "javascript:", " ", "\\", "\x01", "?q=1"]
+                ),
+                max_size=6,
+            ),
+        ),
+    )
+)
 @example("https://example.com/sale")
 @example(" /sale ")
 def test_link_pattern_takes_every_link_check_link_takes(value: str) -> None:

@@ -11,16 +11,18 @@ SECRET = "s" * 32
 
 
 def test_variables_are_parsed_into_their_types() -> None:
-    settings = Settings.from_env({
-        "MARKETPLACE_BACKEND": "memory",
-        "MARKETPLACE_ACCESS_TOKEN_SECONDS": "600",
-        "MARKETPLACE_REFRESH_TOKEN_DAYS": "7",
-        "MARKETPLACE_CATALOG_CACHE": "false",
-        "MARKETPLACE_ACCESS_LOG": "0",
-        "MARKETPLACE_PORT": "9000",
-        "MARKETPLACE_PASSWORD_HASH_PROFILE": "light",
-        "MARKETPLACE_CORS_ORIGINS": "https://shop.example",
-    })
+    settings = Settings.from_env(
+        {
+            "MARKETPLACE_BACKEND": "memory",
+            "MARKETPLACE_ACCESS_TOKEN_SECONDS": "600",
+            "MARKETPLACE_REFRESH_TOKEN_DAYS": "7",
+            "MARKETPLACE_CATALOG_CACHE": "false",
+            "MARKETPLACE_ACCESS_LOG": "0",
+            "MARKETPLACE_PORT": "9000",
+            "MARKETPLACE_PASSWORD_HASH_PROFILE": "light",
+            "MARKETPLACE_CORS_ORIGINS": "https://shop.example",
+        }
+    )
     assert (settings.backend, settings.access_token_seconds, settings.refresh_token_days) == ("memory", 600, 7)
     assert settings.catalog_cache is False and settings.access_log is False
     assert (settings.port, settings.password_hash_profile) == (9000, "light")

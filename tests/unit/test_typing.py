@@ -16,6 +16,11 @@ def test_mypy_finds_no_type_errors_in_src() -> None:
     mypy = Path(sys.executable).parent / "mypy"
     if not mypy.exists() and shutil.which("mypy") is None:
         pytest.skip("mypy is not installed (it comes with the test extras: pip install -e '.[test]')")
-    result = subprocess.run([str(mypy) if mypy.exists() else "mypy", "--no-error-summary"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(mypy) if mypy.exists() else "mypy", "--no-error-summary"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -48,8 +48,8 @@ from marketplace.application.cms.pages import CreatePage, EditPage, ListPages, P
 from marketplace.application.identity.addresses import AddAddress, ChangeAddress, ListAddresses, RemoveAddress
 from marketplace.application.identity.create_admin import CreateAdmin
 from marketplace.application.identity.log_in import LogIn
-from marketplace.application.identity.login_throttle import LoginThrottle
 from marketplace.application.identity.log_out import LogOut
+from marketplace.application.identity.login_throttle import LoginThrottle
 from marketplace.application.identity.profile import GetProfile, UpdateProfile
 from marketplace.application.identity.refresh_session import RefreshSession
 from marketplace.application.identity.register_user import RegisterUser
@@ -58,7 +58,6 @@ from marketplace.application.media.downloads import DownloadMedia
 from marketplace.application.media.uploads import CompleteUpload, RequestUpload
 from marketplace.application.notifications.push_updates import PushUpdates
 from marketplace.application.ordering.callbacks import ReceiveCallback
-from marketplace.application.ports.checkpoints import NoCheckpoints
 from marketplace.application.ordering.checkouts import (
     ApplyInvoice,
     CancelCheckout,
@@ -72,6 +71,7 @@ from marketplace.application.ordering.place_checkout import PlaceCheckout
 from marketplace.application.ordering.quote import QuoteCheckout
 from marketplace.application.ordering.reconcile import ReconcilePayments
 from marketplace.application.ordering.refunds import RefundOrder
+from marketplace.application.ports.checkpoints import NoCheckpoints
 from marketplace.application.reviews.use_cases import Reviews
 from marketplace.application.settlement.payouts import PayoutCallbacks, Payouts
 from marketplace.application.settlement.reconcile import ReconcileLedger
@@ -160,8 +160,13 @@ async def object_storage(settings: Settings, keys: SigningKeys) -> AsyncIterator
     from marketplace.adapters.storage.minio_storage import MinioObjectStorage
     from marketplace.application.errors import BackendUnavailable
 
-    client = Minio(settings.s3_endpoint, access_key=settings.s3_access_key, secret_key=settings.s3_secret_key,
-                   secure=settings.s3_secure, region=settings.s3_region)
+    client = Minio(
+        settings.s3_endpoint,
+        access_key=settings.s3_access_key,
+        secret_key=settings.s3_secret_key,
+        secure=settings.s3_secure,
+        region=settings.s3_region,
+    )
     storage = MinioObjectStorage(client, settings.s3_bucket)
     try:
         await storage.ensure_bucket()
@@ -215,12 +220,16 @@ def warn_if_sandbox_forced(settings: Settings) -> None:
     """MARKETPLACE_SANDBOX=on: anyone who reaches this process may pay any invoice and move any parcel
     through the sandboxes' control endpoints. Say so at every start."""
     if settings.sandbox == "on":
-        served = [name for name, used in (("Xendit", uses_builtin_xendit(settings)),
-                                          ("GoSend", uses_builtin_gosend(settings))) if used]
+        served = [
+            name
+            for name, used in (("Xendit", uses_builtin_xendit(settings)), ("GoSend", uses_builtin_gosend(settings)))
+            if used
+        ]
         logging.getLogger("marketplace").warning(
             "MARKETPLACE_SANDBOX=on: the built-in sandboxes (%s) and development secrets for whatever is not set "
             "are served to anyone who can reach this process; never run a real shop like this",
-            ", ".join(served) or "none mounted")
+            ", ".join(served) or "none mounted",
+        )
 
 
 def uses_builtin_xendit(settings: Settings) -> bool:
@@ -241,14 +250,22 @@ async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 
     from marketplace.adapters.sandbox.xendit import XenditSandboxConfig, create_xendit_sandbox
 
-    callbacks = httpx.AsyncClient(transport=httpx.ASGITransport(app=this_app), base_url=settings.base_url,
-                                  timeout=httpx.Timeout(10.0))
-    sandbox = create_xendit_sandbox(XenditSandboxConfig(
-        secret_key=settings.xendit_key, callback_token=settings.xendit_token, callback_url=settings.base_url,
-        public_url=f"{settings.base_url}/sandbox/xendit", refund_seconds=settings.sandbox_refund_seconds,
-        payout_seconds=settings.sandbox_payout_seconds,
-        rate_limit=settings.sandbox_rate_limit, http=callbacks, state_dir=_sandbox_state(settings),
-    ))
+    callbacks = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=this_app), base_url=settings.base_url, timeout=httpx.Timeout(10.0)
+    )
+    sandbox = create_xendit_sandbox(
+        XenditSandboxConfig(
+            secret_key=settings.xendit_key,
+            callback_token=settings.xendit_token,
+            callback_url=settings.base_url,
+            public_url=f"{settings.base_url}/sandbox/xendit",
+            refund_seconds=settings.sandbox_refund_seconds,
+            payout_seconds=settings.sandbox_payout_seconds,
+            rate_limit=settings.sandbox_rate_limit,
+            http=callbacks,
+            state_dir=_sandbox_state(settings),
+        )
+    )
     try:
         await sandbox.startup()
         yield sandbox
@@ -326,14 +343,22 @@ async def gosend_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 
     from marketplace.adapters.sandbox.gosend import GoSendSandboxConfig, create_gosend_sandbox
 
-    callbacks = httpx.AsyncClient(transport=httpx.ASGITransport(app=this_app), base_url=settings.base_url,
-                                  timeout=httpx.Timeout(10.0))
-    sandbox = create_gosend_sandbox(GoSendSandboxConfig(
-        client_id=settings.gosend_client, pass_key=settings.gosend_key, webhook_token=settings.gosend_token,
-        webhook_header=settings.gosend_webhook_header, public_url=f"{settings.base_url}/sandbox/gosend",
-        callback_url=settings.base_url, pace_seconds=settings.gosend_sandbox_pace_seconds, http=callbacks,
-        state_dir=_sandbox_state(settings),
-    ))
+    callbacks = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=this_app), base_url=settings.base_url, timeout=httpx.Timeout(10.0)
+    )
+    sandbox = create_gosend_sandbox(
+        GoSendSandboxConfig(
+            client_id=settings.gosend_client,
+            pass_key=settings.gosend_key,
+            webhook_token=settings.gosend_token,
+            webhook_header=settings.gosend_webhook_header,
+            public_url=f"{settings.base_url}/sandbox/gosend",
+            callback_url=settings.base_url,
+            pace_seconds=settings.gosend_sandbox_pace_seconds,
+            http=callbacks,
+            state_dir=_sandbox_state(settings),
+        )
+    )
     try:
         await sandbox.startup()
         yield sandbox
@@ -353,8 +378,12 @@ async def gosend_http(settings: Settings, sandbox: Any) -> AsyncIterator[Any]:
     from marketplace.adapters.gosend.shipping import gosend_client
 
     if sandbox is not None:
-        client = gosend_client("http://gosend.sandbox", settings.gosend_client, settings.gosend_key,
-                               transport=httpx.ASGITransport(app=sandbox))
+        client = gosend_client(
+            "http://gosend.sandbox",
+            settings.gosend_client,
+            settings.gosend_key,
+            transport=httpx.ASGITransport(app=sandbox),
+        )
     else:
         client = gosend_client(settings.gosend_base_url or "", settings.gosend_client, settings.gosend_key)
     try:
@@ -469,8 +498,14 @@ class Container(containers.DeclarativeContainer):
     )
     login_throttle = providers.Singleton(LoginThrottle, back_off)
     log_in = providers.Singleton(
-        LogIn, uow=uow, hasher=hasher, tokens=tokens, clock=clock, ids=ids,
-        refresh_days=settings.provided.refresh_token_days, throttle=login_throttle,
+        LogIn,
+        uow=uow,
+        hasher=hasher,
+        tokens=tokens,
+        clock=clock,
+        ids=ids,
+        refresh_days=settings.provided.refresh_token_days,
+        throttle=login_throttle,
     )
     refresh_session = providers.Singleton(
         RefreshSession, uow=uow, tokens=tokens, clock=clock, ids=ids, refresh_days=settings.provided.refresh_token_days
@@ -532,17 +567,27 @@ class Container(containers.DeclarativeContainer):
     outbox = providers.Singleton(_outbox_store, settings, engine, memory_db)
     quote_checkout = providers.Singleton(QuoteCheckout, uow=uow, queries=catalog_queries, shipping=shipping)
     place_checkout = providers.Singleton(
-        PlaceCheckout, uow=uow, queries=catalog_queries, shipping=shipping, payments=payments, clock=clock, ids=ids,
-        invoice_seconds=settings.provided.invoice_duration_seconds, fee_bps=settings.provided.platform_fee_bps,
+        PlaceCheckout,
+        uow=uow,
+        queries=catalog_queries,
+        shipping=shipping,
+        payments=payments,
+        clock=clock,
+        ids=ids,
+        invoice_seconds=settings.provided.invoice_duration_seconds,
+        fee_bps=settings.provided.platform_fee_bps,
         checkpoints=checkpoints,
     )
     get_checkout = providers.Singleton(GetCheckout, uow=uow)
     apply_invoice = providers.Singleton(ApplyInvoice, uow=uow, clock=clock)
     sync_payment = providers.Singleton(SyncPayment, uow=uow, payments=payments, apply=apply_invoice)
     cancel_checkout = providers.Singleton(CancelCheckout, uow=uow, clock=clock)
-    expire_cancelled_invoice = providers.Singleton(ExpireCancelledInvoice, uow=uow, payments=payments,
-                                                   apply=apply_invoice)
-    expire_checkouts = providers.Singleton(ExpireCheckouts, uow=uow, payments=payments, apply=apply_invoice, clock=clock)
+    expire_cancelled_invoice = providers.Singleton(
+        ExpireCancelledInvoice, uow=uow, payments=payments, apply=apply_invoice
+    )
+    expire_checkouts = providers.Singleton(
+        ExpireCheckouts, uow=uow, payments=payments, apply=apply_invoice, clock=clock
+    )
     buyer_orders = providers.Singleton(BuyerOrders, uow=uow, clock=clock)
     store_orders = providers.Singleton(StoreOrders, uow=uow, clock=clock)
     refund_order = providers.Singleton(RefundOrder, uow=uow, payments=payments, clock=clock)
@@ -552,12 +597,18 @@ class Container(containers.DeclarativeContainer):
     # Shipping
     store_shipping = providers.Singleton(StoreShipping, uow=uow, shipping=shipping, clock=clock)
     shipment_reports = providers.Singleton(
-        ShipmentReports, uow=uow, shipping=shipping, clock=clock, ids=ids,
+        ShipmentReports,
+        uow=uow,
+        shipping=shipping,
+        clock=clock,
+        ids=ids,
         quiet_after=providers.Callable(_seconds, settings.provided.shipment_poll_seconds),
     )
     get_shipment = providers.Singleton(GetShipment, uow=uow)
     complete_delivered_orders = providers.Singleton(
-        CompleteDeliveredOrders, uow=uow, clock=clock,
+        CompleteDeliveredOrders,
+        uow=uow,
+        clock=clock,
         after=providers.Callable(_seconds, settings.provided.order_autocomplete_seconds),
     )
 
@@ -565,22 +616,40 @@ class Container(containers.DeclarativeContainer):
     payout_gateway = providers.Singleton(_payout_gateway, settings, ids, xendit_http)
     money_totals = providers.Singleton(_money_totals, settings, engine, memory_db)
     attribution = providers.Singleton(
-        AttributionSigner, key=secrets.provided.attribution,
+        AttributionSigner,
+        key=secrets.provided.attribution,
         window=providers.Callable(_days, settings.provided.affiliate_window_days),
     )
-    payouts = providers.Singleton(Payouts, uow=uow, gateway=payout_gateway, clock=clock, ids=ids,
-                                  minimum=settings.provided.payout_minimum, checkpoints=checkpoints)
+    payouts = providers.Singleton(
+        Payouts,
+        uow=uow,
+        gateway=payout_gateway,
+        clock=clock,
+        ids=ids,
+        minimum=settings.provided.payout_minimum,
+        checkpoints=checkpoints,
+    )
     payout_callbacks = providers.Singleton(PayoutCallbacks, uow=uow, payouts=payouts, clock=clock, ids=ids)
     store_money = providers.Singleton(StoreMoney, uow=uow, payouts=payouts)
     affiliate_program = providers.Singleton(
-        AffiliateProgram, uow=uow, queries=catalog_queries, clock=clock, signer=attribution, payouts=payouts,
+        AffiliateProgram,
+        uow=uow,
+        queries=catalog_queries,
+        clock=clock,
+        signer=attribution,
+        payouts=payouts,
         base_url=settings.provided.base_url,
     )
     reconcile_ledger = providers.Singleton(ReconcileLedger, uow=uow, totals=money_totals)
 
     # Reviews
     reviews = providers.Singleton(
-        Reviews, uow=uow, queries=catalog_queries, cache=catalog_cache, clock=clock, ids=ids,
+        Reviews,
+        uow=uow,
+        queries=catalog_queries,
+        cache=catalog_cache,
+        clock=clock,
+        ids=ids,
         base_url=settings.provided.base_url,
         edit_window=providers.Callable(_seconds, settings.provided.review_edit_seconds),
     )
@@ -591,8 +660,15 @@ class Container(containers.DeclarativeContainer):
     notifier = providers.Singleton(_notifier, socket_server)
     conversations = providers.Singleton(Conversations, uow=uow, chat=chat, clock=clock, ids=ids)
     chat_messages = providers.Singleton(
-        ChatMessages, uow=uow, chat=chat, notifier=notifier, limiter=rate_limiter, clock=clock, ids=ids,
-        max_body=settings.provided.chat_max_body, per_minute=settings.provided.chat_rate_limit,
+        ChatMessages,
+        uow=uow,
+        chat=chat,
+        notifier=notifier,
+        limiter=rate_limiter,
+        clock=clock,
+        ids=ids,
+        max_body=settings.provided.chat_max_body,
+        per_minute=settings.provided.chat_rate_limit,
     )
     push_updates = providers.Singleton(PushUpdates, uow=uow, notifier=notifier)
 
@@ -609,16 +685,20 @@ class Container(containers.DeclarativeContainer):
     create_banner = providers.Singleton(
         CreateBanner, uow=uow, cache=cms_cache, clock=clock, ids=ids, base_url=settings.provided.base_url
     )
-    edit_banner = providers.Singleton(EditBanner, uow=uow, cache=cms_cache, clock=clock,
-                                      base_url=settings.provided.base_url)
-    publish_banner = providers.Singleton(PublishBanner, uow=uow, cache=cms_cache, clock=clock,
-                                         base_url=settings.provided.base_url, publish=True)
-    unpublish_banner = providers.Singleton(PublishBanner, uow=uow, cache=cms_cache, clock=clock,
-                                           base_url=settings.provided.base_url, publish=False)
+    edit_banner = providers.Singleton(
+        EditBanner, uow=uow, cache=cms_cache, clock=clock, base_url=settings.provided.base_url
+    )
+    publish_banner = providers.Singleton(
+        PublishBanner, uow=uow, cache=cms_cache, clock=clock, base_url=settings.provided.base_url, publish=True
+    )
+    unpublish_banner = providers.Singleton(
+        PublishBanner, uow=uow, cache=cms_cache, clock=clock, base_url=settings.provided.base_url, publish=False
+    )
     show_banner = providers.Singleton(ShowBanner, uow=uow, base_url=settings.provided.base_url)
     list_banners = providers.Singleton(ListBanners, uow=uow, base_url=settings.provided.base_url)
-    list_live_banners = providers.Singleton(ListLiveBanners, uow=uow, cache=cms_cache, clock=clock,
-                                            base_url=settings.provided.base_url)
+    list_live_banners = providers.Singleton(
+        ListLiveBanners, uow=uow, cache=cms_cache, clock=clock, base_url=settings.provided.base_url
+    )
 
     # Media
     images = providers.Singleton(PillowImageProcessor)

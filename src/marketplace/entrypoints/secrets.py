@@ -26,17 +26,21 @@ class SigningKeys:
 
 def signing_keys(settings: Settings) -> SigningKeys:
     master = settings.jwt_secret or development_secret(settings)
-    return SigningKeys(tokens=derive_key(master, "access-tokens"),
-                       attribution=derive_key(master, "affiliate-attribution"),
-                       media_urls=derive_key(master, "local-media-urls"))
+    return SigningKeys(
+        tokens=derive_key(master, "access-tokens"),
+        attribution=derive_key(master, "affiliate-attribution"),
+        media_urls=derive_key(master, "local-media-urls"),
+    )
 
 
 def ephemeral_keys() -> SigningKeys:
     """Keys nobody else knows, for a command that signs nothing anyone will check."""
     master = secrets.token_urlsafe(48)
-    return SigningKeys(tokens=derive_key(master, "access-tokens"),
-                       attribution=derive_key(master, "affiliate-attribution"),
-                       media_urls=derive_key(master, "local-media-urls"))
+    return SigningKeys(
+        tokens=derive_key(master, "access-tokens"),
+        attribution=derive_key(master, "affiliate-attribution"),
+        media_urls=derive_key(master, "local-media-urls"),
+    )
 
 
 def development_secret(settings: Settings) -> str:

@@ -120,20 +120,27 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         for name, ok in checks.items():
             if not ok:
                 raise SettingsError(f"{PREFIX}{name.upper()} is out of range")
-        if self.database_url is not None and not re.match(r"^(postgresql\+asyncpg|sqlite\+aiosqlite)://", self.database_url):
+        if self.database_url is not None and not re.match(
+            r"^(postgresql\+asyncpg|sqlite\+aiosqlite)://", self.database_url
+        ):
             raise SettingsError(f"{PREFIX}DATABASE_URL must start with postgresql+asyncpg:// or sqlite+aiosqlite://")
         if self.jwt_secret is not None and len(self.jwt_secret) < 32:
             raise SettingsError(f"{PREFIX}JWT_SECRET must have at least 32 characters")
         if self.s3_endpoint is not None and (not self.s3_access_key or not self.s3_secret_key):
-            raise SettingsError(f"{PREFIX}S3_ACCESS_KEY and {PREFIX}S3_SECRET_KEY are required with {PREFIX}S3_ENDPOINT")
+            raise SettingsError(
+                f"{PREFIX}S3_ACCESS_KEY and {PREFIX}S3_SECRET_KEY are required with {PREFIX}S3_ENDPOINT"
+            )
         if self.xendit_base_url is not None and (not self.xendit_secret_key or not self.xendit_callback_token):
-            raise SettingsError(f"{PREFIX}XENDIT_SECRET_KEY and {PREFIX}XENDIT_CALLBACK_TOKEN are required with "
-                                f"{PREFIX}XENDIT_BASE_URL")
+            raise SettingsError(
+                f"{PREFIX}XENDIT_SECRET_KEY and {PREFIX}XENDIT_CALLBACK_TOKEN are required with {PREFIX}XENDIT_BASE_URL"
+            )
         if self.gosend_base_url is not None and not all(
             (self.gosend_client_id, self.gosend_pass_key, self.gosend_webhook_token)
         ):
-            raise SettingsError(f"{PREFIX}GOSEND_CLIENT_ID, {PREFIX}GOSEND_PASS_KEY and {PREFIX}GOSEND_WEBHOOK_TOKEN are "
-                                f"required with {PREFIX}GOSEND_BASE_URL")
+            raise SettingsError(
+                f"{PREFIX}GOSEND_CLIENT_ID, {PREFIX}GOSEND_PASS_KEY and {PREFIX}GOSEND_WEBHOOK_TOKEN are "
+                f"required with {PREFIX}GOSEND_BASE_URL"
+            )
         if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", self.gosend_webhook_header):
             raise SettingsError(f"{PREFIX}GOSEND_WEBHOOK_HEADER must be an HTTP header name")
         if not 0 <= self.sandbox_refund_seconds <= 86_400:
@@ -147,9 +154,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         environ = os.environ if environ is None else environ
         fields = set(cls.__struct_fields__)
         raw: dict[str, object] = {
-            key[len(PREFIX):].lower(): value
+            key[len(PREFIX) :].lower(): value
             for key, value in environ.items()
-            if key.startswith(PREFIX) and key[len(PREFIX):].lower() in fields
+            if key.startswith(PREFIX) and key[len(PREFIX) :].lower() in fields
         }
         raw.update(overrides)
         try:
@@ -180,8 +187,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         parts = []
         if self.backend == "sql" and not self.sql_url.startswith("sqlite"):
             parts.append("PostgreSQL")
-        for name, words in (("redis_url", "Redis"), ("mongo_url", "MongoDB"), ("s3_endpoint", "S3"),
-                            ("xendit_base_url", "a Xendit URL"), ("gosend_base_url", "a GoSend URL")):
+        for name, words in (
+            ("redis_url", "Redis"),
+            ("mongo_url", "MongoDB"),
+            ("s3_endpoint", "S3"),
+            ("xendit_base_url", "a Xendit URL"),
+            ("gosend_base_url", "a GoSend URL"),
+        ):
             if getattr(self, name) is not None:
                 parts.append(words)
         if self.public_url is not None and not is_loopback(urlsplit(self.public_url).hostname or ""):
@@ -204,8 +216,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             return []
         wanted = ["jwt_secret"]
         if self.backend == "sql":  # the memory backend's providers live in the process (tests, notebooks)
-            wanted += ["xendit_base_url", "xendit_secret_key", "xendit_callback_token",
-                       "gosend_base_url", "gosend_client_id", "gosend_pass_key", "gosend_webhook_token"]
+            wanted += [
+                "xendit_base_url",
+                "xendit_secret_key",
+                "xendit_callback_token",
+                "gosend_base_url",
+                "gosend_client_id",
+                "gosend_pass_key",
+                "gosend_webhook_token",
+            ]
         return [f"{PREFIX}{name.upper()}" for name in wanted if getattr(self, name) is None]
 
     def check_deployable(self) -> None:
@@ -216,13 +235,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if self.sandbox == "off":
             why = f"{PREFIX}SANDBOX=off serves no sandbox and no development secret"
         elif self.is_embedded_default:
-            why = (f"the built-in provider sandboxes and development secrets are served only on a loopback address, "
-                   f"and {self.host or 'every address'} is not one; for a demo on your network run with "
-                   f"{PREFIX}SANDBOX=on (e.g. `MARKETPLACE_SANDBOX=on make serve HOST={self.host or '0.0.0.0'}`: "
-                   f"anyone who reaches it can pay any invoice and move any parcel)")
+            why = (
+                f"the built-in provider sandboxes and development secrets are served only on a loopback address, "
+                f"and {self.host or 'every address'} is not one; for a demo on your network run with "
+                f"{PREFIX}SANDBOX=on (e.g. `MARKETPLACE_SANDBOX=on make serve HOST={self.host or '0.0.0.0'}`: "
+                f"anyone who reaches it can pay any invoice and move any parcel)"
+            )
         else:
-            why = (f"this is not the embedded default ({', '.join(self.external_parts)}), so the built-in provider "
-                   f"sandboxes and development secrets are off ({PREFIX}SANDBOX=on serves them anyway, for a demo)")
+            why = (
+                f"this is not the embedded default ({', '.join(self.external_parts)}), so the built-in provider "
+                f"sandboxes and development secrets are off ({PREFIX}SANDBOX=on serves them anyway, for a demo)"
+            )
         raise SettingsError(f"refusing to start: {why}; set {', '.join(missing)}")
 
     def _development(self, value: str, variable: str) -> str:

@@ -12,8 +12,9 @@ from marketplace.entrypoints.container import Container, resolve
 async def build_worker(container: Container) -> Worker:
     settings = container.settings()
     clock = container.clock()
-    dispatcher = OutboxDispatcher(store=await resolve(container.outbox), clock=clock,
-                                  max_attempts=settings.outbox_max_attempts)
+    dispatcher = OutboxDispatcher(
+        store=await resolve(container.outbox), clock=clock, max_attempts=settings.outbox_max_attempts
+    )
     dispatcher.register(await resolve(container.refund_order))
     dispatcher.register(await resolve(container.expire_cancelled_invoice))
     dispatcher.register(await resolve(container.push_updates))
@@ -37,16 +38,23 @@ async def build_worker(container: Container) -> Worker:
 
     # Each job runs on its own and is cancelled past its limit (default 60 s), so one stuck on a hanging
     # provider delays neither the outbox nor the other jobs; it runs again at its next turn.
-    return Worker(dispatcher=dispatcher, idle_seconds=settings.worker_idle_seconds, jobs=[
-        PeriodicJob("expire-checkouts", 1.0, expire),
-        PeriodicJob("look-up-ended-checkouts", 30.0, expire.look_up_ended),
-        PeriodicJob("reconcile-payments", 30.0, reconcile),
-        PeriodicJob("reconcile-payouts", 30.0, payouts.reconcile),
-        # Quiet bookings are asked about a few times per quiet period; delivered orders complete within
-        # a tenth of their delay (and at least every minute).
-        PeriodicJob("poll-quiet-shipments", min(30.0, settings.shipment_poll_seconds / 3), reports.poll),
-        PeriodicJob("complete-delivered-orders", max(0.5, min(60.0, settings.order_autocomplete_seconds / 10)),
-                    complete_orders),
-        PeriodicJob("purge-idempotency-keys", 3600.0, purge_idempotency, limit_seconds=600.0),
-        PeriodicJob("media-cleanup", 3600.0, clean_media, limit_seconds=600.0),
-    ])
+    return Worker(
+        dispatcher=dispatcher,
+        idle_seconds=settings.worker_idle_seconds,
+        jobs=[
+            PeriodicJob("expire-checkouts", 1.0, expire),
+            PeriodicJob("look-up-ended-checkouts", 30.0, expire.look_up_ended),
+            PeriodicJob("reconcile-payments", 30.0, reconcile),
+            PeriodicJob("reconcile-payouts", 30.0, payouts.reconcile),
+            # Quiet bookings are asked about a few times per quiet period; delivered orders complete within
+            # a tenth of their delay (and at least every minute).
+            PeriodicJob("poll-quiet-shipments", min(30.0, settings.shipment_poll_seconds / 3), reports.poll),
+            PeriodicJob(
+                "complete-delivered-orders",
+                max(0.5, min(60.0, settings.order_autocomplete_seconds / 10)),
+                complete_orders,
+            ),
+            PeriodicJob("purge-idempotency-keys", 3600.0, purge_idempotency, limit_seconds=600.0),
+            PeriodicJob("media-cleanup", 3600.0, clean_media, limit_seconds=600.0),
+        ],
+    )

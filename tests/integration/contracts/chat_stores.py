@@ -40,8 +40,12 @@ MONGO_KIND = "mongo" if MONGO_URL else "mongo-wire-nx27017"
 MONGO_KINDS = {"mongo", "mongo-wire-nx27017"}
 NX_STARTUP_SECONDS = 30
 
-CHAT_KINDS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres),
-              pytest.param(MONGO_KIND, marks=pytest.mark.mongo)]
+CHAT_KINDS = [
+    "memory",
+    "sqlite",
+    pytest.param("postgres", marks=pytest.mark.postgres),
+    pytest.param(MONGO_KIND, marks=pytest.mark.mongo),
+]
 
 
 def chat_store_url(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
@@ -122,8 +126,10 @@ def _start_nx27017(config: pytest.Config, tmp_path_factory: pytest.TempPathFacto
     if not executable.exists():
         found = shutil.which("nx-27017")
         if found is None:
-            return _Server(failure="nx-27017 is not installed: pip install -e '.[test]' "
-                                   "(or set MARKETPLACE_TEST_MONGO_URL to a MongoDB server)")
+            return _Server(
+                failure="nx-27017 is not installed: pip install -e '.[test]' "
+                "(or set MARKETPLACE_TEST_MONGO_URL to a MongoDB server)"
+            )
         executable = Path(found)
     home = tmp_path_factory.mktemp("nx27017")
     (home / "data").mkdir()
@@ -131,9 +137,23 @@ def _start_nx27017(config: pytest.Config, tmp_path_factory: pytest.TempPathFacto
     log = home / "server.log"
     with log.open("wb") as output:  # the child keeps its own descriptor
         process = subprocess.Popen(
-            [str(executable), "--data-dir", str(home / "data"), "--host", "127.0.0.1", "-p", str(port),
-             "--pid-file", str(home / "nx-27017.pid"), "--log-file", str(home / "nx-27017.log")],
-            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
+            [
+                str(executable),
+                "--data-dir",
+                str(home / "data"),
+                "--host",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--pid-file",
+                str(home / "nx-27017.pid"),
+                "--log-file",
+                str(home / "nx-27017.log"),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     server = _Server(process=process)
     config.add_cleanup(lambda: _stop(process))
     url = f"mongodb://127.0.0.1:{port}/"
@@ -151,8 +171,9 @@ def _start_nx27017(config: pytest.Config, tmp_path_factory: pytest.TempPathFacto
 
 
 def _answers(url: str, timeout_ms: int) -> bool:
-    client: MongoClient[dict[str, Any]] = MongoClient(url, serverSelectionTimeoutMS=timeout_ms,
-                                                      connectTimeoutMS=timeout_ms)
+    client: MongoClient[dict[str, Any]] = MongoClient(
+        url, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+    )
     try:
         client.admin.command("ping")
         return True

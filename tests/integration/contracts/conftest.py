@@ -110,8 +110,15 @@ async def open_backend(kind: str, url: str | None) -> AsyncIterator[Backend]:
         async def memory_outbox() -> list[tuple[str, dict[str, Any]]]:
             return [(m.topic, m.payload) for m in db.outbox.values()]
 
-        yield Backend(kind, lambda: MemoryUnitOfWork(db, clock, ids), MemoryCatalogQueries(db),
-                      MemoryCatalogImporter(db), memory_outbox, MemoryIdempotencyStore(), MemoryOutboxStore(db))
+        yield Backend(
+            kind,
+            lambda: MemoryUnitOfWork(db, clock, ids),
+            MemoryCatalogQueries(db),
+            MemoryCatalogImporter(db),
+            memory_outbox,
+            MemoryIdempotencyStore(),
+            MemoryOutboxStore(db),
+        )
         return
     engine = create_engine(url)
     if kind == "postgres":
@@ -125,9 +132,16 @@ async def open_backend(kind: str, url: str | None) -> AsyncIterator[Backend]:
             return [(row.topic, row.payload) for row in rows]
 
     try:
-        yield Backend(kind, lambda: SqlUnitOfWork(engine, clock, ids), SqlCatalogQueries(engine),
-                      SqlCatalogImporter(engine), sql_outbox, SqlIdempotencyStore(engine), SqlOutboxStore(engine),
-                      engine)
+        yield Backend(
+            kind,
+            lambda: SqlUnitOfWork(engine, clock, ids),
+            SqlCatalogQueries(engine),
+            SqlCatalogImporter(engine),
+            sql_outbox,
+            SqlIdempotencyStore(engine),
+            SqlOutboxStore(engine),
+            engine,
+        )
     finally:
         await engine.dispose()
 
@@ -145,15 +159,22 @@ async def sql_backend(sql_backend_url: tuple[str, str | None]) -> AsyncIterator[
 
 
 async def seed(
-    backend: Backend,
-    *items: User | Store | Category | Product | RefreshToken | Address | Checkout | Order | Shipment,
+    backend: Backend, *items: User | Store | Category | Product | RefreshToken | Address | Checkout | Order | Shipment
 ) -> None:
     """Adds the items in the order given through one unit of work, and commits."""
     async with backend.uow() as uow:
         for item in items:
-            repository: Any = {User: uow.users, Store: uow.stores, Category: uow.categories, Product: uow.products,
-                               RefreshToken: uow.refresh_tokens, Address: uow.addresses, Checkout: uow.checkouts,
-                               Order: uow.orders, Shipment: uow.shipments}[type(item)]
+            repository: Any = {
+                User: uow.users,
+                Store: uow.stores,
+                Category: uow.categories,
+                Product: uow.products,
+                RefreshToken: uow.refresh_tokens,
+                Address: uow.addresses,
+                Checkout: uow.checkouts,
+                Order: uow.orders,
+                Shipment: uow.shipments,
+            }[type(item)]
             await repository.add(item)
         await uow.commit()
 
@@ -170,51 +191,97 @@ def is_utc(value: datetime | None) -> bool:
 
 # Builders of valid aggregates, with every field set so round trips compare something.
 
+
 def pickup(city: str = "Jakarta") -> PostalAddress:
     return PostalAddress.create(
-        label="Warehouse", recipient="Sari", phone="+6281234567", line1="Jl. Sudirman 1", city=city,
-        postal_code="10220", lat=-6.2088, lng=106.8456, require_point=True,
+        label="Warehouse",
+        recipient="Sari",
+        phone="+6281234567",
+        line1="Jl. Sudirman 1",
+        city=city,
+        postal_code="10220",
+        lat=-6.2088,
+        lng=106.8456,
+        require_point=True,
     )
 
 
 def a_user(email: str | None = None, *, at: datetime = T0) -> User:
     user_id = new_id()
-    return User.register(id=user_id, email=email or f"u{user_id[-12:]}@example.com", name="Ayu",
-                         password_hash="argon2$hash", now=at)
+    return User.register(
+        id=user_id, email=email or f"u{user_id[-12:]}@example.com", name="Ayu", password_hash="argon2$hash", now=at
+    )
 
 
-def a_store(owner: User, slug: str | None = None, *, name: str = "Toko Ayu", description: str = "",
-            status: StoreStatus = StoreStatus.ACTIVE) -> Store:
+def a_store(
+    owner: User,
+    slug: str | None = None,
+    *,
+    name: str = "Toko Ayu",
+    description: str = "",
+    status: StoreStatus = StoreStatus.ACTIVE,
+) -> Store:
     store_id = new_id()
-    store = Store.open(id=store_id, owner_id=owner.id, slug=slug or f"store-{store_id[-12:]}", name=name,
-                       description=description, pickup_address=pickup(), now=T0)
+    store = Store.open(
+        id=store_id,
+        owner_id=owner.id,
+        slug=slug or f"store-{store_id[-12:]}",
+        name=name,
+        description=description,
+        pickup_address=pickup(),
+        now=T0,
+    )
     store.status = status
     return store
 
 
 def a_token(user: User, mark: str, family_id: str | None = None, *, days: int = 30) -> RefreshToken:
-    return RefreshToken(id=new_id(), user_id=user.id, family_id=family_id or new_id(), token_hash=mark * 64,
-                        expires_at=T0 + timedelta(days=days), created_at=T0)
+    return RefreshToken(
+        id=new_id(),
+        user_id=user.id,
+        family_id=family_id or new_id(),
+        token_hash=mark * 64,
+        expires_at=T0 + timedelta(days=days),
+        created_at=T0,
+    )
 
 
 def a_category(name: str = "Batik", parent: Category | None = None) -> Category:
     category_id = new_id()
-    return Category.create(id=category_id, name=name, slug=f"{name.lower()}-{category_id[-12:]}",
-                           parent_id=parent.id if parent else None, now=T0)
+    return Category.create(
+        id=category_id,
+        name=name,
+        slug=f"{name.lower()}-{category_id[-12:]}",
+        parent_id=parent.id if parent else None,
+        now=T0,
+    )
 
 
 def a_variant(sku: str, price: int = 150_000, stock: int = 5) -> Variant:
     return Variant.create(id=new_id(), sku=sku, name=f"Size {sku}", price=Money(price), stock=stock, weight_grams=250)
 
 
-def a_product(store: Store, *, title: str = "Kemeja batik", description: str = "Katun halus",
-              prices: tuple[int, ...] = (150_000,), category: Category | None = None,
-              status: ProductStatus = ProductStatus.ACTIVE, at: datetime = T0, skus: tuple[str, ...] = ()) -> Product:
+def a_product(
+    store: Store,
+    *,
+    title: str = "Kemeja batik",
+    description: str = "Katun halus",
+    prices: tuple[int, ...] = (150_000,),
+    category: Category | None = None,
+    status: ProductStatus = ProductStatus.ACTIVE,
+    at: datetime = T0,
+    skus: tuple[str, ...] = (),
+) -> Product:
     product_id = new_id()
     skus = skus or tuple(f"SKU-{product_id[-8:]}-{i}" for i in range(len(prices)))
     product = Product.draft(
-        id=product_id, store_id=store.id, slug=f"p-{product_id[-12:]}", title=title, description=description,
-        category_id=category.id if category else None, now=at,
+        id=product_id,
+        store_id=store.id,
+        slug=f"p-{product_id[-12:]}",
+        title=title,
+        description=description,
+        category_id=category.id if category else None,
+        now=at,
         variants=[a_variant(sku, price) for sku, price in zip(skus, prices, strict=True)],
     )
     if status is not ProductStatus.DRAFT:
@@ -225,29 +292,58 @@ def a_product(store: Store, *, title: str = "Kemeja batik", description: str = "
     return product
 
 
-def an_order(buyer: User, store: Store, checkout_id: str, *, lines: list[tuple[str, int, int]] | None = None,
-             at: datetime = T0, fee: int = 15_000, order_id: str | None = None) -> Order:
+def an_order(
+    buyer: User,
+    store: Store,
+    checkout_id: str,
+    *,
+    lines: list[tuple[str, int, int]] | None = None,
+    at: datetime = T0,
+    fee: int = 15_000,
+    order_id: str | None = None,
+) -> Order:
     """An order of `lines` (variant id, quantity, unit price), addressed, with a product id per line."""
     lines = lines or [(new_id(), 1, 150_000)]
     return Order(
-        id=order_id or new_id(), checkout_id=checkout_id, store_id=store.id, buyer_id=buyer.id,
-        lines=[OrderLine(id=new_id(), variant_id=variant_id, product_id=new_id(), title=f"Kemeja {i}",
-                         quantity=quantity, unit_price=Money(price))
-               for i, (variant_id, quantity, price) in enumerate(lines)],
-        shipping_fee=Money(fee), created_at=at, store_name=store.name, shipping_method="same_day",
+        id=order_id or new_id(),
+        checkout_id=checkout_id,
+        store_id=store.id,
+        buyer_id=buyer.id,
+        lines=[
+            OrderLine(
+                id=new_id(),
+                variant_id=variant_id,
+                product_id=new_id(),
+                title=f"Kemeja {i}",
+                quantity=quantity,
+                unit_price=Money(price),
+            )
+            for i, (variant_id, quantity, price) in enumerate(lines)
+        ],
+        shipping_fee=Money(fee),
+        created_at=at,
+        store_name=store.name,
+        shipping_method="same_day",
         address=pickup("Bandung"),
     )
 
 
-def a_checkout(buyer: User, orders: list[Order], *, at: datetime = T0, minutes: int = 30,
-               referral_code: str | None = "AYU-2025") -> Checkout:
+def a_checkout(
+    buyer: User, orders: list[Order], *, at: datetime = T0, minutes: int = 30, referral_code: str | None = "AYU-2025"
+) -> Checkout:
     """A pending checkout of `orders` (their checkout_id must be its id: see `checkout_id`)."""
     total = Money.zero()
     for order in orders:
         total = total + order.total
     checkout = Checkout.place(
-        id=orders[0].checkout_id, buyer_id=buyer.id, order_ids=[o.id for o in orders], address=pickup("Bandung"),
-        amount=total, now=at, expires_at=at + timedelta(minutes=minutes), referral_code=referral_code,
+        id=orders[0].checkout_id,
+        buyer_id=buyer.id,
+        order_ids=[o.id for o in orders],
+        address=pickup("Bandung"),
+        amount=total,
+        now=at,
+        expires_at=at + timedelta(minutes=minutes),
+        referral_code=referral_code,
     )
     checkout.pull_events()
     return checkout

@@ -24,7 +24,9 @@ async def test_a_new_cart_is_created_and_its_lines_round_trip(backend: Backend) 
     stored = await fetch(backend, lambda uow: uow.carts.get(buyer.id))
     assert stored is not None and stored.version == cart.version
     assert {v: (line.quantity, line.added_at) for v, line in stored.lines.items()} == {
-        "v-1": (2, T0), "v-2": (1, T0 + timedelta(seconds=1))}
+        "v-1": (2, T0),
+        "v-2": (1, T0 + timedelta(seconds=1)),
+    }
     assert is_utc(stored.updated_at)
 
 

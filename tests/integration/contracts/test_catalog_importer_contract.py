@@ -45,7 +45,9 @@ async def test_later_batches_add_to_earlier_ones(backend: Backend) -> None:
     owner = a_user()
     store = a_store(owner)
     await backend.importer.import_batch(users=[owner], stores=[store], categories=[], products=[a_product(store)])
-    await backend.importer.import_batch(users=[], stores=[], categories=[], products=[a_product(store), a_product(store)])
+    await backend.importer.import_batch(
+        users=[], stores=[], categories=[], products=[a_product(store), a_product(store)]
+    )
     assert await fetch(backend, lambda uow: uow.stores.ids_owned_by(owner.id)) == [store.id]
     page = await backend.queries.browse(ProductQuery(store_id=store.id, limit=10))
     assert len(page.items) == 3

@@ -18,8 +18,29 @@ from tests.integration.contracts.conftest import Backend, a_category, a_product,
 
 ALL_STATUSES = ("draft", "active", "archived")
 # 21 public products: prices repeat so that ties are broken by id.
-PRICES = [50_000, 75_000, 75_000, 120_000, 9_000, 75_000, 300_000, 45_500, 120_000, 60_000, 61_000,
-          15_000, 999_000, 75_000, 50_000, 42_000, 88_000, 88_000, 10_000, 250_000, 33_000]
+PRICES = [
+    50_000,
+    75_000,
+    75_000,
+    120_000,
+    9_000,
+    75_000,
+    300_000,
+    45_500,
+    120_000,
+    60_000,
+    61_000,
+    15_000,
+    999_000,
+    75_000,
+    50_000,
+    42_000,
+    88_000,
+    88_000,
+    10_000,
+    250_000,
+    33_000,
+]
 
 
 @dataclass
@@ -35,26 +56,50 @@ class Catalog:
 async def catalog(backend: Backend) -> Catalog:
     owner = a_user()
     c = Catalog()
-    c.stores = {"ayu": a_store(owner, name="Toko Ayu"), "budi": a_store(owner, name="Toko Budi"),
-                "closed": a_store(owner, name="Toko Tutup", status=StoreStatus.SUSPENDED)}
+    c.stores = {
+        "ayu": a_store(owner, name="Toko Ayu"),
+        "budi": a_store(owner, name="Toko Budi"),
+        "closed": a_store(owner, name="Toko Tutup", status=StoreStatus.SUSPENDED),
+    }
     fashion = a_category("Fashion")
     c.categories = {"fashion": fashion, "batik": a_category("Batik", fashion), "food": a_category("Food")}
     for i, price in enumerate(PRICES):
         store = c.stores["ayu" if i % 3 else "budi"]
         category = c.categories[("fashion", "batik", "food")[i % 3]]
-        c.public.append(a_product(store, title=f"Barang {i}", description=f"Deskripsi barang nomor {i}",
-                                  prices=(price, price + 5_000), category=category))
-    c.by_name["title_hit"] = a_product(c.stores["ayu"], title="Kemeja batik tulis", description="Katun halus",
-                                       prices=(200_000,), category=c.categories["batik"])
-    c.by_name["description_hit"] = a_product(c.stores["budi"], title="Kain polos", description="Cocok untuk batik",
-                                             prices=(80_000,), category=c.categories["fashion"])
+        c.public.append(
+            a_product(
+                store,
+                title=f"Barang {i}",
+                description=f"Deskripsi barang nomor {i}",
+                prices=(price, price + 5_000),
+                category=category,
+            )
+        )
+    c.by_name["title_hit"] = a_product(
+        c.stores["ayu"],
+        title="Kemeja batik tulis",
+        description="Katun halus",
+        prices=(200_000,),
+        category=c.categories["batik"],
+    )
+    c.by_name["description_hit"] = a_product(
+        c.stores["budi"],
+        title="Kain polos",
+        description="Cocok untuk batik",
+        prices=(80_000,),
+        category=c.categories["fashion"],
+    )
     c.public += [c.by_name["title_hit"], c.by_name["description_hit"]]
     c.by_name["draft"] = a_product(c.stores["ayu"], title="Draft barang", status=ProductStatus.DRAFT)
     c.by_name["archived"] = a_product(c.stores["ayu"], title="Archived barang", status=ProductStatus.ARCHIVED)
     c.by_name["suspended"] = a_product(c.stores["closed"], title="Barang toko tutup")
     c.hidden = [c.by_name["draft"], c.by_name["archived"], c.by_name["suspended"]]
-    await backend.importer.import_batch(users=[owner], stores=list(c.stores.values()),
-                                        categories=list(c.categories.values()), products=c.public + c.hidden)
+    await backend.importer.import_batch(
+        users=[owner],
+        stores=list(c.stores.values()),
+        categories=list(c.categories.values()),
+        products=c.public + c.hidden,
+    )
     return c
 
 
@@ -127,8 +172,14 @@ async def test_each_sort_orders_the_whole_list(backend: Backend, catalog: Catalo
 
 @pytest.mark.parametrize(
     ("sort", "q"),
-    [(Sort.NEWEST, None), (Sort.PRICE_ASC, None), (Sort.PRICE_DESC, None), (Sort.RATING, None),
-     (Sort.RELEVANCE, "barang"), (Sort.PRICE_ASC, "barang")],
+    [
+        (Sort.NEWEST, None),
+        (Sort.PRICE_ASC, None),
+        (Sort.PRICE_DESC, None),
+        (Sort.RATING, None),
+        (Sort.RELEVANCE, "barang"),
+        (Sort.PRICE_ASC, "barang"),
+    ],
 )
 async def test_cursor_paging_walks_every_item_exactly_once(
     backend: Backend, catalog: Catalog, sort: Sort, q: str | None
@@ -160,8 +211,9 @@ async def test_search_ranks_title_hits_above_description_only_hits(backend: Back
     store = a_store(owner)
     in_description = [a_product(store, title=f"Sarung {i}", description="tenun ikat asli") for i in range(3)]
     in_title = a_product(store, title="Tenun Sumba", description="kain")
-    await backend.importer.import_batch(users=[owner], stores=[store], categories=[],
-                                        products=[*in_description, in_title])
+    await backend.importer.import_batch(
+        users=[owner], stores=[store], categories=[], products=[*in_description, in_title]
+    )
     found = await _ids(backend, q="tenun", sort=Sort.RELEVANCE)
     assert found[0] == in_title.id and sorted(found[1:]) == sorted(p.id for p in in_description)
 
@@ -208,8 +260,11 @@ async def test_the_rating_sort_follows_the_stored_average(sql_backend: Backend) 
     assert sql_backend.engine is not None
     async with sql_backend.engine.begin() as connection:
         for product_id, (centi, count) in ratings.items():
-            await connection.execute(update(products_table).where(products_table.c.id == product_id)
-                                     .values(rating_centi=centi, rating_count=count))
+            await connection.execute(
+                update(products_table)
+                .where(products_table.c.id == product_id)
+                .values(rating_centi=centi, rating_count=count)
+            )
     walked = await _walk(sql_backend, ProductQuery(sort=Sort.RATING, limit=2))
     top_450 = sorted([items[0].id, items[2].id], reverse=True)
     assert [c.id for c in walked] == [items[1].id, *top_450, *sorted([items[3].id, items[4].id], reverse=True)]

@@ -30,15 +30,33 @@ async def chat(chat_url: tuple[str, str | None]) -> Any:
         yield store
 
 
-def a_conversation(buyer: str = "b1", store: str = "s1", product: str | None = None, order: str | None = None,
-                   at: datetime = T0) -> Conversation:
+def a_conversation(
+    buyer: str = "b1", store: str = "s1", product: str | None = None, order: str | None = None, at: datetime = T0
+) -> Conversation:
     return Conversation(id=new_id(), buyer_id=buyer, store_id=store, product_id=product, order_id=order, created_at=at)
 
 
-def a_draft(conversation: Conversation, client_id: str, *, sender: str | None = None, role: Role = Role.BUYER,
-            body: str = "Halo, masih ada?", media: tuple[str, ...] = (), at: datetime = T0) -> Draft:
-    return Draft.write(id=new_id(), conversation_id=conversation.id, sender_id=sender or conversation.buyer_id,
-                       sender_role=role, body=body, media_ids=media, client_id=client_id, now=at, max_body=4000)
+def a_draft(
+    conversation: Conversation,
+    client_id: str,
+    *,
+    sender: str | None = None,
+    role: Role = Role.BUYER,
+    body: str = "Halo, masih ada?",
+    media: tuple[str, ...] = (),
+    at: datetime = T0,
+) -> Draft:
+    return Draft.write(
+        id=new_id(),
+        conversation_id=conversation.id,
+        sender_id=sender or conversation.buyer_id,
+        sender_role=role,
+        body=body,
+        media_ids=media,
+        client_id=client_id,
+        now=at,
+        max_body=4000,
+    )
 
 
 async def test_a_conversation_opens_once_per_buyer_store_product_and_order(chat: Any) -> None:
@@ -65,12 +83,22 @@ async def test_messages_are_numbered_in_order_and_the_last_one_is_kept(chat: Any
     conversation, _ = await chat.open(a_conversation())
     sent = []
     for i in range(3):
-        message, created = await chat.append(a_draft(conversation, f"c{i}", body=f"pesan {i} ✓",
-                                                      at=T0 + timedelta(seconds=i)))
+        message, created = await chat.append(
+            a_draft(conversation, f"c{i}", body=f"pesan {i} ✓", at=T0 + timedelta(seconds=i))
+        )
         assert created
         sent.append(message)
-    reply, _ = await chat.append(a_draft(conversation, "s-1", sender="seller-user", role=Role.SELLER, body="Ada kak",
-                                         media=("m1", "m2"), at=T0 + timedelta(seconds=5)))
+    reply, _ = await chat.append(
+        a_draft(
+            conversation,
+            "s-1",
+            sender="seller-user",
+            role=Role.SELLER,
+            body="Ada kak",
+            media=("m1", "m2"),
+            at=T0 + timedelta(seconds=5),
+        )
+    )
     assert [m.seq for m in [*sent, reply]] == [1, 2, 3, 4]
     assert reply.media_ids == ("m1", "m2") and reply.sender_role is Role.SELLER
     stored = await chat.get(conversation.id)
@@ -99,8 +127,15 @@ async def test_a_resend_with_the_same_client_id_stores_once(chat: Any) -> None:
 
 async def test_concurrent_sends_get_every_seq_once_without_gaps(chat: Any) -> None:
     conversation, _ = await chat.open(a_conversation())
-    drafts = [a_draft(conversation, f"burst-{i}", sender="b1" if i % 2 else "seller-user",
-                      role=Role.BUYER if i % 2 else Role.SELLER) for i in range(40)]
+    drafts = [
+        a_draft(
+            conversation,
+            f"burst-{i}",
+            sender="b1" if i % 2 else "seller-user",
+            role=Role.BUYER if i % 2 else Role.SELLER,
+        )
+        for i in range(40)
+    ]
     repeats = [a_draft(conversation, "burst-3", sender="b1") for _ in range(5)]
     results = await asyncio.gather(*(chat.append(d) for d in [*drafts, *repeats]))
     stored = {m.id: m for m, _ in results}

@@ -16,8 +16,9 @@ from marketplace.domain.stores.store import Store
 from tests.integration.contracts.conftest import T0, Backend, a_checkout, a_store, a_user, an_order, fetch, is_utc, seed
 
 
-async def _placed(backend: Backend, *, at: timedelta = timedelta(0), minutes: int = 30,
-                  people: tuple[User, Store] | None = None) -> Checkout:
+async def _placed(
+    backend: Backend, *, at: timedelta = timedelta(0), minutes: int = 30, people: tuple[User, Store] | None = None
+) -> Checkout:
     """A pending checkout of one order, stored with its order (and its buyer and store when new)."""
     buyer, store = people or (a_user(), None)
     if store is None:
@@ -36,11 +37,26 @@ async def test_a_checkout_comes_back_with_its_address_refunds_and_aware_times(ba
     checkout = a_checkout(buyer, [first, second])
     checkout.attach_invoice("inv-1", "https://pay.example/inv-1")
     checkout.pay(T0 + timedelta(minutes=3))
-    checkout.record_refund(RefundRecord(id="rf-1", order_id=second.id, amount=Money(50_000),
-                                        status=RefundState.PENDING, reason="rejected by the store",
-                                        created_at=T0 + timedelta(hours=1, microseconds=7)))
-    checkout.record_refund(RefundRecord(id="rf-2", order_id=first.id, amount=Money(1_000),
-                                        status=RefundState.FAILED, reason="returned", created_at=T0))
+    checkout.record_refund(
+        RefundRecord(
+            id="rf-1",
+            order_id=second.id,
+            amount=Money(50_000),
+            status=RefundState.PENDING,
+            reason="rejected by the store",
+            created_at=T0 + timedelta(hours=1, microseconds=7),
+        )
+    )
+    checkout.record_refund(
+        RefundRecord(
+            id="rf-2",
+            order_id=first.id,
+            amount=Money(1_000),
+            status=RefundState.FAILED,
+            reason="returned",
+            created_at=T0,
+        )
+    )
     await seed(backend, buyer, store, first, second, checkout)
     stored = await fetch(backend, lambda uow: uow.checkouts.get(checkout.id))
     assert stored is not None

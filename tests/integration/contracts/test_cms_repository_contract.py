@@ -18,20 +18,40 @@ HOUR = timedelta(hours=1)
 
 def a_page(slug: str | None = None, *, published: bool = False) -> CmsPage:
     page_id = new_id()
-    page = CmsPage.draft(id=page_id, slug=slug or f"page-{page_id[-12:]}", title="Tentang kami",
-                         body="# Halo\n\nÜber *uns* ✓", html="<h1>Halo</h1>\n<p>Über <em>uns</em> ✓</p>",
-                         seo_title="Tentang", seo_description="Siapa kami", now=T0)
+    page = CmsPage.draft(
+        id=page_id,
+        slug=slug or f"page-{page_id[-12:]}",
+        title="Tentang kami",
+        body="# Halo\n\nÜber *uns* ✓",
+        html="<h1>Halo</h1>\n<p>Über <em>uns</em> ✓</p>",
+        seo_title="Tentang",
+        seo_description="Siapa kami",
+        now=T0,
+    )
     if published:
         page.publish(T0 + HOUR)
     page.pull_events()
     return page
 
 
-def a_banner(placement: str = "home-hero", *, published: bool = False, starts: timedelta | None = None,
-             ends: timedelta | None = None, media_id: str | None = None) -> CmsBanner:
-    banner = CmsBanner.draft(id=new_id(), placement=placement, title="Ramadan sale", link_url="https://example.com/sale",
-                             media_id=media_id, starts_at=T0 + starts if starts is not None else None,
-                             ends_at=T0 + ends if ends is not None else None, now=T0)
+def a_banner(
+    placement: str = "home-hero",
+    *,
+    published: bool = False,
+    starts: timedelta | None = None,
+    ends: timedelta | None = None,
+    media_id: str | None = None,
+) -> CmsBanner:
+    banner = CmsBanner.draft(
+        id=new_id(),
+        placement=placement,
+        title="Ramadan sale",
+        link_url="https://example.com/sale",
+        media_id=media_id,
+        starts_at=T0 + starts if starts is not None else None,
+        ends_at=T0 + ends if ends is not None else None,
+        now=T0,
+    )
     if published:
         banner.publish(T0 - 10 * HOUR)
     banner.pull_events()
@@ -48,12 +68,22 @@ async def _add(backend: Backend, *items: CmsPage | CmsBanner) -> None:
 async def test_a_page_round_trips_by_id_and_slug(backend: Backend) -> None:
     page = a_page(published=True)
     await _add(backend, page)
-    for stored in (await fetch(backend, lambda uow: uow.cms_pages.get(page.id)),
-                   await fetch(backend, lambda uow: uow.cms_pages.get_by_slug(page.slug))):
+    for stored in (
+        await fetch(backend, lambda uow: uow.cms_pages.get(page.id)),
+        await fetch(backend, lambda uow: uow.cms_pages.get_by_slug(page.slug)),
+    ):
         assert stored is not None
-        assert (stored.id, stored.slug, stored.title, stored.body, stored.html, stored.seo_title,
-                stored.seo_description, stored.status, stored.version) == (
-            page.id, page.slug, page.title, page.body, page.html, "Tentang", "Siapa kami", ContentStatus.PUBLISHED, 0)
+        assert (
+            stored.id,
+            stored.slug,
+            stored.title,
+            stored.body,
+            stored.html,
+            stored.seo_title,
+            stored.seo_description,
+            stored.status,
+            stored.version,
+        ) == (page.id, page.slug, page.title, page.body, page.html, "Tentang", "Siapa kami", ContentStatus.PUBLISHED, 0)
         assert stored.created_at == T0 and stored.updated_at == T0 + HOUR and stored.published_at == T0 + HOUR
         assert is_utc(stored.created_at) and is_utc(stored.published_at)
     assert await fetch(backend, lambda uow: uow.cms_pages.slug_taken(page.slug))
@@ -118,7 +148,12 @@ async def test_a_banner_round_trips_with_its_window(backend: Backend) -> None:
     stored = await fetch(backend, lambda uow: uow.cms_banners.get(banner.id))
     assert stored is not None
     assert (stored.placement, stored.title, stored.link_url, stored.media_id, stored.status) == (
-        "home-hero", "Ramadan sale", "https://example.com/sale", banner.media_id, ContentStatus.PUBLISHED)
+        "home-hero",
+        "Ramadan sale",
+        "https://example.com/sale",
+        banner.media_id,
+        ContentStatus.PUBLISHED,
+    )
     assert stored.starts_at == T0 - HOUR and stored.ends_at == T0 + HOUR and is_utc(stored.ends_at)
     assert stored.published_at == T0 - 10 * HOUR and stored.version == 0
     open_ended = a_banner()

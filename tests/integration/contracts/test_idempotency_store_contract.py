@@ -99,7 +99,8 @@ async def test_purge_deletes_only_what_was_kept_past_its_time(backend: Backend) 
 async def test_of_concurrent_requests_with_one_key_exactly_one_starts(backend: Backend) -> None:
     store, scope = backend.idempotency, _scope()
     outcomes = await asyncio.wait_for(
-        asyncio.gather(*(store.begin(scope, "k", "fp", T0, LEASE) for _ in range(12))), timeout=60)
+        asyncio.gather(*(store.begin(scope, "k", "fp", T0, LEASE) for _ in range(12))), timeout=60
+    )
     assert outcomes.count(Started()) == 1
     assert outcomes.count(InProgress(LEASE)) == 11
 
@@ -109,6 +110,7 @@ async def test_of_concurrent_takers_of_a_lapsed_claim_exactly_one_starts(backend
     await store.begin(scope, "k", "fp", T0, LEASE)
     later = T0 + timedelta(seconds=LEASE + 5)
     outcomes = await asyncio.wait_for(
-        asyncio.gather(*(store.begin(scope, "k", "fp", later, LEASE) for _ in range(8))), timeout=60)
+        asyncio.gather(*(store.begin(scope, "k", "fp", later, LEASE) for _ in range(8))), timeout=60
+    )
     assert outcomes.count(Started()) == 1
     assert outcomes.count(InProgress(LEASE)) == 7

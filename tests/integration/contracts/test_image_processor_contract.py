@@ -17,16 +17,27 @@ def _image(size: tuple[int, int], kind: str = "PNG", mode: str = "RGB") -> bytes
     return out.getvalue()
 
 
-@pytest.mark.parametrize(("size", "kind", "mode"), [((1200, 800), "PNG", "RGB"), ((300, 900), "JPEG", "RGB"),
-                                                    ((640, 640), "WEBP", "RGBA"), ((100, 50), "PNG", "RGBA")])
-async def test_a_thumbnail_is_a_webp_within_the_bound_keeping_the_shape(size: tuple[int, int], kind: str, mode: str) -> None:
+@pytest.mark.parametrize(
+    ("size", "kind", "mode"),
+    [
+        ((1200, 800), "PNG", "RGB"),
+        ((300, 900), "JPEG", "RGB"),
+        ((640, 640), "WEBP", "RGBA"),
+        ((100, 50), "PNG", "RGBA"),
+    ],
+)
+async def test_a_thumbnail_is_a_webp_within_the_bound_keeping_the_shape(
+    size: tuple[int, int], kind: str, mode: str
+) -> None:
     thumbnail = await PillowImageProcessor().thumbnail(_image(size, kind, mode), 320)
     picture = Image.open(io.BytesIO(thumbnail))
     assert picture.format == "WEBP" and max(picture.size) <= 320
     assert abs(picture.size[0] / picture.size[1] - size[0] / size[1]) < 0.05
 
 
-@pytest.mark.parametrize("data", [b"", b"#!/bin/sh\n", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, b"\xff\xd8\xff" + b"1" * 50])
+@pytest.mark.parametrize(
+    "data", [b"", b"#!/bin/sh\n", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, b"\xff\xd8\xff" + b"1" * 50]
+)
 async def test_bytes_that_are_no_readable_image_are_refused(data: bytes) -> None:
     with pytest.raises(InvalidValue):
         await PillowImageProcessor().thumbnail(data, 320)

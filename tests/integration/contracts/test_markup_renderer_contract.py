@@ -12,9 +12,40 @@ from hypothesis import strategies as st
 from marketplace.adapters.markup.markdown import MarkdownRenderer
 from marketplace.application.ports.markup import MarkupRenderer
 
-SAFE_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-             "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead",
-             "tr", "ul"}
+SAFE_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 
 
@@ -66,12 +97,28 @@ def renderer(request: pytest.FixtureRequest) -> MarkupRenderer:
 def test_markdown_is_rendered(renderer: MarkupRenderer) -> None:
     html = renderer.render(
         "# Title\n\nSome *em* and **strong** and `code`.\n\n- one\n- two\n\n1. first\n\n> quoted\n\n"
-        "```\nfenced\n```\n\n[a link](https://example.com/x \"hint\") and [a page](/about) and "
+        '```\nfenced\n```\n\n[a link](https://example.com/x "hint") and [a page](/about) and '
         "[mail](mailto:cs@example.com)\n\n![alt text](https://cdn.example.com/a.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
         "~~old~~\n\n---\n"
     )
     parsed = assert_safe(html)
-    for tag in ("h1", "em", "strong", "code", "ul", "ol", "li", "blockquote", "pre", "a", "img", "table", "td", "s", "hr"):
+    for tag in (
+        "h1",
+        "em",
+        "strong",
+        "code",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "pre",
+        "a",
+        "img",
+        "table",
+        "td",
+        "s",
+        "hr",
+    ):
         assert parsed.of(tag), f"<{tag}> missing from {html!r}"
     links = {a["href"]: a for a in parsed.of("a")}
     assert set(links) == {"https://example.com/x", "/about", "mailto:cs@example.com"}
@@ -82,31 +129,53 @@ def test_markdown_is_rendered(renderer: MarkupRenderer) -> None:
 
 
 def test_script_tags_go_with_their_content(renderer: MarkupRenderer) -> None:
-    for markdown in ("<script>alert(1)</script>", "Hello <script>alert(1)</script> world",
-                     "<SCRIPT SRC=//evil.example/x.js></SCRIPT>", "<script>\nalert(1)\n\n</script>",
-                     "<svg><script>alert(1)</script></svg>", "<style>body{display:none}</style>"):
+    for markdown in (
+        "<script>alert(1)</script>",
+        "Hello <script>alert(1)</script> world",
+        "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+        "<script>\nalert(1)\n\n</script>",
+        "<svg><script>alert(1)</script></svg>",
+        "<style>body{display:none}</style>",
+    ):
         html = renderer.render(markdown)
         assert_safe(html)
         assert "alert" not in html and "script" not in html.lower() and "display" not in html, html
 
 
-@pytest.mark.parametrize("markdown", [
-    "<img src=x onerror=alert(1)>", "<img src=\"x\" onerror=\"alert(1)\">", "Text <b onmouseover=alert(1)>bold</b>",
-    "<p ONCLICK='alert(1)'>p</p>", "<a href=/x onfocus=alert(1) autofocus>x</a>",
-    "<div style=\"background:url(javascript:alert(1))\">d</div>", "<body onload=alert(1)>",
-])
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "<img src=x onerror=alert(1)>",
+        '<img src="x" onerror="alert(1)">',
+        "Text <b onmouseover=alert(1)>bold</b>",
+        "<p ONCLICK='alert(1)'>p</p>",
+        "<a href=/x onfocus=alert(1) autofocus>x</a>",
+        '<div style="background:url(javascript:alert(1))">d</div>',
+        "<body onload=alert(1)>",
+    ],
+)
 def test_event_handlers_and_styles_are_stripped(renderer: MarkupRenderer, markdown: str) -> None:
     html = renderer.render(markdown)
     assert_safe(html)
     assert "alert" not in html, html
 
 
-@pytest.mark.parametrize("markdown", [
-    "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](vbscript:msgbox(1))", "[x](data:text/html,hi)",
-    "<a href=\"javascript:alert(1)\">x</a>", "<a href=\"  javascript:alert(1)\">x</a>",
-    "<a href=\"jav&#x09;ascript:alert(1)\">x</a>", "<a href=\"&#106;avascript:alert(1)\">x</a>",
-    "![x](javascript:alert(1))", "<img src=\"data:image/png;base64,AAAA\">", "[x][r]\n\n[r]: javascript:alert(1)",
-])
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](vbscript:msgbox(1))",
+        "[x](data:text/html,hi)",
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="  javascript:alert(1)">x</a>',
+        '<a href="jav&#x09;ascript:alert(1)">x</a>',
+        '<a href="&#106;avascript:alert(1)">x</a>',
+        "![x](javascript:alert(1))",
+        '<img src="data:image/png;base64,AAAA">',
+        "[x][r]\n\n[r]: javascript:alert(1)",
+    ],
+)
 def test_dangerous_urls_are_removed_and_the_link_text_kept(renderer: MarkupRenderer, markdown: str) -> None:
     html = renderer.render(markdown)
     parsed = assert_safe(html)
@@ -119,29 +188,55 @@ def test_an_autolink_to_a_script_is_left_as_inert_text(renderer: MarkupRenderer)
     assert all("href" not in a for a in parsed.of("a")) and "javascript:alert(1)" in "".join(parsed.text)
 
 
-@pytest.mark.parametrize("markdown", [
-    "<iframe src=\"https://evil.example\"></iframe>", "<object data=x></object><embed src=x>",
-    "<form action=/x><input name=a><button>go</button></form>", "<meta http-equiv=refresh content=\"0;url=x\">",
-    "<link rel=stylesheet href=x>", "<base href=\"https://evil.example/\">", "<!-- secret --> visible",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
-])
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        '<iframe src="https://evil.example"></iframe>',
+        "<object data=x></object><embed src=x>",
+        "<form action=/x><input name=a><button>go</button></form>",
+        '<meta http-equiv=refresh content="0;url=x">',
+        "<link rel=stylesheet href=x>",
+        '<base href="https://evil.example/">',
+        "<!-- secret --> visible",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    ],
+)
 def test_raw_html_outside_the_allowlist_is_removed(renderer: MarkupRenderer, markdown: str) -> None:
     html = renderer.render(markdown)
     parsed = assert_safe(html)
-    assert not any(tag in ("iframe", "object", "embed", "form", "input", "button", "meta", "link", "base")
-                   for tag, _ in parsed.elements)
+    assert not any(
+        tag in ("iframe", "object", "embed", "form", "input", "button", "meta", "link", "base")
+        for tag, _ in parsed.elements
+    )
     assert "secret" not in html and "alert" not in html, html
 
 
 def test_harmless_raw_html_in_the_allowlist_survives(renderer: MarkupRenderer) -> None:
-    parsed = assert_safe(renderer.render("Water is H<sub>2</sub>O, <abbr title=\"Jakarta\">JKT</abbr>."))
+    parsed = assert_safe(renderer.render('Water is H<sub>2</sub>O, <abbr title="Jakarta">JKT</abbr>.'))
     assert parsed.of("sub") and parsed.of("abbr") == [{"title": "Jakarta"}]
 
 
-PIECES = st.sampled_from(list("<>/=\"' abcxyz:()[]!#*`&;\n") + [
-    "<script>", "</script>", "<img", "onerror=", "javascript:", "<iframe", "<a href=", "<svg", "<style>", "-->",
-    "<!--", "src=", "&#x6a;", "<p", "style=",
-])
+PIECES = st.sampled_from(
+    list("<>/=\"' abcxyz:()[]!#*`&;\n")
+    + [
+        "<script>",
+        "</script>",
+        "<img",
+        "onerror=",
+        "javascript:",
+        "<iframe",
+        "<a href=",
+        "<svg",
+        "<style>",
+        "-->",
+        "<!--",
+        "src=",
+        "&#x6a;",
+        "<p",
+        "style=",
+    ]
+)
 
 
 @given(st.lists(PIECES, max_size=40).map("".join))

@@ -14,8 +14,15 @@ from tests.integration.contracts.conftest import T0, Backend, a_user, fetch, is_
 
 
 def a_media(owner_id: str, *, minutes_ago: int = 0) -> MediaObject:
-    return MediaObject.request(id=new_id(), owner_id=owner_id, purpose=Purpose.PRODUCT_IMAGE, filename="kain.png",
-                               content_type="image/png", size=1234, now=T0 - timedelta(minutes=minutes_ago))
+    return MediaObject.request(
+        id=new_id(),
+        owner_id=owner_id,
+        purpose=Purpose.PRODUCT_IMAGE,
+        filename="kain.png",
+        content_type="image/png",
+        size=1234,
+        now=T0 - timedelta(minutes=minutes_ago),
+    )
 
 
 async def _add(backend: Backend, *items: MediaObject) -> None:
@@ -33,7 +40,13 @@ async def test_a_media_object_round_trips(backend: Backend) -> None:
     stored = await fetch(backend, lambda uow: uow.media.get(item.id))
     assert stored is not None
     assert (stored.owner_id, stored.purpose, stored.filename, stored.content_type, stored.size, stored.key) == (
-        owner.id, Purpose.PRODUCT_IMAGE, "kain.png", "image/png", 1234, item.key)
+        owner.id,
+        Purpose.PRODUCT_IMAGE,
+        "kain.png",
+        "image/png",
+        1234,
+        item.key,
+    )
     assert stored.status is MediaStatus.PENDING and is_utc(stored.created_at) and stored.completed_at is None
 
 
@@ -56,13 +69,21 @@ async def test_completing_is_saved_with_its_thumbnail_and_versions_guard_it(back
     stored = await fetch(backend, lambda uow: uow.media.get(item.id))
     assert stored is not None and stored.is_ready and stored.thumbnail_key == item.thumbnail_target
     assert stored.completed_at == T0
-    assert (item.key, stored.key) == (f"uploads/{owner.id}/{item.id}/original.png", f"media/{owner.id}/{item.id}/original.png")
+    assert (item.key, stored.key) == (
+        f"uploads/{owner.id}/{item.id}/original.png",
+        f"media/{owner.id}/{item.id}/original.png",
+    )
 
 
 async def test_pending_uploads_older_than_a_cutoff_are_listed_oldest_first(backend: Backend) -> None:
     owner = a_user()
     await seed(backend, owner)
-    old, older, fresh, done = a_media(owner.id, minutes_ago=90), a_media(owner.id, minutes_ago=120), a_media(owner.id), a_media(owner.id, minutes_ago=200)
+    old, older, fresh, done = (
+        a_media(owner.id, minutes_ago=90),
+        a_media(owner.id, minutes_ago=120),
+        a_media(owner.id),
+        a_media(owner.id, minutes_ago=200),
+    )
     done.complete(T0, None)
     await _add(backend, old, older, fresh, done)
     stale = await fetch(backend, lambda uow: uow.media.pending_before(T0 - timedelta(minutes=60), 10))

@@ -112,8 +112,11 @@ async def _send(storage: Any, ticket: PresignedRequest, data: bytes, content_typ
         return True
     async with httpx.AsyncClient() as client:
         if ticket.method == "POST":
-            sent = await client.post(ticket.url, data={**ticket.fields, "Content-Type": content_type},
-                                     files={"file": ("upload", data, content_type)})
+            sent = await client.post(
+                ticket.url,
+                data={**ticket.fields, "Content-Type": content_type},
+                files={"file": ("upload", data, content_type)},
+            )
         else:
             sent = await client.put(ticket.url, content=data, headers={**ticket.headers, "Content-Type": content_type})
     return sent.status_code in (200, 204)
@@ -173,7 +176,11 @@ async def test_an_upload_ticket_takes_only_its_type_and_one_to_its_size_in_bytes
     ticket = await storage.presign_upload(STAGED, "image/png", len(PNG), 300)
     if isinstance(storage, MinioObjectStorage):  # moto does not enforce these: the signed policy must
         conditions = _policy(ticket)["conditions"]
-        assert ["eq", "$Content-Type", "image/png"] in conditions and ["content-length-range", 1, len(PNG)] in conditions
+        assert ["eq", "$Content-Type", "image/png"] in conditions and [
+            "content-length-range",
+            1,
+            len(PNG),
+        ] in conditions
         return
     for data, content_type in ((PNG + b"\0", "image/png"), (b"", "image/png"), (PNG, "image/svg+xml")):
         assert not await _send(storage, ticket, data, content_type), (len(data), content_type)
@@ -182,8 +189,10 @@ async def test_an_upload_ticket_takes_only_its_type_and_one_to_its_size_in_bytes
 
 async def test_an_s3_upload_ticket_is_a_post_policy_on_the_key_type_size_and_expiry(s3_endpoint: Any) -> None:
     endpoint, access, secret, secure = s3_endpoint
-    store = MinioObjectStorage(Minio(endpoint, access_key=access, secret_key=secret, secure=secure, region="us-east-1"),
-                               f"test-{uuid.uuid4().hex[:12]}")
+    store = MinioObjectStorage(
+        Minio(endpoint, access_key=access, secret_key=secret, secure=secure, region="us-east-1"),
+        f"test-{uuid.uuid4().hex[:12]}",
+    )
     await store.ensure_bucket()
     ticket = await store.presign_upload(STAGED, "image/png", 155, 900)
     assert (ticket.method, ticket.headers) == ("POST", {})
@@ -200,8 +209,10 @@ async def test_an_s3_upload_ticket_is_a_post_policy_on_the_key_type_size_and_exp
 
 async def test_bytes_sent_with_an_s3_upload_ticket_are_stored(s3_endpoint: Any) -> None:
     endpoint, access, secret, secure = s3_endpoint
-    store = MinioObjectStorage(Minio(endpoint, access_key=access, secret_key=secret, secure=secure, region="us-east-1"),
-                               f"test-{uuid.uuid4().hex[:12]}")
+    store = MinioObjectStorage(
+        Minio(endpoint, access_key=access, secret_key=secret, secure=secure, region="us-east-1"),
+        f"test-{uuid.uuid4().hex[:12]}",
+    )
     await store.ensure_bucket()
     ticket = await store.presign_upload(STAGED, "image/png", len(PNG), 300)
     async with httpx.AsyncClient() as client:
@@ -221,14 +232,20 @@ def _signed(url: str) -> tuple[str, int, str, int]:
     """Key, expiry, signature and most bytes of a local signed URL (0 where it names none)."""
     parts = urlsplit(url)
     query = parse_qs(parts.query)
-    return (parts.path.split("/api/v1/media/files/", 1)[1], int(query["expires"][0]), query["signature"][0],
-            int(query.get("size", ["0"])[0]))
+    return (
+        parts.path.split("/api/v1/media/files/", 1)[1],
+        int(query["expires"][0]),
+        query["signature"][0],
+        int(query.get("size", ["0"])[0]),
+    )
 
 
 async def test_a_local_signed_url_verifies_only_untampered_and_unexpired(tmp_path: Path) -> None:
     now = [1_800_000_000.0]
     store = LocalObjectStorage(tmp_path, "http://127.0.0.1:8000", SECRET, clock=lambda: now[0])
-    key, expires, signature, size = _signed((await store.presign_upload("uploads/g/original.png", "image/png", 155, 60)).url)
+    key, expires, signature, size = _signed(
+        (await store.presign_upload("uploads/g/original.png", "image/png", 155, 60)).url
+    )
     assert size == 155
     store.verify("PUT", key, expires, signature, "image/png", 155)
     for method, k, e, s, t, n in [

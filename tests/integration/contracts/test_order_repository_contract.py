@@ -45,7 +45,10 @@ async def test_an_order_comes_back_with_its_lines_history_and_address(backend: B
     assert asdict(stored) == asdict(order)
     assert [line.variant_id for line in stored.lines] == ["v-2", "v-1", "v-3"]
     assert [change.status for change in stored.history] == [
-        OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.ACCEPTED]
+        OrderStatus.PENDING_PAYMENT,
+        OrderStatus.PAID,
+        OrderStatus.ACCEPTED,
+    ]
     assert all(is_utc(change.at) for change in stored.history) and is_utc(stored.created_at)
     assert stored.total == order.total
     assert await fetch(backend, lambda uow: uow.orders.get(new_id())) is None
@@ -116,8 +119,9 @@ async def test_a_stores_orders_come_newest_first_by_status_and_page(backend: Bac
 
     assert await ids(None, None, 10) == here
     assert await ids(None, here[0], 1) == here[1:2]
-    assert await ids(s.PAID, None, 10) == [o.id for o in reversed(orders) if o.store_id == store.id
-                                           and o.status is s.PAID]
+    assert await ids(s.PAID, None, 10) == [
+        o.id for o in reversed(orders) if o.store_id == store.id and o.status is s.PAID
+    ]
     assert await ids(s.ACCEPTED, None, 10) == [orders[2].id]
 
 
@@ -175,8 +179,10 @@ async def test_voided_orders_are_kept_but_listed_to_nobody(backend: Backend) -> 
         await uow.commit()
     stored = await fetch(backend, lambda uow: uow.orders.get(voided.id))
     assert stored is not None and stored.voided and stored.status is OrderStatus.CANCELLED
-    for listing in (lambda uow: uow.orders.of_buyer(buyer.id, None, None, 10),
-                    lambda uow: uow.orders.of_store(store.id, None, None, 10),
-                    lambda uow: uow.orders.of_store(store.id, OrderStatus.CANCELLED, None, 10)):
+    for listing in (
+        lambda uow: uow.orders.of_buyer(buyer.id, None, None, 10),
+        lambda uow: uow.orders.of_store(store.id, None, None, 10),
+        lambda uow: uow.orders.of_store(store.id, OrderStatus.CANCELLED, None, 10),
+    ):
         assert [o.id for o in await fetch(backend, listing)] in ([kept.id], [])
     assert [o.id for o in await fetch(backend, lambda uow: uow.orders.of_checkout(voided.checkout_id))] == [voided.id]

@@ -28,8 +28,9 @@ async def test_a_claim_leases_due_messages_oldest_first(backend: Backend) -> Non
     store = backend.outbox_store
     now = await _messages(backend, 3)
     first = await store.claim(now, 2, LEASE)
-    assert [m.attempts for m in first] == [1, 1] and all(m.available_at == now + timedelta(seconds=LEASE)
-                                                        for m in first)
+    assert [m.attempts for m in first] == [1, 1] and all(
+        m.available_at == now + timedelta(seconds=LEASE) for m in first
+    )
     assert first[0].topic == "UserRegistered" and "user_id" in first[0].payload and is_utc(first[0].created_at)
     rest = await store.claim(now, 10, LEASE)
     assert len(rest) == 1 and rest[0].id not in {m.id for m in first}
@@ -71,7 +72,11 @@ async def test_a_message_failed_for_good_is_parked_until_replayed(backend: Backe
     assert await store.pending() == 1
     (parked,) = await store.parked(10)
     assert (parked.id, parked.last_error, parked.parked_at, parked.attempts) == (
-        first.id, "ValueError: bad payload", now, 1)
+        first.id,
+        "ValueError: bad payload",
+        now,
+        1,
+    )
     assert [m.id for m in await store.claim(now + timedelta(days=1), 10, LEASE)] == [second.id]
     assert await store.replay(second.id, now) is False  # not parked
     assert await store.replay(first.id + "0", now) is False

@@ -9,9 +9,7 @@ import pytest
 from marketplace.adapters.security.argon2_hasher import Argon2PasswordHasher
 from marketplace.application.ports.security import PasswordHasher
 
-HASHERS: dict[str, Callable[[], PasswordHasher]] = {
-    "argon2-light": lambda: Argon2PasswordHasher("light"),
-}
+HASHERS: dict[str, Callable[[], PasswordHasher]] = {"argon2-light": lambda: Argon2PasswordHasher("light")}
 
 
 @pytest.fixture(params=sorted(HASHERS))

@@ -18,9 +18,12 @@ def policy(request: pytest.FixtureRequest) -> PasswordPolicy:
     return POLICIES[request.param]()
 
 
-@pytest.mark.parametrize("password", ["password", "12345678", "        ", "password123", "qwertyuiop", "abcdefgh1",
-                                      "iloveyou", "01011990"])
-async def test_common_and_patterned_passwords_are_weak_and_the_answer_says_why(policy: PasswordPolicy, password: str) -> None:
+@pytest.mark.parametrize(
+    "password", ["password", "12345678", "        ", "password123", "qwertyuiop", "abcdefgh1", "iloveyou", "01011990"]
+)
+async def test_common_and_patterned_passwords_are_weak_and_the_answer_says_why(
+    policy: PasswordPolicy, password: str
+) -> None:
     why = await policy.weakness(password, [])
     assert why is not None and why.startswith("is too easy to guess. ") and len(why) > len("is too easy to guess. ")
 
@@ -34,8 +37,9 @@ async def test_a_password_strong_for_anyone_else_is_weak_when_made_of_the_users_
     assert why is not None and "your own name or email" in why
 
 
-@pytest.mark.parametrize("password", ["correct horse battery", "Kopi-Tubruk-di-Bandung", "pässwörd-密码-🔑-sandi",
-                                      "gT7#qLm2$vWx"])
+@pytest.mark.parametrize(
+    "password", ["correct horse battery", "Kopi-Tubruk-di-Bandung", "pässwörd-密码-🔑-sandi", "gT7#qLm2$vWx"]
+)
 async def test_long_or_uncommon_passwords_are_strong(policy: PasswordPolicy, password: str) -> None:
     assert await policy.weakness(password, AYU) is None
 

@@ -68,6 +68,7 @@ async def payer(request: pytest.FixtureRequest) -> AsyncIterator[Payer]:
         return
     base = request.getfixturevalue("xendit_sandbox")
     async with xendit_client(base, SANDBOX_KEY) as client, httpx.AsyncClient(base_url=base) as control:
+
         async def pay_x(invoice_id: str) -> None:
             answer = await control.post(f"/_sandbox/invoices/{invoice_id}/pay")
             if answer.status_code >= 400:
@@ -85,8 +86,13 @@ async def payer(request: pytest.FixtureRequest) -> AsyncIterator[Payer]:
 
 async def _invoice(payer: Payer, key: str, amount: int = 417_500, duration: int | None = None) -> Any:
     return await payer.gateway.create_invoice(
-        external_id="checkout-1", amount=Money(amount), description="Checkout", payer_email="buyer@example.com",
-        duration_seconds=duration or 3600, idempotency_key=key)
+        external_id="checkout-1",
+        amount=Money(amount),
+        description="Checkout",
+        payer_email="buyer@example.com",
+        duration_seconds=duration or 3600,
+        idempotency_key=key,
+    )
 
 
 def _key() -> str:
@@ -97,7 +103,11 @@ async def test_an_invoice_is_pending_until_paid_and_the_same_key_gives_it_back(p
     key = _key()
     invoice = await _invoice(payer, key)
     assert (invoice.status, invoice.amount, invoice.currency, invoice.external_id) == (
-        InvoiceStatus.PENDING, 417_500, "IDR", "checkout-1")
+        InvoiceStatus.PENDING,
+        417_500,
+        "IDR",
+        "checkout-1",
+    )
     assert abs(invoice.expires_at - payer.now() - timedelta(hours=1)) < timedelta(seconds=5) and invoice.invoice_url
     assert await _invoice(payer, key) == invoice
     assert (await _invoice(payer, _key())).id != invoice.id
@@ -123,21 +133,30 @@ async def test_an_invoice_expires_by_time_or_on_request_and_then_cannot_be_paid(
 async def test_refunds_of_a_paid_invoice_never_exceed_what_was_paid(payer: Payer) -> None:
     invoice = await _invoice(payer, _key(), amount=300_000)
     with pytest.raises(PaymentRefused):
-        await payer.gateway.create_refund(invoice_id=invoice.id, amount=Money(1), reason="early", idempotency_key=_key())
+        await payer.gateway.create_refund(
+            invoice_id=invoice.id, amount=Money(1), reason="early", idempotency_key=_key()
+        )
     await payer.pay(invoice.id)
     key = _key()
-    first = await payer.gateway.create_refund(invoice_id=invoice.id, amount=Money(200_000), reason="order cancelled",
-                                              idempotency_key=key)
+    first = await payer.gateway.create_refund(
+        invoice_id=invoice.id, amount=Money(200_000), reason="order cancelled", idempotency_key=key
+    )
     assert first.status is RefundStatus.PENDING and first.amount == 200_000
-    assert await payer.gateway.create_refund(invoice_id=invoice.id, amount=Money(200_000), reason="order cancelled",
-                                             idempotency_key=key) == first
+    assert (
+        await payer.gateway.create_refund(
+            invoice_id=invoice.id, amount=Money(200_000), reason="order cancelled", idempotency_key=key
+        )
+        == first
+    )
     with pytest.raises(PaymentRefused):
-        await payer.gateway.create_refund(invoice_id=invoice.id, amount=Money(100_001), reason="too much",
-                                          idempotency_key=_key())
+        await payer.gateway.create_refund(
+            invoice_id=invoice.id, amount=Money(100_001), reason="too much", idempotency_key=_key()
+        )
     await payer.settle(first.id, False)  # a failed refund gives its amount back to refund
     assert (await payer.gateway.get_refund(first.id)).status is RefundStatus.FAILED
-    second = await payer.gateway.create_refund(invoice_id=invoice.id, amount=Money(300_000), reason="all",
-                                               idempotency_key=_key())
+    second = await payer.gateway.create_refund(
+        invoice_id=invoice.id, amount=Money(300_000), reason="all", idempotency_key=_key()
+    )
     await payer.settle(second.id, True)
     settled = await payer.gateway.get_refund(second.id)
     assert settled.status is RefundStatus.SUCCEEDED and settled.amount == 300_000
@@ -148,8 +167,13 @@ async def test_an_invoice_is_found_by_our_external_id_when_its_own_id_was_lost(p
     checkout_id = f"checkout-{_key()}"
     assert await payer.gateway.find_invoice(checkout_id) is None
     made = await payer.gateway.create_invoice(
-        external_id=checkout_id, amount=Money(125_000), description="Checkout", payer_email="buyer@example.com",
-        duration_seconds=3600, idempotency_key=checkout_id)
+        external_id=checkout_id,
+        amount=Money(125_000),
+        description="Checkout",
+        payer_email="buyer@example.com",
+        duration_seconds=3600,
+        idempotency_key=checkout_id,
+    )
     found = await payer.gateway.find_invoice(checkout_id)
     assert found is not None and (found.id, found.status, found.amount) == (made.id, InvoiceStatus.PENDING, 125_000)
     await payer.pay(made.id)

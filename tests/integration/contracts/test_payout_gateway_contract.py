@@ -59,6 +59,7 @@ async def bank(request: pytest.FixtureRequest) -> AsyncIterator[Bank]:
         return
     base = request.getfixturevalue("xendit_sandbox")
     async with xendit_client(base, SANDBOX_KEY) as client, httpx.AsyncClient(base_url=base) as control:
+
         async def settle_x(payout_id: str, succeeded: bool) -> None:
             answer = await control.post(f"/_sandbox/payouts/{payout_id}/{'succeed' if succeeded else 'fail'}")
             assert answer.status_code == 200, answer.text
@@ -74,17 +75,29 @@ def _reference() -> str:
     return f"payout-{uuid.uuid4().hex[:12]}"
 
 
-async def _pay(bank: Bank, reference_id: str, key: str, amount: int = 250_000,
-               account: BankAccount = BCA, description: str = "Payout for week 47") -> ProviderPayout:
-    return await bank.gateway.create_payout(reference_id=reference_id, amount=Money(amount), bank=account,
-                                            description=description, idempotency_key=key)
+async def _pay(
+    bank: Bank,
+    reference_id: str,
+    key: str,
+    amount: int = 250_000,
+    account: BankAccount = BCA,
+    description: str = "Payout for week 47",
+) -> ProviderPayout:
+    return await bank.gateway.create_payout(
+        reference_id=reference_id, amount=Money(amount), bank=account, description=description, idempotency_key=key
+    )
 
 
 async def test_a_payout_is_pending_and_the_same_key_gives_it_back(bank: Bank) -> None:
     reference, key = _reference(), _key()
     payout = await _pay(bank, reference, key)
     assert (payout.reference_id, payout.amount, payout.currency, payout.status, payout.failure_code) == (
-        reference, 250_000, "IDR", PayoutStatus.PENDING, None)
+        reference,
+        250_000,
+        "IDR",
+        PayoutStatus.PENDING,
+        None,
+    )
     assert payout.id
     assert await _pay(bank, reference, key) == payout, "a retry with the key gets the payout made for it"
     assert (await _pay(bank, reference, _key())).id != payout.id, "another key: another payout"
@@ -117,15 +130,18 @@ async def test_the_banks_answer_shows_through_get_and_find(bank: Bank) -> None:
     assert succeeded.amount == won.amount and succeeded.reference_id == won.reference_id
 
 
-@pytest.mark.parametrize(("account", "amount"), [
-    (BankAccount(channel_code="ID_NOWHERE", account_number="1234567890", account_holder_name="X"), 10_000),
-    (BankAccount(channel_code="PH_GCASH", account_number="09171234567", account_holder_name="X"), 10_000),
-    (BankAccount(channel_code="ID_BCA", account_number="12-345-678", account_holder_name="X"), 10_000),
-    (BankAccount(channel_code="ID_BCA", account_number="", account_holder_name="X"), 10_000),
-    (BCA, 0),
-    (BCA, -10_000),
-    (BCA, 250_000_001),
-])
+@pytest.mark.parametrize(
+    ("account", "amount"),
+    [
+        (BankAccount(channel_code="ID_NOWHERE", account_number="1234567890", account_holder_name="X"), 10_000),
+        (BankAccount(channel_code="PH_GCASH", account_number="09171234567", account_holder_name="X"), 10_000),
+        (BankAccount(channel_code="ID_BCA", account_number="12-345-678", account_holder_name="X"), 10_000),
+        (BankAccount(channel_code="ID_BCA", account_number="", account_holder_name="X"), 10_000),
+        (BCA, 0),
+        (BCA, -10_000),
+        (BCA, 250_000_001),
+    ],
+)
 async def test_what_xendit_would_refuse_is_refused(bank: Bank, account: BankAccount, amount: int) -> None:
     reference, key = _reference(), _key()
     with pytest.raises(PayoutRefused):
@@ -139,21 +155,26 @@ async def test_what_xendit_would_refuse_is_refused(bank: Bank, account: BankAcco
 
 @pytest.fixture
 async def xendit(xendit_sandbox: str) -> AsyncIterator[tuple[XenditPayoutGateway, httpx.AsyncClient]]:
-    async with xendit_client(xendit_sandbox, SANDBOX_KEY) as client, \
-            httpx.AsyncClient(base_url=xendit_sandbox) as control:
+    async with (
+        xendit_client(xendit_sandbox, SANDBOX_KEY) as client,
+        httpx.AsyncClient(base_url=xendit_sandbox) as control,
+    ):
         yield XenditPayoutGateway(client), control
 
 
 async def test_xendit_pending_states_read_as_pending_and_a_cancelled_payout_as_failed(
-        xendit: tuple[XenditPayoutGateway, httpx.AsyncClient]) -> None:
+    xendit: tuple[XenditPayoutGateway, httpx.AsyncClient],
+) -> None:
     gateway, control = xendit
-    sent = await gateway.create_payout(reference_id=_reference(), amount=Money(50_000), bank=BCA, description="",
-                                       idempotency_key=_key())
+    sent = await gateway.create_payout(
+        reference_id=_reference(), amount=Money(50_000), bank=BCA, description="", idempotency_key=_key()
+    )
     assert (await control.post(f"/_sandbox/payouts/{sent.id}/request")).json()["status"] == "REQUESTED"
     requested = await gateway.get_payout(sent.id)
     assert requested is not None and requested.status is PayoutStatus.PENDING
-    stopped = await gateway.create_payout(reference_id=_reference(), amount=Money(50_000), bank=BCA, description="",
-                                          idempotency_key=_key())
+    stopped = await gateway.create_payout(
+        reference_id=_reference(), amount=Money(50_000), bank=BCA, description="", idempotency_key=_key()
+    )
     async with xendit_client(str(control.base_url), SANDBOX_KEY) as raw:
         assert (await raw.post(f"/v2/payouts/{stopped.id}/cancel")).json()["status"] == "CANCELLED"
     cancelled = await gateway.get_payout(stopped.id)
@@ -168,8 +189,9 @@ async def test_xendit_refused_credentials_are_backend_unavailable(xendit_sandbox
     async with xendit_client(xendit_sandbox, "xnd_development_wrong_key") as client:
         gateway = XenditPayoutGateway(client)
         with pytest.raises(BackendUnavailable):
-            await gateway.create_payout(reference_id=_reference(), amount=Money(10_000), bank=BCA, description="",
-                                        idempotency_key=_key())
+            await gateway.create_payout(
+                reference_id=_reference(), amount=Money(10_000), bank=BCA, description="", idempotency_key=_key()
+            )
         with pytest.raises(BackendUnavailable):
             await gateway.get_payout("disb-000000000000000000000000")
         with pytest.raises(BackendUnavailable):
@@ -180,8 +202,9 @@ async def test_xendit_out_of_reach_is_backend_unavailable() -> None:
     async with xendit_client(f"http://127.0.0.1:{free_port()}", SANDBOX_KEY) as client:
         gateway = XenditPayoutGateway(client)
         with pytest.raises(BackendUnavailable):
-            await gateway.create_payout(reference_id=_reference(), amount=Money(10_000), bank=BCA, description="",
-                                        idempotency_key=_key())
+            await gateway.create_payout(
+                reference_id=_reference(), amount=Money(10_000), bank=BCA, description="", idempotency_key=_key()
+            )
         with pytest.raises(BackendUnavailable):
             await gateway.find_payout("anything")
 
@@ -204,7 +227,8 @@ async def test_xendit_a_retried_create_after_a_5xx_makes_one_payout(xendit_sandb
     reference = _reference()
     async with upstream, xendit_client(xendit_sandbox, SANDBOX_KEY, transport=LosesTheFirstAnswer()) as client:
         payout = await XenditPayoutGateway(client).create_payout(
-            reference_id=reference, amount=Money(75_000), bank=BCA, description="", idempotency_key="lost-answer-1")
+            reference_id=reference, amount=Money(75_000), bank=BCA, description="", idempotency_key="lost-answer-1"
+        )
     async with xendit_client(xendit_sandbox, SANDBOX_KEY) as client:
         listed = (await client.get("/v2/payouts", params={"reference_id": reference})).json()
     assert len(sent) == 2 and sent[0] == sent[1] == "lost-answer-1"

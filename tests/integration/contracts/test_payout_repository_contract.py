@@ -18,8 +18,16 @@ BANK = Destination("ID_BCA", "1234567890", "Sari Dewi")
 
 
 def _payout(owner_id: str, *, key: str | None = None, at: timedelta = timedelta(0), kind: str = "store") -> Payout:
-    payout = Payout.request(id=new_id(), owner_kind=kind, owner_id=owner_id, amount=Money(50_000), destination=BANK,
-                            minimum=10_000, now=T0 + at, idempotency_key=key)
+    payout = Payout.request(
+        id=new_id(),
+        owner_kind=kind,
+        owner_id=owner_id,
+        amount=Money(50_000),
+        destination=BANK,
+        minimum=10_000,
+        now=T0 + at,
+        idempotency_key=key,
+    )
     payout.pull_events()
     return payout
 
@@ -49,8 +57,14 @@ async def test_a_payout_comes_back_whole_and_is_found_by_the_providers_id(backen
 async def test_a_payout_is_found_by_its_owners_key_and_no_second_one_may_take_it(backend: Backend) -> None:
     store_id = new_id()
     first = _payout(store_id, key="key-1")
-    await _add(backend, first, _payout(store_id), _payout(store_id), _payout(new_id(), key="key-1"),
-               _payout(store_id, key="key-1", kind="affiliate"))
+    await _add(
+        backend,
+        first,
+        _payout(store_id),
+        _payout(store_id),
+        _payout(new_id(), key="key-1"),
+        _payout(store_id, key="key-1", kind="affiliate"),
+    )
     found = await fetch(backend, lambda uow: uow.payouts.get_by_key("store", store_id, "key-1"))
     assert found is not None and found.id == first.id
     assert await fetch(backend, lambda uow: uow.payouts.get_by_key("store", store_id, "key-2")) is None

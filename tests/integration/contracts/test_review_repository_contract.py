@@ -46,9 +46,18 @@ async def _world(backend: Backend) -> tuple[Product, list[tuple[str, str, str, s
 
 def _review(product: Product, line: tuple[str, str, str, str], rating: int, minutes: int) -> Review:
     order_id, line_id, buyer_id, store_id = line
-    return Review.write(id=new_id(), product_id=product.id, store_id=store_id, order_id=order_id, line_id=line_id,
-                        author_id=buyer_id, rating=rating, body=f"{rating} bintang", media_ids=[],
-                        now=T0 + timedelta(minutes=minutes))
+    return Review.write(
+        id=new_id(),
+        product_id=product.id,
+        store_id=store_id,
+        order_id=order_id,
+        line_id=line_id,
+        author_id=buyer_id,
+        rating=rating,
+        body=f"{rating} bintang",
+        media_ids=[],
+        now=T0 + timedelta(minutes=minutes),
+    )
 
 
 async def test_a_review_round_trips_and_an_order_line_takes_one(backend: Backend) -> None:
@@ -89,8 +98,10 @@ async def test_saves_are_versioned(backend: Backend) -> None:
 
 async def test_reviews_list_by_newest_highest_lowest_with_a_filter_and_pages(backend: Backend) -> None:
     product, lines = await _world(backend)
-    made = [_review(product, line, rating, minutes)
-            for line, rating, minutes in zip(lines, (5, 3, 5, 1, 4), (1, 2, 3, 4, 5), strict=True)]
+    made = [
+        _review(product, line, rating, minutes)
+        for line, rating, minutes in zip(lines, (5, 3, 5, 1, 4), (1, 2, 3, 4, 5), strict=True)
+    ]
     made[4].hide(T0 + timedelta(hours=1))  # hidden: never listed
     async with backend.uow() as uow:
         for review in made:

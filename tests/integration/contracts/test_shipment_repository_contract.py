@@ -15,7 +15,9 @@ from marketplace.domain.shipping.shipment import Courier, Shipment
 from marketplace.domain.shipping.status import BookingStatus
 from tests.integration.contracts.conftest import T0, Backend, a_checkout, a_store, a_user, an_order, fetch, is_utc, seed
 
-DRIVER = Courier(driver_name="Budi", driver_phone="628123456789", tracking_url="https://track.example/GK-1", price=30_000)
+DRIVER = Courier(
+    driver_name="Budi", driver_phone="628123456789", tracking_url="https://track.example/GK-1", price=30_000
+)
 
 
 async def _accepted_order(backend: Backend, minutes: int = 0) -> Order:
@@ -31,8 +33,14 @@ async def _accepted_order(backend: Backend, minutes: int = 0) -> Order:
 
 def _shipment(order: Order, booking_id: str, at_minutes: int = 1) -> Shipment:
     shipment = Shipment(order_id=order.id, store_id=order.store_id, buyer_id=order.buyer_id)
-    shipment.add_booking(booking_id, f"{order.id}-1", "instant", BookingStatus.CONFIRMED,
-                         T0 + timedelta(minutes=at_minutes), Courier(price=30_000))
+    shipment.add_booking(
+        booking_id,
+        f"{order.id}-1",
+        "instant",
+        BookingStatus.CONFIRMED,
+        T0 + timedelta(minutes=at_minutes),
+        Courier(price=30_000),
+    )
     return shipment
 
 
@@ -40,10 +48,16 @@ async def test_a_shipment_comes_back_with_every_attempt_and_report(backend: Back
     order = await _accepted_order(backend)
     shipment = _shipment(order, "GK-11-1")
     shipment.report("GK-11-1", BookingStatus.NO_DRIVER, T0 + timedelta(minutes=9), Courier(), T0 + timedelta(minutes=9))
-    shipment.add_booking("GK-11-2", f"{order.id}-2", "instant", BookingStatus.CONFIRMED, T0 + timedelta(minutes=10),
-                         Courier())
-    shipment.report("GK-11-2", BookingStatus.ALLOCATED, T0 + timedelta(minutes=12, microseconds=7), DRIVER,
-                    T0 + timedelta(minutes=12))
+    shipment.add_booking(
+        "GK-11-2", f"{order.id}-2", "instant", BookingStatus.CONFIRMED, T0 + timedelta(minutes=10), Courier()
+    )
+    shipment.report(
+        "GK-11-2",
+        BookingStatus.ALLOCATED,
+        T0 + timedelta(minutes=12, microseconds=7),
+        DRIVER,
+        T0 + timedelta(minutes=12),
+    )
     shipment.pull_events()
     async with backend.uow() as uow:
         await uow.shipments.add(shipment)
@@ -101,8 +115,9 @@ async def test_quiet_lists_live_shipments_least_recently_heard_first(backend: Ba
     orders = [await _accepted_order(backend, minutes=i) for i in range(4)]
     shipments = [_shipment(o, f"GK-4{i}-1", at_minutes=10 + i) for i, o in enumerate(orders)]
     shipments[0].checked(T0 + timedelta(minutes=30))  # heard of recently
-    shipments[3].report("GK-43-1", BookingStatus.DELIVERED, T0 + timedelta(minutes=20), Courier(),
-                        T0 + timedelta(minutes=20))  # final: nothing to ask about
+    shipments[3].report(
+        "GK-43-1", BookingStatus.DELIVERED, T0 + timedelta(minutes=20), Courier(), T0 + timedelta(minutes=20)
+    )  # final: nothing to ask about
     await seed(backend, *shipments)
     quiet = await fetch(backend, lambda uow: uow.shipments.quiet(T0 + timedelta(minutes=25), 10))
     assert quiet == [orders[1].id, orders[2].id]
@@ -125,7 +140,8 @@ async def test_delivered_before_finds_orders_still_delivered_oldest_first(backen
     due = await fetch(backend, lambda uow: uow.orders.delivered_before(T0 + timedelta(hours=2), 10))
     assert due == [orders[2].id, orders[0].id]
     assert await fetch(backend, lambda uow: uow.orders.delivered_before(T0 + timedelta(hours=1, minutes=59), 10)) == [
-        orders[2].id]
+        orders[2].id
+    ]
     reread = await fetch(backend, lambda uow: uow.orders.get(orders[0].id))
     assert reread is not None and reread.status is OrderStatus.DELIVERED
     assert reread.delivered_at == T0 + timedelta(hours=2)

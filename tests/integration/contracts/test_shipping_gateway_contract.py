@@ -60,8 +60,11 @@ async def courier(request: pytest.FixtureRequest) -> AsyncIterator[Courier]:
         yield Courier(gateway, advance)
         return
     base = request.getfixturevalue("gosend_sandbox")
-    async with gosend_client(base, GOSEND_CLIENT_ID, GOSEND_PASS_KEY) as client, \
-            httpx.AsyncClient(base_url=base) as control:
+    async with (
+        gosend_client(base, GOSEND_CLIENT_ID, GOSEND_PASS_KEY) as client,
+        httpx.AsyncClient(base_url=base) as control,
+    ):
+
         async def advance_g(booking_id: str, status: BookingStatus) -> None:
             answer = await control.post(f"/_sandbox/bookings/{booking_id}/advance", json={"status": status.value})
             assert answer.status_code == 200, answer.text
@@ -69,14 +72,23 @@ async def courier(request: pytest.FixtureRequest) -> AsyncIterator[Courier]:
         yield Courier(GoSendShippingGateway(client), advance_g)
 
 
-def _request(method: ShippingMethod = ShippingMethod.INSTANT, to: GeoPoint = BLOK_M,
-             store_order_id: str | None = None) -> BookingRequest:
+def _request(
+    method: ShippingMethod = ShippingMethod.INSTANT, to: GeoPoint = BLOK_M, store_order_id: str | None = None
+) -> BookingRequest:
     return BookingRequest(
-        store_order_id=store_order_id or f"shipment-{uuid.uuid4().hex}", method=method,
-        origin=Stop(name="Toko Kopi Senja", phone="6281234567890", address="Jl. Medan Merdeka 1", point=MONAS,
-                    note="Counter at the back"),
+        store_order_id=store_order_id or f"shipment-{uuid.uuid4().hex}",
+        method=method,
+        origin=Stop(
+            name="Toko Kopi Senja",
+            phone="6281234567890",
+            address="Jl. Medan Merdeka 1",
+            point=MONAS,
+            note="Counter at the back",
+        ),
         destination=Stop(name="Ayu Lestari", phone="6281298765432", address="Jl. Melawai 2", point=to),
-        item="2 x Kopi Arabika 250 g", value=417_500)
+        item="2 x Kopi Arabika 250 g",
+        value=417_500,
+    )
 
 
 def test_the_distance_is_the_great_circle() -> None:
@@ -109,7 +121,11 @@ async def test_a_booking_is_confirmed_found_by_its_number_and_never_made_twice(c
     assert (booking.store_order_id, booking.method) == (request.store_order_id, ShippingMethod.INSTANT)
     found = await courier.gateway.booking(booking.booking_id)
     assert (found.booking_id, found.store_order_id, found.method, found.status) == (
-        booking.booking_id, request.store_order_id, ShippingMethod.INSTANT, BookingStatus.CONFIRMED)
+        booking.booking_id,
+        request.store_order_id,
+        ShippingMethod.INSTANT,
+        BookingStatus.CONFIRMED,
+    )
     assert found.price == 10_000 + 2_500 * math.ceil(MONAS.distance_km(BLOK_M))
     again = await courier.gateway.book(request)
     assert (again.booking_id, again.status) == (booking.booking_id, BookingStatus.CONFIRMED)
@@ -199,15 +215,29 @@ class FakeGoSend:
         if self.get_faults:
             return _answer(handler, self.get_faults.pop(0), {"errors": ["busy"]}, {"Retry-After": "0"})
         if handler.path.startswith("/gokilat/v10/calculate/price"):
-            entry = {"serviceable": True, "active": True, "shipment_method_description": "1-2 hours",
-                     "price": {"total_price": 30_000}}
+            entry = {
+                "serviceable": True,
+                "active": True,
+                "shipment_method_description": "1-2 hours",
+                "price": {"total_price": 30_000},
+            }
             return _answer(handler, 200, {"Instant": entry, "InstantCar": entry})
         kind, _, key = handler.path.removeprefix("/gokilat/v10/booking/").partition("/")
         found = [(s, o) for s, o in self.bookings if (s if kind == "storeOrderId" else o) == key]
         if not found:
             return _answer(handler, 404, {"errors": ["booking not found"]})
-        _answer(handler, 200, {"orderNo": found[0][1], "storeOrderId": found[0][0], "status": self.status,
-                               "bookingType": "Instant", "totalPrice": 30_000.0, "driverName": ""})
+        _answer(
+            handler,
+            200,
+            {
+                "orderNo": found[0][1],
+                "storeOrderId": found[0][0],
+                "status": self.status,
+                "bookingType": "Instant",
+                "totalPrice": 30_000.0,
+                "driverName": "",
+            },
+        )
 
     def post(self, handler: BaseHTTPRequestHandler, body: dict[str, Any]) -> None:
         self.posts += 1
@@ -225,20 +255,23 @@ class FakeGoSend:
             return _answer(handler, 500, {"errors": ["internal error"]})
         if fault == "book-then-stall":
             time.sleep(1.5)
-        _answer(handler, 201, {"id": 1, "orderNo": order_no, "bookingType": "Instant",
-                               "storeOrderId": store_order_id})
+        _answer(handler, 201, {"id": 1, "orderNo": order_no, "bookingType": "Instant", "storeOrderId": store_order_id})
 
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
 
 
-def _answer(handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any] | None,
-            headers: dict[str, str] | None = None) -> None:
+def _answer(
+    handler: BaseHTTPRequestHandler, status: int, body: dict[str, Any] | None, headers: dict[str, str] | None = None
+) -> None:
     data = b"" if body is None else json.dumps(body).encode()
     handler.send_response(status)
-    for name, value in {"content-type": "application/json", "content-length": str(len(data)),
-                        **(headers or {})}.items():
+    for name, value in {
+        "content-type": "application/json",
+        "content-length": str(len(data)),
+        **(headers or {}),
+    }.items():
         handler.send_header(name, value)
     handler.end_headers()
     handler.wfile.write(data)
@@ -265,7 +298,8 @@ async def test_reads_are_retried_and_only_our_methods_are_offered(fake: tuple[Fa
 
 @pytest.mark.parametrize("faults", [["500"], ["book-then-500"], ["book-then-stall"], ["500", "book-then-500"]])
 async def test_a_booking_that_failed_or_timed_out_is_found_rather_than_made_twice(
-        fake: tuple[FakeGoSend, Any], faults: list[str]) -> None:
+    fake: tuple[FakeGoSend, Any], faults: list[str]
+) -> None:
     server, gateway = fake
     server.post_faults = list(faults)
     request = _request()
@@ -276,8 +310,7 @@ async def test_a_booking_that_failed_or_timed_out_is_found_rather_than_made_twic
     assert len(server.bookings) == 1
 
 
-async def test_a_409_for_a_store_order_id_already_booked_gives_that_booking_back(
-        fake: tuple[FakeGoSend, Any]) -> None:
+async def test_a_409_for_a_store_order_id_already_booked_gives_that_booking_back(fake: tuple[FakeGoSend, Any]) -> None:
     server, gateway = fake
     request = _request()
     server.bookings.append((request.store_order_id, "GK-11-170563"))
@@ -295,15 +328,22 @@ async def test_a_booking_that_keeps_failing_makes_gosend_unavailable(fake: tuple
     assert server.posts == 4 and server.bookings == []
 
 
-@pytest.mark.parametrize(("status", "body", "headers", "message"), [
-    (400, {"errors": ["destinationLatLong is invalid", "item is too long"]}, {"Error-Message": "ignored"},
-     "destinationLatLong is invalid; item is too long"),
-    (422, None, {"Error-Message": "Route is not serviceable"}, "Route is not serviceable"),
-    (400, {"errorMessage": "Insufficient balance"}, {}, "Insufficient balance"),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "headers", "message"),
+    [
+        (
+            400,
+            {"errors": ["destinationLatLong is invalid", "item is too long"]},
+            {"Error-Message": "ignored"},
+            "destinationLatLong is invalid; item is too long",
+        ),
+        (422, None, {"Error-Message": "Route is not serviceable"}, "Route is not serviceable"),
+        (400, {"errorMessage": "Insufficient balance"}, {}, "Insufficient balance"),
+    ],
+)
 async def test_gosends_reason_for_a_refusal_is_the_message(
-        fake: tuple[FakeGoSend, Any], status: int, body: dict[str, Any] | None, headers: dict[str, str],
-        message: str) -> None:
+    fake: tuple[FakeGoSend, Any], status: int, body: dict[str, Any] | None, headers: dict[str, str], message: str
+) -> None:
     server, gateway = fake
     server.refusal = (status, body, headers)
     with pytest.raises(ShippingRefused) as refused:
@@ -313,7 +353,8 @@ async def test_gosends_reason_for_a_refusal_is_the_message(
 
 
 async def test_a_status_the_adapter_does_not_know_is_a_courier_failure_not_a_guess(
-        fake: tuple[FakeGoSend, Any]) -> None:
+    fake: tuple[FakeGoSend, Any],
+) -> None:
     server, gateway = fake
     booking = await gateway.book(_request())
     found = await gateway.booking(booking.booking_id)

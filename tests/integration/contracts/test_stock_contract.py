@@ -51,10 +51,10 @@ async def test_a_short_reservation_names_each_short_variant_and_takes_nothing(ba
         with pytest.raises(InsufficientStock) as raised:
             await uow.stock.reserve({a: 2, b: 3, c: 2, gone: 1})
         await uow.commit()  # what the failed call took is back even when the caller commits anyway
-    assert sorted(raised.value.variants, key=lambda v: str(v["variant_id"])) == sorted([
-        {"variant_id": b, "requested": 3, "available": 1},
-        {"variant_id": gone, "requested": 1, "available": 0},
-    ], key=lambda v: str(v["variant_id"]))
+    assert sorted(raised.value.variants, key=lambda v: str(v["variant_id"])) == sorted(
+        [{"variant_id": b, "requested": 3, "available": 1}, {"variant_id": gone, "requested": 1, "available": 0}],
+        key=lambda v: str(v["variant_id"]),
+    )
     assert await _stock(backend, product) == [5, 1, 2]
 
 

@@ -22,7 +22,7 @@ class MakeService(Protocol):
 
 
 SERVICES: dict[str, MakeService] = {
-    "jwt": lambda secret, lifetime_seconds, clock=time.time: JwtTokenService(secret, lifetime_seconds, clock),
+    "jwt": lambda secret, lifetime_seconds, clock=time.time: JwtTokenService(secret, lifetime_seconds, clock)
 }
 
 

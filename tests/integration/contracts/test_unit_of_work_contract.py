@@ -88,8 +88,10 @@ async def test_an_exception_rolls_the_work_back(backend: Backend) -> None:
 async def test_addresses_are_listed_oldest_first_changed_and_deleted(backend: Backend) -> None:
     user, someone = a_user(), a_user()
     await seed(backend, user, someone)
-    made = [Address(id=new_id(), user_id=user.id, address=pickup(f"City {i}"), created_at=T0 + timedelta(minutes=m))
-            for i, m in enumerate((5, 1, 3))]
+    made = [
+        Address(id=new_id(), user_id=user.id, address=pickup(f"City {i}"), created_at=T0 + timedelta(minutes=m))
+        for i, m in enumerate((5, 1, 3))
+    ]
     await seed(backend, *made, Address(id=new_id(), user_id=someone.id, address=pickup(), created_at=T0))
     async with backend.uow() as uow:
         listed = await uow.addresses.list_for_user(user.id)

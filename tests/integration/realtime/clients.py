@@ -29,8 +29,7 @@ class Listener:
 
     async def connect(self, base: str, token: str | None) -> None:
         auth = {"token": token} if token is not None else None
-        await self.client.connect(base, auth=auth, transports=["websocket"], socketio_path="socket.io",
-                                  wait_timeout=10)
+        await self.client.connect(base, auth=auth, transports=["websocket"], socketio_path="socket.io", wait_timeout=10)
 
     async def call(self, event: str, data: Any) -> Any:
         return await self.client.call(event, data, timeout=10)
@@ -57,8 +56,11 @@ async def user(client: httpx.AsyncClient, name: str) -> dict[str, str]:
     registered = await client.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD, "name": name})
     assert registered.status_code == 201, registered.text
     tokens = (await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})).json()
-    return {"id": registered.json()["id"], "token": tokens["access_token"],
-            "Authorization": f"Bearer {tokens['access_token']}"}
+    return {
+        "id": registered.json()["id"],
+        "token": tokens["access_token"],
+        "Authorization": f"Bearer {tokens['access_token']}",
+    }
 
 
 def auth(person: dict[str, str]) -> dict[str, str]:
@@ -68,10 +70,18 @@ def auth(person: dict[str, str]) -> dict[str, str]:
 async def conversation(client: httpx.AsyncClient) -> dict[str, Any]:
     """A seller with a store, a buyer who opened a conversation with it, and a stranger."""
     seller, buyer, stranger = await user(client, "seller"), await user(client, "buyer"), await user(client, "stranger")
-    store = await client.post("/api/v1/stores", headers=auth(seller), json={
-        "name": f"Toko {uuid.uuid4().hex[:6]}", "description": "Batik", "pickup_address": ADDRESS})
+    store = await client.post(
+        "/api/v1/stores",
+        headers=auth(seller),
+        json={"name": f"Toko {uuid.uuid4().hex[:6]}", "description": "Batik", "pickup_address": ADDRESS},
+    )
     assert store.status_code == 201, store.text
     opened = await client.post("/api/v1/conversations", headers=auth(buyer), json={"store_id": store.json()["id"]})
     assert opened.status_code == 201, opened.text
-    return {"seller": seller, "buyer": buyer, "stranger": stranger, "store": store.json(),
-            "conversation_id": opened.json()["id"]}
+    return {
+        "seller": seller,
+        "buyer": buyer,
+        "stranger": stranger,
+        "store": store.json(),
+        "conversation_id": opened.json()["id"],
+    }

@@ -52,25 +52,47 @@ def node() -> str:
         _unavailable("`node` and `npm` (Node.js 18+) must be on PATH to run the socket.io-client integration test")
     if not _installed_is_current():
         try:
-            installed = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, stdin=subprocess.DEVNULL,
-                                       capture_output=True, text=True, timeout=NPM_CI_SECONDS,
-                                       env={**os.environ, "npm_config_update_notifier": "false"})
+            installed = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund"],
+                cwd=JS_DIR,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=NPM_CI_SECONDS,
+                env={**os.environ, "npm_config_update_notifier": "false"},
+            )
         except subprocess.TimeoutExpired:
             _unavailable(f"`npm ci` in {JS_DIR} took over {NPM_CI_SECONDS} s")
         if installed.returncode != 0:
-            _unavailable(f"`npm ci` in {JS_DIR} failed ({installed.returncode}): "
-                         + (installed.stdout + installed.stderr)[-3000:])
+            _unavailable(
+                f"`npm ci` in {JS_DIR} failed ({installed.returncode}): "
+                + (installed.stdout + installed.stderr)[-3000:]
+            )
     return node
 
 
 async def _run_node(node: str, base: str, world: dict[str, Any]) -> dict[str, Any]:
-    environment = {**os.environ, "CHAT_BASE_URL": base, "CHAT_CONVERSATION_ID": world["conversation_id"],
-                   "CHAT_BUYER_TOKEN": world["buyer"]["token"], "CHAT_SELLER_TOKEN": world["seller"]["token"],
-                   "CHAT_STRANGER_TOKEN": world["stranger"]["token"], "CHAT_TIMEOUT_MS": "10000"}
+    environment = {
+        **os.environ,
+        "CHAT_BASE_URL": base,
+        "CHAT_CONVERSATION_ID": world["conversation_id"],
+        "CHAT_BUYER_TOKEN": world["buyer"]["token"],
+        "CHAT_SELLER_TOKEN": world["seller"]["token"],
+        "CHAT_STRANGER_TOKEN": world["stranger"]["token"],
+        "CHAT_TIMEOUT_MS": "10000",
+    }
     environment.pop("NODE_OPTIONS", None)
     try:
-        ran = await asyncio.to_thread(subprocess.run, [node, str(SCRIPT)], cwd=JS_DIR, env=environment,
-                                      stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=NODE_SECONDS)
+        ran = await asyncio.to_thread(
+            subprocess.run,
+            [node, str(SCRIPT)],
+            cwd=JS_DIR,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=NODE_SECONDS,
+        )
     except subprocess.TimeoutExpired as timeout:
         pytest.fail(f"node {SCRIPT.name} ran over {NODE_SECONDS} s: {timeout.stdout!r} {timeout.stderr!r}")
     lines = ran.stdout.strip().splitlines()
@@ -80,7 +102,8 @@ async def _run_node(node: str, base: str, world: dict[str, Any]) -> dict[str, An
 
 
 async def test_the_official_javascript_client_chats_and_a_third_user_gets_and_reads_nothing(
-        node: str, tmp_path: Path) -> None:
+    node: str, tmp_path: Path
+) -> None:
     with served(tmp_path, {}) as base:
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
             world = await conversation(http)
@@ -129,7 +152,9 @@ async def test_the_official_javascript_client_chats_and_a_third_user_gets_and_re
             # A connect_error from the server saying why, not the script's own timeout: the reason as the
             # error's message, and its type and detail as its data.
             assert refused["connected"] is False, refused
-            assert refused["data"]["type"] == "unauthenticated" and refused["data"]["detail"] == refused["error"], refused
+            assert refused["data"]["type"] == "unauthenticated" and refused["data"]["detail"] == refused["error"], (
+                refused
+            )
 
         assert observed["sync"]["ok"] is True
         assert [(m["id"], m["seq"]) for m in observed["sync"]["messages"]] == [(message["id"], 1), (reply["id"], 2)]
@@ -144,7 +169,10 @@ async def test_the_official_javascript_client_chats_and_a_third_user_gets_and_re
             assert stored.status_code == 200, stored.text
             history = stored.json()["items"]
             assert [(m["id"], m["seq"], m["body"]) for m in history] == [
-                (reply["id"], 2, reply["body"]), (message["id"], 1, message["body"])]
-            hidden = await http.get(f"/api/v1/conversations/{conversation_id}/messages",
-                                    headers=auth(world["stranger"]))
+                (reply["id"], 2, reply["body"]),
+                (message["id"], 1, message["body"]),
+            ]
+            hidden = await http.get(
+                f"/api/v1/conversations/{conversation_id}/messages", headers=auth(world["stranger"])
+            )
             assert hidden.status_code == 404

@@ -22,15 +22,36 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 async def test_payment_shipping_and_delivery_are_pushed_to_both_sides(embedded: str) -> None:
     async with httpx.AsyncClient(base_url=embedded, timeout=30) as http:
         seller, buyer, stranger = await user(http, "seller"), await user(http, "buyer"), await user(http, "stranger")
-        store = (await http.post("/api/v1/stores", headers=auth(seller), json={
-            "name": f"Toko {uuid.uuid4().hex[:6]}", "pickup_address": ADDRESS})).json()
-        product = (await http.post(f"/api/v1/stores/{store['id']}/products", headers=auth(seller), json={
-            "title": "Batik", "variants": [{"sku": f"B-{uuid.uuid4().hex[:6]}", "name": "One", "price": 200_000,
-                                            "stock": 3, "weight_grams": 500}]})).json()
+        store = (
+            await http.post(
+                "/api/v1/stores",
+                headers=auth(seller),
+                json={"name": f"Toko {uuid.uuid4().hex[:6]}", "pickup_address": ADDRESS},
+            )
+        ).json()
+        product = (
+            await http.post(
+                f"/api/v1/stores/{store['id']}/products",
+                headers=auth(seller),
+                json={
+                    "title": "Batik",
+                    "variants": [
+                        {
+                            "sku": f"B-{uuid.uuid4().hex[:6]}",
+                            "name": "One",
+                            "price": 200_000,
+                            "stock": 3,
+                            "weight_grams": 500,
+                        }
+                    ],
+                },
+            )
+        ).json()
         assert (await http.post(f"/api/v1/products/{product['id']}/publish", headers=auth(seller))).status_code == 200
         address = (await http.post("/api/v1/me/addresses", headers=auth(buyer), json=ADDRESS)).json()
-        added = await http.post("/api/v1/cart/items", headers=auth(buyer),
-                                json={"variant_id": product["variants"][0]["id"], "quantity": 1})
+        added = await http.post(
+            "/api/v1/cart/items", headers=auth(buyer), json={"variant_id": product["variants"][0]["id"], "quantity": 1}
+        )
         assert added.status_code == 201, added.text
 
         buyer_socket, seller_socket, stranger_socket = Listener("buyer"), Listener("seller"), Listener("stranger")
@@ -38,8 +59,11 @@ async def test_payment_shipping_and_delivery_are_pushed_to_both_sides(embedded: 
         await seller_socket.connect(embedded, seller["token"])
         await stranger_socket.connect(embedded, stranger["token"])
         try:
-            placed = await http.post("/api/v1/checkouts", headers={**auth(buyer), "Idempotency-Key": uuid.uuid4().hex},
-                                     json={"address_id": address["id"], "shipping": {store["id"]: "instant"}})
+            placed = await http.post(
+                "/api/v1/checkouts",
+                headers={**auth(buyer), "Idempotency-Key": uuid.uuid4().hex},
+                json={"address_id": address["id"], "shipping": {store["id"]: "instant"}},
+            )
             assert placed.status_code == 201, placed.text
             checkout = placed.json()
             order_id = checkout["orders"][0]["id"]
@@ -61,8 +85,9 @@ async def test_payment_shipping_and_delivery_are_pushed_to_both_sides(embedded: 
             booking_id = shipped.json()["booking_id"]
             for status in ("allocated", "out_for_pickup", "picked", "out_for_delivery", "delivered"):
                 # A courier's steps are minutes apart: each one's webhook lands before the next step.
-                moved = await http.post(f"/sandbox/gosend/_sandbox/bookings/{booking_id}/advance",
-                                        json={"status": status})
+                moved = await http.post(
+                    f"/sandbox/gosend/_sandbox/bookings/{booking_id}/advance", json={"status": status}
+                )
                 assert moved.status_code == 200, moved.text
                 await buyer_socket.wait_for("shipment:updated", where=lambda d, s=status: d["status"] == s)
             for side in (buyer_socket, seller_socket):
@@ -72,9 +97,16 @@ async def test_payment_shipping_and_delivery_are_pushed_to_both_sides(embedded: 
                 await side.wait_for("shipment:updated", where=lambda d: d["status"] == "delivered")
                 shipment = side.of("shipment:updated")
                 assert {d["booking_id"] for d in shipment} == {booking_id} and {d["order_id"] for d in shipment} == {
-                    order_id}
+                    order_id
+                }
                 assert {d["status"] for d in shipment} == {
-                    "confirmed", "allocated", "out_for_pickup", "picked", "out_for_delivery", "delivered"}
+                    "confirmed",
+                    "allocated",
+                    "out_for_pickup",
+                    "picked",
+                    "out_for_delivery",
+                    "delivered",
+                }
             assert stranger_socket.events == []
         finally:
             for listener in (buyer_socket, seller_socket, stranger_socket):

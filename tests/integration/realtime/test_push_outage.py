@@ -28,14 +28,25 @@ class Clock:
 
 
 async def test_a_push_that_cannot_reach_redis_is_retried_then_parked_never_marked_delivered() -> None:
-    settings = Settings.from_env({}, database_url="postgresql+asyncpg://unused@127.0.0.1:1/unused",
-                                 redis_url="redis://127.0.0.1:1/0", jwt_secret="push-outage-test-key-of-32-characters")
+    settings = Settings.from_env(
+        {},
+        database_url="postgresql+asyncpg://unused@127.0.0.1:1/unused",
+        redis_url="redis://127.0.0.1:1/0",
+        jwt_secret="push-outage-test-key-of-32-characters",
+    )
     db, clock, ids = MemoryDatabase(), Clock(), Uuid7Ids()
-    push = PushUpdates(uow=lambda: MemoryUnitOfWork(db, clock, ids),
-                       notifier=SocketIONotifier(create_socket_server(settings)))
+    push = PushUpdates(
+        uow=lambda: MemoryUnitOfWork(db, clock, ids), notifier=SocketIONotifier(create_socket_server(settings))
+    )
     store = MemoryOutboxStore(db)
-    db.outbox["m1"] = OutboxEntry(id="m1", topic="CheckoutSettled", created_at=T0, attempts=0, available_at=T0,
-                                  payload={"checkout_id": "c-1", "buyer_id": "u-1", "status": "paid"})
+    db.outbox["m1"] = OutboxEntry(
+        id="m1",
+        topic="CheckoutSettled",
+        created_at=T0,
+        attempts=0,
+        available_at=T0,
+        payload={"checkout_id": "c-1", "buyer_id": "u-1", "status": "paid"},
+    )
     dispatcher = OutboxDispatcher(store=store, clock=clock, handlers=[push], max_attempts=2)
 
     first = await dispatcher.run_once()

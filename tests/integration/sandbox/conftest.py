@@ -48,8 +48,9 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
-                status = receiver.answer(self.path, {k.lower(): v for k, v in self.headers.items()},
-                                         msgspec.json.decode(body))
+                status = receiver.answer(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, msgspec.json.decode(body)
+                )
                 self.send_response(status)
                 self.send_header("content-length", "0")
                 self.end_headers()
@@ -110,11 +111,25 @@ def xendit_sandbox(log_dir: Path, callback_url: str | None, **env: str) -> Itera
     records are kept in `log_dir`."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    environment.update({"MARKETPLACE_XENDIT_SECRET_KEY": KEY, "MARKETPLACE_XENDIT_CALLBACK_TOKEN": TOKEN,
-                        "MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS": QUICK_RETRIES,
-                        "MARKETPLACE_DATA_DIR": str(log_dir), **env})
-    command = [sys.executable, "-m", "marketplace.entrypoints.cli.sandbox", "xendit",
-               "--host", "127.0.0.1", "--port", str(port)]
+    environment.update(
+        {
+            "MARKETPLACE_XENDIT_SECRET_KEY": KEY,
+            "MARKETPLACE_XENDIT_CALLBACK_TOKEN": TOKEN,
+            "MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS": QUICK_RETRIES,
+            "MARKETPLACE_DATA_DIR": str(log_dir),
+            **env,
+        }
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "marketplace.entrypoints.cli.sandbox",
+        "xendit",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     if callback_url is not None:
         command += ["--callback-url", callback_url]
     log_path = log_dir / f"sandbox-{port}.log"
@@ -152,14 +167,16 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory, receiver: Receiver) -> Iterator[str]:
     """Refunds settle only through the control endpoints; callbacks retried every 0.1 s."""
-    with xendit_sandbox(tmp_path_factory.mktemp("xendit"), receiver.url,
-                        MARKETPLACE_SANDBOX_REFUND_SECONDS="0") as base:
+    with xendit_sandbox(
+        tmp_path_factory.mktemp("xendit"), receiver.url, MARKETPLACE_SANDBOX_REFUND_SECONDS="0"
+    ) as base:
         yield base
 
 
 def paid_invoice(client: httpx.Client, amount: int = 100_000, **fields: Any) -> dict[str, Any]:
-    created = client.post("/v2/invoices", json={"external_id": f"order-{time.monotonic_ns()}", "amount": amount,
-                                                **fields})
+    created = client.post(
+        "/v2/invoices", json={"external_id": f"order-{time.monotonic_ns()}", "amount": amount, **fields}
+    )
     assert created.status_code == 200, created.text
     paid = client.post(f"/_sandbox/invoices/{created.json()['id']}/pay")
     assert paid.status_code == 200, paid.text
@@ -237,30 +254,67 @@ class GoSendHarness:
         return await self.client.post(f"/_sandbox/bookings/{order_no}/advance", json=body)
 
 
-def booking_body(store_order_id: str, *, method: str = "Instant", origin: str = MONAS, destination: str = BLOK_M,
-                 **route: Any) -> dict[str, Any]:
+def booking_body(
+    store_order_id: str, *, method: str = "Instant", origin: str = MONAS, destination: str = BLOK_M, **route: Any
+) -> dict[str, Any]:
     """A booking as the marketplace's adapter sends it (docs/providers.md, "GoSend booking")."""
-    return {"paymentType": 3, "collection_location": "pickup", "shipment_method": method, "routes": [{
-        "originName": "Toko Batik Sari", "originNote": "ring the bell", "originContactName": "Sari",
-        "originContactPhone": "6281200000001", "originLatLong": origin, "originAddress": "Jl. Medan Merdeka 1",
-        "destinationName": "Rumah Budi", "destinationNote": "", "destinationContactName": "Budi Buyer",
-        "destinationContactPhone": "6281300000002", "destinationLatLong": destination,
-        "destinationAddress": "Jl. Melawai 2, Blok M", "item": "Batik shirt x1", "storeOrderId": store_order_id,
-        "insuranceDetails": {"applied": "false", "fee": "0", "product_description": "Batik shirt",
-                             "product_price": "150000"},
-        **route}]}
+    return {
+        "paymentType": 3,
+        "collection_location": "pickup",
+        "shipment_method": method,
+        "routes": [
+            {
+                "originName": "Toko Batik Sari",
+                "originNote": "ring the bell",
+                "originContactName": "Sari",
+                "originContactPhone": "6281200000001",
+                "originLatLong": origin,
+                "originAddress": "Jl. Medan Merdeka 1",
+                "destinationName": "Rumah Budi",
+                "destinationNote": "",
+                "destinationContactName": "Budi Buyer",
+                "destinationContactPhone": "6281300000002",
+                "destinationLatLong": destination,
+                "destinationAddress": "Jl. Melawai 2, Blok M",
+                "item": "Batik shirt x1",
+                "storeOrderId": store_order_id,
+                "insuranceDetails": {
+                    "applied": "false",
+                    "fee": "0",
+                    "product_description": "Batik shirt",
+                    "product_price": "150000",
+                },
+                **route,
+            }
+        ],
+    }
 
 
 @asynccontextmanager
-async def gosend_harness(*, pace_seconds: float = 0.0, callbacks: bool = True, root_path: str = "",
-                         retry_seconds: tuple[float, ...] = (0.01, 0.01, 0.01),
-                         webhook_header: str = "Authorization") -> AsyncIterator[GoSendHarness]:
+async def gosend_harness(
+    *,
+    pace_seconds: float = 0.0,
+    callbacks: bool = True,
+    root_path: str = "",
+    retry_seconds: tuple[float, ...] = (0.01, 0.01, 0.01),
+    webhook_header: str = "Authorization",
+) -> AsyncIterator[GoSendHarness]:
     hooks = Hooks()
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=hooks), base_url=MARKETPLACE)
-    sandbox = create_gosend_sandbox(GoSendSandboxConfig(
-        client_id=GOSEND_CLIENT_ID, pass_key=GOSEND_PASS_KEY, webhook_token=GOSEND_TOKEN,
-        webhook_header=webhook_header, public_url=SANDBOX_URL + root_path, callback_url=MARKETPLACE if callbacks else None,
-        pace_seconds=pace_seconds, callback_retry_seconds=retry_seconds, http=http, first_id=170_001))
+    sandbox = create_gosend_sandbox(
+        GoSendSandboxConfig(
+            client_id=GOSEND_CLIENT_ID,
+            pass_key=GOSEND_PASS_KEY,
+            webhook_token=GOSEND_TOKEN,
+            webhook_header=webhook_header,
+            public_url=SANDBOX_URL + root_path,
+            callback_url=MARKETPLACE if callbacks else None,
+            pace_seconds=pace_seconds,
+            callback_retry_seconds=retry_seconds,
+            http=http,
+            first_id=170_001,
+        )
+    )
     transport = httpx.ASGITransport(app=sandbox, root_path=root_path)
     async with httpx.AsyncClient(transport=transport, base_url=SANDBOX_URL + root_path, headers=GOSEND_AUTH) as client:
         try:

@@ -23,12 +23,21 @@ def create_app() -> Litestar:
         await apps[0](scope, receive, send)
 
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=this_app), base_url=base)
-    sandbox = create_xendit_sandbox(XenditSandboxConfig(
-        secret_key=KEY, callback_token=TOKEN, public_url=f"{base}/sandbox/xendit", callback_url=base,
-        refund_seconds=0.2, http=http))
+    sandbox = create_xendit_sandbox(
+        XenditSandboxConfig(
+            secret_key=KEY,
+            callback_token=TOKEN,
+            public_url=f"{base}/sandbox/xendit",
+            callback_url=base,
+            refund_seconds=0.2,
+            http=http,
+        )
+    )
 
     async def keep(kind: str, request: Request[Any, Any, Any]) -> dict[str, bool]:
-        received.append({"kind": kind, "token": request.headers.get("x-callback-token"), "payload": await request.json()})
+        received.append(
+            {"kind": kind, "token": request.headers.get("x-callback-token"), "payload": await request.json()}
+        )
         return {"received": True}
 
     @post("/api/v1/webhooks/xendit/invoice", status_code=200)

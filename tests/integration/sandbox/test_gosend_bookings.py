@@ -15,11 +15,30 @@ from tests.integration.sandbox.conftest import BANDUNG, BOGOR, SANDBOX_URL, GoSe
 
 BOOKING = "/gokilat/v10/booking"
 CANCEL = "/gokilat/v10/booking/cancel"
-STATUS_FIELDS = {"id", "orderNo", "storeOrderId", "status", "bookingType", "driverId", "driverName", "driverPhone",
-                 "receiverName", "totalPrice", "totalDistanceInKms", "liveTrackingUrl", "orderCreatedTime",
-                 "orderDispatchTime", "orderArrivalTime", "orderClosedTime", "sellerAddressName",
-                 "sellerAddressDetail", "buyerAddressName", "buyerAddressDetail", "cancelDescription",
-                 "insuranceDetails"}
+STATUS_FIELDS = {
+    "id",
+    "orderNo",
+    "storeOrderId",
+    "status",
+    "bookingType",
+    "driverId",
+    "driverName",
+    "driverPhone",
+    "receiverName",
+    "totalPrice",
+    "totalDistanceInKms",
+    "liveTrackingUrl",
+    "orderCreatedTime",
+    "orderDispatchTime",
+    "orderArrivalTime",
+    "orderClosedTime",
+    "sellerAddressName",
+    "sellerAddressDetail",
+    "buyerAddressName",
+    "buyerAddressDetail",
+    "cancelDescription",
+    "insuranceDetails",
+}
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
 
@@ -31,7 +50,8 @@ def _errors(answer: httpx.Response, status: int) -> list[str]:
 
 
 async def test_a_booking_is_created_confirmed_and_found_by_order_number_and_store_order_id(
-        gosend: GoSendHarness) -> None:
+    gosend: GoSendHarness,
+) -> None:
     created = await gosend.client.post(BOOKING, json=booking_body("order-1-attempt-1"))
     assert created.status_code == 201, created.text
     booking = created.json()
@@ -40,16 +60,34 @@ async def test_a_booking_is_created_confirmed_and_found_by_order_number_and_stor
     assert booking["bookingType"] == "Instant" and booking["storeOrderId"] == "order-1-attempt-1"
     body = await gosend.status(booking["orderNo"])
     assert set(body) == STATUS_FIELDS
-    assert {"id": booking["id"], "orderNo": booking["orderNo"], "storeOrderId": "order-1-attempt-1",
-            "status": "confirmed", "bookingType": "Instant", "driverId": None, "driverName": None,
-            "driverPhone": None, "receiverName": "Budi Buyer", "totalPrice": 32_500, "totalDistanceInKms": 8.28,
-            "liveTrackingUrl": f"{SANDBOX_URL}/_sandbox/track/{booking['orderNo']}",
-            "orderDispatchTime": None, "orderArrivalTime": None, "orderClosedTime": None,
-            "sellerAddressName": "Toko Batik Sari", "sellerAddressDetail": "Jl. Medan Merdeka 1",
-            "buyerAddressName": "Rumah Budi", "buyerAddressDetail": "Jl. Melawai 2, Blok M",
-            "cancelDescription": None}.items() <= body.items()
-    assert body["insuranceDetails"] == {"applied": "false", "fee": "0", "product_description": "Batik shirt",
-                                        "product_price": "150000"}
+    assert {
+        "id": booking["id"],
+        "orderNo": booking["orderNo"],
+        "storeOrderId": "order-1-attempt-1",
+        "status": "confirmed",
+        "bookingType": "Instant",
+        "driverId": None,
+        "driverName": None,
+        "driverPhone": None,
+        "receiverName": "Budi Buyer",
+        "totalPrice": 32_500,
+        "totalDistanceInKms": 8.28,
+        "liveTrackingUrl": f"{SANDBOX_URL}/_sandbox/track/{booking['orderNo']}",
+        "orderDispatchTime": None,
+        "orderArrivalTime": None,
+        "orderClosedTime": None,
+        "sellerAddressName": "Toko Batik Sari",
+        "sellerAddressDetail": "Jl. Medan Merdeka 1",
+        "buyerAddressName": "Rumah Budi",
+        "buyerAddressDetail": "Jl. Melawai 2, Blok M",
+        "cancelDescription": None,
+    }.items() <= body.items()
+    assert body["insuranceDetails"] == {
+        "applied": "false",
+        "fee": "0",
+        "product_description": "Batik shirt",
+        "product_price": "150000",
+    }
     assert RFC3339.fullmatch(body["orderCreatedTime"])
     assert datetime.fromisoformat(body["orderCreatedTime"].replace("Z", "+00:00")).tzinfo is not None
     for path in (f"{BOOKING}/orderNo/{booking['orderNo']}", f"{BOOKING}/storeOrderId/order-1-attempt-1"):
@@ -88,8 +126,9 @@ async def test_unknown_bookings_are_404(gosend: GoSendHarness) -> None:
 async def test_a_route_the_method_does_not_serve_is_refused(gosend: GoSendHarness) -> None:
     [message] = _errors(await gosend.client.post(BOOKING, json=booking_body("far", destination=BOGOR)), 400)
     assert "Instant" in message and "serviceable" in message
-    [message] = _errors(await gosend.client.post(
-        BOOKING, json=booking_body("further", method="SameDay", destination=BANDUNG)), 400)
+    [message] = _errors(
+        await gosend.client.post(BOOKING, json=booking_body("further", method="SameDay", destination=BANDUNG)), 400
+    )
     assert "SameDay" in message
     assert gosend.sandbox.service.bookings() == [] and gosend.hooks.calls == []
 
@@ -100,33 +139,36 @@ def _route(**changes: Any) -> dict[str, Any]:
     return body
 
 
-@pytest.mark.parametrize(("body", "named"), [
-    ({**booking_body("x"), "paymentType": "3"}, "paymentType"),
-    ({**booking_body("x"), "paymentType": True}, "paymentType"),
-    ({**booking_body("x"), "paymentType": None}, "paymentType"),
-    ({**booking_body("x"), "shipment_method": "InstantCar"}, "shipment_method"),
-    ({**booking_body("x"), "shipment_method": None}, "shipment_method"),
-    ({**booking_body("x"), "collection_location": 5}, "collection_location"),
-    ({**booking_body("x"), "routes": []}, "routes"),
-    ({**booking_body("x"), "routes": booking_body("a")["routes"] * 2}, "routes"),
-    ({**booking_body("x"), "routes": ["a route"]}, "routes"),
-    ({**booking_body("x"), "routes": None}, "routes"),
-    (_route(originLatLong="-6.1,north"), "originLatLong"),
-    (_route(originLatLong=None), "originLatLong"),
-    (_route(destinationLatLong="-6.1,190"), "destinationLatLong"),
-    (_route(destinationLatLong=[-6.1, 106.8]), "destinationLatLong"),
-    (_route(storeOrderId=""), "storeOrderId"),
-    (_route(storeOrderId="   "), "storeOrderId"),
-    (_route(storeOrderId="x" * 101), "storeOrderId"),
-    (_route(storeOrderId=12), "storeOrderId"),
-    (_route(storeOrderId=None), "storeOrderId"),
-    (_route(item=["shirt"]), "item"),
-    (_route(originContactPhone=62812), "originContactPhone"),
-    (_route(destinationName="x" * 1001), "destinationName"),
-    (_route(insuranceDetails="yes"), "insuranceDetails"),
-    ([booking_body("x")], "JSON object"),
-    ("not json", "JSON object"),
-])
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({**booking_body("x"), "paymentType": "3"}, "paymentType"),
+        ({**booking_body("x"), "paymentType": True}, "paymentType"),
+        ({**booking_body("x"), "paymentType": None}, "paymentType"),
+        ({**booking_body("x"), "shipment_method": "InstantCar"}, "shipment_method"),
+        ({**booking_body("x"), "shipment_method": None}, "shipment_method"),
+        ({**booking_body("x"), "collection_location": 5}, "collection_location"),
+        ({**booking_body("x"), "routes": []}, "routes"),
+        ({**booking_body("x"), "routes": booking_body("a")["routes"] * 2}, "routes"),
+        ({**booking_body("x"), "routes": ["a route"]}, "routes"),
+        ({**booking_body("x"), "routes": None}, "routes"),
+        (_route(originLatLong="-6.1,north"), "originLatLong"),
+        (_route(originLatLong=None), "originLatLong"),
+        (_route(destinationLatLong="-6.1,190"), "destinationLatLong"),
+        (_route(destinationLatLong=[-6.1, 106.8]), "destinationLatLong"),
+        (_route(storeOrderId=""), "storeOrderId"),
+        (_route(storeOrderId="   "), "storeOrderId"),
+        (_route(storeOrderId="x" * 101), "storeOrderId"),
+        (_route(storeOrderId=12), "storeOrderId"),
+        (_route(storeOrderId=None), "storeOrderId"),
+        (_route(item=["shirt"]), "item"),
+        (_route(originContactPhone=62812), "originContactPhone"),
+        (_route(destinationName="x" * 1001), "destinationName"),
+        (_route(insuranceDetails="yes"), "insuranceDetails"),
+        ([booking_body("x")], "JSON object"),
+        ("not json", "JSON object"),
+    ],
+)
 async def test_a_bad_booking_is_400_naming_what_is_wrong(gosend: GoSendHarness, body: Any, named: str) -> None:
     content = body.encode() if isinstance(body, str) else None
     answer = await gosend.client.post(BOOKING, json=None if content else body, content=content)
@@ -142,8 +184,13 @@ async def test_every_mistake_is_listed_at_once(gosend: GoSendHarness) -> None:
 
 
 async def test_optional_fields_may_be_left_out(gosend: GoSendHarness) -> None:
-    body = {"paymentType": 3, "shipment_method": "Instant", "routes": [
-        {"originLatLong": "-6.1754,106.8272", "destinationLatLong": "-6.2444,106.7991", "storeOrderId": "bare"}]}
+    body = {
+        "paymentType": 3,
+        "shipment_method": "Instant",
+        "routes": [
+            {"originLatLong": "-6.1754,106.8272", "destinationLatLong": "-6.2444,106.7991", "storeOrderId": "bare"}
+        ],
+    }
     created = await gosend.client.post(BOOKING, json=body)
     assert created.status_code == 201, created.text
     status = await gosend.status(created.json()["orderNo"])

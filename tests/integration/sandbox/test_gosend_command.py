@@ -19,10 +19,13 @@ AUTH = {"Client-ID": GOSEND_CLIENT_ID, "Pass-Key": GOSEND_PASS_KEY}
 
 
 def test_the_command_serves_gosend_over_http_and_sends_webhooks(tmp_path: Path, receiver: Receiver) -> None:
-    with sandbox_gosend(tmp_path, callback_url=receiver.url) as base, \
-            httpx.Client(base_url=base, headers=AUTH, timeout=10) as client:
-        estimate = client.get("/gokilat/v10/calculate/price",
-                              params={"origin": MONAS, "destination": BLOK_M, "paymentType": 3})
+    with (
+        sandbox_gosend(tmp_path, callback_url=receiver.url) as base,
+        httpx.Client(base_url=base, headers=AUTH, timeout=10) as client,
+    ):
+        estimate = client.get(
+            "/gokilat/v10/calculate/price", params={"origin": MONAS, "destination": BLOK_M, "paymentType": 3}
+        )
         assert estimate.status_code == 200
         assert estimate.json()["Instant"]["price"]["total_price"] == 10_000 + 2_500 * math.ceil(8.28)
         assert httpx.get(f"{base}/gokilat/v10/calculate/price").status_code == 401
@@ -32,6 +35,7 @@ def test_the_command_serves_gosend_over_http_and_sends_webhooks(tmp_path: Path, 
         status = client.get(f"/gokilat/v10/booking/orderno/{order_no}").json()
         assert status["status"] == "confirmed" and status["liveTrackingUrl"] == f"{base}/_sandbox/track/{order_no}"
         assert httpx.get(status["liveTrackingUrl"]).status_code == 200
+
         # Each webhook is awaited before the next change: ones sent in quick succession are delivered
         # concurrently, so their arrival order is not guaranteed (nor is it by GoSend).
         def receiver_calls() -> list[Call]:
@@ -51,11 +55,15 @@ def test_the_command_serves_gosend_over_http_and_sends_webhooks(tmp_path: Path, 
 
 
 def test_at_a_pace_the_served_courier_delivers_by_itself(tmp_path: Path) -> None:
-    with sandbox_gosend(tmp_path, pace_seconds=0.05) as base, \
-            httpx.Client(base_url=base, headers=AUTH, timeout=10) as client:
+    with (
+        sandbox_gosend(tmp_path, pace_seconds=0.05) as base,
+        httpx.Client(base_url=base, headers=AUTH, timeout=10) as client,
+    ):
         order_no = client.post("/gokilat/v10/booking", json=booking_body("paced")).json()["orderNo"]
-        body = until(lambda: client.get(f"/gokilat/v10/booking/orderno/{order_no}").json(),
-                     lambda found: found["status"] == "delivered")
+        body = until(
+            lambda: client.get(f"/gokilat/v10/booking/orderno/{order_no}").json(),
+            lambda found: found["status"] == "delivered",
+        )
         assert body["status"] == "delivered" and body["driverName"]
 
 
@@ -65,10 +73,12 @@ def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_bad_gosend_setting_is_refused_naming_the_variable() -> None:
-    for name, value in [("MARKETPLACE_GOSEND_SANDBOX_PACE_SECONDS", "soon"),
-                        ("MARKETPLACE_GOSEND_SANDBOX_PACE_SECONDS", "-1"),
-                        ("MARKETPLACE_GOSEND_WEBHOOK_HEADER", "Bad Header:"),
-                        ("MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS", "later")]:
+    for name, value in [
+        ("MARKETPLACE_GOSEND_SANDBOX_PACE_SECONDS", "soon"),
+        ("MARKETPLACE_GOSEND_SANDBOX_PACE_SECONDS", "-1"),
+        ("MARKETPLACE_GOSEND_WEBHOOK_HEADER", "Bad Header:"),
+        ("MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS", "later"),
+    ]:
         done = _run("gosend", "--port", "9", **{name: value})
         assert done.returncode == 2 and name in done.stderr, (name, done.stderr)
     done = _run("gosend", "--port", "9", "--callback-url", "ftp://nowhere")

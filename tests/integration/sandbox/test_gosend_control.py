@@ -16,11 +16,16 @@ FINAL = {"delivered", "cancelled", "rejected", "no_driver"}
 ALL = [*HAPPY[:5], "on_hold", "delivered", "cancelled", "rejected", "no_driver"]
 # How to bring a new booking to each status, and the furthest happy-path status it then reached.
 SETUP: dict[str, tuple[list[str], str]] = {
-    "confirmed": ([], "confirmed"), "allocated": (["allocated"], "allocated"),
-    "out_for_pickup": (["out_for_pickup"], "out_for_pickup"), "picked": (["picked"], "picked"),
-    "out_for_delivery": (["out_for_delivery"], "out_for_delivery"), "on_hold": (["picked", "on_hold"], "picked"),
-    "delivered": (["delivered"], "delivered"), "cancelled": (["cancelled"], "confirmed"),
-    "rejected": (["picked", "rejected"], "picked"), "no_driver": (["no_driver"], "confirmed"),
+    "confirmed": ([], "confirmed"),
+    "allocated": (["allocated"], "allocated"),
+    "out_for_pickup": (["out_for_pickup"], "out_for_pickup"),
+    "picked": (["picked"], "picked"),
+    "out_for_delivery": (["out_for_delivery"], "out_for_delivery"),
+    "on_hold": (["picked", "on_hold"], "picked"),
+    "delivered": (["delivered"], "delivered"),
+    "cancelled": (["cancelled"], "confirmed"),
+    "rejected": (["picked", "rejected"], "picked"),
+    "no_driver": (["no_driver"], "confirmed"),
 }
 
 
@@ -98,8 +103,14 @@ async def test_every_move_from_every_status_follows_the_rules(gosend: GoSendHarn
 
 
 async def test_the_next_step_from_every_status(gosend: GoSendHarness) -> None:
-    expected = {"confirmed": "allocated", "allocated": "out_for_pickup", "out_for_pickup": "picked",
-                "picked": "out_for_delivery", "out_for_delivery": "delivered", "on_hold": "out_for_delivery"}
+    expected = {
+        "confirmed": "allocated",
+        "allocated": "out_for_pickup",
+        "out_for_pickup": "picked",
+        "picked": "out_for_delivery",
+        "out_for_delivery": "delivered",
+        "on_hold": "out_for_delivery",
+    }
     for start in SETUP:
         order_no = await _at(gosend, start, f"next-{start}")
         answer = await gosend.advance(order_no)
@@ -113,8 +124,9 @@ async def test_the_next_step_from_every_status(gosend: GoSendHarness) -> None:
 async def test_an_unknown_status_or_a_bad_body_is_400(gosend: GoSendHarness, body: Any) -> None:
     order_no = (await gosend.book("bad-body"))["orderNo"]
     content = body.encode() if isinstance(body, str) else None
-    answer = await gosend.client.post(f"/_sandbox/bookings/{order_no}/advance", json=None if content else body,
-                                      content=content)
+    answer = await gosend.client.post(
+        f"/_sandbox/bookings/{order_no}/advance", json=None if content else body, content=content
+    )
     assert answer.status_code == 400 and answer.json()["errors"], answer.text
     assert (await gosend.status(order_no))["status"] == "confirmed"
 

@@ -25,8 +25,15 @@ from tests.integration.sandbox.conftest import (
 )
 
 PRICE = "/gokilat/v10/calculate/price"
-METHOD_FIELDS = {"shipment_method", "shipment_method_description", "serviceable", "active", "distance",
-                 "route_polyline", "price"}
+METHOD_FIELDS = {
+    "shipment_method",
+    "shipment_method_description",
+    "serviceable",
+    "active",
+    "distance",
+    "route_polyline",
+    "price",
+}
 PRICE_FIELDS = {"total_price", "go_pay_total_price", "go_pay_discount", "voucher_discount", "total_price_with_voucher"}
 
 
@@ -63,9 +70,13 @@ async def test_a_trip_across_jakarta_is_served_by_both_methods_at_the_tariff_pri
     instant, same_day = body["Instant"], body["SameDay"]
     assert instant["serviceable"] and instant["active"] and same_day["serviceable"] and same_day["active"]
     assert instant["distance"] == same_day["distance"] == round(distance, 2)
-    assert instant["price"] == {"total_price": 10_000 + 2_500 * math.ceil(distance),
-                                "go_pay_total_price": 10_000 + 2_500 * math.ceil(distance), "go_pay_discount": 0,
-                                "voucher_discount": 0, "total_price_with_voucher": 10_000 + 2_500 * math.ceil(distance)}
+    assert instant["price"] == {
+        "total_price": 10_000 + 2_500 * math.ceil(distance),
+        "go_pay_total_price": 10_000 + 2_500 * math.ceil(distance),
+        "go_pay_discount": 0,
+        "voucher_discount": 0,
+        "total_price_with_voucher": 10_000 + 2_500 * math.ceil(distance),
+    }
     assert instant["price"]["total_price"] == 32_500 and same_day["price"]["total_price"] == 8_000 + 1_500 * 9
     assert instant["shipment_method_description"] == "1-2 hours"
     assert same_day["shipment_method_description"] == "6-8 hours"
@@ -89,15 +100,20 @@ async def test_the_same_point_costs_the_base_fee(gosend: GoSendHarness) -> None:
     assert body["SameDay"]["price"]["total_price"] == TARIFFS["SameDay"].base
 
 
-@pytest.mark.parametrize("params", [
-    {"destination": BLOK_M, "paymentType": "3"}, {"origin": MONAS, "paymentType": "3"},
-    {"origin": MONAS, "destination": BLOK_M}, {"origin": MONAS, "destination": BLOK_M, "paymentType": "card"},
-    {"origin": "-6.17", "destination": BLOK_M, "paymentType": "3"},
-    {"origin": "-91,106", "destination": BLOK_M, "paymentType": "3"},
-    {"origin": "nan,106", "destination": BLOK_M, "paymentType": "3"},
-    {"origin": MONAS, "destination": "a,b", "paymentType": "3"},
-    {"origin": MONAS, "destination": "1,2,3", "paymentType": "3"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"destination": BLOK_M, "paymentType": "3"},
+        {"origin": MONAS, "paymentType": "3"},
+        {"origin": MONAS, "destination": BLOK_M},
+        {"origin": MONAS, "destination": BLOK_M, "paymentType": "card"},
+        {"origin": "-6.17", "destination": BLOK_M, "paymentType": "3"},
+        {"origin": "-91,106", "destination": BLOK_M, "paymentType": "3"},
+        {"origin": "nan,106", "destination": BLOK_M, "paymentType": "3"},
+        {"origin": MONAS, "destination": "a,b", "paymentType": "3"},
+        {"origin": MONAS, "destination": "1,2,3", "paymentType": "3"},
+    ],
+)
 async def test_a_bad_or_missing_parameter_is_400(gosend: GoSendHarness, params: dict[str, str]) -> None:
     _error(await gosend.client.get(PRICE, params=params), 400)
 
@@ -107,17 +123,28 @@ async def test_every_bad_parameter_is_listed(gosend: GoSendHarness) -> None:
     assert len(errors) == 3
 
 
-@pytest.mark.parametrize("headers", [
-    {}, {"Client-ID": GOSEND_CLIENT_ID}, {"Pass-Key": GOSEND_PASS_KEY},
-    {"Client-ID": GOSEND_CLIENT_ID, "Pass-Key": "wrong"}, {"Client-ID": "someone-engine", "Pass-Key": GOSEND_PASS_KEY},
-    {"Client-ID": GOSEND_CLIENT_ID + "x", "Pass-Key": GOSEND_PASS_KEY + "x"},
-])
-async def test_every_provider_route_needs_the_client_id_and_pass_key(gosend: GoSendHarness,
-                                                                   headers: dict[str, str]) -> None:
-    routes = [("GET", f"{PRICE}?origin={MONAS}&destination={BLOK_M}&paymentType=3"),
-              ("POST", "/gokilat/v10/booking"), ("GET", "/gokilat/v10/booking/orderno/GK-11-1"),
-              ("GET", "/gokilat/v10/booking/orderNo/GK-11-1"), ("GET", "/gokilat/v10/booking/storeOrderId/x"),
-              ("PUT", "/gokilat/v10/booking/cancel")]
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Client-ID": GOSEND_CLIENT_ID},
+        {"Pass-Key": GOSEND_PASS_KEY},
+        {"Client-ID": GOSEND_CLIENT_ID, "Pass-Key": "wrong"},
+        {"Client-ID": "someone-engine", "Pass-Key": GOSEND_PASS_KEY},
+        {"Client-ID": GOSEND_CLIENT_ID + "x", "Pass-Key": GOSEND_PASS_KEY + "x"},
+    ],
+)
+async def test_every_provider_route_needs_the_client_id_and_pass_key(
+    gosend: GoSendHarness, headers: dict[str, str]
+) -> None:
+    routes = [
+        ("GET", f"{PRICE}?origin={MONAS}&destination={BLOK_M}&paymentType=3"),
+        ("POST", "/gokilat/v10/booking"),
+        ("GET", "/gokilat/v10/booking/orderno/GK-11-1"),
+        ("GET", "/gokilat/v10/booking/orderNo/GK-11-1"),
+        ("GET", "/gokilat/v10/booking/storeOrderId/x"),
+        ("PUT", "/gokilat/v10/booking/cancel"),
+    ]
     async with httpx.AsyncClient(transport=gosend.client._transport, base_url=SANDBOX_URL, headers=headers) as client:
         for method, path in routes:
             answer = await client.request(method, path, json=booking_body("unauthorized"))

@@ -22,13 +22,40 @@ from tests.integration.sandbox.conftest import (
 )
 
 HAPPY = ["confirmed", "allocated", "out_for_pickup", "picked", "out_for_delivery", "delivered"]
-TYPES = {"confirmed": "BOOKING_CONFIRMED", "allocated": "DRIVER_ALLOCATED", "out_for_pickup": "DRIVER_OUT_FOR_PICKUP",
-         "picked": "ITEM_PICKED", "out_for_delivery": "DRIVER_OUT_FOR_DELIVERY", "on_hold": "DELIVERY_ON_HOLD",
-         "delivered": "BOOKING_COMPLETED", "cancelled": "BOOKING_CANCELLED", "rejected": "BOOKING_REJECTED",
-         "no_driver": "DRIVER_NOT_FOUND"}
-FIELDS = {"@type", "entity_id", "type", "event_date", "event_id", "partner_id", "destination_type", "booking_id",
-          "status", "booking_status", "booking_type", "driver_name", "driver_phone", "driver_phone2", "driver_phone3",
-          "driver_photo_url", "total_distance_in_kms", "price", "receiver_name", "live_tracking_url"}
+TYPES = {
+    "confirmed": "BOOKING_CONFIRMED",
+    "allocated": "DRIVER_ALLOCATED",
+    "out_for_pickup": "DRIVER_OUT_FOR_PICKUP",
+    "picked": "ITEM_PICKED",
+    "out_for_delivery": "DRIVER_OUT_FOR_DELIVERY",
+    "on_hold": "DELIVERY_ON_HOLD",
+    "delivered": "BOOKING_COMPLETED",
+    "cancelled": "BOOKING_CANCELLED",
+    "rejected": "BOOKING_REJECTED",
+    "no_driver": "DRIVER_NOT_FOUND",
+}
+FIELDS = {
+    "@type",
+    "entity_id",
+    "type",
+    "event_date",
+    "event_id",
+    "partner_id",
+    "destination_type",
+    "booking_id",
+    "status",
+    "booking_status",
+    "booking_type",
+    "driver_name",
+    "driver_phone",
+    "driver_phone2",
+    "driver_phone3",
+    "driver_photo_url",
+    "total_distance_in_kms",
+    "price",
+    "receiver_name",
+    "live_tracking_url",
+}
 
 
 async def _until(read: Any, done: Any, seconds: float = 5.0) -> Any:
@@ -47,10 +74,19 @@ def _check(call: Call, order_no: str, status: str) -> None:
     assert call.headers["content-type"] == "application/json"
     payload = call.payload
     assert set(payload) == FIELDS | ({"cancellation_reason"} if status == "cancelled" else set()), payload
-    assert {"@type": "booking_event", "entity_id": order_no, "booking_id": order_no, "type": TYPES[status],
-            "partner_id": GOSEND_CLIENT_ID, "destination_type": "market_place", "status": status,
-            "booking_status": status, "driver_phone2": None, "driver_phone3": None,
-            "live_tracking_url": f"{SANDBOX_URL}/_sandbox/track/{order_no}"}.items() <= payload.items()
+    assert {
+        "@type": "booking_event",
+        "entity_id": order_no,
+        "booking_id": order_no,
+        "type": TYPES[status],
+        "partner_id": GOSEND_CLIENT_ID,
+        "destination_type": "market_place",
+        "status": status,
+        "booking_status": status,
+        "driver_phone2": None,
+        "driver_phone3": None,
+        "live_tracking_url": f"{SANDBOX_URL}/_sandbox/track/{order_no}",
+    }.items() <= payload.items()
     assert abs(payload["event_date"] - time.time() * 1000) < 60_000, "epoch milliseconds"
     assert uuid.UUID(payload["event_id"]).version == 4
 
@@ -69,8 +105,13 @@ async def test_every_status_change_is_sent_in_order_with_the_token(gosend: GoSen
     first, *later = [c.payload for c in calls]
     assert first["driver_name"] is None and first["driver_phone"] is None
     assert all(p["driver_name"] == status["driverName"] and p["driver_phone"] == status["driverPhone"] for p in later)
-    assert all(p["booking_type"] == "instant" and p["price"] == 32_500 and p["total_distance_in_kms"] == 8.28
-               and p["receiver_name"] == "Budi Buyer" for p in [first, *later])
+    assert all(
+        p["booking_type"] == "instant"
+        and p["price"] == 32_500
+        and p["total_distance_in_kms"] == 8.28
+        and p["receiver_name"] == "Budi Buyer"
+        for p in [first, *later]
+    )
     dates = [c.payload["event_date"] for c in calls]
     assert dates == sorted(dates) and len({c.payload["event_id"] for c in calls}) == len(HAPPY)
     delivered = await _until(lambda: _deliveries(gosend, order_no), lambda d: all(x["state"] == "delivered" for x in d))
@@ -96,8 +137,12 @@ async def test_failures_and_cancellations_are_sent_with_their_own_fields(gosend:
     for count, status in enumerate(("picked", "on_hold", "rejected"), start=2):
         await gosend.advance(returned, status)
         calls = await gosend.hooks.wait_for(returned, count)
-    assert [c.payload["type"] for c in calls] == ["BOOKING_CONFIRMED", "ITEM_PICKED", "DELIVERY_ON_HOLD",
-                                                  "BOOKING_REJECTED"]
+    assert [c.payload["type"] for c in calls] == [
+        "BOOKING_CONFIRMED",
+        "ITEM_PICKED",
+        "DELIVERY_ON_HOLD",
+        "BOOKING_REJECTED",
+    ]
     for call, status in zip(calls, ["confirmed", "picked", "on_hold", "rejected"], strict=True):
         _check(call, returned, status)
 

@@ -35,9 +35,12 @@ from tests.integration.sandbox.conftest import (
 from tests.integration.serving import free_port
 
 ENVIRONMENT = {
-    "MARKETPLACE_XENDIT_SECRET_KEY": KEY, "MARKETPLACE_XENDIT_CALLBACK_TOKEN": TOKEN,
-    "MARKETPLACE_SANDBOX_REFUND_SECONDS": "0", "MARKETPLACE_GOSEND_CLIENT_ID": GOSEND_CLIENT_ID,
-    "MARKETPLACE_GOSEND_PASS_KEY": GOSEND_PASS_KEY, "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": GOSEND_TOKEN,
+    "MARKETPLACE_XENDIT_SECRET_KEY": KEY,
+    "MARKETPLACE_XENDIT_CALLBACK_TOKEN": TOKEN,
+    "MARKETPLACE_SANDBOX_REFUND_SECONDS": "0",
+    "MARKETPLACE_GOSEND_CLIENT_ID": GOSEND_CLIENT_ID,
+    "MARKETPLACE_GOSEND_PASS_KEY": GOSEND_PASS_KEY,
+    "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": GOSEND_TOKEN,
 }
 
 
@@ -50,9 +53,22 @@ def killed_at_the_end(provider: str, data_dir: Path, **env: str) -> Iterator[str
     environment.update({**ENVIRONMENT, "MARKETPLACE_DATA_DIR": str(data_dir), **env})
     log_path = data_dir / f"{provider}-{port}.log"
     with open(log_path, "wb") as log:
-        server = subprocess.Popen([sys.executable, "-m", "marketplace.entrypoints.cli.sandbox", provider, "--host",
-                                   "127.0.0.1", "--port", str(port)], env=environment, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "marketplace.entrypoints.cli.sandbox",
+                provider,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(server, f"{base}/_sandbox/callbacks", log_path)
@@ -64,8 +80,11 @@ def killed_at_the_end(provider: str, data_dir: Path, **env: str) -> Iterator[str
 
 def test_a_killed_xendit_sandbox_comes_back_with_its_invoices_refunds_and_keys(tmp_path: Path) -> None:
     with killed_at_the_end("xendit", tmp_path) as base, xendit(base) as client:
-        waiting = client.post("/v2/invoices", headers={"X-IDEMPOTENCY-KEY": "checkout-1"},
-                              json={"external_id": "checkout-1", "amount": 150_000}).json()
+        waiting = client.post(
+            "/v2/invoices",
+            headers={"X-IDEMPOTENCY-KEY": "checkout-1"},
+            json={"external_id": "checkout-1", "amount": 150_000},
+        ).json()
         paid = client.post("/v2/invoices", json={"external_id": "checkout-2", "amount": 80_000}).json()
         assert client.post(f"/_sandbox/invoices/{paid['id']}/pay").status_code == 200
         refund = client.post("/refunds", json={"invoice_id": paid["id"], "amount": 30_000}).json()
@@ -74,8 +93,11 @@ def test_a_killed_xendit_sandbox_comes_back_with_its_invoices_refunds_and_keys(t
         again = client.get(f"/v2/invoices/{waiting['id']}")
         assert again.status_code == 200 and again.json()["status"] == "PENDING"
         assert again.json()["amount"] == 150_000 and again.json()["created"] == waiting["created"]
-        same = client.post("/v2/invoices", headers={"X-IDEMPOTENCY-KEY": "checkout-1"},
-                           json={"external_id": "checkout-1", "amount": 150_000})
+        same = client.post(
+            "/v2/invoices",
+            headers={"X-IDEMPOTENCY-KEY": "checkout-1"},
+            json={"external_id": "checkout-1", "amount": 150_000},
+        )
         assert same.json()["id"] == waiting["id"], "the idempotency key still names the invoice it made"
         assert client.post(f"/_sandbox/invoices/{waiting['id']}/pay").json()["status"] == "PAID"
         assert client.get(f"/v2/invoices/{paid['id']}").json()["status"] == "PAID"
@@ -95,8 +117,11 @@ def test_what_was_to_happen_by_itself_still_happens_after_a_kill(tmp_path: Path)
         client.post(f"/_sandbox/invoices/{paid['id']}/pay")
         refund = client.post("/refunds", json={"invoice_id": paid["id"]}).json()
     with killed_at_the_end("xendit", tmp_path, MARKETPLACE_SANDBOX_REFUND_SECONDS="2") as base, xendit(base) as client:
-        settled = until(lambda: client.get(f"/refunds/{refund['id']}").json(),
-                        lambda found: found["status"] == "SUCCEEDED", seconds=15)
+        settled = until(
+            lambda: client.get(f"/refunds/{refund['id']}").json(),
+            lambda found: found["status"] == "SUCCEEDED",
+            seconds=15,
+        )
     assert settled["status"] == "SUCCEEDED"
 
 
@@ -118,13 +143,15 @@ def test_a_killed_gosend_sandbox_comes_back_with_its_bookings(tmp_path: Path) ->
 
 
 def _config(state_dir: Path) -> XenditSandboxConfig:
-    return XenditSandboxConfig(secret_key=KEY, callback_token=TOKEN, public_url="http://xendit.test",
-                               state_dir=state_dir)
+    return XenditSandboxConfig(
+        secret_key=KEY, callback_token=TOKEN, public_url="http://xendit.test", state_dir=state_dir
+    )
 
 
 def _client(sandbox: XenditSandbox) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox), base_url="http://xendit.test",
-                             auth=httpx.BasicAuth(KEY, ""))
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sandbox), base_url="http://xendit.test", auth=httpx.BasicAuth(KEY, "")
+    )
 
 
 async def _invoice(sandbox: XenditSandbox, external_id: str) -> str:
@@ -169,12 +196,14 @@ async def test_a_second_sandbox_on_the_same_data_dir_leaves_the_first_ones_recor
 
 
 async def test_the_built_in_sandbox_remembers_its_invoices_when_the_app_restarts(tmp_path: Path) -> None:
-    settings = Settings.from_env({}, data_dir=str(tmp_path), password_hash_profile="light", access_log=False,
-                                 run_worker=False)
+    settings = Settings.from_env(
+        {}, data_dir=str(tmp_path), password_hash_profile="light", access_log=False, run_worker=False
+    )
     auth = {"Authorization": "Basic " + base64.b64encode(f"{DEV_XENDIT_KEY}:".encode()).decode()}
     async with AsyncTestClient(app=create_app(settings)) as client:  # type: ignore[arg-type]
-        made = await client.post("/sandbox/xendit/v2/invoices", headers=auth,
-                                 json={"external_id": "checkout-9", "amount": 25_000})
+        made = await client.post(
+            "/sandbox/xendit/v2/invoices", headers=auth, json={"external_id": "checkout-9", "amount": 25_000}
+        )
         assert made.status_code == 200, made.text
     async with AsyncTestClient(app=create_app(settings)) as client:  # type: ignore[arg-type]
         found = await client.get(f"/sandbox/xendit/v2/invoices/{made.json()['id']}", headers=auth)

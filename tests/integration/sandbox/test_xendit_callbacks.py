@@ -14,9 +14,24 @@ import pytest
 from tests.integration.sandbox.conftest import TOKEN, Receiver, until, xendit, xendit_sandbox
 from tests.integration.serving import free_port
 
-CALLBACK_FIELDS = {"id", "external_id", "user_id", "status", "merchant_name", "amount", "paid_amount", "paid_at",
-                   "payer_email", "description", "payment_method", "payment_channel", "payment_destination",
-                   "currency", "created", "updated"}
+CALLBACK_FIELDS = {
+    "id",
+    "external_id",
+    "user_id",
+    "status",
+    "merchant_name",
+    "amount",
+    "paid_amount",
+    "paid_at",
+    "payer_email",
+    "description",
+    "payment_method",
+    "payment_channel",
+    "payment_destination",
+    "currency",
+    "created",
+    "updated",
+}
 
 
 def _deliveries(base: str, subject_id: str) -> list[dict[str, Any]]:
@@ -27,8 +42,15 @@ def _deliveries(base: str, subject_id: str) -> list[dict[str, Any]]:
 
 def test_paying_on_the_hosted_page_sends_the_paid_callback(sandbox: str, receiver: Receiver) -> None:
     with xendit(sandbox) as client:
-        invoice = client.post("/v2/invoices", json={"external_id": "page-1", "amount": 150_000,
-                                                    "description": "Batik shirt", "payer_email": "b@example.com"}).json()
+        invoice = client.post(
+            "/v2/invoices",
+            json={
+                "external_id": "page-1",
+                "amount": 150_000,
+                "description": "Batik shirt",
+                "payer_email": "b@example.com",
+            },
+        ).json()
     with httpx.Client(timeout=10) as browser:
         page = browser.get(invoice["invoice_url"])
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -44,8 +66,15 @@ def test_paying_on_the_hosted_page_sends_the_paid_callback(sandbox: str, receive
     [call] = receiver.wait_for(invoice["id"])
     assert call.path == "/api/v1/webhooks/xendit/invoice" and call.headers["x-callback-token"] == TOKEN
     assert CALLBACK_FIELDS <= set(call.payload) and "data" not in call.payload and "event" not in call.payload
-    assert {"status": "PAID", "external_id": "page-1", "amount": 150_000, "paid_amount": 150_000,
-            "payment_method": "BANK_TRANSFER", "payment_channel": "BNI", "currency": "IDR"}.items() <= call.payload.items()
+    assert {
+        "status": "PAID",
+        "external_id": "page-1",
+        "amount": 150_000,
+        "paid_amount": 150_000,
+        "payment_method": "BANK_TRANSFER",
+        "payment_channel": "BNI",
+        "currency": "IDR",
+    }.items() <= call.payload.items()
     with xendit(sandbox) as client:
         now = client.get(f"/v2/invoices/{invoice['id']}").json()
     assert now["status"] == "PAID" and now["paid_at"] == call.payload["paid_at"]
@@ -58,7 +87,8 @@ def test_the_page_of_an_unknown_invoice_is_404(sandbox: str) -> None:
 
 
 def test_control_pay_and_expire_answer_json_and_refuse_an_invoice_that_is_not_pending(
-        sandbox: str, receiver: Receiver) -> None:
+    sandbox: str, receiver: Receiver
+) -> None:
     with xendit(sandbox) as client:
         invoice = client.post("/v2/invoices", json={"external_id": "control", "amount": 20_000}).json()
         paid = client.post(f"/_sandbox/invoices/{invoice['id']}/pay", json={"payment_channel": "OVO"})
@@ -99,8 +129,9 @@ def test_a_callback_is_retried_at_most_six_times(sandbox: str, receiver: Receive
 
 @pytest.fixture
 def unreachable(tmp_path: Any) -> Iterator[str]:
-    with xendit_sandbox(tmp_path, f"http://127.0.0.1:{free_port()}",
-                        MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS="0.05") as base:
+    with xendit_sandbox(
+        tmp_path, f"http://127.0.0.1:{free_port()}", MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS="0.05"
+    ) as base:
         yield base
 
 

@@ -30,14 +30,21 @@ def _error(answer: httpx.Response, status: int, code: str) -> dict[str, Any]:
     return body
 
 
-@pytest.mark.parametrize("auth", [None, ("xnd_development_someone_else", ""), "Bearer " + KEY, "Basic !!notbase64",
-                                  "Basic eG5kOg=="])
+@pytest.mark.parametrize(
+    "auth", [None, ("xnd_development_someone_else", ""), "Bearer " + KEY, "Basic !!notbase64", "Basic eG5kOg=="]
+)
 def test_provider_routes_refuse_a_missing_or_wrong_key_with_invalid_api_key(sandbox: str, auth: Any) -> None:
     headers = {"Authorization": auth} if isinstance(auth, str) else {}
     basic = httpx.BasicAuth(*auth) if isinstance(auth, tuple) else None
     with httpx.Client(base_url=sandbox, timeout=10) as client:
-        for method, path in [("POST", "/v2/invoices"), ("GET", "/v2/invoices"), ("GET", "/v2/invoices/" + "a" * 24),
-                             ("POST", f"/invoices/{'a' * 24}/expire!"), ("POST", "/refunds"), ("GET", "/refunds")]:
+        for method, path in [
+            ("POST", "/v2/invoices"),
+            ("GET", "/v2/invoices"),
+            ("GET", "/v2/invoices/" + "a" * 24),
+            ("POST", f"/invoices/{'a' * 24}/expire!"),
+            ("POST", "/refunds"),
+            ("GET", "/refunds"),
+        ]:
             answer = client.request(method, path, json={"external_id": "x", "amount": 1}, headers=headers, auth=basic)
             _error(answer, 401, "INVALID_API_KEY")
 
@@ -51,10 +58,18 @@ def test_the_control_routes_and_the_hosted_page_need_no_key(sandbox: str) -> Non
 
 
 def test_an_invoice_is_created_in_xendits_shape(sandbox: str) -> None:
-    body = {"external_id": "order-1", "amount": 4550.50, "payer_email": "buyer@example.com",
-            "description": "Two shirts", "invoice_duration": 3600, "success_redirect_url": "https://shop.test/ok",
-            "items": [{"name": "Shirt", "price": 2275, "quantity": 2}], "fees": [{"type": "Admin", "value": 0}],
-            "metadata": {"checkout": "c-1"}, "should_send_email": False}
+    body = {
+        "external_id": "order-1",
+        "amount": 4550.50,
+        "payer_email": "buyer@example.com",
+        "description": "Two shirts",
+        "invoice_duration": 3600,
+        "success_redirect_url": "https://shop.test/ok",
+        "items": [{"name": "Shirt", "price": 2275, "quantity": 2}],
+        "fees": [{"type": "Admin", "value": 0}],
+        "metadata": {"checkout": "c-1"},
+        "should_send_email": False,
+    }
     with xendit(sandbox) as client:
         answer = client.post("/v2/invoices/", json=body)  # the generated SDKs' trailing slash
     assert answer.status_code == 200, answer.text
@@ -77,7 +92,9 @@ def test_an_invoice_is_created_in_xendits_shape(sandbox: str) -> None:
 
 def test_an_invoice_is_read_listed_filtered_and_paged(sandbox: str) -> None:
     with xendit(sandbox) as client:
-        made = [client.post("/v2/invoices", json={"external_id": "listed", "amount": 1000 + n}).json() for n in range(3)]
+        made = [
+            client.post("/v2/invoices", json={"external_id": "listed", "amount": 1000 + n}).json() for n in range(3)
+        ]
         client.post(f"/_sandbox/invoices/{made[0]['id']}/pay")
         assert client.get(f"/v2/invoices/{made[1]['id']}").json() == made[1]
         listed = client.get("/v2/invoices", params={"external_id": "listed"}).json()
@@ -94,22 +111,36 @@ def test_an_invoice_is_read_listed_filtered_and_paged(sandbox: str) -> None:
         _error(client.get("/v2/invoices/" + "0" * 24), 404, "INVOICE_NOT_FOUND_ERROR")
 
 
-@pytest.mark.parametrize(("body", "code", "field"), [
-    ({"amount": 1000}, "API_VALIDATION_ERROR", "external_id"),
-    ({"external_id": "x"}, "API_VALIDATION_ERROR", "amount"),
-    ({"external_id": "x", "amount": 0}, "API_VALIDATION_ERROR", "amount"),
-    ({"external_id": "x", "amount": "1000"}, "API_VALIDATION_ERROR", "amount"),
-    ({"external_id": "x", "amount": 1000, "invoice_duration": -5}, "API_VALIDATION_ERROR", "invoice_duration"),
-    ({"external_id": "x", "amount": 1000, "items": [{"name": "a", "price": 1}]}, "API_VALIDATION_ERROR",
-     "items[0].quantity"),
-    ({"external_id": "x", "amount": 1000, "success_redirect_url": "shop"}, "API_VALIDATION_ERROR",
-     "success_redirect_url"),
-    ({"external_id": "x", "amount": 1000, "currency": "EUR"}, "UNSUPPORTED_CURRENCY", None),
-    ({"external_id": "x", "amount": 1000, "payer_email": "not-an-email"}, "EMAIL_FORMAT_ERROR", None),
-    ({"external_id": "x", "amount": 1000, "payment_methods": ["BITCOIN"]}, "UNAVAILABLE_PAYMENT_METHOD_ERROR", None),
-])
-def test_invalid_invoices_are_refused_with_xendits_codes(sandbox: str, body: dict[str, Any], code: str,
-                                                         field: str | None) -> None:
+@pytest.mark.parametrize(
+    ("body", "code", "field"),
+    [
+        ({"amount": 1000}, "API_VALIDATION_ERROR", "external_id"),
+        ({"external_id": "x"}, "API_VALIDATION_ERROR", "amount"),
+        ({"external_id": "x", "amount": 0}, "API_VALIDATION_ERROR", "amount"),
+        ({"external_id": "x", "amount": "1000"}, "API_VALIDATION_ERROR", "amount"),
+        ({"external_id": "x", "amount": 1000, "invoice_duration": -5}, "API_VALIDATION_ERROR", "invoice_duration"),
+        (
+            {"external_id": "x", "amount": 1000, "items": [{"name": "a", "price": 1}]},
+            "API_VALIDATION_ERROR",
+            "items[0].quantity",
+        ),
+        (
+            {"external_id": "x", "amount": 1000, "success_redirect_url": "shop"},
+            "API_VALIDATION_ERROR",
+            "success_redirect_url",
+        ),
+        ({"external_id": "x", "amount": 1000, "currency": "EUR"}, "UNSUPPORTED_CURRENCY", None),
+        ({"external_id": "x", "amount": 1000, "payer_email": "not-an-email"}, "EMAIL_FORMAT_ERROR", None),
+        (
+            {"external_id": "x", "amount": 1000, "payment_methods": ["BITCOIN"]},
+            "UNAVAILABLE_PAYMENT_METHOD_ERROR",
+            None,
+        ),
+    ],
+)
+def test_invalid_invoices_are_refused_with_xendits_codes(
+    sandbox: str, body: dict[str, Any], code: str, field: str | None
+) -> None:
     with xendit(sandbox) as client:
         refused = _error(client.post("/v2/invoices", json=body), 400, code)
     if field is not None:
@@ -118,8 +149,11 @@ def test_invalid_invoices_are_refused_with_xendits_codes(sandbox: str, body: dic
 
 def test_a_body_that_is_not_json_is_invalid_json_format(sandbox: str) -> None:
     with xendit(sandbox) as client:
-        _error(client.post("/v2/invoices", content=b"{external_id:", headers={"content-type": "application/json"}),
-               400, "INVALID_JSON_FORMAT")
+        _error(
+            client.post("/v2/invoices", content=b"{external_id:", headers={"content-type": "application/json"}),
+            400,
+            "INVALID_JSON_FORMAT",
+        )
         _error(client.post("/v2/invoices", json=[1, 2]), 400, "API_VALIDATION_ERROR")
 
 
@@ -130,8 +164,11 @@ def test_an_idempotency_key_replays_the_same_body_and_refuses_another(sandbox: s
         again = client.post("/v2/invoices", json=dict(reversed(body.items())), headers={"X-IDEMPOTENCY-KEY": "key-1"})
         assert first.status_code == again.status_code == 200
         assert again.json()["id"] == first.json()["id"]
-        _error(client.post("/v2/invoices", json={**body, "amount": 26_000}, headers={"X-IDEMPOTENCY-KEY": "key-1"}),
-               409, "DUPLICATE_ERROR")
+        _error(
+            client.post("/v2/invoices", json={**body, "amount": 26_000}, headers={"X-IDEMPOTENCY-KEY": "key-1"}),
+            409,
+            "DUPLICATE_ERROR",
+        )
         other = client.post("/v2/invoices", json=body).json()
         assert other["id"] != first.json()["id"], "without a key the same external_id makes another invoice"
 
@@ -154,7 +191,9 @@ def test_expire_bang_expires_a_pending_invoice_and_calls_it_back(sandbox: str, r
 
 def test_an_invoice_expires_by_itself_at_its_expiry_date(sandbox: str, receiver: Receiver) -> None:
     with xendit(sandbox) as client:
-        invoice = client.post("/v2/invoices", json={"external_id": "short", "amount": 5000, "invoice_duration": 1}).json()
+        invoice = client.post(
+            "/v2/invoices", json={"external_id": "short", "amount": 5000, "invoice_duration": 1}
+        ).json()
         assert client.get(f"/v2/invoices/{invoice['id']}").json()["status"] == "PENDING"
         [call] = receiver.wait_for(invoice["id"], seconds=5)
         assert call.payload["status"] == "EXPIRED"

@@ -25,14 +25,31 @@ ROOT = Path(__file__).resolve().parents[3]
 def embedding(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    environment = {**os.environ, "SANDBOX_TEST_BASE_URL": base,
-                   "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    environment = {
+        **os.environ,
+        "SANDBOX_TEST_BASE_URL": base,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     log_path = tmp_path_factory.mktemp("mounted") / "granian.log"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "granian"), "--interface", "asgi", "--factory", "--no-ws",
-             "--host", "127.0.0.1", "--port", str(port), "tests.integration.sandbox.mounted_app:create_app"],
-            cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+            [
+                str(Path(sys.executable).parent / "granian"),
+                "--interface",
+                "asgi",
+                "--factory",
+                "--no-ws",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "tests.integration.sandbox.mounted_app:create_app",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             for _ in range(300):
                 if server.poll() is not None:
@@ -50,8 +67,11 @@ def embedding(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _received(base: str, kind: str, subject_id: str) -> list[dict[str, Any]]:
     calls = httpx.get(f"{base}/received").json()
-    return [c for c in calls if c["kind"] == kind
-            and (c["payload"].get("id") or c["payload"].get("data", {}).get("id")) == subject_id]
+    return [
+        c
+        for c in calls
+        if c["kind"] == kind and (c["payload"].get("id") or c["payload"].get("data", {}).get("id")) == subject_id
+    ]
 
 
 def test_mounted_under_a_prefix_it_serves_xendits_paths_and_its_page(embedding: str) -> None:

@@ -26,8 +26,19 @@ MARKETPLACE = "http://marketplace.test"
 SANDBOX_URL = "http://xendit.test"
 PAYOUT_ID = re.compile(r"disb-[0-9a-f]{24}")
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
-PAYOUT_FIELDS = {"id", "amount", "channel_code", "currency", "reference_id", "status", "created", "updated",
-                 "estimated_arrival_time", "business_id", "channel_properties"}
+PAYOUT_FIELDS = {
+    "id",
+    "amount",
+    "channel_code",
+    "currency",
+    "reference_id",
+    "status",
+    "created",
+    "updated",
+    "estimated_arrival_time",
+    "business_id",
+    "channel_properties",
+}
 
 
 class Hooks:
@@ -73,8 +84,9 @@ class Harness:
     hooks: Hooks
 
     async def pay_out(self, key: str | None = None, **fields: Any) -> dict[str, Any]:
-        answer = await self.client.post("/v2/payouts", json=payout_body(**fields),
-                                        headers={"Idempotency-key": key or uuid.uuid4().hex})
+        answer = await self.client.post(
+            "/v2/payouts", json=payout_body(**fields), headers={"Idempotency-key": key or uuid.uuid4().hex}
+        )
         assert answer.status_code == 200, answer.text
         return answer.json()  # type: ignore[no-any-return]
 
@@ -88,21 +100,42 @@ class Harness:
 
 def payout_body(**fields: Any) -> dict[str, Any]:
     """A payout as the marketplace's adapter sends it."""
-    return {"reference_id": "seller-payout-1", "channel_code": "ID_BCA",
-            "channel_properties": {"account_number": "1234567890", "account_holder_name": "Sari Batik"},
-            "amount": 250_000, "currency": "IDR", "description": "Payout for week 47", **fields}
+    return {
+        "reference_id": "seller-payout-1",
+        "channel_code": "ID_BCA",
+        "channel_properties": {"account_number": "1234567890", "account_holder_name": "Sari Batik"},
+        "amount": 250_000,
+        "currency": "IDR",
+        "description": "Payout for week 47",
+        **fields,
+    }
 
 
 @asynccontextmanager
-async def harness(*, payout_seconds: float = 0.0, callbacks: bool = True, rate_limit: bool = False,
-                  retry_seconds: tuple[float, ...] = (0.01, 0.01, 0.01, 0.01, 0.01, 0.01)) -> AsyncIterator[Harness]:
+async def harness(
+    *,
+    payout_seconds: float = 0.0,
+    callbacks: bool = True,
+    rate_limit: bool = False,
+    retry_seconds: tuple[float, ...] = (0.01, 0.01, 0.01, 0.01, 0.01, 0.01),
+) -> AsyncIterator[Harness]:
     hooks = Hooks()
     http = httpx.AsyncClient(transport=httpx.ASGITransport(app=hooks), base_url=MARKETPLACE)
-    sandbox = create_xendit_sandbox(XenditSandboxConfig(
-        secret_key=KEY, callback_token=TOKEN, public_url=SANDBOX_URL, callback_url=MARKETPLACE if callbacks else None,
-        payout_seconds=payout_seconds, rate_limit=rate_limit, callback_retry_seconds=retry_seconds, http=http))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox), base_url=SANDBOX_URL,
-                                 auth=httpx.BasicAuth(KEY, "")) as client:
+    sandbox = create_xendit_sandbox(
+        XenditSandboxConfig(
+            secret_key=KEY,
+            callback_token=TOKEN,
+            public_url=SANDBOX_URL,
+            callback_url=MARKETPLACE if callbacks else None,
+            payout_seconds=payout_seconds,
+            rate_limit=rate_limit,
+            callback_retry_seconds=retry_seconds,
+            http=http,
+        )
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sandbox), base_url=SANDBOX_URL, auth=httpx.BasicAuth(KEY, "")
+    ) as client:
         try:
             yield Harness(sandbox, client, hooks)
         finally:
@@ -135,26 +168,40 @@ async def test_payout_routes_refuse_a_missing_or_wrong_key(xendit: Harness, auth
     headers = {"Authorization": auth} if isinstance(auth, str) else {}
     basic = httpx.BasicAuth(*auth) if isinstance(auth, tuple) else None
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=xendit.sandbox), base_url=SANDBOX_URL) as bare:
-        for method, path in [("POST", "/v2/payouts"), ("GET", "/v2/payouts?reference_id=x"),
-                             ("GET", f"/v2/payouts/{payout['id']}"), ("POST", f"/v2/payouts/{payout['id']}/cancel")]:
-            answer = await bare.request(method, path, json=payout_body(), auth=basic,
-                                        headers={"Idempotency-key": "k", **headers})
+        for method, path in [
+            ("POST", "/v2/payouts"),
+            ("GET", "/v2/payouts?reference_id=x"),
+            ("GET", f"/v2/payouts/{payout['id']}"),
+            ("POST", f"/v2/payouts/{payout['id']}/cancel"),
+        ]:
+            answer = await bare.request(
+                method, path, json=payout_body(), auth=basic, headers={"Idempotency-key": "k", **headers}
+            )
             _error(answer, 401, "INVALID_API_KEY")
         assert (await bare.post(f"/_sandbox/payouts/{payout['id']}/succeed")).status_code == 200, "control: no key"
 
 
 async def test_a_payout_is_created_accepted_in_xendits_shape(xendit: Harness) -> None:
     receipt = {"email_to": ["sari@example.com"]}
-    answer = await xendit.client.post("/v2/payouts/", json=payout_body(metadata={"week": 47}, receipt_notification=receipt),
-                                      headers={"Idempotency-key": "create-1"})  # the SDKs' trailing slash too
+    answer = await xendit.client.post(
+        "/v2/payouts/",
+        json=payout_body(metadata={"week": 47}, receipt_notification=receipt),
+        headers={"Idempotency-key": "create-1"},
+    )  # the SDKs' trailing slash too
     assert answer.status_code == 200, answer.text
     payout = answer.json()
     assert PAYOUT_ID.fullmatch(payout["id"]) and PAYOUT_FIELDS <= set(payout)
-    assert {"status": "ACCEPTED", "amount": 250_000, "currency": "IDR", "channel_code": "ID_BCA",
-            "reference_id": "seller-payout-1", "description": "Payout for week 47", "metadata": {"week": 47},
-            "receipt_notification": receipt,
-            "channel_properties": {"account_number": "1234567890", "account_holder_name": "Sari Batik"},
-            }.items() <= payout.items()
+    assert {
+        "status": "ACCEPTED",
+        "amount": 250_000,
+        "currency": "IDR",
+        "channel_code": "ID_BCA",
+        "reference_id": "seller-payout-1",
+        "description": "Payout for week 47",
+        "metadata": {"week": 47},
+        "receipt_notification": receipt,
+        "channel_properties": {"account_number": "1234567890", "account_holder_name": "Sari Batik"},
+    }.items() <= payout.items()
     assert "failure_code" not in payout and re.fullmatch(r"[0-9a-f]{24}", payout["business_id"])
     created = _time(payout["created"])
     assert payout["updated"] == payout["created"]
@@ -164,27 +211,31 @@ async def test_a_payout_is_created_accepted_in_xendits_shape(xendit: Harness) ->
     _error(await xendit.client.get("/v2/payouts/disb-000000000000000000000000"), 404, "DATA_NOT_FOUND")
 
 
-@pytest.mark.parametrize(("change", "status", "code"), [
-    ({"channel_code": "ID_NOWHERE"}, 400, "CHANNEL_CODE_NOT_SUPPORTED_ERROR"),
-    ({"channel_code": "PH_GCASH"}, 400, "CHANNEL_CODE_NOT_SUPPORTED_ERROR"),
-    ({"channel_properties": {"account_number": "12-34 567"}}, 400, "RECIPIENT_ACCOUNT_NUMBER_ERROR"),
-    ({"channel_properties": {"account_number": "1" * 31}}, 400, "RECIPIENT_ACCOUNT_NUMBER_ERROR"),
-    ({"channel_properties": {"account_number": "١٢٣٤"}}, 400, "RECIPIENT_ACCOUNT_NUMBER_ERROR"),  # not ASCII digits
-    ({"amount": 0}, 400, "RECIPIENT_AMOUNT_ERROR"),
-    ({"amount": -5000}, 400, "RECIPIENT_AMOUNT_ERROR"),
-    ({"amount": 250_000_001}, 400, "MAXIMUM_TRANSFER_LIMIT_ERROR"),
-    ({"amount": 10_000.5}, 400, "API_VALIDATION_ERROR"),
-    ({"amount": "10000"}, 400, "API_VALIDATION_ERROR"),
-    ({"amount": True}, 400, "API_VALIDATION_ERROR"),
-    ({"currency": "PHP"}, 400, "API_VALIDATION_ERROR"),
-    ({"reference_id": ""}, 400, "API_VALIDATION_ERROR"),
-    ({"channel_properties": {"account_holder_name": "No Number"}}, 400, "API_VALIDATION_ERROR"),
-    ({"channel_properties": "1234567890"}, 400, "API_VALIDATION_ERROR"),
-    ({"metadata": {"k" * 41: "v"}}, 400, "API_VALIDATION_ERROR"),
-    ({"receipt_notification": {"email_to": ["a@example.com"] * 4}}, 400, "API_VALIDATION_ERROR"),
-])
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        ({"channel_code": "ID_NOWHERE"}, 400, "CHANNEL_CODE_NOT_SUPPORTED_ERROR"),
+        ({"channel_code": "PH_GCASH"}, 400, "CHANNEL_CODE_NOT_SUPPORTED_ERROR"),
+        ({"channel_properties": {"account_number": "12-34 567"}}, 400, "RECIPIENT_ACCOUNT_NUMBER_ERROR"),
+        ({"channel_properties": {"account_number": "1" * 31}}, 400, "RECIPIENT_ACCOUNT_NUMBER_ERROR"),
+        ({"channel_properties": {"account_number": "١٢٣٤"}}, 400, "RECIPIENT_ACCOUNT_NUMBER_ERROR"),  # not ASCII digits
+        ({"amount": 0}, 400, "RECIPIENT_AMOUNT_ERROR"),
+        ({"amount": -5000}, 400, "RECIPIENT_AMOUNT_ERROR"),
+        ({"amount": 250_000_001}, 400, "MAXIMUM_TRANSFER_LIMIT_ERROR"),
+        ({"amount": 10_000.5}, 400, "API_VALIDATION_ERROR"),
+        ({"amount": "10000"}, 400, "API_VALIDATION_ERROR"),
+        ({"amount": True}, 400, "API_VALIDATION_ERROR"),
+        ({"currency": "PHP"}, 400, "API_VALIDATION_ERROR"),
+        ({"reference_id": ""}, 400, "API_VALIDATION_ERROR"),
+        ({"channel_properties": {"account_holder_name": "No Number"}}, 400, "API_VALIDATION_ERROR"),
+        ({"channel_properties": "1234567890"}, 400, "API_VALIDATION_ERROR"),
+        ({"metadata": {"k" * 41: "v"}}, 400, "API_VALIDATION_ERROR"),
+        ({"receipt_notification": {"email_to": ["a@example.com"] * 4}}, 400, "API_VALIDATION_ERROR"),
+    ],
+)
 async def test_a_payout_xendit_would_refuse_is_refused_with_its_code(
-        xendit: Harness, change: dict[str, Any], status: int, code: str) -> None:
+    xendit: Harness, change: dict[str, Any], status: int, code: str
+) -> None:
     answer = await xendit.client.post("/v2/payouts", json=payout_body(**change), headers={"Idempotency-key": "bad"})
     body = _error(answer, status, code)
     if code == "API_VALIDATION_ERROR":
@@ -195,8 +246,11 @@ async def test_shape_problems_are_listed_together_and_bad_json_is_its_own_code(x
     answer = await xendit.client.post("/v2/payouts", json={}, headers={"Idempotency-key": "empty"})
     paths = {e["path"] for e in _error(answer, 400, "API_VALIDATION_ERROR")["errors"]}
     assert {"reference_id", "channel_code", "currency", "channel_properties", "amount"} <= paths
-    _error(await xendit.client.post("/v2/payouts", content=b"{nope", headers={"Idempotency-key": "json"}),
-           400, "INVALID_JSON_FORMAT")
+    _error(
+        await xendit.client.post("/v2/payouts", content=b"{nope", headers={"Idempotency-key": "json"}),
+        400,
+        "INVALID_JSON_FORMAT",
+    )
     missing = _error(await xendit.client.post("/v2/payouts", json=payout_body()), 400, "API_VALIDATION_ERROR")
     assert missing["errors"][0]["path"] == "Idempotency-key"
 
@@ -212,20 +266,25 @@ async def test_the_idempotency_key_replays_the_same_body_and_refuses_another(xen
     reordered = dict(reversed(list(body.items())))
     again = await xendit.client.post("/v2/payouts", json=reordered, headers={"idempotency-key": "pay-1"})
     assert again.status_code == 200 and again.json() == first
-    _error(await xendit.client.post("/v2/payouts", json={**body, "amount": 1}, headers={"Idempotency-key": "pay-1"}),
-           409, "DUPLICATE_ERROR")
+    _error(
+        await xendit.client.post("/v2/payouts", json={**body, "amount": 1}, headers={"Idempotency-key": "pay-1"}),
+        409,
+        "DUPLICATE_ERROR",
+    )
     other = await xendit.pay_out("pay-2", reference_id="idem-1")
     assert other["id"] != first["id"]
     listed = (await xendit.client.get("/v2/payouts", params={"reference_id": "idem-1"})).json()
     assert [p["id"] for p in listed["data"]] == [other["id"], first["id"]]
     await xendit.control(first["id"], "succeed")
     assert (await xendit.client.post("/v2/payouts", json=body, headers={"Idempotency-key": "pay-1"})).json()[
-        "status"] == "SUCCEEDED", "a replay answers the payout as it is now"
+        "status"
+    ] == "SUCCEEDED", "a replay answers the payout as it is now"
 
 
 async def test_a_refused_create_does_not_use_up_its_key(xendit: Harness) -> None:
-    bad = await xendit.client.post("/v2/payouts", json=payout_body(channel_code="ID_NOWHERE"),
-                                   headers={"Idempotency-key": "retry-me"})
+    bad = await xendit.client.post(
+        "/v2/payouts", json=payout_body(channel_code="ID_NOWHERE"), headers={"Idempotency-key": "retry-me"}
+    )
     assert bad.status_code == 400
     assert (await xendit.pay_out("retry-me"))["status"] == "ACCEPTED"
 
@@ -241,14 +300,20 @@ async def test_payouts_are_listed_by_reference_newest_first_in_pages(xendit: Har
     assert page["links"]["rel"] == "next" and page["links"]["method"] == "GET"
     following = (await xendit.client.get(page["links"]["href"])).json()
     assert [p["id"] for p in following["data"]] == newest_first[2:] and following["has_more"] is False
-    back = (await xendit.client.get("/v2/payouts", params={"reference_id": "weekly-7",
-                                                            "before_id": newest_first[2]})).json()
+    back = (
+        await xendit.client.get("/v2/payouts", params={"reference_id": "weekly-7", "before_id": newest_first[2]})
+    ).json()
     assert [p["id"] for p in back["data"]] == newest_first[:2]
     assert (await xendit.client.get("/v2/payouts", params={"reference_id": "nobody"})).json() == {
-        "data": [], "has_more": False}
+        "data": [],
+        "has_more": False,
+    }
     _error(await xendit.client.get("/v2/payouts"), 400, "API_VALIDATION_ERROR")
-    _error(await xendit.client.get("/v2/payouts", params={"reference_id": "weekly-7", "limit": "0"}),
-           400, "API_VALIDATION_ERROR")
+    _error(
+        await xendit.client.get("/v2/payouts", params={"reference_id": "weekly-7", "limit": "0"}),
+        400,
+        "API_VALIDATION_ERROR",
+    )
 
 
 async def test_control_endpoints_settle_a_pending_payout_and_send_its_event(xendit: Harness) -> None:

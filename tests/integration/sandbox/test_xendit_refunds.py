@@ -13,14 +13,34 @@ import pytest
 from tests.integration.sandbox.conftest import TOKEN, Receiver, paid_invoice, until, xendit, xendit_sandbox
 
 REFUND_ID = re.compile(r"rfd-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-REFUND_FIELDS = {"id", "invoice_id", "payment_id", "amount", "currency", "channel_code", "payment_method_type",
-                 "status", "reason", "reference_id", "failure_code", "refund_fee_amount", "created", "updated",
-                 "metadata"}
+REFUND_FIELDS = {
+    "id",
+    "invoice_id",
+    "payment_id",
+    "amount",
+    "currency",
+    "channel_code",
+    "payment_method_type",
+    "status",
+    "reason",
+    "reference_id",
+    "failure_code",
+    "refund_fee_amount",
+    "created",
+    "updated",
+    "metadata",
+}
 
 
 def _refund(client: httpx.Client, invoice_id: str, amount: int | None, **extra: Any) -> httpx.Response:
-    body = {"invoice_id": invoice_id, "reference_id": f"refund-{invoice_id}", "currency": "IDR",
-            "reason": "CANCELLATION", **({} if amount is None else {"amount": amount}), **extra}
+    body = {
+        "invoice_id": invoice_id,
+        "reference_id": f"refund-{invoice_id}",
+        "currency": "IDR",
+        "reason": "CANCELLATION",
+        **({} if amount is None else {"amount": amount}),
+        **extra,
+    }
     return client.post("/refunds", json=body)
 
 
@@ -35,10 +55,19 @@ def test_a_refund_is_created_read_and_listed(sandbox: str) -> None:
         assert made.status_code == 200, made.text
         refund = made.json()
         assert REFUND_ID.fullmatch(refund["id"]) and REFUND_FIELDS <= set(refund)
-        assert {"invoice_id": invoice["id"], "payment_id": invoice["payment_id"], "amount": 30_000, "currency": "IDR",
-                "channel_code": "BCA", "payment_method_type": "VIRTUAL_ACCOUNT", "status": "PENDING",
-                "failure_code": None, "refund_fee_amount": 0, "reason": "CANCELLATION",
-                "metadata": {"reason": "buyer cancelled"}}.items() <= refund.items()
+        assert {
+            "invoice_id": invoice["id"],
+            "payment_id": invoice["payment_id"],
+            "amount": 30_000,
+            "currency": "IDR",
+            "channel_code": "BCA",
+            "payment_method_type": "VIRTUAL_ACCOUNT",
+            "status": "PENDING",
+            "failure_code": None,
+            "refund_fee_amount": 0,
+            "reason": "CANCELLATION",
+            "metadata": {"reason": "buyer cancelled"},
+        }.items() <= refund.items()
         assert client.get(f"/refunds/{refund['id']}").json() == refund
         second = _refund(client, invoice["id"], 10_000).json()
         listed = client.get("/refunds", params={"invoice_id": invoice["id"]}).json()
@@ -69,7 +98,10 @@ def test_only_a_paid_invoice_can_be_refunded(sandbox: str) -> None:
         assert _code(_refund(client, paid["id"], 1000, currency="USD")) == (400, "API_VALIDATION_ERROR")
         assert _code(_refund(client, paid["id"], -5)) == (400, "API_VALIDATION_ERROR")
         assert _code(client.post("/refunds", json={"amount": 1000})) == (400, "API_VALIDATION_ERROR")
-        assert _code(client.post("/refunds", json={"payment_request_id": "pr-1", "amount": 1})) == (404, "DATA_NOT_FOUND")
+        assert _code(client.post("/refunds", json={"payment_request_id": "pr-1", "amount": 1})) == (
+            404,
+            "DATA_NOT_FOUND",
+        )
         assert _code(client.post("/refunds", content=b"nope")) == (400, "INVALID_JSON_FORMAT")
 
 
@@ -81,7 +113,9 @@ def test_a_refund_idempotency_key_replays_the_same_body_and_refuses_another(sand
         again = client.post("/refunds", json=body, headers={"Idempotency-Key": "r-1"})
         assert again.status_code == 200 and again.json()["id"] == first["id"]
         assert _code(client.post("/refunds", json={**body, "amount": 9000}, headers={"idempotency-key": "r-1"})) == (
-            409, "DUPLICATE_ERROR")
+            409,
+            "DUPLICATE_ERROR",
+        )
         assert len(client.get("/refunds", params={"invoice_id": invoice["id"]}).json()["data"]) == 1
 
 

@@ -33,8 +33,15 @@ class Rule:
     passes: frozenset[int] = frozenset()
 
 
-def _rule(allowed: tuple[str, ...], others: int, anonymous: int = 401, passes: tuple[int, ...] = (),
-          params: dict[str, str] | None = None, body: Body | None = None, **exceptions: Any) -> Rule:
+def _rule(
+    allowed: tuple[str, ...],
+    others: int,
+    anonymous: int = 401,
+    passes: tuple[int, ...] = (),
+    params: dict[str, str] | None = None,
+    body: Body | None = None,
+    **exceptions: Any,
+) -> Rule:
     outcomes: dict[str, Any] = {role: OK if role in allowed else others for role in ROLES}
     if "anonymous" not in allowed:
         outcomes["anonymous"] = anonymous
@@ -83,41 +90,56 @@ def _product(w: World, r: str) -> dict[str, Any]:
 
 TABLE: dict[str, Rule] = {
     # Operations: anyone.
-    "liveness": public(), "readiness": public(), "metrics": public(), "listProblemTypes": public(),
+    "liveness": public(),
+    "readiness": public(),
+    "metrics": public(),
+    "listProblemTypes": public(),
     "getProblemType": public(params={"code": "problem_code"}),
     # Identity: each role with its own credentials; logging out with buyer A's refresh token changes
     # nothing for anyone else (checked by the matrix's probe), so it answers 204 alike.
     "register": public(body=lambda w, r: {"email": f"{_unique(r)}@example.com", "password": PASSWORD, "name": "N"}),
-    "logIn": public(body=lambda w, r: {"email": w.users[r if r != "anonymous" else "staff"].email,
-                                       "password": PASSWORD}),
+    "logIn": public(
+        body=lambda w, r: {"email": w.users[r if r != "anonymous" else "staff"].email, "password": PASSWORD}
+    ),
     "refreshSession": public(body=lambda w, r: {"refresh_token": w.ids[f"refresh_{r}"]}),
     "logOut": signed_in(body=lambda w, r: {"refresh_token": w.ids["logout_token_a"]}),
-    "getProfile": signed_in(), "updateProfile": signed_in(body=lambda w, r: {"name": "Renamed"}),
-    "listAddresses": signed_in(), "addAddress": signed_in(body=lambda w, r: ADDRESS),
+    "getProfile": signed_in(),
+    "updateProfile": signed_in(body=lambda w, r: {"name": "Renamed"}),
+    "listAddresses": signed_in(),
+    "addAddress": signed_in(body=lambda w, r: ADDRESS),
     "changeAddress": owners("buyer_a", params={"address_id": "address_a"}, body=lambda w, r: {"label": "Home"}),
     "removeAddress": owners("buyer_a", params={"address_id": "spare_address_a"}),
     # Stores and the catalog: seller A's store and products are public, so others are refused with 403;
     # a draft is private (404), except to admins, who may see it but not change it (403).
-    "browseStores": public(), "getStore": public(params=STORE),
+    "browseStores": public(),
+    "getStore": public(params=STORE),
     "openStore": signed_in(body=lambda w, r: {"name": _unique("Toko"), "pickup_address": ADDRESS}),
     "updateStore": owners("seller_a", others=403, params=STORE, body=lambda w, r: {"description": "Changed"}),
-    "listCategories": public(), "createCategory": admins(body=lambda w, r: {"name": _unique("Kain")}),
-    "listStoreProducts": public(params=STORE), "browseProducts": public(),
+    "listCategories": public(),
+    "createCategory": admins(body=lambda w, r: {"name": _unique("Kain")}),
+    "listStoreProducts": public(params=STORE),
+    "browseProducts": public(),
     "createProduct": owners("seller_a", others=403, params=STORE, body=_product),
     "getProduct": owners("seller_a", "admin", anonymous=404, params={"product_id": "draft_a"}),
-    "updateProduct": owners("seller_a", others=403, params={"product_id": "product_a"},
-                            body=lambda w, r: {"description": "Changed"}),
+    "updateProduct": owners(
+        "seller_a", others=403, params={"product_id": "product_a"}, body=lambda w, r: {"description": "Changed"}
+    ),
     "addVariant": owners("seller_a", others=403, params={"product_id": "product_a"}, body=_variant),
-    "changeVariant": owners("seller_a", others=403, params={"product_id": "product_a", "variant_id": "variant_a2"},
-                            body=lambda w, r: {"name": "Size M"}),
+    "changeVariant": owners(
+        "seller_a",
+        others=403,
+        params={"product_id": "product_a", "variant_id": "variant_a2"},
+        body=lambda w, r: {"name": "Size M"},
+    ),
     "removeVariant": owners("seller_a", others=403, params={"product_id": "product_a", "variant_id": "variant_a4"}),
     "publishProduct": owners("seller_a", admin=403, params={"product_id": "draft_a"}),
     "archiveProduct": owners("seller_a", others=403, params={"product_id": "archivable_a"}),
     "listProductReviews": public(params={"product_id": "product_a"}),
     # Media: seller A's completed upload is attached to nothing yet, so only its uploader sees it, and
     # admins, who see every media (DownloadMedia says so: they moderate what is shown).
-    "requestUpload": signed_in(body=lambda w, r: {"filename": "a.png", "content_type": "image/png", "size": 100,
-                                                  "purpose": "product_image"}),
+    "requestUpload": signed_in(
+        body=lambda w, r: {"filename": "a.png", "content_type": "image/png", "size": 100, "purpose": "product_image"}
+    ),
     "completeUpload": owners("seller_a", params={"media_id": "media_uploaded"}),
     "downloadMedia": owners("seller_a", "admin", anonymous=404, params={"media_id": "media_private"}),
     "downloadThumbnail": owners("seller_a", "admin", anonymous=404, params={"media_id": "media_private"}),
@@ -128,8 +150,11 @@ TABLE: dict[str, Rule] = {
     "removeCartItem": owners("buyer_a", params={"variant_id": "variant_a1"}),
     "addToCart": signed_in(body=lambda w, r: {"variant_id": w.ids["variant_a2"], "quantity": 1}),
     "quoteCheckout": owners("buyer_a", others=422, body=lambda w, r: {"address_id": w.ids["address_a"]}),
-    "createCheckout": owners("buyer_a", others=422, body=lambda w, r: {"address_id": w.ids["address_a"],
-                                                           "shipping": {w.ids["store_a"]: "instant"}}),
+    "createCheckout": owners(
+        "buyer_a",
+        others=422,
+        body=lambda w, r: {"address_id": w.ids["address_a"], "shipping": {w.ids["store_a"]: "instant"}},
+    ),
     "getCheckout": owners("buyer_a", params={"checkout_id": "checkout_a_paid"}),
     "cancelCheckout": owners("buyer_a", params={"checkout_id": "checkout_a_pending"}),
     # Buyer A's orders: the buyer's own; the store's owner reads the shipment too.
@@ -146,44 +171,64 @@ TABLE: dict[str, Rule] = {
     "shipStoreOrder": owners("seller_a", others=403, params={**STORE, "order_id": "order_a_accepted"}),
     "cancelStoreOrderShipment": owners("seller_a", others=403, params={**STORE, "order_id": "order_a_shipping"}),
     # Provider callbacks.
-    "xenditInvoiceCallback": webhook(), "xenditRefundCallback": webhook(), "xenditPayoutCallback": webhook(),
+    "xenditInvoiceCallback": webhook(),
+    "xenditRefundCallback": webhook(),
+    "xenditPayoutCallback": webhook(),
     "gosendBookingEvent": webhook(),
     # Chat: buyer A's conversation with store A has two participants. Opening one about buyer A's order is
     # refused to anyone else as invalid input (422, the same answer as for an unknown order), and to
     # seller A because it is their own store.
     "listConversations": signed_in(),
-    "openConversation": owners("buyer_a", others=422, body=lambda w, r: {"store_id": w.ids["store_a"],
-                                                                         "order_id": w.ids["order_a_completed"]}),
+    "openConversation": owners(
+        "buyer_a", others=422, body=lambda w, r: {"store_id": w.ids["store_a"], "order_id": w.ids["order_a_completed"]}
+    ),
     "getConversation": owners("buyer_a", "seller_a", params={"conversation_id": "conversation_a"}),
     "listMessages": owners("buyer_a", "seller_a", params={"conversation_id": "conversation_a"}),
-    "sendMessage": owners("buyer_a", "seller_a", params={"conversation_id": "conversation_a"},
-                          body=lambda w, r: {"client_id": _unique(r), "body": "Halo"}),
-    "markConversationRead": owners("buyer_a", "seller_a", params={"conversation_id": "conversation_a"},
-                                   body=lambda w, r: {"up_to_message_id": w.ids["message_a"]}),
+    "sendMessage": owners(
+        "buyer_a",
+        "seller_a",
+        params={"conversation_id": "conversation_a"},
+        body=lambda w, r: {"client_id": _unique(r), "body": "Halo"},
+    ),
+    "markConversationRead": owners(
+        "buyer_a",
+        "seller_a",
+        params={"conversation_id": "conversation_a"},
+        body=lambda w, r: {"up_to_message_id": w.ids["message_a"]},
+    ),
     # Reviews: buyer A's review of store A's product.
-    "reviewOrderLine": owners("buyer_a", params={"order_id": "order_a_completed", "line_id": "unreviewed_line"},
-                              body=lambda w, r: {"rating": 4}),
+    "reviewOrderLine": owners(
+        "buyer_a",
+        params={"order_id": "order_a_completed", "line_id": "unreviewed_line"},
+        body=lambda w, r: {"rating": 4},
+    ),
     "editReview": owners("buyer_a", params={"review_id": "review"}, body=lambda w, r: {"body": "Edited"}),
-    "replyToReview": owners("seller_a", others=403, params={"review_id": "review"},
-                            body=lambda w, r: {"body": "Terima kasih"}),
+    "replyToReview": owners(
+        "seller_a", others=403, params={"review_id": "review"}, body=lambda w, r: {"body": "Terima kasih"}
+    ),
     "hideReview": admins(params={"review_id": "hideable_review"}),
     # Affiliates: both buyers joined; buyer B earned a commission on buyer A's completed order and is paid,
     # buyer A has nothing approved to be paid (409). Joining comes last: it makes the others affiliates.
-    "affiliateSummary": owners(*AFFILIATES, others=403), "listCommissions": owners(*AFFILIATES, others=403),
+    "affiliateSummary": owners(*AFFILIATES, others=403),
+    "listCommissions": owners(*AFFILIATES, others=403),
     "createReferralLink": owners(*AFFILIATES, others=403, body=lambda w, r: {"product_id": w.ids["product_a"]}),
-    "requestAffiliatePayout": owners(*AFFILIATES, others=403, passes=(409,),
-                                     body=lambda w, r: {"amount": 10_000, "bank": BANK}),
+    "requestAffiliatePayout": owners(
+        *AFFILIATES, others=403, passes=(409,), body=lambda w, r: {"amount": 10_000, "bank": BANK}
+    ),
     "joinAffiliateProgram": signed_in(),
     "followReferralLink": public(params={"code": "link_a"}),
     # Store money: seller A's.
     "setAffiliateRate": owners("seller_a", others=403, params=STORE, body=lambda w, r: {"rate_bps": 1000}),
     "storeBalance": owners("seller_a", others=403, params=STORE),
     "storeLedger": owners("seller_a", others=403, params=STORE),
-    "requestWithdrawal": owners("seller_a", others=403, params=STORE,
-                                body=lambda w, r: {"amount": 10_000, "bank": BANK}),
+    "requestWithdrawal": owners(
+        "seller_a", others=403, params=STORE, body=lambda w, r: {"amount": 10_000, "bank": BANK}
+    ),
     # CMS: anyone reads what is published; admins write.
-    "getCmsPage": public(params={"slug": "cms_page_slug"}), "listCmsBanners": public(),
-    "listCmsPages": admins(), "listCmsBannersAdmin": admins(),
+    "getCmsPage": public(params={"slug": "cms_page_slug"}),
+    "listCmsBanners": public(),
+    "listCmsPages": admins(),
+    "listCmsBannersAdmin": admins(),
     "createCmsPage": admins(body=lambda w, r: {"slug": _unique("page"), "title": "T", "body": "Body"}),
     "getCmsPageById": admins(params={"page_id": "cms_page"}),
     "updateCmsPage": admins(params={"page_id": "cms_draft_page"}, body=lambda w, r: {"title": "Changed"}),

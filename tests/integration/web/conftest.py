@@ -23,8 +23,13 @@ from tests.credentials import PASSWORD
 T = TypeVar("T")
 TEST_SECRET = "test-signing-key-with-at-least-32-characters"
 ADDRESS = {
-    "recipient": "Ayu Lestari", "phone": "081234567890", "line1": "Jl. Sudirman 1", "city": "Jakarta",
-    "postal_code": "10220", "lat": -6.2088, "lng": 106.8456,
+    "recipient": "Ayu Lestari",
+    "phone": "081234567890",
+    "line1": "Jl. Sudirman 1",
+    "city": "Jakarta",
+    "postal_code": "10220",
+    "lat": -6.2088,
+    "lng": 106.8456,
 }
 
 
@@ -38,13 +43,14 @@ class Api:
 
     async def register(self, name: str = "user") -> dict[str, str]:
         email = f"{name}-{uuid.uuid4().hex[:10]}@example.com"
-        response = await self.client.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD, "name": name})
+        response = await self.client.post(
+            "/api/v1/auth/register", json={"email": email, "password": PASSWORD, "name": name}
+        )
         assert response.status_code == 201, response.text
         login = await self.client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
         assert login.status_code == 200, login.text
         tokens = login.json()
-        return {"id": response.json()["id"], "email": email, **tokens,
-                "auth": f"Bearer {tokens['access_token']}"}
+        return {"id": response.json()["id"], "email": email, **tokens, "auth": f"Bearer {tokens['access_token']}"}
 
     async def at_once(self, send: Callable[[httpx.AsyncClient], Awaitable[T]], peer: str = "127.0.0.1") -> T:
         """Runs `send(http)` on the app's own loop with a client calling the app directly: the requests it
@@ -134,8 +140,9 @@ class Api:
         if method == "POST":
             fields = {**ticket["fields"], **({"Content-Type": content_type} if content_type else {})}
             async with httpx.AsyncClient() as storage_host:
-                sent = await storage_host.post(url, headers=headers, data=fields,
-                                               files={"file": ("upload", data, fields.get("Content-Type", ""))})
+                sent = await storage_host.post(
+                    url, headers=headers, data=fields, files={"file": ("upload", data, fields.get("Content-Type", ""))}
+                )
             return sent.status_code
         if url.startswith("memory://"):
             try:
@@ -150,7 +157,11 @@ class Api:
             return (await storage_host.put(url, content=data, headers=headers)).status_code
 
     async def open_store(self, user: dict[str, str], name: str | None = None) -> dict[str, Any]:
-        body = {"name": name or f"Toko {uuid.uuid4().hex[:6]}", "description": "Batik and more", "pickup_address": ADDRESS}
+        body = {
+            "name": name or f"Toko {uuid.uuid4().hex[:6]}",
+            "description": "Batik and more",
+            "pickup_address": ADDRESS,
+        }
         response = await self.client.post("/api/v1/stores", json=body, headers={"Authorization": user["auth"]})
         assert response.status_code == 201, response.text
         return response.json()  # type: ignore[no-any-return]
@@ -159,8 +170,13 @@ class Api:
 def _settings(kind: str, tmp_path: Any, request: pytest.FixtureRequest) -> Settings:
     # In memory the worker runs only where a test drains the outbox (see Api.drain_outbox); on the SQL
     # backends it runs inside the app, on the app's loop, where the built-in Xendit sandbox lives.
-    common: dict[str, Any] = {"password_hash_profile": "light", "access_log": False, "auth_rate_limit": 10_000,
-                              "run_worker": kind != "memory", "worker_idle_seconds": 0.05}
+    common: dict[str, Any] = {
+        "password_hash_profile": "light",
+        "access_log": False,
+        "auth_rate_limit": 10_000,
+        "run_worker": kind != "memory",
+        "worker_idle_seconds": 0.05,
+    }
     if kind == "memory":
         return Settings.in_memory(**common)
     if kind == "sqlite":
@@ -168,8 +184,15 @@ def _settings(kind: str, tmp_path: Any, request: pytest.FixtureRequest) -> Setti
     postgres_url = request.getfixturevalue("postgres_url")
     redis_url = request.getfixturevalue("redis_url")
     # PostgreSQL + Redis is a deployment's setup: the built-in provider sandboxes are asked for by name.
-    return Settings.from_env({}, database_url=postgres_url, redis_url=redis_url, jwt_secret=TEST_SECRET, sandbox="on",
-                             redis_prefix=f"test:{uuid.uuid4().hex}:", **common)
+    return Settings.from_env(
+        {},
+        database_url=postgres_url,
+        redis_url=redis_url,
+        jwt_secret=TEST_SECRET,
+        sandbox="on",
+        redis_prefix=f"test:{uuid.uuid4().hex}:",
+        **common,
+    )
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])

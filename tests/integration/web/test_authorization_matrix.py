@@ -22,9 +22,22 @@ from tests.integration.world import ROLES, World, build_world
 METHODS = ("get", "put", "post", "patch", "delete")
 PARTY_A = ("seller_a", "buyer_a")
 STRANGERS = ("anonymous", "buyer_b", "seller_b", "staff")  # admins may see more, by design
-PRIVATE_TO_A = ("address_a", "spare_address_a", "other_address_a", "checkout_a_", "order_a_", "line_a_",
-                "conversation_a", "message_a", "media_private", "media_uploaded", "draft_a", "store_suspended",
-                "logout_token_a", "refresh_buyer_a")
+PRIVATE_TO_A = (
+    "address_a",
+    "spare_address_a",
+    "other_address_a",
+    "checkout_a_",
+    "order_a_",
+    "line_a_",
+    "conversation_a",
+    "message_a",
+    "media_private",
+    "media_uploaded",
+    "draft_a",
+    "store_suspended",
+    "logout_token_a",
+    "refresh_buyer_a",
+)
 # Ids others are shown by design, and that open nothing to them (every order operation answers them 404):
 # a review names the order line it verifies; an affiliate's commission names the order it was earned on.
 SHOWN = {"listProductReviews": ("order_a_completed", "line_a_completed"), "listCommissions": ("order_a_completed",)}
@@ -59,8 +72,12 @@ class Call:
 
 
 def operations_of(document: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    return {op["operationId"]: (method.upper(), path)
-            for path, item in document["paths"].items() for method, op in item.items() if method in METHODS}
+    return {
+        op["operationId"]: (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method, op in item.items()
+        if method in METHODS
+    }
 
 
 def test_the_table_names_every_operation_of_the_document() -> None:
@@ -85,8 +102,9 @@ async def _probe(world: World, operation: str) -> None:
     """Before party A's own calls: what others did left A's resource as it was. (Elsewhere party A's own
     call, made last and required to succeed, shows it: a paid order someone else cancelled would be 409.)"""
     if operation == "logOut":  # others answered 204 with buyer A's token: it must still refresh
-        refreshed = await world.call("POST", "/api/v1/auth/refresh", "anonymous",
-                                     {"refresh_token": world.ids["logout_token_a"]}, expect=None)
+        refreshed = await world.call(
+            "POST", "/api/v1/auth/refresh", "anonymous", {"refresh_token": world.ids["logout_token_a"]}, expect=None
+        )
         assert refreshed is not None and "access_token" in refreshed, "another user's logout revoked buyer A's session"
 
 
@@ -102,8 +120,14 @@ async def _call(world: World, operation: str, method: str, path: str, rule: Rule
     body = rule.body(world, role) if rule.body else None
     headers = {**world.auth(role), "Idempotency-Key": uuid.uuid4().hex}
     response = await world.client.request(method, path, headers=headers, json=body, follow_redirects=False)
-    return Call(operation, role, rule.outcomes[role], response.status_code,
-                response.headers.get("content-type", ""), response.text)
+    return Call(
+        operation,
+        role,
+        rule.outcomes[role],
+        response.status_code,
+        response.headers.get("content-type", ""),
+        response.text,
+    )
 
 
 def _leaks(world: World, call: Call) -> list[str]:
@@ -144,8 +168,9 @@ async def _cross_store(world: World) -> list[tuple[Call, str]]:
     for action in ("", *STORE_ORDER_ACTIONS):
         path = f"/api/v1/stores/{world.ids['store_b']}/orders/{world.ids['order_a_completed']}"
         method = "GET" if not action else "POST"
-        call = await _call(world, f"{method} .../{action or 'order'}", method, f"{path}/{action}".rstrip("/"),
-                           rule, "seller_b")
+        call = await _call(
+            world, f"{method} .../{action or 'order'}", method, f"{path}/{action}".rstrip("/"), rule, "seller_b"
+        )
         if problem := call.failure(rule):
             failures.append((call, problem))
     return failures
@@ -154,9 +179,11 @@ async def _cross_store(world: World) -> list[tuple[Call, str]]:
 def _report(calls: int, failures: list[tuple[Call, str]]) -> None:
     unauthorized = sum(1 for _, problem in failures if problem == "an unauthorized success")
     errors = sum(1 for _, problem in failures if problem == "a server error")
-    print(f"\nauthorization matrix: {len(TABLE)} operations x {len(ROLES)} roles = {calls} calls; "
-          f"unauthorized successes: {unauthorized}; 5xx: {errors}; other mismatches: "
-          f"{len(failures) - unauthorized - errors}")
+    print(
+        f"\nauthorization matrix: {len(TABLE)} operations x {len(ROLES)} roles = {calls} calls; "
+        f"unauthorized successes: {unauthorized}; 5xx: {errors}; other mismatches: "
+        f"{len(failures) - unauthorized - errors}"
+    )
 
 
 @pytest.mark.parametrize("api", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
@@ -166,5 +193,6 @@ async def test_every_role_gets_exactly_what_the_table_says_on_every_operation(ap
     operations = operations_of((await api.client.get("/schema/openapi.json")).json())
     assert operations.keys() == TABLE.keys(), "see test_the_table_names_every_operation_of_the_document"
     failures = await _matrix(world, operations) + await _cross_store(world)
-    assert not failures, "\n".join(f"{call.operation} as {call.role}: {problem}, got {call.status} {call.text[:160]}"
-                                    for call, problem in failures)
+    assert not failures, "\n".join(
+        f"{call.operation} as {call.role}: {problem}, got {call.status} {call.text[:160]}" for call, problem in failures
+    )

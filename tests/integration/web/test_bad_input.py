@@ -25,7 +25,9 @@ def _problem(response: Any, status: int, kind: str) -> dict[str, Any]:
 
 
 async def test_malformed_json_is_400(api: Api) -> None:
-    response = await api.client.post("/api/v1/auth/register", content=b'{"email": ', headers={"content-type": "application/json"})
+    response = await api.client.post(
+        "/api/v1/auth/register", content=b'{"email": ', headers={"content-type": "application/json"}
+    )
     _problem(response, 400, "malformed-request")
 
 
@@ -63,7 +65,9 @@ async def test_the_openapi_document_says_a_password_must_not_be_guessable(api: A
 
 async def test_a_duplicate_email_is_409_whatever_its_case(api: Api) -> None:
     user = await api.register("dup")
-    again = await api.client.post("/api/v1/auth/register", json={"email": user["email"].upper(), "password": PASSWORD, "name": "B"})
+    again = await api.client.post(
+        "/api/v1/auth/register", json={"email": user["email"].upper(), "password": PASSWORD, "name": "B"}
+    )
     _problem(again, 409, "duplicate-email")
 
 
@@ -78,9 +82,15 @@ async def test_product_input_is_checked_and_nothing_is_half_written(api: Api) ->
         ({"title": "Bad price", "variants": [{**VARIANT, "price": 0}]}, "variants"),
         ({"title": "Bad stock", "variants": [{**VARIANT, "stock": -1}]}, "variants"),
         ({"title": "Bad money", "variants": [{**VARIANT, "price": {"amount": 1.5, "currency": "IDR"}}]}, "variants"),
-        ({"title": "Other currency", "variants": [{**VARIANT, "price": {"amount": 100, "currency": "USD"}}]}, "currency"),
+        (
+            {"title": "Other currency", "variants": [{**VARIANT, "price": {"amount": 100, "currency": "USD"}}]},
+            "currency",
+        ),
         ({"title": "No variants", "variants": []}, "variants"),
-        ({"title": "Ghost category", "category_id": "00000000-0000-7000-8000-000000000000", "variants": [VARIANT]}, "category_id"),
+        (
+            {"title": "Ghost category", "category_id": "00000000-0000-7000-8000-000000000000", "variants": [VARIANT]},
+            "category_id",
+        ),
         ({"title": "Ghost media", "media_ids": ["nope"], "variants": [VARIANT]}, "media_ids"),
     ]:
         problem = _problem(await api.client.post(url, json=body, headers=auth), 422, "validation-error")
@@ -90,8 +100,15 @@ async def test_product_input_is_checked_and_nothing_is_half_written(api: Api) ->
 
 
 async def test_query_parameters_are_validated(api: Api) -> None:
-    for params in ({"sort": "cheapest"}, {"limit": 0}, {"limit": 101}, {"min_price": -1},
-                   {"min_price": 10, "max_price": 5}, {"cursor": "garbage!"}, {"q": "x" * 201}):
+    for params in (
+        {"sort": "cheapest"},
+        {"limit": 0},
+        {"limit": 101},
+        {"min_price": -1},
+        {"min_price": 10, "max_price": 5},
+        {"cursor": "garbage!"},
+        {"q": "x" * 201},
+    ):
         _problem(await api.client.get("/api/v1/products", params=params), 422, "validation-error")
 
 
@@ -100,15 +117,23 @@ async def test_unknown_things_are_404(api: Api) -> None:
     auth = {"Authorization": user["auth"]}
     _problem(await api.client.get("/api/v1/products/no-such-product"), 404, "not-found")
     _problem(await api.client.get("/api/v1/stores/no-such-store"), 404, "not-found")
-    _problem(await api.client.patch("/api/v1/me/addresses/00000000-0000-7000-8000-000000000000", json={"city": "X"}, headers=auth), 404, "not-found")
+    _problem(
+        await api.client.patch(
+            "/api/v1/me/addresses/00000000-0000-7000-8000-000000000000", json={"city": "X"}, headers=auth
+        ),
+        404,
+        "not-found",
+    )
     _problem(await api.client.get("/api/v1/nowhere"), 404, "not-found")
 
 
 async def test_another_users_address_is_404(api: Api) -> None:
     owner, other = await api.register("owner"), await api.register("other")
-    created = await api.client.post("/api/v1/me/addresses", json={"recipient": "A", "phone": "0812345678", "line1": "Jl. 1",
-                                                                  "city": "Bandung", "postal_code": "40111"},
-                                    headers={"Authorization": owner["auth"]})
+    created = await api.client.post(
+        "/api/v1/me/addresses",
+        json={"recipient": "A", "phone": "0812345678", "line1": "Jl. 1", "city": "Bandung", "postal_code": "40111"},
+        headers={"Authorization": owner["auth"]},
+    )
     assert created.status_code == 201, created.text
     url = f"/api/v1/me/addresses/{created.json()['id']}"
     _problem(await api.client.delete(url, headers={"Authorization": other["auth"]}), 404, "not-found")
@@ -117,7 +142,9 @@ async def test_another_users_address_is_404(api: Api) -> None:
 
 async def test_tokens_are_required_and_checked(api: Api) -> None:
     _problem(await api.client.get("/api/v1/me"), 401, "unauthenticated")
-    _problem(await api.client.get("/api/v1/me", headers={"Authorization": "Bearer not.a.token"}), 401, "unauthenticated")
+    _problem(
+        await api.client.get("/api/v1/me", headers={"Authorization": "Bearer not.a.token"}), 401, "unauthenticated"
+    )
     _problem(await api.client.get("/api/v1/me", headers={"Authorization": "Basic abc"}), 401, "unauthenticated")
 
 
@@ -125,8 +152,16 @@ async def test_a_rotated_refresh_token_cannot_be_reused_and_revokes_its_family(a
     user = await api.register("rotating")
     first = await api.client.post("/api/v1/auth/refresh", json={"refresh_token": user["refresh_token"]})
     assert first.status_code == 200
-    _problem(await api.client.post("/api/v1/auth/refresh", json={"refresh_token": user["refresh_token"]}), 401, "unauthenticated")
-    _problem(await api.client.post("/api/v1/auth/refresh", json={"refresh_token": first.json()["refresh_token"]}), 401, "unauthenticated")
+    _problem(
+        await api.client.post("/api/v1/auth/refresh", json={"refresh_token": user["refresh_token"]}),
+        401,
+        "unauthenticated",
+    )
+    _problem(
+        await api.client.post("/api/v1/auth/refresh", json={"refresh_token": first.json()["refresh_token"]}),
+        401,
+        "unauthenticated",
+    )
 
 
 async def test_every_response_carries_the_request_id(api: Api) -> None:
@@ -139,8 +174,12 @@ async def test_every_response_carries_the_request_id(api: Api) -> None:
 async def test_login_and_register_are_rate_limited_per_client() -> None:
     app = create_app(Settings.in_memory(auth_rate_limit=3))
     async with AsyncTestClient(app=app) as client:  # type: ignore[arg-type]
-        statuses = [(await client.post("/api/v1/auth/login", json={"email": "a@example.com", "password": "x"})).status_code
-                    for _ in range(4)]
+        statuses = [
+            (await client.post("/api/v1/auth/login", json={"email": "a@example.com", "password": "x"})).status_code
+            for _ in range(4)
+        ]
         assert statuses == [401, 401, 401, 429]
-        limited = await client.post("/api/v1/auth/register", json={"email": "b@example.com", "password": PASSWORD, "name": "B"})
+        limited = await client.post(
+            "/api/v1/auth/register", json={"email": "b@example.com", "password": PASSWORD, "name": "B"}
+        )
         assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1

@@ -10,11 +10,24 @@ from tests.integration.web.conftest import Api
 
 def _product_body(word: str, category_id: str | None = None) -> dict[str, Any]:
     return {
-        "title": f"{word} batik shirt", "description": "Hand-drawn batik tulis from Solo, cotton.",
+        "title": f"{word} batik shirt",
+        "description": "Hand-drawn batik tulis from Solo, cotton.",
         "category_id": category_id,
         "variants": [
-            {"sku": "BTK-S", "name": "Small", "price": {"amount": 150_000, "currency": "IDR"}, "stock": 5, "weight_grams": 200},
-            {"sku": "BTK-M", "name": "Medium", "price": {"amount": 175_000, "currency": "IDR"}, "stock": 3, "weight_grams": 220},
+            {
+                "sku": "BTK-S",
+                "name": "Small",
+                "price": {"amount": 150_000, "currency": "IDR"},
+                "stock": 5,
+                "weight_grams": 200,
+            },
+            {
+                "sku": "BTK-M",
+                "name": "Medium",
+                "price": {"amount": 175_000, "currency": "IDR"},
+                "stock": 3,
+                "weight_grams": 220,
+            },
         ],
         "media_ids": [],
     }
@@ -25,19 +38,28 @@ async def test_a_seller_lists_a_product_and_a_buyer_finds_it_by_text_and_categor
     seller = await api.register("seller")
     admin = await api.register("admin")
     await api.make_admin(admin["email"])
-    root = await c.post("/api/v1/admin/categories", json={"name": f"Fashion {uuid.uuid4().hex[:6]}"},
-                        headers={"Authorization": admin["auth"]})
+    root = await c.post(
+        "/api/v1/admin/categories",
+        json={"name": f"Fashion {uuid.uuid4().hex[:6]}"},
+        headers={"Authorization": admin["auth"]},
+    )
     assert root.status_code == 201, root.text
-    child = await c.post("/api/v1/admin/categories", json={"name": "Shirts", "parent_id": root.json()["id"]},
-                         headers={"Authorization": admin["auth"]})
+    child = await c.post(
+        "/api/v1/admin/categories",
+        json={"name": "Shirts", "parent_id": root.json()["id"]},
+        headers={"Authorization": admin["auth"]},
+    )
     assert child.status_code == 201, child.text
     store = await api.open_store(seller)
     me = await c.get("/api/v1/me", headers={"Authorization": seller["auth"]})
     assert store["id"] in me.json()["store_ids"]
 
     word = f"kawung{uuid.uuid4().hex[:6]}"
-    created = await c.post(f"/api/v1/stores/{store['id']}/products", json=_product_body(word, child.json()["id"]),
-                           headers={"Authorization": seller["auth"]})
+    created = await c.post(
+        f"/api/v1/stores/{store['id']}/products",
+        json=_product_body(word, child.json()["id"]),
+        headers={"Authorization": seller["auth"]},
+    )
     assert created.status_code == 201, created.text
     product = created.json()
     assert product["status"] == "draft" and len(product["variants"]) == 2
@@ -70,16 +92,27 @@ async def test_a_price_change_shows_on_the_next_read(api: Api) -> None:
     seller = await api.register("seller")
     store = await api.open_store(seller)
     word = f"parang{uuid.uuid4().hex[:6]}"
-    product = (await c.post(f"/api/v1/stores/{store['id']}/products", json=_product_body(word),
-                            headers={"Authorization": seller["auth"]})).json()
+    product = (
+        await c.post(
+            f"/api/v1/stores/{store['id']}/products",
+            json=_product_body(word),
+            headers={"Authorization": seller["auth"]},
+        )
+    ).json()
     await c.post(f"/api/v1/products/{product['id']}/publish", headers={"Authorization": seller["auth"]})
     before = await c.get("/api/v1/products", params={"q": word})
     assert before.json()["items"][0]["price_from"]["amount"] == 150_000
-    assert (await c.get(f"/api/v1/products/{product['id']}")).json()["variants"][0]["price"]["amount"] in (150_000, 175_000)
+    assert (await c.get(f"/api/v1/products/{product['id']}")).json()["variants"][0]["price"]["amount"] in (
+        150_000,
+        175_000,
+    )
 
     variant = next(v for v in product["variants"] if v["sku"] == "BTK-S")
-    changed = await c.patch(f"/api/v1/products/{product['id']}/variants/{variant['id']}",
-                            json={"price": {"amount": 99_000, "currency": "IDR"}}, headers={"Authorization": seller["auth"]})
+    changed = await c.patch(
+        f"/api/v1/products/{product['id']}/variants/{variant['id']}",
+        json={"price": {"amount": 99_000, "currency": "IDR"}},
+        headers={"Authorization": seller["auth"]},
+    )
     assert changed.status_code == 200, changed.text
 
     after = await c.get("/api/v1/products", params={"q": word})
@@ -93,8 +126,13 @@ async def test_a_buyer_cannot_edit_someone_elses_product(api: Api) -> None:
     seller = await api.register("seller")
     buyer = await api.register("buyer")
     store = await api.open_store(seller)
-    product = (await c.post(f"/api/v1/stores/{store['id']}/products", json=_product_body("mega"),
-                            headers={"Authorization": seller["auth"]})).json()
+    product = (
+        await c.post(
+            f"/api/v1/stores/{store['id']}/products",
+            json=_product_body("mega"),
+            headers={"Authorization": seller["auth"]},
+        )
+    ).json()
     as_buyer = {"Authorization": buyer["auth"]}
 
     draft_edit = await c.patch(f"/api/v1/products/{product['id']}", json={"title": "Stolen"}, headers=as_buyer)
@@ -115,8 +153,13 @@ async def test_suspending_a_store_hides_it_from_everyone_but_its_owner(api: Api)
     seller, admin, buyer = await api.register("seller"), await api.register("admin"), await api.register("buyer")
     await api.make_admin(admin["email"])
     store = await api.open_store(seller)
-    product = (await c.post(f"/api/v1/stores/{store['id']}/products", json=_product_body("sogan"),
-                            headers={"Authorization": seller["auth"]})).json()
+    product = (
+        await c.post(
+            f"/api/v1/stores/{store['id']}/products",
+            json=_product_body("sogan"),
+            headers={"Authorization": seller["auth"]},
+        )
+    ).json()
     await c.post(f"/api/v1/products/{product['id']}/publish", headers={"Authorization": seller["auth"]})
 
     refused = await c.post(f"/api/v1/admin/stores/{store['id']}/suspend", headers={"Authorization": buyer["auth"]})

@@ -10,12 +10,26 @@ from marketplace.entrypoints.container import resolve
 from tests.integration.web.conftest import ADDRESS, Api
 
 
-async def _product(api: Api, seller: dict[str, str], store: dict[str, Any], title: str, price: int,
-                   stock: int, weight: int = 500) -> dict[str, Any]:
+async def _product(
+    api: Api, seller: dict[str, str], store: dict[str, Any], title: str, price: int, stock: int, weight: int = 500
+) -> dict[str, Any]:
     auth = {"Authorization": seller["auth"]}
-    created = await api.client.post(f"/api/v1/stores/{store['id']}/products", headers=auth, json={
-        "title": title, "variants": [{"sku": f"SKU-{uuid.uuid4().hex[:8]}", "name": "One", "price": price,
-                                      "stock": stock, "weight_grams": weight}]})
+    created = await api.client.post(
+        f"/api/v1/stores/{store['id']}/products",
+        headers=auth,
+        json={
+            "title": title,
+            "variants": [
+                {
+                    "sku": f"SKU-{uuid.uuid4().hex[:8]}",
+                    "name": "One",
+                    "price": price,
+                    "stock": stock,
+                    "weight_grams": weight,
+                }
+            ],
+        },
+    )
     assert created.status_code == 201, created.text
     product = created.json()
     assert (await api.client.post(f"/api/v1/products/{product['id']}/publish", headers=auth)).status_code == 200
@@ -24,6 +38,7 @@ async def _product(api: Api, seller: dict[str, str], store: dict[str, Any], titl
 
 async def _stock(api: Api, product: dict[str, Any]) -> int:
     """Read from the database (the catalog's cached pages may lag behind checkouts by design)."""
+
     async def read(container: Any) -> int:
         queries = await resolve(container.catalog_queries)
         return (await queries.variants([product["variants"][0]["id"]]))[0].stock  # type: ignore[no-any-return]
@@ -32,15 +47,19 @@ async def _stock(api: Api, product: dict[str, Any]) -> int:
 
 
 async def _address(api: Api, user: dict[str, str], **changes: Any) -> str:
-    response = await api.client.post("/api/v1/me/addresses", headers={"Authorization": user["auth"]},
-                                     json={**ADDRESS, **changes})
+    response = await api.client.post(
+        "/api/v1/me/addresses", headers={"Authorization": user["auth"]}, json={**ADDRESS, **changes}
+    )
     assert response.status_code == 201, response.text
     return response.json()["id"]  # type: ignore[no-any-return]
 
 
 async def _add(api: Api, user: dict[str, str], product: dict[str, Any], quantity: int) -> None:
-    added = await api.client.post("/api/v1/cart/items", headers={"Authorization": user["auth"]},
-                                  json={"variant_id": product["variants"][0]["id"], "quantity": quantity})
+    added = await api.client.post(
+        "/api/v1/cart/items",
+        headers={"Authorization": user["auth"]},
+        json={"variant_id": product["variants"][0]["id"], "quantity": quantity},
+    )
     assert added.status_code == 201, added.text
 
 
@@ -51,18 +70,29 @@ async def _two_store_cart(api: Api) -> dict[str, Any]:
     songket = await _product(api, second, store_b, "Songket", 400_000, 2)
     await _add(api, buyer, batik, 2)
     await _add(api, buyer, songket, 1)
-    return {"buyer": buyer, "sellers": (first, second), "stores": (store_a, store_b), "batik": batik,
-            "songket": songket, "address_id": await _address(api, buyer)}
+    return {
+        "buyer": buyer,
+        "sellers": (first, second),
+        "stores": (store_a, store_b),
+        "batik": batik,
+        "songket": songket,
+        "address_id": await _address(api, buyer),
+    }
 
 
 def _checkout_body(world: dict[str, Any], method: str = "instant") -> dict[str, Any]:
-    return {"address_id": world["address_id"],
-            "shipping": {world["stores"][0]["id"]: method, world["stores"][1]["id"]: method}}
+    return {
+        "address_id": world["address_id"],
+        "shipping": {world["stores"][0]["id"]: method, world["stores"][1]["id"]: method},
+    }
 
 
 async def _check_out(api: Api, world: dict[str, Any], key: str | None = None) -> dict[str, Any]:
-    response = await api.client.post("/api/v1/checkouts", json=_checkout_body(world), headers={
-        "Authorization": world["buyer"]["auth"], "Idempotency-Key": key or uuid.uuid4().hex})
+    response = await api.client.post(
+        "/api/v1/checkouts",
+        json=_checkout_body(world),
+        headers={"Authorization": world["buyer"]["auth"], "Idempotency-Key": key or uuid.uuid4().hex},
+    )
     assert response.status_code == 201, response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -91,16 +121,20 @@ async def test_two_stores_quote_check_out_replay_and_cancel(api: Api) -> None:
         assert order["total"]["amount"] == lines_total + order["shipping_fee"]["amount"]
     payment = checkout["payment"]
     assert payment["amount"]["amount"] == 700_000 + sum(fees.values())
-    assert payment["status"] == "pending" and payment["invoice_id"] and payment["invoice_url"] and payment["refunds"] == []
+    assert (
+        payment["status"] == "pending" and payment["invoice_id"] and payment["invoice_url"] and payment["refunds"] == []
+    )
     assert await _stock(api, world["batik"]) == 3 and await _stock(api, world["songket"]) == 1
     assert (await api.client.get("/api/v1/cart", headers=auth)).json()["stores"] == []
 
-    replay = await api.client.post("/api/v1/checkouts", json=_checkout_body(world),
-                                   headers={**auth, "Idempotency-Key": key})
+    replay = await api.client.post(
+        "/api/v1/checkouts", json=_checkout_body(world), headers={**auth, "Idempotency-Key": key}
+    )
     assert replay.status_code == 201 and replay.json() == checkout
     assert await _stock(api, world["batik"]) == 3, "a replay must not reserve twice"
-    reused = await api.client.post("/api/v1/checkouts", json=_checkout_body(world, "same_day"),
-                                   headers={**auth, "Idempotency-Key": key})
+    reused = await api.client.post(
+        "/api/v1/checkouts", json=_checkout_body(world, "same_day"), headers={**auth, "Idempotency-Key": key}
+    )
     assert reused.status_code == 422 and reused.json()["type"].endswith("/idempotency-key-reused")
 
     shown = await api.client.get(f"/api/v1/checkouts/{checkout['id']}", headers=auth)
@@ -142,28 +176,40 @@ async def test_paid_orders_reach_the_store_which_accepts_or_rejects(api: Api) ->
     assert {o["status"] for o in paid["orders"]} == {"paid"}
 
     (first, second), (store_a, store_b) = world["sellers"], world["stores"]
-    listed = await api.client.get(f"/api/v1/stores/{store_a['id']}/orders?status=paid",
-                                  headers={"Authorization": first["auth"]})
+    listed = await api.client.get(
+        f"/api/v1/stores/{store_a['id']}/orders?status=paid", headers={"Authorization": first["auth"]}
+    )
     assert listed.status_code == 200 and len(listed.json()["items"]) == 1
     order_a = listed.json()["items"][0]
-    detail = (await api.client.get(f"/api/v1/stores/{store_a['id']}/orders/{order_a['id']}",
-                                   headers={"Authorization": first["auth"]})).json()
+    detail = (
+        await api.client.get(
+            f"/api/v1/stores/{store_a['id']}/orders/{order_a['id']}", headers={"Authorization": first["auth"]}
+        )
+    ).json()
     assert detail["buyer"]["name"] == "buyer" and detail["address"]["recipient"] == ADDRESS["recipient"]
     assert detail["address"]["phone"] == ADDRESS["phone"]
     # Not the other seller's to see or move.
-    assert (await api.client.get(f"/api/v1/stores/{store_b['id']}/orders/{order_a['id']}",
-                                 headers={"Authorization": second["auth"]})).status_code == 404
-    assert (await api.client.post(f"/api/v1/stores/{store_a['id']}/orders/{order_a['id']}/accept",
-                                  headers={"Authorization": second["auth"]})).status_code == 403
+    assert (
+        await api.client.get(
+            f"/api/v1/stores/{store_b['id']}/orders/{order_a['id']}", headers={"Authorization": second["auth"]}
+        )
+    ).status_code == 404
+    assert (
+        await api.client.post(
+            f"/api/v1/stores/{store_a['id']}/orders/{order_a['id']}/accept", headers={"Authorization": second["auth"]}
+        )
+    ).status_code == 403
 
-    accepted = await api.client.post(f"/api/v1/stores/{store_a['id']}/orders/{order_a['id']}/accept",
-                                     headers={"Authorization": first["auth"]})
+    accepted = await api.client.post(
+        f"/api/v1/stores/{store_a['id']}/orders/{order_a['id']}/accept", headers={"Authorization": first["auth"]}
+    )
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     assert (await api.client.post(f"/api/v1/orders/{order_a['id']}/cancel", headers=auth)).status_code == 409
 
     order_b = next(o for o in paid["orders"] if o["store_id"] == store_b["id"])
-    rejected = await api.client.post(f"/api/v1/stores/{store_b['id']}/orders/{order_b['id']}/reject",
-                                     headers={"Authorization": second["auth"]})
+    rejected = await api.client.post(
+        f"/api/v1/stores/{store_b['id']}/orders/{order_b['id']}/reject", headers={"Authorization": second["auth"]}
+    )
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
     assert await _stock(api, world["songket"]) == 2 and await _stock(api, world["batik"]) == 3
     await api.drain_outbox()
@@ -222,13 +268,15 @@ async def test_bad_checkouts_are_refused_and_reserve_nothing(api: Api) -> None:
     rival = await api.register("rival")
     await _add(api, rival, world["songket"], 2)
     rival_body = {"address_id": await _address(api, rival), "shipping": {world["stores"][1]["id"]: "instant"}}
-    taken = await api.client.post("/api/v1/checkouts", json=rival_body,
-                                  headers={"Authorization": rival["auth"], "Idempotency-Key": "rival-1"})
+    taken = await api.client.post(
+        "/api/v1/checkouts", json=rival_body, headers={"Authorization": rival["auth"], "Idempotency-Key": "rival-1"}
+    )
     assert taken.status_code == 201, taken.text
     short = await post(_checkout_body(world))
     assert short.status_code == 409, short.text
-    assert short.json()["variants"] == [{"variant_id": world["songket"]["variants"][0]["id"], "requested": 1,
-                                         "available": 0}]
+    assert short.json()["variants"] == [
+        {"variant_id": world["songket"]["variants"][0]["id"], "requested": 1, "available": 0}
+    ]
     assert await _stock(api, world["batik"]) == 5, "nothing of a refused checkout stays reserved"
 
     # Someone else's checkout and orders are unknown to the buyer.
@@ -238,8 +286,9 @@ async def test_bad_checkouts_are_refused_and_reserve_nothing(api: Api) -> None:
 
     empty = await api.register("empty")
     empty_body = {"address_id": await _address(api, empty), "shipping": {}}
-    nothing = await api.client.post("/api/v1/checkouts", json=empty_body,
-                                    headers={"Authorization": empty["auth"], "Idempotency-Key": "e-1"})
+    nothing = await api.client.post(
+        "/api/v1/checkouts", json=empty_body, headers={"Authorization": empty["auth"], "Idempotency-Key": "e-1"}
+    )
     assert nothing.status_code == 422 and nothing.json()["errors"][0]["field"] == "cart"
     assert buyer["id"] != empty["id"]
 
@@ -250,9 +299,15 @@ async def test_a_far_away_store_has_no_options_and_cannot_be_chosen(api: Api) ->
     kain = await _product(api, seller, store, "Kain", 90_000, 3)
     await _add(api, buyer, kain, 1)
     surabaya = await _address(api, buyer, lat=-7.2575, lng=112.7521)
-    quote = (await api.client.post("/api/v1/checkout/quote", headers={"Authorization": buyer["auth"]},
-                                   json={"address_id": surabaya})).json()
+    quote = (
+        await api.client.post(
+            "/api/v1/checkout/quote", headers={"Authorization": buyer["auth"]}, json={"address_id": surabaya}
+        )
+    ).json()
     assert quote["stores"][0]["options"] == []
-    refused = await api.client.post("/api/v1/checkouts", json={"address_id": surabaya, "shipping": {store["id"]: "same_day"}},
-                                    headers={"Authorization": buyer["auth"], "Idempotency-Key": "far-1"})
+    refused = await api.client.post(
+        "/api/v1/checkouts",
+        json={"address_id": surabaya, "shipping": {store["id"]: "same_day"}},
+        headers={"Authorization": buyer["auth"], "Idempotency-Key": "far-1"},
+    )
     assert refused.status_code == 422

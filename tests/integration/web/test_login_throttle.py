@@ -23,7 +23,8 @@ PROXY = "10.0.0.1"
 
 async def _guess(client: Any, email: str, forwarded_for: str, password: str = "wrong guess") -> httpx.Response:
     response: httpx.Response = await client.post(
-        LOGIN, json={"email": email, "password": password}, headers={"X-Forwarded-For": forwarded_for})
+        LOGIN, json={"email": email, "password": password}, headers={"X-Forwarded-For": forwarded_for}
+    )
     return response
 
 
@@ -44,8 +45,11 @@ async def test_wrong_passwords_from_made_up_forwarded_addresses_still_back_off_t
 async def proxied() -> AsyncIterator[Api]:
     """The app behind a trusted proxy at 10.0.0.1, with a per-address limit of three logins a minute."""
     # A proxy in front makes this a deployment: its master secret is named (no development secret then).
-    settings = Settings.in_memory(auth_rate_limit=3, trusted_proxies=f"{PROXY}, 192.0.2.0/24",
-                                  jwt_secret="a-proxied-deployment-master-secret-0123")
+    settings = Settings.in_memory(
+        auth_rate_limit=3,
+        trusted_proxies=f"{PROXY}, 192.0.2.0/24",
+        jwt_secret="a-proxied-deployment-master-secret-0123",
+    )
     container = build_container(settings)
     async with AsyncTestClient(app=create_app(settings, container)) as client:  # type: ignore[arg-type]
         yield Api(client=client, settings=settings, container=container)
@@ -56,17 +60,18 @@ async def test_behind_a_trusted_proxy_each_real_client_has_its_own_address_limit
         statuses: dict[str, list[int]] = {}
         for client in ("203.0.113.7", "198.51.100.9"):
             # What the client wrote itself (left) is not believed; the proxy appended the real address.
-            statuses[client] = [(await _guess(http, f"u{n}@example.com", f"1.1.1.1, {client}")).status_code
-                                for n in range(4)]
+            statuses[client] = [
+                (await _guess(http, f"u{n}@example.com", f"1.1.1.1, {client}")).status_code for n in range(4)
+            ]
         return statuses
 
     assert await proxied.at_once(each_client_logs_in_four_times, peer=PROXY) == {
-        "203.0.113.7": [401, 401, 401, 429], "198.51.100.9": [401, 401, 401, 429]}
+        "203.0.113.7": [401, 401, 401, 429],
+        "198.51.100.9": [401, 401, 401, 429],
+    }
 
 
-async def test_an_untrusted_peer_cannot_escape_its_address_limit_with_made_up_forwarded_addresses(
-    proxied: Api
-) -> None:
+async def test_an_untrusted_peer_cannot_escape_its_address_limit_with_made_up_forwarded_addresses(proxied: Api) -> None:
     async def log_in_five_times(http: httpx.AsyncClient) -> list[int]:
         return [(await _guess(http, f"u{n}@example.com", f"198.51.100.{n}")).status_code for n in range(5)]
 

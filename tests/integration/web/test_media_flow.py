@@ -30,8 +30,11 @@ def _local(url: str) -> str:
 
 
 async def _announce(api: Api, auth: dict[str, str], data: bytes, filename: str = "batik.png") -> dict[str, Any]:
-    ticket = await api.client.post("/api/v1/media/uploads", headers=auth, json={
-        "filename": filename, "content_type": "image/png", "size": len(data), "purpose": "product_image"})
+    ticket = await api.client.post(
+        "/api/v1/media/uploads",
+        headers=auth,
+        json={"filename": filename, "content_type": "image/png", "size": len(data), "purpose": "product_image"},
+    )
     assert ticket.status_code == 201, ticket.text
     return ticket.json()  # type: ignore[no-any-return]
 
@@ -65,8 +68,11 @@ async def test_a_seller_uploads_a_png_and_downloads_it_and_its_thumbnail(local_a
     assert picture.format == "WEBP" and max(picture.size) == 320
 
     stranger = await api.register("stranger")
-    assert (await api.client.get(f"/api/v1/media/{ticket['media_id']}", follow_redirects=False,
-                                 headers={"Authorization": stranger["auth"]})).status_code == 404
+    assert (
+        await api.client.get(
+            f"/api/v1/media/{ticket['media_id']}", follow_redirects=False, headers={"Authorization": stranger["auth"]}
+        )
+    ).status_code == 404
 
 
 async def test_a_shell_script_declared_as_png_is_refused_and_gone(local_api: Api) -> None:
@@ -74,7 +80,9 @@ async def test_a_shell_script_declared_as_png_is_refused_and_gone(local_api: Api
     auth = {"Authorization": seller["auth"]}
     script = b"#!/bin/sh\necho owned\n" * 5
     ticket = await _announce(api, auth, script, filename="script.png")
-    assert (await api.client.put(_local(ticket["upload_url"]), content=script, headers=ticket["headers"])).status_code == 200
+    assert (
+        await api.client.put(_local(ticket["upload_url"]), content=script, headers=ticket["headers"])
+    ).status_code == 200
     refused = await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "content_type"
     storage = api.container.storage()
@@ -89,10 +97,13 @@ async def test_tampered_or_foreign_uploads_are_refused(local_api: Api) -> None:
     ticket = await _announce(api, auth, data)
     forged = _local(ticket["upload_url"]).replace("signature=", "signature=0")
     assert (await api.client.put(forged, content=data, headers=ticket["headers"])).status_code == 403
-    other_type = await api.client.put(_local(ticket["upload_url"]), content=data, headers={"Content-Type": "image/jpeg"})
+    other_type = await api.client.put(
+        _local(ticket["upload_url"]), content=data, headers={"Content-Type": "image/jpeg"}
+    )
     assert other_type.status_code == 403
-    foreign = await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete",
-                                    headers={"Authorization": stranger["auth"]})
+    foreign = await api.client.post(
+        f"/api/v1/media/{ticket['media_id']}/complete", headers={"Authorization": stranger["auth"]}
+    )
     assert foreign.status_code == 404
     early = await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)
     assert early.status_code == 409
@@ -137,18 +148,22 @@ async def test_the_file_route_takes_no_more_than_announced_nor_another_type_nor_
 async def test_bad_announcements_are_422(api: Api) -> None:
     user = await api.register("someone")
     auth = {"Authorization": user["auth"]}
-    for body in ({"filename": "a.png", "content_type": "image/png", "size": 10, "purpose": "avatar"},
-                 {"filename": "a.gif", "content_type": "image/gif", "size": 10, "purpose": "product_image"},
-                 {"filename": "a.png", "content_type": "image/png", "size": 0, "purpose": "product_image"},
-                 {"filename": "a.png", "content_type": "image/png", "size": 99 * 1024 * 1024, "purpose": "product_image"},
-                 {"filename": "../", "content_type": "image/png", "size": 10, "purpose": "product_image"}):
+    for body in (
+        {"filename": "a.png", "content_type": "image/png", "size": 10, "purpose": "avatar"},
+        {"filename": "a.gif", "content_type": "image/gif", "size": 10, "purpose": "product_image"},
+        {"filename": "a.png", "content_type": "image/png", "size": 0, "purpose": "product_image"},
+        {"filename": "a.png", "content_type": "image/png", "size": 99 * 1024 * 1024, "purpose": "product_image"},
+        {"filename": "../", "content_type": "image/png", "size": 10, "purpose": "product_image"},
+    ):
         response = await api.client.post("/api/v1/media/uploads", headers=auth, json=body)
         assert response.status_code == 422, (body, response.text)
 
 
 async def _uploaded(api: Api, auth: dict[str, str], data: bytes) -> str:
     ticket = await _announce(api, auth, data)
-    assert (await api.client.put(_local(ticket["upload_url"]), content=data, headers=ticket["headers"])).status_code == 200
+    assert (
+        await api.client.put(_local(ticket["upload_url"]), content=data, headers=ticket["headers"])
+    ).status_code == 200
     assert (await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)).status_code == 200
     return str(ticket["media_id"])
 
@@ -159,9 +174,15 @@ async def test_a_products_images_show_in_its_detail_and_list_and_serve_to_anyone
     data = _png()
     media_id = await _uploaded(api, auth, data)
     store = await api.open_store(seller)
-    created = await api.client.post(f"/api/v1/stores/{store['id']}/products", headers=auth, json={
-        "title": "Kain tenun ikat", "media_ids": [media_id],
-        "variants": [{"sku": "IKAT-1", "name": "One", "price": 250_000, "stock": 2, "weight_grams": 300}]})
+    created = await api.client.post(
+        f"/api/v1/stores/{store['id']}/products",
+        headers=auth,
+        json={
+            "title": "Kain tenun ikat",
+            "media_ids": [media_id],
+            "variants": [{"sku": "IKAT-1", "name": "One", "price": 250_000, "stock": 2, "weight_grams": 300}],
+        },
+    )
     assert created.status_code == 201, created.text
     media = created.json()["media"]
     assert [m["id"] for m in media] == [media_id]
@@ -183,9 +204,15 @@ async def test_someone_elses_or_unfinished_media_cannot_be_attached(local_api: A
     unfinished = (await _announce(api, {"Authorization": seller["auth"]}, _png()))["media_id"]
     store = await api.open_store(seller)
     for media_ids in ([theirs], [unfinished], ["00000000-0000-7000-8000-000000000000"]):
-        response = await api.client.post(f"/api/v1/stores/{store['id']}/products", headers={"Authorization": seller["auth"]},
-                                          json={"title": "Batik", "media_ids": media_ids,
-                                                "variants": [{"sku": "B-1", "name": "One", "price": 1000, "stock": 1, "weight_grams": 1}]})
+        response = await api.client.post(
+            f"/api/v1/stores/{store['id']}/products",
+            headers={"Authorization": seller["auth"]},
+            json={
+                "title": "Batik",
+                "media_ids": media_ids,
+                "variants": [{"sku": "B-1", "name": "One", "price": 1000, "stock": 1, "weight_grams": 1}],
+            },
+        )
         assert response.status_code == 422 and response.json()["errors"][0]["field"] == "media_ids", response.text
         assert "unknown media id" in response.json()["errors"][0]["message"]
 
@@ -194,8 +221,13 @@ async def test_a_store_takes_a_logo_that_anyone_can_fetch(local_api: Api) -> Non
     api, seller = local_api, await local_api.register("seller")
     auth = {"Authorization": seller["auth"]}
     data = _png()
-    ticket = (await api.client.post("/api/v1/media/uploads", headers=auth, json={
-        "filename": "logo.png", "content_type": "image/png", "size": len(data), "purpose": "store_logo"})).json()
+    ticket = (
+        await api.client.post(
+            "/api/v1/media/uploads",
+            headers=auth,
+            json={"filename": "logo.png", "content_type": "image/png", "size": len(data), "purpose": "store_logo"},
+        )
+    ).json()
     await api.client.put(_local(ticket["upload_url"]), content=data, headers=ticket["headers"])
     assert (await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)).status_code == 200
     product_image = await _uploaded(api, auth, _png())
@@ -203,7 +235,9 @@ async def test_a_store_takes_a_logo_that_anyone_can_fetch(local_api: Api) -> Non
     store = await api.open_store(seller)
     wrong = await api.client.patch(f"/api/v1/stores/{store['id']}", headers=auth, json={"logo_media_id": product_image})
     assert wrong.status_code == 422, "a product image is not a logo"
-    updated = await api.client.patch(f"/api/v1/stores/{store['id']}", headers=auth, json={"logo_media_id": ticket["media_id"]})
+    updated = await api.client.patch(
+        f"/api/v1/stores/{store['id']}", headers=auth, json={"logo_media_id": ticket["media_id"]}
+    )
     assert updated.status_code == 200 and updated.json()["logo_url"].endswith(f"/api/v1/media/{ticket['media_id']}")
     logo = await api.client.get(f"/api/v1/media/{ticket['media_id']}", follow_redirects=False)
     assert logo.status_code == 302 and (await api.client.get(_local(logo.headers["location"]))).content == data

@@ -22,10 +22,18 @@ from tests.integration.web.conftest import Api, _settings
 async def s3_api(request: pytest.FixtureRequest, tmp_path: Any, s3_endpoint: Any) -> AsyncIterator[Api]:
     endpoint, access, secret, secure = s3_endpoint
     settings = _settings("sqlite", tmp_path, request)
-    settings = type(settings).from_env({}, **{**{f: getattr(settings, f) for f in settings.__struct_fields__},
-                                              "s3_endpoint": endpoint, "s3_access_key": access, "s3_secret_key": secret,
-                                              "s3_secure": secure, "s3_bucket": f"test-{uuid.uuid4().hex[:12]}",
-                                              "sandbox": "on"})  # S3 is a deployment's: the sandboxes by name
+    settings = type(settings).from_env(
+        {},
+        **{
+            **{f: getattr(settings, f) for f in settings.__struct_fields__},
+            "s3_endpoint": endpoint,
+            "s3_access_key": access,
+            "s3_secret_key": secret,
+            "s3_secure": secure,
+            "s3_bucket": f"test-{uuid.uuid4().hex[:12]}",
+            "sandbox": "on",
+        },
+    )  # S3 is a deployment's: the sandboxes by name
     container = build_container(settings)
     async with AsyncTestClient(app=create_app(settings, container)) as client:  # type: ignore[arg-type]
         yield Api(client=client, settings=settings, container=container)
@@ -38,8 +46,11 @@ def _png() -> bytes:
 
 
 async def _announce(api: Api, auth: dict[str, str], data: bytes) -> dict[str, Any]:
-    ticket = await api.client.post("/api/v1/media/uploads", headers=auth, json={
-        "filename": "ulos.png", "content_type": "image/png", "size": len(data), "purpose": "product_image"})
+    ticket = await api.client.post(
+        "/api/v1/media/uploads",
+        headers=auth,
+        json={"filename": "ulos.png", "content_type": "image/png", "size": len(data), "purpose": "product_image"},
+    )
     assert ticket.status_code == 201, ticket.text
     return ticket.json()  # type: ignore[no-any-return]
 
@@ -51,14 +62,24 @@ async def test_a_seller_uploads_a_product_image_to_s3_and_anyone_fetches_it(s3_a
     ticket = await _announce(api, auth, data)
     assert ticket["method"] == "POST" and ticket["headers"] == {}
     assert (ticket["fields"]["key"], ticket["fields"]["Content-Type"]) == (
-        f"uploads/{seller['id']}/{ticket['media_id']}/original.png", "image/png")
+        f"uploads/{seller['id']}/{ticket['media_id']}/original.png",
+        "image/png",
+    )
     assert await api.send_upload(ticket, data) == 204
     async with httpx.AsyncClient() as s3:
         assert (await api.client.post(f"/api/v1/media/{ticket['media_id']}/complete", headers=auth)).status_code == 200
         store = await api.open_store(seller)
-        product = (await api.client.post(f"/api/v1/stores/{store['id']}/products", headers=auth, json={
-            "title": "Kain ulos", "media_ids": [ticket["media_id"]],
-            "variants": [{"sku": "U-1", "name": "One", "price": 300_000, "stock": 1, "weight_grams": 300}]})).json()
+        product = (
+            await api.client.post(
+                f"/api/v1/stores/{store['id']}/products",
+                headers=auth,
+                json={
+                    "title": "Kain ulos",
+                    "media_ids": [ticket["media_id"]],
+                    "variants": [{"sku": "U-1", "name": "One", "price": 300_000, "stock": 1, "weight_grams": 300}],
+                },
+            )
+        ).json()
         await api.client.post(f"/api/v1/products/{product['id']}/publish", headers=auth)
         detail = (await api.client.get(f"/api/v1/products/{product['id']}")).json()
         assert [m["id"] for m in detail["media"]] == [ticket["media_id"]]

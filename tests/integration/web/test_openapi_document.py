@@ -24,8 +24,9 @@ def _valid(document: dict[str, Any], component: str, body: Any) -> bool:
     return Draft202012Validator(schema).is_valid(body)
 
 
-async def _check(api: Api, document: dict[str, Any], path: str, component: str, good: Any, bad: Any,
-                 auth: dict[str, str]) -> None:
+async def _check(
+    api: Api, document: dict[str, Any], path: str, component: str, good: Any, bad: Any, auth: dict[str, str]
+) -> None:
     """`bad` breaks the rule the document states, `good` keeps it: the server agrees on both."""
     assert _valid(document, component, good) and not _valid(document, component, bad), component
     headers = {**auth, "Idempotency-Key": uuid.uuid4().hex}
@@ -45,8 +46,15 @@ async def test_the_document_says_lat_and_lng_come_together(api: Api) -> None:
 async def test_the_document_says_each_upload_purpose_has_its_own_largest_size(api: Api) -> None:
     user = {"Authorization": (await api.register())["auth"]}
     logo = {"filename": "logo.png", "content_type": "image/png", "purpose": "store_logo"}
-    await _check(api, await _document(api), "/api/v1/media/uploads", "UploadBody", {**logo, "size": 2 * 1024 * 1024},
-                 {**logo, "size": 2 * 1024 * 1024 + 1}, user)
+    await _check(
+        api,
+        await _document(api),
+        "/api/v1/media/uploads",
+        "UploadBody",
+        {**logo, "size": 2 * 1024 * 1024},
+        {**logo, "size": 2 * 1024 * 1024 + 1},
+        user,
+    )
 
 
 async def test_the_document_says_a_link_points_at_a_product_or_a_store_not_both(api: Api) -> None:
@@ -55,8 +63,9 @@ async def test_the_document_says_a_link_points_at_a_product_or_a_store_not_both(
     auth = {"Authorization": affiliate["auth"]}
     assert (await api.client.post("/api/v1/affiliate/join", headers=auth)).status_code == 201
     both = {"product_id": str(uuid.uuid4()), "store_id": store["id"]}
-    await _check(api, await _document(api), "/api/v1/affiliate/links", "LinkBody", {"store_id": store["id"]}, both,
-                 auth)
+    await _check(
+        api, await _document(api), "/api/v1/affiliate/links", "LinkBody", {"store_id": store["id"]}, both, auth
+    )
 
 
 async def test_the_document_says_a_message_needs_text_or_an_attachment(api: Api) -> None:
@@ -65,8 +74,15 @@ async def test_the_document_says_a_message_needs_text_or_an_attachment(api: Api)
     auth = {"Authorization": buyer["auth"]}
     opened = await api.client.post("/api/v1/conversations", json={"store_id": store["id"]}, headers=auth)
     path = f"/api/v1/conversations/{opened.json()['id']}/messages"
-    await _check(api, await _document(api), path, "SendMessageBody", {"client_id": "c-1", "body": " Halo "},
-                 {"client_id": "c-2", "body": " \t "}, auth)
+    await _check(
+        api,
+        await _document(api),
+        path,
+        "SendMessageBody",
+        {"client_id": "c-1", "body": " Halo "},
+        {"client_id": "c-2", "body": " \t "},
+        auth,
+    )
 
 
 async def test_the_document_says_a_payout_is_at_least_the_minimum(api: Api) -> None:
@@ -77,8 +93,11 @@ async def test_the_document_says_a_payout_is_at_least_the_minimum(api: Api) -> N
     assert not _valid(document, "PayoutBody", {"amount": {"amount": minimum - 1, "currency": "IDR"}, "bank": bank})
     affiliate = {"Authorization": (await api.register("affiliate"))["auth"]}
     assert (await api.client.post("/api/v1/affiliate/join", headers=affiliate)).status_code == 201
-    below = await api.client.post("/api/v1/affiliate/payouts", json={"amount": minimum - 1, "bank": bank},
-                                  headers={**affiliate, "Idempotency-Key": uuid.uuid4().hex})
+    below = await api.client.post(
+        "/api/v1/affiliate/payouts",
+        json={"amount": minimum - 1, "bank": bank},
+        headers={**affiliate, "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert below.status_code == 422 and below.json()["errors"][0]["field"] == "amount", below.text
 
 

@@ -26,9 +26,18 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _settings(tmp_path: Path, base_url: str, key: str) -> Settings:
-    return Settings.from_env({}, data_dir=str(tmp_path), password_hash_profile="light", access_log=False,
-                             auth_rate_limit=10_000, run_worker=False, xendit_base_url=base_url,
-                             xendit_secret_key=key, xendit_callback_token=SANDBOX_TOKEN, sandbox="on")
+    return Settings.from_env(
+        {},
+        data_dir=str(tmp_path),
+        password_hash_profile="light",
+        access_log=False,
+        auth_rate_limit=10_000,
+        run_worker=False,
+        xendit_base_url=base_url,
+        xendit_secret_key=key,
+        xendit_callback_token=SANDBOX_TOKEN,
+        sandbox="on",
+    )
 
 
 @pytest.fixture(params=["unreachable", "wrong-key"])
@@ -46,8 +55,16 @@ async def test_checkout_fails_cleanly_and_can_be_retried_with_the_same_key(api: 
     seller, buyer = await api.register("seller"), await api.register("buyer")
     store = await api.open_store(seller)
     auth_s, auth_b = {"Authorization": seller["auth"]}, {"Authorization": buyer["auth"]}
-    product = (await api.client.post(f"/api/v1/stores/{store['id']}/products", headers=auth_s, json={
-        "title": "Batik", "variants": [{"sku": "B-1", "name": "One", "price": 100_000, "stock": 4, "weight_grams": 200}]})).json()
+    product = (
+        await api.client.post(
+            f"/api/v1/stores/{store['id']}/products",
+            headers=auth_s,
+            json={
+                "title": "Batik",
+                "variants": [{"sku": "B-1", "name": "One", "price": 100_000, "stock": 4, "weight_grams": 200}],
+            },
+        )
+    ).json()
     await api.client.post(f"/api/v1/products/{product['id']}/publish", headers=auth_s)
     variant_id = product["variants"][0]["id"]
     await api.client.post("/api/v1/cart/items", headers=auth_b, json={"variant_id": variant_id, "quantity": 3})

@@ -26,11 +26,22 @@ def _auth(user: dict[str, str]) -> dict[str, str]:
 
 def _event(booking_id: str, status: str, at_ms: int | None = None) -> dict[str, Any]:
     """A booking event shaped as docs/providers.md ("GoSend webhook") describes GoSend's."""
-    return {"@type": "booking_event", "entity_id": booking_id, "booking_id": booking_id, "type": status.upper(),
-            "event_date": at_ms if at_ms is not None else int(time.time() * 1000), "event_id": str(uuid.uuid4()),
-            "partner_id": "marketplace-engine", "destination_type": "market_place", "status": status,
-            "booking_status": status, "booking_type": "instant", "driver_name": "Budi Santoso",
-            "driver_phone": "6281234567890", "live_tracking_url": f"https://tracking.example/{booking_id}"}
+    return {
+        "@type": "booking_event",
+        "entity_id": booking_id,
+        "booking_id": booking_id,
+        "type": status.upper(),
+        "event_date": at_ms if at_ms is not None else int(time.time() * 1000),
+        "event_id": str(uuid.uuid4()),
+        "partner_id": "marketplace-engine",
+        "destination_type": "market_place",
+        "status": status,
+        "booking_status": status,
+        "booking_type": "instant",
+        "driver_name": "Budi Santoso",
+        "driver_phone": "6281234567890",
+        "live_tracking_url": f"https://tracking.example/{booking_id}",
+    }
 
 
 async def _webhook(api: Api, payload: dict[str, Any], token: str | None = None) -> Any:
@@ -45,8 +56,11 @@ async def _accepted_order(api: Api) -> dict[str, Any]:
     product = await _product(api, seller, store, "Batik tulis", 250_000, 4)
     await _add(api, buyer, product, 2)
     address_id = await _address(api, buyer)
-    placed = await api.client.post("/api/v1/checkouts", headers={**_auth(buyer), "Idempotency-Key": uuid.uuid4().hex},
-                                   json={"address_id": address_id, "shipping": {store["id"]: "instant"}})
+    placed = await api.client.post(
+        "/api/v1/checkouts",
+        headers={**_auth(buyer), "Idempotency-Key": uuid.uuid4().hex},
+        json={"address_id": address_id, "shipping": {store["id"]: "instant"}},
+    )
     assert placed.status_code == 201, placed.text
     checkout = placed.json()
     order_id = checkout["orders"][0]["id"]
@@ -59,8 +73,15 @@ async def _accepted_order(api: Api) -> dict[str, Any]:
     assert unaccepted.status_code == 409 and "accept" in unaccepted.json()["detail"], unaccepted.text
     accepted = await api.client.post(f"{base}/accept", headers=_auth(seller))
     assert accepted.status_code == 200, accepted.text
-    return {"seller": seller, "buyer": buyer, "store": store, "product": product, "checkout": checkout,
-            "order_id": order_id, "base": base}
+    return {
+        "seller": seller,
+        "buyer": buyer,
+        "store": store,
+        "product": product,
+        "checkout": checkout,
+        "order_id": order_id,
+        "base": base,
+    }
 
 
 async def _shipment(api: Api, world: dict[str, Any], user: str = "buyer") -> dict[str, Any]:
@@ -73,8 +94,9 @@ async def _courier(api: Api, world: dict[str, Any], status: str) -> dict[str, An
     """The courier moves the current booking to `status`; answers the shipment once we know."""
     booking_id = (await _shipment(api, world))["booking_id"]
     if api.settings.backend == "sql":
-        moved = await api.client.post(f"/sandbox/gosend/_sandbox/bookings/{booking_id}/advance",
-                                      json={"status": status})
+        moved = await api.client.post(
+            f"/sandbox/gosend/_sandbox/bookings/{booking_id}/advance", json={"status": status}
+        )
         assert moved.status_code == 200, moved.text
     else:
         courier = await resolve(api.container.shipping)
@@ -83,8 +105,7 @@ async def _courier(api: Api, world: dict[str, Any], status: str) -> dict[str, An
         assert answer.status_code == 200, answer.text
     for _ in range(200):
         shipment = await _shipment(api, world)
-        if shipment["attempts"][-1]["status"] == status or (
-                status == "on_hold" and shipment["status"] == "on_hold"):
+        if shipment["attempts"][-1]["status"] == status or (status == "on_hold" and shipment["status"] == "on_hold"):
             return shipment
         await asyncio.sleep(0.025)
     raise AssertionError(f"the {status} webhook did not arrive")
@@ -155,8 +176,11 @@ async def test_duplicated_and_reordered_webhooks_leave_the_orderly_timeline(api:
     assert bare.status_code == 401
     unknown = await _webhook(api, _event("GK-00-404404", "delivered"))
     assert unknown.status_code == 200 and unknown.json()["outcome"] == "no shipment has this booking"
-    malformed = await api.client.post("/api/v1/webhooks/gosend", content=b"{not json",
-                                      headers={api.settings.gosend_webhook_header: api.settings.gosend_token})
+    malformed = await api.client.post(
+        "/api/v1/webhooks/gosend",
+        content=b"{not json",
+        headers={api.settings.gosend_webhook_header: api.settings.gosend_token},
+    )
     assert malformed.status_code in (400, 422)
     missing = await _webhook(api, {"@type": "booking_event"})
     assert missing.status_code == 422
@@ -173,7 +197,9 @@ async def test_after_no_driver_the_seller_ships_again_and_both_attempts_stay_lis
     retry = second.json()
     assert retry["booking_id"] != first["booking_id"] and retry["status"] == "confirmed"
     assert [(a["booking_id"], a["status"]) for a in retry["attempts"]] == [
-        (first["booking_id"], "no_driver"), (retry["booking_id"], "confirmed")]
+        (first["booking_id"], "no_driver"),
+        (retry["booking_id"], "confirmed"),
+    ]
     history = [h["status"] for h in (await _order(api, world))["history"]]
     assert history == ["pending_payment", "paid", "accepted", "shipping", "accepted", "shipping"]
 
@@ -201,11 +227,14 @@ async def test_a_parcel_the_courier_brings_back_makes_the_order_returned_and_ref
     order = await _order(api, world)
     assert order["status"] == "returned"
     await api.drain_outbox()
-    payment = (await api.client.get(f"/api/v1/checkouts/{world['checkout']['id']}",
-                                    headers=_auth(world["buyer"]))).json()["payment"]
+    payment = (
+        await api.client.get(f"/api/v1/checkouts/{world['checkout']['id']}", headers=_auth(world["buyer"]))
+    ).json()["payment"]
     assert [(r["order_id"], r["amount"]) for r in payment["refunds"]] == [(order["id"], order["total"])]
     assert payment["refunds"][0]["status"] in ("pending", "succeeded")
-    blocked = await api.client.post(f"/api/v1/orders/{world['order_id']}/confirm-received", headers=_auth(world["buyer"]))
+    blocked = await api.client.post(
+        f"/api/v1/orders/{world['order_id']}/confirm-received", headers=_auth(world["buyer"])
+    )
     assert blocked.status_code == 409
 
 

@@ -18,8 +18,10 @@ async def _paid_order(api: Api, seller: dict[str, str], store: dict[str, Any]) -
     product = await _product(api, seller, store, "Batik cap", 120_000, 3)
     await _add(api, buyer, product, 1)
     placed = await api.client.post(
-        "/api/v1/checkouts", headers={**_auth(buyer), "Idempotency-Key": uuid.uuid4().hex},
-        json={"address_id": await _address(api, buyer), "shipping": {store["id"]: "instant"}})
+        "/api/v1/checkouts",
+        headers={**_auth(buyer), "Idempotency-Key": uuid.uuid4().hex},
+        json={"address_id": await _address(api, buyer), "shipping": {store["id"]: "instant"}},
+    )
     assert placed.status_code == 201, placed.text
     await api.pay(placed.json())
     return str(placed.json()["orders"][0]["id"])
@@ -34,9 +36,17 @@ async def test_a_suspended_store_cannot_publish_accept_or_withdraw_but_ships_wha
     world = await _accepted_order(api)
     seller, store = world["seller"], world["store"]
     waiting = await _paid_order(api, seller, store)
-    draft = await api.client.post(f"/api/v1/stores/{store['id']}/products", headers=_auth(seller), json={
-        "title": "Kain lurik", "description": "Tenun", "category_id": None, "media_ids": [],
-        "variants": [{"sku": "L-1", "name": "Biru", "price": 90_000, "stock": 2, "weight_grams": 300}]})
+    draft = await api.client.post(
+        f"/api/v1/stores/{store['id']}/products",
+        headers=_auth(seller),
+        json={
+            "title": "Kain lurik",
+            "description": "Tenun",
+            "category_id": None,
+            "media_ids": [],
+            "variants": [{"sku": "L-1", "name": "Biru", "price": 90_000, "stock": 2, "weight_grams": 300}],
+        },
+    )
     assert draft.status_code == 201, draft.text
     admin = await api.register("admin")
     await api.make_admin(admin["email"])
@@ -46,8 +56,13 @@ async def test_a_suspended_store_cannot_publish_accept_or_withdraw_but_ships_wha
     _suspended(await api.client.post(f"/api/v1/products/{draft.json()['id']}/publish", headers=_auth(seller)))
     base = f"/api/v1/stores/{store['id']}/orders"
     _suspended(await api.client.post(f"{base}/{waiting}/accept", headers=_auth(seller)))
-    _suspended(await api.client.post(f"/api/v1/stores/{store['id']}/withdrawals", json={"amount": 10_000, "bank": BANK},
-                                     headers={**_auth(seller), "Idempotency-Key": uuid.uuid4().hex}))
+    _suspended(
+        await api.client.post(
+            f"/api/v1/stores/{store['id']}/withdrawals",
+            json={"amount": 10_000, "bank": BANK},
+            headers={**_auth(seller), "Idempotency-Key": uuid.uuid4().hex},
+        )
+    )
     order = await api.client.get(f"{base}/{waiting}", headers=_auth(seller))
     assert order.json()["status"] == "paid"
 

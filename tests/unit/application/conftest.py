@@ -23,8 +23,13 @@ from tests.credentials import PASSWORD
 
 def pickup(**changes: Any) -> AddressInput:
     values: dict[str, Any] = {
-        "recipient": "Budi", "phone": "081234567890", "line1": "Jl. Sudirman 1", "city": "Jakarta",
-        "postal_code": "10110", "lat": -6.2, "lng": 106.8,
+        "recipient": "Budi",
+        "phone": "081234567890",
+        "line1": "Jl. Sudirman 1",
+        "city": "Jakarta",
+        "postal_code": "10110",
+        "lat": -6.2,
+        "lng": 106.8,
     }
     values.update(changes)
     return AddressInput(**values)
@@ -55,8 +60,14 @@ class Marketplace:
         return await (await self.use("open_store"))(owner_id, OpenStoreCommand(name, "A fine shop", pickup()))
 
     async def create_product(
-        self, owner_id: str, store_id: str, title: str = "Red Cotton Shirt", *, skus: tuple[str, ...] = ("RS-S", "RS-M"),
-        category_id: str | None = None, price: int = 150_000,
+        self,
+        owner_id: str,
+        store_id: str,
+        title: str = "Red Cotton Shirt",
+        *,
+        skus: tuple[str, ...] = ("RS-S", "RS-M"),
+        category_id: str | None = None,
+        price: int = 150_000,
     ) -> ProductDetail:
         variants = [VariantInput(sku, f"size {sku}", price + 10_000 * i, 5, 200) for i, sku in enumerate(skus)]
         command = CreateProductCommand(title, "Soft cotton, made in Bandung", category_id, variants)

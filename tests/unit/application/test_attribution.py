@@ -21,8 +21,16 @@ def test_tampered_foreign_and_malformed_cookies_attribute_nothing() -> None:
     signer = AttributionSigner("a-signing-key-of-at-least-32-characters")
     cookie = signer.sign("ABCD1234", NOW)
     code, stamp, mac = cookie.split(".")
-    for bad in (f"WXYZ9999.{stamp}.{mac}", f"{code}.{int(stamp) + 86_400}.{mac}", f"{code}.{stamp}.{mac[:-2]}AA",
-                AttributionSigner("another-key-of-at-least-32-characters!!").sign("ABCD1234", NOW),
-                "", "nonsense", "a.b.c.d", "x" * 500, None):
+    for bad in (
+        f"WXYZ9999.{stamp}.{mac}",
+        f"{code}.{int(stamp) + 86_400}.{mac}",
+        f"{code}.{stamp}.{mac[:-2]}AA",
+        AttributionSigner("another-key-of-at-least-32-characters!!").sign("ABCD1234", NOW),
+        "",
+        "nonsense",
+        "a.b.c.d",
+        "x" * 500,
+        None,
+    ):
         assert signer.read(bad, NOW) is None, bad
     assert signer.read(signer.sign("ABCD1234", NOW + timedelta(hours=1)), NOW) is None  # from the future

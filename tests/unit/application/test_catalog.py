@@ -159,7 +159,9 @@ async def test_variants_are_added_and_removed_by_the_owner(
     marketplace: Marketplace, seller: str, store_id: str
 ) -> None:
     product = await marketplace.create_product(seller, store_id, skus=("RS-S",))
-    added = await (await marketplace.use("add_variant"))(seller, product.id, VariantInput("RS-XL", "XL", 175_000, 2, 250))
+    added = await (await marketplace.use("add_variant"))(
+        seller, product.id, VariantInput("RS-XL", "XL", 175_000, 2, 250)
+    )
     with pytest.raises(DuplicateSku):
         await (await marketplace.use("add_variant"))(seller, product.id, VariantInput("RS-XL", "XL", 1, 1, 1))
     await (await marketplace.use("remove_variant"))(seller, product.id, product.variants[0].id)

@@ -18,8 +18,15 @@ from marketplace.entrypoints.container import build_container, resolve
 from marketplace.entrypoints.settings import Settings
 from tests.credentials import PASSWORD
 
-ADDRESS = AddressInput(recipient="Ayu", phone="081234567890", line1="Jl. Sudirman 1", city="Jakarta",
-                       postal_code="10110", lat=-6.2, lng=106.8)
+ADDRESS = AddressInput(
+    recipient="Ayu",
+    phone="081234567890",
+    line1="Jl. Sudirman 1",
+    city="Jakarta",
+    postal_code="10110",
+    lat=-6.2,
+    lng=106.8,
+)
 
 
 class Chat:
@@ -34,7 +41,11 @@ class Chat:
         return (await register(Register(f"{name}@example.com", PASSWORD, name.title()))).id  # type: ignore[no-any-return]
 
     async def setup(self) -> None:
-        self.seller, self.buyer, self.stranger = await self.user("seller"), await self.user("buyer"), await self.user("eve")
+        self.seller, self.buyer, self.stranger = (
+            await self.user("seller"),
+            await self.user("buyer"),
+            await self.user("eve"),
+        )
         store = await (await self.use("open_store"))(self.seller, OpenStoreCommand("Toko Ayu", "Batik", ADDRESS))
         self.store_id = store.id
         view, created = await (await self.use("conversations")).open(self.buyer, store.id)
@@ -122,7 +133,8 @@ async def test_read_markers_unread_counts_typing_and_sync(chat: Chat) -> None:
     assert (await conversations.get(chat.seller, chat.conversation_id)).unread_count == 1
     await messages.typing(chat.seller, chat.conversation_id, True)
     assert chat.notifier.to(chat.buyer, "typing") == [
-        {"conversation_id": chat.conversation_id, "is_typing": True, "user_id": chat.seller}]
+        {"conversation_id": chat.conversation_id, "is_typing": True, "user_id": chat.seller}
+    ]
     missed = await messages.sync(chat.seller, chat.conversation_id, sent[0].id)
     assert [m.id for m in missed] == [sent[1].id, sent[2].id]
     assert [m.seq for m in await messages.sync(chat.seller, chat.conversation_id, None)] == [1, 2, 3]

@@ -28,8 +28,15 @@ from marketplace.entrypoints.settings import Settings
 from marketplace.entrypoints.worker import build_worker
 
 PASSWORD = "a-long-unguessable-test-passphrase"
-ADDRESS = AddressInput(recipient="Ayu", phone="081234567890", line1="Jl. Sudirman 1", city="Jakarta",
-                       postal_code="10110", lat=-6.2, lng=106.8)
+ADDRESS = AddressInput(
+    recipient="Ayu",
+    phone="081234567890",
+    line1="Jl. Sudirman 1",
+    city="Jakarta",
+    postal_code="10110",
+    lat=-6.2,
+    lng=106.8,
+)
 
 
 class Died(BaseException):
@@ -65,8 +72,11 @@ class World:
         register = await self.use("register_user")
         seller = (await register(Register("seller@example.com", PASSWORD, "Seller"))).id
         store = await (await self.use("open_store"))(seller, OpenStoreCommand("Toko", "Shop", ADDRESS))
-        product = await (await self.use("create_product"))(seller, store.id, CreateProductCommand(
-            "Batik", "Handmade", None, [VariantInput("B-1", "One", 100_000, 5, 300)]))
+        product = await (await self.use("create_product"))(
+            seller,
+            store.id,
+            CreateProductCommand("Batik", "Handmade", None, [VariantInput("B-1", "One", 100_000, 5, 300)]),
+        )
         await (await self.use("publish_product"))(seller, product.id)
         self.store_id, self.variant_id = store.id, product.variants[0].id
         self.buyer = (await register(Register("buyer@example.com", PASSWORD, "Buyer"))).id
@@ -183,7 +193,8 @@ async def test_a_payment_of_an_orphaned_invoice_is_refunded_for_real(world: Worl
 
 
 async def test_a_timeout_that_hid_a_made_invoice_voids_the_checkout_and_the_worker_expires_the_invoice(
-        world: World) -> None:
+    world: World,
+) -> None:
     gateway = await world.use("payments")
     create = gateway.create_invoice
 
@@ -207,13 +218,19 @@ async def _unreachable(_: str) -> Any:
     raise BackendUnavailable("the payment provider could not be reached")
 
 
-async def test_money_owed_back_and_never_asked_of_the_provider_is_a_disagreement_not_on_its_way(
-        world: World) -> None:
+async def test_money_owed_back_and_never_asked_of_the_provider_is_a_disagreement_not_on_its_way(world: World) -> None:
     view = await world.place("k-1")
     gateway, receive = await world.use("payments"), await world.use("receive_callback")
     gateway.mark_paid(view.payment.invoice_id)
-    await receive.invoice({"id": view.payment.invoice_id, "external_id": view.id, "status": "PAID",
-                           "amount": view.payment.amount.amount, "currency": "IDR"})
+    await receive.invoice(
+        {
+            "id": view.payment.invoice_id,
+            "external_id": view.id,
+            "status": "PAID",
+            "amount": view.payment.amount.amount,
+            "currency": "IDR",
+        }
+    )
     await (await world.use("buyer_orders")).cancel(world.buyer, view.orders[0].id)
     reconcile = await world.use("reconcile_ledger")
     owed = await reconcile()

@@ -49,7 +49,9 @@ class Cms:
 @pytest.fixture
 async def cms() -> AsyncIterator[Cms]:
     clock = ManualClock()
-    container = build_container(Settings.in_memory(public_url="http://shop.test", jwt_secret="a-unit-test-master-secret-of-32-chars"))
+    container = build_container(
+        Settings.in_memory(public_url="http://shop.test", jwt_secret="a-unit-test-master-secret-of-32-chars")
+    )
     container.clock.override(providers.Object(clock))
     await container.init_resources()
     try:
@@ -70,7 +72,11 @@ async def test_an_admin_writes_and_publishes_a_page_whose_html_is_sanitised(cms:
     assert published.status == "published" and published.published_at == cms.clock.at
     public = await cms("read_public_page", "about-us")
     assert (public.id, public.html, public.status, public.published_at) == (
-        published.id, published.html, "published", published.published_at)
+        published.id,
+        published.html,
+        "published",
+        published.published_at,
+    )
     assert not hasattr(public, "body"), "the public page is its sanitised HTML only"
     with pytest.raises(IllegalTransition):
         await cms("publish_page", admin, page.id)
@@ -80,11 +86,19 @@ async def test_only_admins_write_or_read_drafts(cms: Cms) -> None:
     admin, user = await cms.user("admin", admin=True), await cms.user("someone")
     page = await cms("create_page", admin, PageInput("faq", "FAQ", "Ask"))
     banner = await cms("create_banner", admin, BannerInput("home-hero", "Sale", "/sale"))
-    for name, args in [("create_page", (PageInput("x", "X", "x"),)), ("edit_page", (page.id, PageChanges(title="Mine"))),
-                       ("publish_page", (page.id,)), ("unpublish_page", (page.id,)), ("show_page", (page.id,)),
-                       ("list_pages", (None, 20, None)), ("create_banner", (BannerInput("home", "B", "/"),)),
-                       ("edit_banner", (banner.id, BannerChanges(title="Mine"))), ("publish_banner", (banner.id,)),
-                       ("show_banner", (banner.id,)), ("list_banners", (None, None, 20, None))]:
+    for name, args in [
+        ("create_page", (PageInput("x", "X", "x"),)),
+        ("edit_page", (page.id, PageChanges(title="Mine"))),
+        ("publish_page", (page.id,)),
+        ("unpublish_page", (page.id,)),
+        ("show_page", (page.id,)),
+        ("list_pages", (None, 20, None)),
+        ("create_banner", (BannerInput("home", "B", "/"),)),
+        ("edit_banner", (banner.id, BannerChanges(title="Mine"))),
+        ("publish_banner", (banner.id,)),
+        ("show_banner", (banner.id,)),
+        ("list_banners", (None, None, 20, None)),
+    ]:
         with pytest.raises(Forbidden):
             await cms(name, user, *args)
     assert (await cms("show_page", admin, page.id)).title == "FAQ"
@@ -140,7 +154,9 @@ async def test_a_cached_404_ends_when_the_page_is_published(cms: Cms) -> None:
 
 async def test_banners_appear_and_disappear_with_their_window_whatever_the_cache_holds(cms: Cms) -> None:
     admin, t0 = await cms.user("admin", admin=True), cms.clock.at
-    later = await cms("create_banner", admin, BannerInput("home-hero", "Later", "/later", None, t0 + HOUR, t0 + 2 * HOUR))
+    later = await cms(
+        "create_banner", admin, BannerInput("home-hero", "Later", "/later", None, t0 + HOUR, t0 + 2 * HOUR)
+    )
     always = await cms("create_banner", admin, BannerInput("footer", "Always", "https://example.com/x"))
     draft = await cms("create_banner", admin, BannerInput("home-hero", "Draft", "/draft"))
     await cms("publish_banner", admin, later.id)
@@ -203,8 +219,13 @@ async def _upload(cms: Cms, user: str, purpose: str = "cms_image", complete: boo
 
 async def test_a_banner_image_is_the_admins_own_completed_cms_image_and_public_once_published(cms: Cms) -> None:
     admin, other_admin, user = await cms.user("admin", True), await cms.user("second", True), await cms.user("user")
-    for media_id in (await _upload(cms, admin, "product_image"), await _upload(cms, admin, complete=False),
-                     await _upload(cms, other_admin), "0190aaaa-0000-7000-8000-000000000000", "nope"):
+    for media_id in (
+        await _upload(cms, admin, "product_image"),
+        await _upload(cms, admin, complete=False),
+        await _upload(cms, other_admin),
+        "0190aaaa-0000-7000-8000-000000000000",
+        "nope",
+    ):
         with pytest.raises(InvalidValue) as refused:
             await cms("create_banner", admin, BannerInput("home-hero", "Sale", "/sale", media_id))
         assert refused.value.field == "media_id"

@@ -115,8 +115,13 @@ async def _issue_into_the_family_of(marketplace: Marketplace, refresh_token: str
         token = await uow.refresh_tokens.get_by_hash(hash_refresh_token(refresh_token))
         assert token is not None
         pair = await issue_session(
-            uow, user_id=token.user_id, family_id=token.family_id, tokens=await marketplace.use("tokens"),
-            clock=await marketplace.use("clock"), ids=await marketplace.use("ids"), refresh_days=30,
+            uow,
+            user_id=token.user_id,
+            family_id=token.family_id,
+            tokens=await marketplace.use("tokens"),
+            clock=await marketplace.use("clock"),
+            ids=await marketplace.use("ids"),
+            refresh_days=30,
         )
         await uow.commit()
     return pair.refresh_token

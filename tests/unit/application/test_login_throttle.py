@@ -47,14 +47,18 @@ async def _wrong(marketplace: Marketplace, email: str, count: int, client: str =
     return [await _try(marketplace, email, f"guess {n}", client) for n in range(count)]
 
 
-async def test_after_a_few_wrong_passwords_even_the_right_one_waits(marketplace: Marketplace, clock: Clock, buyer: str) -> None:
+async def test_after_a_few_wrong_passwords_even_the_right_one_waits(
+    marketplace: Marketplace, clock: Clock, buyer: str
+) -> None:
     assert await _wrong(marketplace, "buyer@example.com", BY_CLIENT.free + 1) == ["wrong"] * (BY_CLIENT.free + 1)
     assert await _try(marketplace, "buyer@example.com", PASSWORD) == f"wait {BY_CLIENT.base_seconds}"
     clock.now += BY_CLIENT.base_seconds
     assert await _try(marketplace, "buyer@example.com", PASSWORD) == "ok"
 
 
-async def test_an_unknown_email_backs_off_exactly_like_an_account(marketplace: Marketplace, clock: Clock, buyer: str) -> None:
+async def test_an_unknown_email_backs_off_exactly_like_an_account(
+    marketplace: Marketplace, clock: Clock, buyer: str
+) -> None:
     known = await _wrong(marketplace, "buyer@example.com", BY_CLIENT.free + 3)
     assert await _wrong(marketplace, "nobody@example.com", BY_CLIENT.free + 3) == known
     assert await _wrong(marketplace, "not an email", BY_CLIENT.free + 3) == known
@@ -85,13 +89,17 @@ async def test_other_addresses_meet_only_the_looser_back_off_of_the_account(
 ) -> None:
     await _wrong(marketplace, "buyer@example.com", BY_CLIENT.free + 1, client="203.0.113.66")  # the attacker waits
     assert await _try(marketplace, "buyer@example.com", PASSWORD, client="198.51.100.1") == "ok"  # the owner does not
-    answers = [await _try(marketplace, "buyer@example.com", "guess", client=f"203.0.113.{n}")
-               for n in range(BY_ACCOUNT.free + 2)]
+    answers = [
+        await _try(marketplace, "buyer@example.com", "guess", client=f"203.0.113.{n}")
+        for n in range(BY_ACCOUNT.free + 2)
+    ]
     assert answers == ["wrong"] * (BY_ACCOUNT.free + 1) + [f"wait {BY_ACCOUNT.base_seconds}"]
     assert BY_ACCOUNT.cap_seconds <= 2 * 60
 
 
-async def test_logging_in_still_works_when_the_back_off_store_is_unreachable(marketplace: Marketplace, buyer: str) -> None:
+async def test_logging_in_still_works_when_the_back_off_store_is_unreachable(
+    marketplace: Marketplace, buyer: str
+) -> None:
     unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
     marketplace.container.back_off.override(providers.Object(RedisBackOff(unreachable)))
     try:

@@ -54,10 +54,13 @@ async def _ticket(app: Any, user: str, complete: bool, purpose: str = "product_i
 async def test_cleanup_removes_stale_and_unused_media_and_keeps_what_a_product_shows(app: Any) -> None:
     seller = str((await (await resolve(app.register_user))(Register("s@example.com", PASSWORD, "S"))).id)
     shown, replaced, loose, unfinished = [await _upload(app, seller, complete=c) for c in (True, True, True, False)]
-    address = AddressInput(recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110", lat=-6.2, lng=106.8)
+    address = AddressInput(
+        recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110", lat=-6.2, lng=106.8
+    )
     store = await (await resolve(app.open_store))(seller, OpenStoreCommand("Toko", "", address))
-    product = await (await resolve(app.create_product))(seller, store.id, CreateProductCommand(
-        "Kain", "", None, [VariantInput("K-1", "One", 1000, 1, 10)], [replaced]))
+    product = await (await resolve(app.create_product))(
+        seller, store.id, CreateProductCommand("Kain", "", None, [VariantInput("K-1", "One", 1000, 1, 10)], [replaced])
+    )
     await (await resolve(app.update_product))(seller, product.id, ProductChanges(media_ids=[shown]))
 
     storage = await resolve(app.storage)
@@ -66,8 +69,10 @@ async def test_cleanup_removes_stale_and_unused_media_and_keeps_what_a_product_s
     report = await (await resolve(app.clean_up_media))(timedelta(seconds=0))
 
     assert sorted(report.removed) == sorted([replaced, loose, unfinished])
-    assert await storage.keys(f"media/{seller}/{shown}/") == [f"media/{seller}/{shown}/original.png",
-                                                              f"media/{seller}/{shown}/thumbnail.webp"]
+    assert await storage.keys(f"media/{seller}/{shown}/") == [
+        f"media/{seller}/{shown}/original.png",
+        f"media/{seller}/{shown}/thumbnail.webp",
+    ]
     for gone in (replaced, loose, unfinished):
         assert await storage.keys(f"media/{seller}/{gone}/") == []
     assert await storage.keys("uploads/") == []
@@ -81,8 +86,9 @@ async def test_cleanup_keeps_what_a_chat_message_carries(app: Any) -> None:
     register = await resolve(app.register_user)
     seller = str((await register(Register("s2@example.com", PASSWORD, "S"))).id)
     buyer = str((await register(Register("b2@example.com", PASSWORD, "B"))).id)
-    address = AddressInput(recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110",
-                           lat=-6.2, lng=106.8)
+    address = AddressInput(
+        recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110", lat=-6.2, lng=106.8
+    )
     store = await (await resolve(app.open_store))(seller, OpenStoreCommand("Toko", "", address))
     conversation, _ = await (await resolve(app.conversations)).open(buyer, store.id)
     sent, unsent = await _chat_photo(app, buyer), await _chat_photo(app, buyer)
@@ -92,12 +98,15 @@ async def test_cleanup_keeps_what_a_chat_message_carries(app: Any) -> None:
     assert await (await resolve(app.storage)).keys(f"media/{buyer}/{sent}/") != []
 
 
-async def test_cleanup_removes_what_an_upload_ticket_wrote_after_completion_once_past_the_grace_period(app: Any) -> None:
+async def test_cleanup_removes_what_an_upload_ticket_wrote_after_completion_once_past_the_grace_period(
+    app: Any,
+) -> None:
     register = await resolve(app.register_user)
     seller = str((await register(Register("s3@example.com", PASSWORD, "S"))).id)
     buyer = str((await register(Register("b3@example.com", PASSWORD, "B"))).id)
-    address = AddressInput(recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110",
-                           lat=-6.2, lng=106.8)
+    address = AddressInput(
+        recipient="A", phone="0812345678", line1="Jl 1", city="Jakarta", postal_code="10110", lat=-6.2, lng=106.8
+    )
     store = await (await resolve(app.open_store))(seller, OpenStoreCommand("Toko", "", address))
     conversation, _ = await (await resolve(app.conversations)).open(buyer, store.id)
     kept = await _ticket(app, buyer, complete=True, purpose="chat_attachment")
@@ -115,5 +124,7 @@ async def test_cleanup_removes_what_an_upload_ticket_wrote_after_completion_once
     report = await (await resolve(app.clean_up_media))(timedelta(seconds=0))
     assert report.strays == [stray] and report.removed == [in_progress.media_id]
     assert await storage.keys("uploads/") == []
-    assert await storage.keys(f"media/{buyer}/{kept.media_id}/") == [f"media/{buyer}/{kept.media_id}/original.png",
-                                                                     f"media/{buyer}/{kept.media_id}/thumbnail.webp"]
+    assert await storage.keys(f"media/{buyer}/{kept.media_id}/") == [
+        f"media/{buyer}/{kept.media_id}/original.png",
+        f"media/{buyer}/{kept.media_id}/thumbnail.webp",
+    ]

@@ -33,7 +33,9 @@ def _png(width: int = 640, height: int = 480) -> bytes:
 
 @pytest.fixture
 async def app() -> AsyncIterator[Any]:
-    container = build_container(Settings.in_memory(public_url="http://shop.test", jwt_secret="a-unit-test-master-secret-of-32-chars"))
+    container = build_container(
+        Settings.in_memory(public_url="http://shop.test", jwt_secret="a-unit-test-master-secret-of-32-chars")
+    )
     await container.init_resources()
     yield container
     await container.shutdown_resources()
@@ -45,8 +47,12 @@ async def _user(app: Any, name: str) -> str:
 
 
 async def _announce(app: Any, user: str, data: bytes, content_type: str = "image/png", **extra: Any) -> Any:
-    request = UploadRequest(filename=extra.get("filename", "batik.png"), content_type=content_type,
-                            size=extra.get("size", len(data)), purpose=extra.get("purpose", "product_image"))
+    request = UploadRequest(
+        filename=extra.get("filename", "batik.png"),
+        content_type=content_type,
+        size=extra.get("size", len(data)),
+        purpose=extra.get("purpose", "product_image"),
+    )
     return await (await resolve(app.request_upload))(user, request)
 
 
@@ -107,8 +113,16 @@ async def test_an_image_header_over_broken_bytes_is_refused(app: Any) -> None:
     assert await storage.keys(f"media/{seller}/") == []
 
 
-@pytest.mark.parametrize("extra", [{"purpose": "avatar"}, {"size": 0}, {"size": 50 * 1024 * 1024},
-                                   {"filename": "../"}, {"content_type": "image/gif"}])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"purpose": "avatar"},
+        {"size": 0},
+        {"size": 50 * 1024 * 1024},
+        {"filename": "../"},
+        {"content_type": "image/gif"},
+    ],
+)
 async def test_bad_announcements_are_refused_before_anything_is_stored(app: Any, extra: dict[str, Any]) -> None:
     seller = await _user(app, "seller")
     with pytest.raises(InvalidValue):
@@ -163,8 +177,15 @@ async def test_bytes_stored_as_another_type_than_announced_are_refused(app: Any)
 
 async def _old_layout(app: Any, owner: str, data: bytes, ready: bool) -> MediaObject:
     """A media recorded before staging keys: its key is its final key, where the bytes were uploaded."""
-    media = MediaObject.request(id=new_id(), owner_id=owner, purpose=Purpose.PRODUCT_IMAGE, filename="old.png",
-                                content_type="image/png", size=len(data), now=datetime.now(UTC))
+    media = MediaObject.request(
+        id=new_id(),
+        owner_id=owner,
+        purpose=Purpose.PRODUCT_IMAGE,
+        filename="old.png",
+        content_type="image/png",
+        size=len(data),
+        now=datetime.now(UTC),
+    )
     media.key = f"media/{owner}/{media.id}/original.png"
     if ready:
         media.complete(datetime.now(UTC), None)
@@ -178,11 +199,16 @@ async def _old_layout(app: Any, owner: str, data: bytes, ready: bool) -> MediaOb
 async def test_media_recorded_before_staging_keys_keep_working(app: Any) -> None:
     seller = await _user(app, "seller")
     data = _png()
-    completed, pending = await _old_layout(app, seller, data, ready=True), await _old_layout(app, seller, data, ready=False)
+    completed, pending = (
+        await _old_layout(app, seller, data, ready=True),
+        await _old_layout(app, seller, data, ready=False),
+    )
 
     served = await (await resolve(app.download_media))(seller, completed.id)
     assert served.startswith(f"memory://objects/media/{seller}/{completed.id}/original.png?")
     done = await (await resolve(app.complete_upload))(seller, pending.id)
     assert (done.status, done.size) == ("ready", len(data))
     assert await (await resolve(app.storage)).keys(f"media/{seller}/{pending.id}/") == [
-        pending.key, f"media/{seller}/{pending.id}/thumbnail.webp"]
+        pending.key,
+        f"media/{seller}/{pending.id}/thumbnail.webp",
+    ]

@@ -39,8 +39,9 @@ class Recorder:
 
 
 def _put(db: MemoryDatabase, message_id: str, topic: str = "Thing") -> None:
-    db.outbox[message_id] = OutboxEntry(id=message_id, topic=topic, payload={}, created_at=T0, attempts=0,
-                                        available_at=T0)
+    db.outbox[message_id] = OutboxEntry(
+        id=message_id, topic=topic, payload={}, created_at=T0, attempts=0, available_at=T0
+    )
 
 
 async def test_each_message_reaches_the_handlers_of_its_topic_once() -> None:
@@ -97,4 +98,3 @@ async def test_once_applies_a_redelivered_message_a_single_time() -> None:
     assert await once(uow, message, "h", work) is False
     assert await once(uow, message, "another", work) is True
     assert applied == ["m1", "m1"]
-

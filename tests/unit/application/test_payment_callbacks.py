@@ -31,8 +31,15 @@ class Clock:
         return self.at
 
 
-ADDRESS = AddressInput(recipient="Ayu", phone="081234567890", line1="Jl. Sudirman 1", city="Jakarta",
-                       postal_code="10110", lat=-6.2, lng=106.8)
+ADDRESS = AddressInput(
+    recipient="Ayu",
+    phone="081234567890",
+    line1="Jl. Sudirman 1",
+    city="Jakarta",
+    postal_code="10110",
+    lat=-6.2,
+    lng=106.8,
+)
 
 
 class World:
@@ -46,8 +53,11 @@ class World:
         register = await self.use("register_user")
         seller = (await register(Register("seller@example.com", PASSWORD, "Seller"))).id
         store = await (await self.use("open_store"))(seller, OpenStoreCommand("Toko", "Shop", ADDRESS))
-        product = await (await self.use("create_product"))(seller, store.id, CreateProductCommand(
-            "Batik", "Handmade", None, [VariantInput("B-1", "One", 100_000, 5, 300)]))
+        product = await (await self.use("create_product"))(
+            seller,
+            store.id,
+            CreateProductCommand("Batik", "Handmade", None, [VariantInput("B-1", "One", 100_000, 5, 300)]),
+        )
         await (await self.use("publish_product"))(seller, product.id)
         self.seller, self.store_id, self.variant_id = seller, store.id, product.variants[0].id
         buyer = (await register(Register("buyer@example.com", PASSWORD, "Buyer"))).id
@@ -57,8 +67,14 @@ class World:
         return await (await self.use("place_checkout"))(buyer, CheckoutRequest(address.id, {store.id: "instant"}))
 
     def callback(self, view: Any, status: str, **changes: Any) -> dict[str, Any]:
-        return {"id": view.payment.invoice_id, "external_id": view.id, "status": status,
-                "amount": view.payment.amount.amount, "currency": "IDR", **changes}
+        return {
+            "id": view.payment.invoice_id,
+            "external_id": view.id,
+            "status": status,
+            "amount": view.payment.amount.amount,
+            "currency": "IDR",
+            **changes,
+        }
 
     async def current(self, view: Any) -> Any:
         return await (await self.use("get_checkout"))(self.buyer, view.id)
@@ -123,8 +139,9 @@ async def test_an_expired_callback_releases_stock_and_a_late_payment_is_refunded
     await world.run_worker()
     now = await world.current(view)
     assert now.status == "expired" and await world.stock() == 5
-    assert [(r.order_id, r.amount.amount, r.status) for r in now.payment.refunds] == [("", view.payment.amount.amount,
-                                                                                        "pending")]
+    assert [(r.order_id, r.amount.amount, r.status) for r in now.payment.refunds] == [
+        ("", view.payment.amount.amount, "pending")
+    ]
 
 
 async def test_refund_outcomes_arrive_by_callback_and_a_failed_one_is_tried_again(world: World) -> None:
@@ -140,8 +157,15 @@ async def test_refund_outcomes_arrive_by_callback_and_a_failed_one_is_tried_agai
     assert [(r.status, r.amount.amount) for r in first] == [("pending", order.total.amount)]
 
     gateway.settle_refund(first[0].id, succeeded=False)
-    event = {"event": "refund.failed", "data": {"id": first[0].id, "invoice_id": view.payment.invoice_id,
-                                                "status": "FAILED", "amount": order.total.amount}}
+    event = {
+        "event": "refund.failed",
+        "data": {
+            "id": first[0].id,
+            "invoice_id": view.payment.invoice_id,
+            "status": "FAILED",
+            "amount": order.total.amount,
+        },
+    }
     assert await receive.refund(event) == "failed"
     assert await receive.refund(event) == "ignored: already failed"
     await world.run_worker()
@@ -150,13 +174,21 @@ async def test_refund_outcomes_arrive_by_callback_and_a_failed_one_is_tried_agai
 
     second = refunds[1]
     gateway.settle_refund(second.id)
-    succeeded = {"event": "refund.succeeded", "data": {"id": second.id, "invoice_id": view.payment.invoice_id,
-                                                       "status": "SUCCEEDED", "amount": order.total.amount}}
+    succeeded = {
+        "event": "refund.succeeded",
+        "data": {
+            "id": second.id,
+            "invoice_id": view.payment.invoice_id,
+            "status": "SUCCEEDED",
+            "amount": order.total.amount,
+        },
+    }
     assert await receive.refund(succeeded) == "succeeded"
     assert await receive.refund({**succeeded, "event": "refund.failed"}) == "ignored: already succeeded"
     assert [r.status for r in (await world.current(view)).payment.refunds] == ["failed", "succeeded"]
     assert await receive.refund({"event": "refund.succeeded", "data": {"id": "rfd-x", "invoice_id": "nope"}}) == (
-        "no checkout has this refund's invoice")
+        "no checkout has this refund's invoice"
+    )
 
 
 async def test_reconciliation_catches_a_lost_paid_callback_and_a_lost_refund_outcome(world: World) -> None:

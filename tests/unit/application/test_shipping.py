@@ -91,8 +91,15 @@ async def test_an_address_without_coordinates_cannot_be_shipped_to(world: World)
     order_id = await _accepted(world)
     async with (await world.use("uow"))() as uow:
         order = await uow.orders.get(order_id)
-        order.address = order.address.__class__(**{**{f: getattr(order.address, f) for f in (
-            "label", "recipient", "phone", "line1", "city", "postal_code")}, "point": None})
+        order.address = order.address.__class__(
+            **{
+                **{
+                    f: getattr(order.address, f)
+                    for f in ("label", "recipient", "phone", "line1", "city", "postal_code")
+                },
+                "point": None,
+            }
+        )
         await uow.orders.save(order)
         await uow.commit()
     with pytest.raises(InvalidValue, match="coordinates"):
@@ -123,8 +130,9 @@ async def test_delivered_orders_complete_by_themselves_after_the_delay(world: Wo
     order_id = await _accepted(world)
     booked = await (await world.use("store_shipping")).ship(world.seller, world.store_id, order_id)
     reports, complete = await world.use("shipment_reports"), await world.use("complete_delivered_orders")
-    outcome = await reports.webhook({"booking_id": booked.booking_id, "status": "delivered",
-                                     "event_date": int(world.clock.at.timestamp() * 1000)})
+    outcome = await reports.webhook(
+        {"booking_id": booked.booking_id, "status": "delivered", "event_date": int(world.clock.at.timestamp() * 1000)}
+    )
     assert outcome == "applied: the booking is delivered"
     assert await complete() == 0
     world.clock.at += timedelta(seconds=3599)
@@ -144,11 +152,15 @@ async def test_every_order_and_shipment_change_leaves_an_event_in_the_outbox(wor
     for status in ("allocated", "no_driver"):
         await reports.webhook({"booking_id": booked.booking_id, "status": status})
     outbox = (await world.use("memory_db")).outbox
-    shipment_events = [(m.payload["booking_id"], m.payload["status"]) for m in outbox.values()
-                       if m.topic == "ShipmentStatusChanged"]
+    shipment_events = [
+        (m.payload["booking_id"], m.payload["status"]) for m in outbox.values() if m.topic == "ShipmentStatusChanged"
+    ]
     assert shipment_events == [(booked.booking_id, s) for s in ("confirmed", "allocated", "no_driver")]
-    order_events = [m.payload["status"] for m in outbox.values()
-                    if m.topic == "OrderStatusChanged" and m.payload["order_id"] == order_id]
+    order_events = [
+        m.payload["status"]
+        for m in outbox.values()
+        if m.topic == "OrderStatusChanged" and m.payload["order_id"] == order_id
+    ]
     assert order_events == ["paid", "accepted", "shipping", "accepted"]
     assert all(m.payload["buyer_id"] == world.buyer for m in outbox.values() if m.topic == "ShipmentStatusChanged")
 
@@ -166,8 +178,9 @@ class EagerCourier(MemoryShippingGateway):
         self.advance(booked.booking_id, BookingStatus.ALLOCATED)
         base = int(datetime.now(UTC).timestamp() * 1000) - 60_000
         for offset, status in enumerate(("confirmed", "allocated")):
-            outcome = await self.reports.webhook({"booking_id": booked.booking_id, "status": status,
-                                                  "event_date": base + offset * 1_000})
+            outcome = await self.reports.webhook(
+                {"booking_id": booked.booking_id, "status": status, "event_date": base + offset * 1_000}
+            )
             assert outcome == "no shipment has this booking"
         return booked
 

@@ -30,8 +30,14 @@ from tests.credentials import PASSWORD
 STOCK = 5
 INVOICE_SECONDS = 600
 RESERVED = {OrderStatus.PENDING_PAYMENT}
-SOLD = {OrderStatus.PAID, OrderStatus.ACCEPTED, OrderStatus.SHIPPING, OrderStatus.DELIVERED, OrderStatus.COMPLETED,
-        OrderStatus.RETURNED}
+SOLD = {
+    OrderStatus.PAID,
+    OrderStatus.ACCEPTED,
+    OrderStatus.SHIPPING,
+    OrderStatus.DELIVERED,
+    OrderStatus.COMPLETED,
+    OrderStatus.RETURNED,
+}
 
 
 class ManualClock:
@@ -43,8 +49,15 @@ class ManualClock:
 
 
 def _address(lat: float = -6.2, lng: float = 106.8) -> AddressInput:
-    return AddressInput(recipient="Ayu", phone="081234567890", line1="Jl. Sudirman 1", city="Jakarta",
-                        postal_code="10110", lat=lat, lng=lng)
+    return AddressInput(
+        recipient="Ayu",
+        phone="081234567890",
+        line1="Jl. Sudirman 1",
+        city="Jakarta",
+        postal_code="10110",
+        lat=lat,
+        lng=lng,
+    )
 
 
 class Checkouts(RuleBasedStateMachine):
@@ -71,7 +84,8 @@ class Checkouts(RuleBasedStateMachine):
         self.store_id = store.id
         variants = [VariantInput(f"V-{i}", f"size {i}", 10_000 * (i + 1), STOCK, 300) for i in range(3)]
         product = await (await self.use("create_product"))(
-            self.seller, store.id, CreateProductCommand("Batik", "Handmade", None, variants))
+            self.seller, store.id, CreateProductCommand("Batik", "Handmade", None, variants)
+        )
         await (await self.use("publish_product"))(self.seller, product.id)
         self.variant_ids = [v.id for v in product.variants]
         self.buyers: list[tuple[str, str]] = []
@@ -102,8 +116,10 @@ class Checkouts(RuleBasedStateMachine):
     def _placed(self, index: int) -> str:
         return self.placed[index % len(self.placed)] if self.placed else ""
 
-    @rule(buyer=st.integers(0, 2),
-          quantities=st.lists(st.integers(0, 4), min_size=3, max_size=3).map(lambda q: q if any(q) else [1, 0, 0]))
+    @rule(
+        buyer=st.integers(0, 2),
+        quantities=st.lists(st.integers(0, 4), min_size=3, max_size=3).map(lambda q: q if any(q) else [1, 0, 0]),
+    )
     def check_out(self, buyer: int, quantities: list[int]) -> None:
         buyer_id, address_id = self.buyers[buyer]
 
@@ -121,7 +137,8 @@ class Checkouts(RuleBasedStateMachine):
                         pass
             try:
                 placed = await (await self.use("place_checkout"))(
-                    buyer_id, CheckoutRequest(address_id, {self.store_id: "instant"}))
+                    buyer_id, CheckoutRequest(address_id, {self.store_id: "instant"})
+                )
             except InsufficientStock:
                 event("checkout refused: short stock")
                 return ""
@@ -209,8 +226,12 @@ class Checkouts(RuleBasedStateMachine):
             except IllegalTransition:
                 assert (await self._order(order.id)).status is before, "a refused move changed the order"
                 return
-            allowed = {"cancel": {OrderStatus.PAID}, "confirm_received": {OrderStatus.DELIVERED},
-                       "accept": {OrderStatus.PAID}, "reject": {OrderStatus.PAID}}[action]
+            allowed = {
+                "cancel": {OrderStatus.PAID},
+                "confirm_received": {OrderStatus.DELIVERED},
+                "accept": {OrderStatus.PAID},
+                "reject": {OrderStatus.PAID},
+            }[action]
             assert before in allowed, f"{action} was accepted from {before.value}"
             event(f"order moved: {action}")
 
@@ -219,7 +240,9 @@ class Checkouts(RuleBasedStateMachine):
     @invariant()
     def stock_is_conserved(self) -> None:
         async def go() -> None:
-            snapshots = {s.variant_id: s.stock for s in await (await self.use("catalog_queries")).variants(self.variant_ids)}
+            snapshots = {
+                s.variant_id: s.stock for s in await (await self.use("catalog_queries")).variants(self.variant_ids)
+            }
             held = {variant_id: 0 for variant_id in self.variant_ids}
             for order in await self._orders():
                 if order.status in RESERVED or order.status in SOLD:

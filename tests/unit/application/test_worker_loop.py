@@ -50,8 +50,9 @@ class Recorder:
 
 
 def _put(db: MemoryDatabase, message_id: str, **payload: object) -> None:
-    db.outbox[message_id] = OutboxEntry(id=message_id, topic="Thing", payload=dict(payload), created_at=T0,
-                                        attempts=0, available_at=T0)
+    db.outbox[message_id] = OutboxEntry(
+        id=message_id, topic="Thing", payload=dict(payload), created_at=T0, attempts=0, available_at=T0
+    )
 
 
 def _hangs_forever(started: asyncio.Event, cancelled: list[str]) -> Callable[[], Awaitable[object]]:
@@ -94,7 +95,8 @@ async def test_messages_are_delivered_at_the_usual_pace_while_a_job_hangs() -> N
 
 
 async def test_a_job_that_overruns_its_limit_is_cancelled_logged_and_runs_again_at_its_next_turn(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     runs: list[str] = []
     again = asyncio.Event()
 
@@ -110,8 +112,11 @@ async def test_a_job_that_overruns_its_limit_is_cancelled_logged_and_runs_again_
         again.set()
         return 0
 
-    worker = Worker(OutboxDispatcher(store=MemoryOutboxStore(MemoryDatabase()), clock=Clock()), idle_seconds=0.01,
-                    jobs=[PeriodicJob("reconcile-payments", 0.01, reconcile, limit_seconds=0.05)])
+    worker = Worker(
+        OutboxDispatcher(store=MemoryOutboxStore(MemoryDatabase()), clock=Clock()),
+        idle_seconds=0.01,
+        jobs=[PeriodicJob("reconcile-payments", 0.01, reconcile, limit_seconds=0.05)],
+    )
     # The app's logging stops at the "marketplace" logger once an app was built in this process: listen there.
     logger = logging.getLogger("marketplace.worker")
     logger.addHandler(caplog.handler)
@@ -142,8 +147,11 @@ async def test_a_job_never_runs_twice_at_once_and_others_keep_their_turns() -> N
         if quick_runs >= 3 and slow_runs >= 2:
             quick_ran_thrice.set()
 
-    worker = Worker(OutboxDispatcher(store=MemoryOutboxStore(MemoryDatabase()), clock=Clock()), idle_seconds=0.01,
-                    jobs=[PeriodicJob("slow", 0.001, slow), PeriodicJob("quick", 0.001, quick)])
+    worker = Worker(
+        OutboxDispatcher(store=MemoryOutboxStore(MemoryDatabase()), clock=Clock()),
+        idle_seconds=0.01,
+        jobs=[PeriodicJob("slow", 0.001, slow), PeriodicJob("quick", 0.001, quick)],
+    )
     async with running(worker):
         await asyncio.wait_for(quick_ran_thrice.wait(), PATIENCE)
     assert most == 1
@@ -163,8 +171,11 @@ async def test_a_failing_job_does_not_stop_the_others() -> None:
             fine_ran.set()
         return 1
 
-    worker = Worker(OutboxDispatcher(store=MemoryOutboxStore(MemoryDatabase()), clock=Clock()), idle_seconds=0.01,
-                    jobs=[PeriodicJob("broken", 0.01, broken), PeriodicJob("fine", 0.01, fine)])
+    worker = Worker(
+        OutboxDispatcher(store=MemoryOutboxStore(MemoryDatabase()), clock=Clock()),
+        idle_seconds=0.01,
+        jobs=[PeriodicJob("broken", 0.01, broken), PeriodicJob("fine", 0.01, fine)],
+    )
     async with running(worker):
         await asyncio.wait_for(fine_ran.wait(), PATIENCE)
 
@@ -175,8 +186,12 @@ async def test_stopping_the_worker_returns_promptly_and_cancels_running_jobs() -
     _put(db, "stuck")
     recorder = Recorder(hang_on=("stuck",))
     dispatcher = OutboxDispatcher(store=MemoryOutboxStore(db), clock=Clock(), handlers=[recorder])
-    worker = Worker(dispatcher, idle_seconds=0.01, stop_grace_seconds=0.05,
-                    jobs=[PeriodicJob("media-cleanup", 3600, _hangs_forever(started, cancelled), limit_seconds=3600)])
+    worker = Worker(
+        dispatcher,
+        idle_seconds=0.01,
+        stop_grace_seconds=0.05,
+        jobs=[PeriodicJob("media-cleanup", 3600, _hangs_forever(started, cancelled), limit_seconds=3600)],
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run(stop))
     await asyncio.wait_for(started.wait(), PATIENCE)
@@ -192,8 +207,7 @@ async def test_a_hanging_handler_holds_up_no_other_message() -> None:
     _put(db, "slow", order_id="o1")
     for n in range(5):
         _put(db, f"m{n}", order_id=f"o{n + 2}")
-    dispatcher = OutboxDispatcher(store=MemoryOutboxStore(db), clock=Clock(), handlers=[recorder],
-                                  handler_seconds=3600)
+    dispatcher = OutboxDispatcher(store=MemoryOutboxStore(db), clock=Clock(), handlers=[recorder], handler_seconds=3600)
     async with running(Worker(dispatcher, idle_seconds=0.01, stop_grace_seconds=0.05)):
         for n in range(5):
             await recorder.wait_for(f"m{n}")

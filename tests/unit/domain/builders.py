@@ -19,6 +19,12 @@ def variant(sku: str = "SKU-1", *, stock: int = 5, amount: int = 10_000, currenc
 
 def product(*variants: Variant) -> Product:
     return Product.draft(
-        id=new_id(), store_id=new_id(), slug="a-product", title="A product", description="",
-        category_id=None, variants=list(variants) or [variant()], now=NOW,
+        id=new_id(),
+        store_id=new_id(),
+        slug="a-product",
+        title="A product",
+        description="",
+        category_id=None,
+        variants=list(variants) or [variant()],
+        now=NOW,
     )

@@ -17,8 +17,13 @@ VALID_PHONE = re.compile(r"\+?[0-9]{6,16}")
 
 def _address(**changes: object) -> PostalAddress:
     values: dict[str, object] = {
-        "recipient": "Budi", "phone": "081234567890", "line1": "Jl. Sudirman 1", "city": "Jakarta",
-        "postal_code": "10110", "lat": -6.2, "lng": 106.8,
+        "recipient": "Budi",
+        "phone": "081234567890",
+        "line1": "Jl. Sudirman 1",
+        "city": "Jakarta",
+        "postal_code": "10110",
+        "lat": -6.2,
+        "lng": 106.8,
     }
     values.update(changes)
     return PostalAddress.create(**values)  # type: ignore[arg-type]
@@ -86,8 +91,15 @@ def test_latitude_and_longitude_come_together(lat: float | None, lng: float | No
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("recipient", ""), ("line1", "  "), ("city", "x" * 121), ("postal_code", "1" * 13), ("phone", "12345"),
-     ("phone", "+12a4567"), ("phone", "1" * 17)],
+    [
+        ("recipient", ""),
+        ("line1", "  "),
+        ("city", "x" * 121),
+        ("postal_code", "1" * 13),
+        ("phone", "12345"),
+        ("phone", "+12a4567"),
+        ("phone", "1" * 17),
+    ],
 )
 def test_an_address_with_a_bad_field_is_refused_naming_the_field(field: str, value: str) -> None:
     with pytest.raises(InvalidValue) as raised:

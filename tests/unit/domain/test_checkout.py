@@ -14,13 +14,28 @@ from marketplace.domain.shared.errors import Conflict, IllegalTransition, Invali
 from marketplace.domain.shared.money import Money
 
 T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
-ADDRESS = PostalAddress.create(recipient="Ayu", phone="081234567890", line1="Jl. Sudirman 1", city="Jakarta",
-                               postal_code="10220", lat=-6.2, lng=106.8)
+ADDRESS = PostalAddress.create(
+    recipient="Ayu",
+    phone="081234567890",
+    line1="Jl. Sudirman 1",
+    city="Jakarta",
+    postal_code="10220",
+    lat=-6.2,
+    lng=106.8,
+)
 
 
 def a_checkout(amount: int = 500_000, orders: tuple[str, ...] = ("o1", "o2")) -> Checkout:
-    return Checkout.place(id="c1", buyer_id="b1", order_ids=list(orders), address=ADDRESS, amount=Money(amount),
-                          now=T0, expires_at=T0 + timedelta(hours=24), referral_code=" REF-1 ")
+    return Checkout.place(
+        id="c1",
+        buyer_id="b1",
+        order_ids=list(orders),
+        address=ADDRESS,
+        amount=Money(amount),
+        now=T0,
+        expires_at=T0 + timedelta(hours=24),
+        referral_code=" REF-1 ",
+    )
 
 
 def test_placing_records_the_event_and_cleans_the_referral_code() -> None:
@@ -32,8 +47,16 @@ def test_placing_records_the_event_and_cleans_the_referral_code() -> None:
 @pytest.mark.parametrize("code", ["<script>", "a" * 65, "ünï"])
 def test_a_referral_code_of_strange_characters_is_refused(code: str) -> None:
     with pytest.raises(InvalidValue):
-        Checkout.place(id="c1", buyer_id="b1", order_ids=["o1"], address=ADDRESS, amount=Money(1), now=T0,
-                       expires_at=T0 + timedelta(seconds=1), referral_code=code)
+        Checkout.place(
+            id="c1",
+            buyer_id="b1",
+            order_ids=["o1"],
+            address=ADDRESS,
+            amount=Money(1),
+            now=T0,
+            expires_at=T0 + timedelta(seconds=1),
+            referral_code=code,
+        )
 
 
 def test_due_only_once_its_time_has_come_and_only_while_pending() -> None:

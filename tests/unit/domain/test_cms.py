@@ -19,15 +19,31 @@ HOUR = timedelta(hours=1)
 
 
 def a_page(**changes: object) -> CmsPage:
-    values: dict[str, object] = {"id": "p1", "slug": "about-us", "title": "About us", "body": "# Hi", "html": "<h1>Hi</h1>",
-                                 "seo_title": None, "seo_description": None, "now": NOW}
+    values: dict[str, object] = {
+        "id": "p1",
+        "slug": "about-us",
+        "title": "About us",
+        "body": "# Hi",
+        "html": "<h1>Hi</h1>",
+        "seo_title": None,
+        "seo_description": None,
+        "now": NOW,
+    }
     values.update(changes)
     return CmsPage.draft(**values)  # type: ignore[arg-type]
 
 
 def a_banner(**changes: object) -> CmsBanner:
-    values: dict[str, object] = {"id": "b1", "placement": "home-hero", "title": "Sale", "link_url": "/sale",
-                                 "media_id": None, "starts_at": None, "ends_at": None, "now": NOW}
+    values: dict[str, object] = {
+        "id": "b1",
+        "placement": "home-hero",
+        "title": "Sale",
+        "link_url": "/sale",
+        "media_id": None,
+        "starts_at": None,
+        "ends_at": None,
+        "now": NOW,
+    }
     values.update(changes)
     return CmsBanner.draft(**values)  # type: ignore[arg-type]
 
@@ -51,10 +67,18 @@ def test_a_new_page_is_a_draft_with_its_content_and_blank_seo_fields_are_absent(
     assert page.published_at is None and page.created_at == page.updated_at == NOW
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("title", ""), ("title", "x" * 201), ("title", "bell\x07"), ("seo_title", "x" * 121),
-    ("seo_description", "x" * 321), ("body", "   \n"), ("body", "a\x00b"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", ""),
+        ("title", "x" * 201),
+        ("title", "bell\x07"),
+        ("seo_title", "x" * 121),
+        ("seo_description", "x" * 321),
+        ("body", "   \n"),
+        ("body", "a\x00b"),
+    ],
+)
 def test_page_text_limits(field: str, value: str) -> None:
     with pytest.raises(InvalidValue) as error:
         a_page(**{field: value})
@@ -77,8 +101,15 @@ def test_publishing_a_page_records_it_once_and_editing_keeps_it_published() -> N
     assert page.pull_events() == [CmsPagePublished(page_id="p1", slug="about-us")]
     with pytest.raises(IllegalTransition):
         page.publish(NOW + 2 * HOUR)
-    page.edit(slug="about", title="About", body="new", html="<p>new</p>", seo_title=None, seo_description=None,
-              now=NOW + 3 * HOUR)
+    page.edit(
+        slug="about",
+        title="About",
+        body="new",
+        html="<p>new</p>",
+        seo_title=None,
+        seo_description=None,
+        now=NOW + 3 * HOUR,
+    )
     assert page.is_published and page.html == "<p>new</p>" and page.updated_at == NOW + 3 * HOUR
     page.unpublish(NOW + 4 * HOUR)
     assert page.status is ContentStatus.DRAFT
@@ -95,20 +126,43 @@ def test_a_failed_edit_changes_nothing() -> None:
     assert (page.slug, page.title, page.body, page.updated_at) == ("about-us", "About us", "# Hi", NOW)
 
 
-@pytest.mark.parametrize("link", [
-    "https://example.com/sale?x=1#top", "http://example.com", "HTTPS://EXAMPLE.COM/", "/sale", "/",
-    "/c/batik?sort=newest",
-])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://example.com/sale?x=1#top",
+        "http://example.com",
+        "HTTPS://EXAMPLE.COM/",
+        "/sale",
+        "/",
+        "/c/batik?sort=newest",
+    ],
+)
 def test_links_are_http_urls_or_paths_on_this_site(link: str) -> None:
     assert a_banner(link_url=link).link_url == link
 
 
-@pytest.mark.parametrize("link", [
-    "javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", "vbscript:x",
-    "//evil.example/", "/\\evil.example", "https:\\\\evil.example", "ftp://example.com/", "mailto:a@b.c",
-    "sale", "https://", "http://exa mple.com", "https://example.com/\x00", "https://[::1", "/sale\u202e",
-    "https://example.com/" + "a" * 2000, "",
-])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:x",
+        "//evil.example/",
+        "/\\evil.example",
+        "https:\\\\evil.example",
+        "ftp://example.com/",
+        "mailto:a@b.c",
+        "sale",
+        "https://",
+        "http://exa mple.com",
+        "https://example.com/\x00",
+        "https://[::1",
+        "/sale\u202e",
+        "https://example.com/" + "a" * 2000,
+        "",
+    ],
+)
 def test_other_links_are_refused(link: str) -> None:
     with pytest.raises(InvalidValue) as error:
         a_banner(link_url=link)
@@ -169,8 +223,15 @@ def test_a_banner_whose_window_ended_may_be_published_but_is_never_live_and_one_
     assert ended.is_published and not ended.is_live(NOW)
     live = a_banner(ends_at=NOW + HOUR)
     live.publish(NOW)
-    live.edit(placement="home-hero", title="Sale", link_url="/sale", media_id=None, starts_at=None,
-              ends_at=NOW - HOUR, now=NOW)
+    live.edit(
+        placement="home-hero",
+        title="Sale",
+        link_url="/sale",
+        media_id=None,
+        starts_at=None,
+        ends_at=NOW - HOUR,
+        now=NOW,
+    )
     assert live.is_published and not live.is_live(NOW)
     live.unpublish(NOW)
     with pytest.raises(IllegalTransition):

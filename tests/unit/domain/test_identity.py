@@ -44,8 +44,19 @@ def test_a_normalised_email_normalises_to_itself(email: str) -> None:
 
 @pytest.mark.parametrize(
     "email",
-    ["", "plain", "@example.com", "a@", "a@localhost", "a b@example.com", "a@exa mple.com", "a@-example.com",
-     "a@example.com@x.org", "x" * 65 + "@example.com", "a@" + "b" * 250 + ".com"],
+    [
+        "",
+        "plain",
+        "@example.com",
+        "a@",
+        "a@localhost",
+        "a b@example.com",
+        "a@exa mple.com",
+        "a@-example.com",
+        "a@example.com@x.org",
+        "x" * 65 + "@example.com",
+        "a@" + "b" * 250 + ".com",
+    ],
 )
 def test_a_malformed_email_is_refused(email: str) -> None:
     with pytest.raises(InvalidValue) as raised:
@@ -84,7 +95,7 @@ def _token(status: TokenStatus, expires_in: timedelta) -> RefreshToken:
     )
 
 
-offsets = st.integers(min_value=-10**6, max_value=10**6).map(lambda s: timedelta(seconds=s))
+offsets = st.integers(min_value=-(10**6), max_value=10**6).map(lambda s: timedelta(seconds=s))
 
 
 @given(offsets)

@@ -20,11 +20,14 @@ SHELL = b"#!/bin/sh\nrm -rf /\n"
 
 
 def _png(size: int = 100, purpose: Purpose = Purpose.PRODUCT_IMAGE) -> MediaObject:
-    return MediaObject.request(id="m1", owner_id="u1", purpose=purpose, filename="shirt.png",
-                               content_type="image/png", size=size, now=NOW)
+    return MediaObject.request(
+        id="m1", owner_id="u1", purpose=purpose, filename="shirt.png", content_type="image/png", size=size, now=NOW
+    )
 
 
-@pytest.mark.parametrize(("head", "kind"), [(PNG, "image/png"), (JPEG, "image/jpeg"), (WEBP, "image/webp"), (SHELL, None), (b"", None)])
+@pytest.mark.parametrize(
+    ("head", "kind"), [(PNG, "image/png"), (JPEG, "image/jpeg"), (WEBP, "image/webp"), (SHELL, None), (b"", None)]
+)
 def test_the_first_bytes_tell_the_real_type(head: bytes, kind: str | None) -> None:
     assert sniff(head) == kind
 
@@ -32,7 +35,12 @@ def test_the_first_bytes_tell_the_real_type(head: bytes, kind: str | None) -> No
 @given(st.binary(max_size=64))
 def test_bytes_without_an_image_signature_are_never_taken_for_an_image(data: bytes) -> None:
     kind = sniff(data)
-    assert kind is None or data[:3] == b"\xff\xd8\xff" or data[:8] == PNG[:8] or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    assert (
+        kind is None
+        or data[:3] == b"\xff\xd8\xff"
+        or data[:8] == PNG[:8]
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+    )
 
 
 @given(st.text(max_size=300))
@@ -67,7 +75,10 @@ def test_an_upload_completes_when_its_bytes_are_what_was_announced_and_moves_to_
     assert (media.final_key, media.thumbnail_target) == ("media/u1/m1/original.png", "media/u1/m1/thumbnail.webp")
     media.check_stored(100, PNG, "image/png")
     media.complete(NOW, media.thumbnail_target)
-    assert media.is_ready and (media.key, media.thumbnail_key) == ("media/u1/m1/original.png", "media/u1/m1/thumbnail.webp")
+    assert media.is_ready and (media.key, media.thumbnail_key) == (
+        "media/u1/m1/original.png",
+        "media/u1/m1/thumbnail.webp",
+    )
     assert media.stored_keys == ["uploads/u1/m1/original.png", "media/u1/m1/original.png", "media/u1/m1/thumbnail.webp"]
     with pytest.raises(IllegalTransition):
         media.complete(NOW, None)
@@ -87,10 +98,19 @@ def test_a_staging_key_names_its_media() -> None:
     assert staged_media_id("media/u1/m1/original.png") is None and staged_media_id("uploads/u1/m1") is None
 
 
-@pytest.mark.parametrize(("size", "head", "stored_type"), [
-    (100, SHELL, "image/png"), (100, JPEG, "image/png"), (0, PNG, "image/png"), (99, PNG, "image/png"),
-    (RULES[Purpose.PRODUCT_IMAGE].max_bytes + 1, PNG, "image/png"), (100, PNG, "image/svg+xml"),
-])
-def test_a_stored_object_that_differs_from_the_announcement_is_refused(size: int, head: bytes, stored_type: str) -> None:
+@pytest.mark.parametrize(
+    ("size", "head", "stored_type"),
+    [
+        (100, SHELL, "image/png"),
+        (100, JPEG, "image/png"),
+        (0, PNG, "image/png"),
+        (99, PNG, "image/png"),
+        (RULES[Purpose.PRODUCT_IMAGE].max_bytes + 1, PNG, "image/png"),
+        (100, PNG, "image/svg+xml"),
+    ],
+)
+def test_a_stored_object_that_differs_from_the_announcement_is_refused(
+    size: int, head: bytes, stored_type: str
+) -> None:
     with pytest.raises(InvalidValue):
         _png(size=100).check_stored(size, head, stored_type)

@@ -14,16 +14,28 @@ from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
 from marketplace.domain.shared.money import Money
 
 T0 = datetime(2026, 11, 25, tzinfo=UTC)
-METHODS = {"pay": "pay", "expire": "expire", "cancel": "cancel", "accept": "accept", "reject": "reject",
-           "start_shipping": "start_shipping", "booking_failed": "booking_failed", "deliver": "deliver",
-           "complete": "complete", "return": "return_to_store"}
+METHODS = {
+    "pay": "pay",
+    "expire": "expire",
+    "cancel": "cancel",
+    "accept": "accept",
+    "reject": "reject",
+    "start_shipping": "start_shipping",
+    "booking_failed": "booking_failed",
+    "deliver": "deliver",
+    "complete": "complete",
+    "return": "return_to_store",
+}
 
 
 def an_order() -> Order:
-    lines = [OrderLine(id="l1", variant_id="v1", product_id="p1", title="Batik", quantity=2, unit_price=Money(150_000)),
-             OrderLine(id="l2", variant_id="v2", product_id="p2", title="Songket", quantity=1, unit_price=Money(99_500))]
-    return Order(id="o1", checkout_id="c1", store_id="s1", buyer_id="b1", lines=lines, shipping_fee=Money(18_000),
-                 created_at=T0)
+    lines = [
+        OrderLine(id="l1", variant_id="v1", product_id="p1", title="Batik", quantity=2, unit_price=Money(150_000)),
+        OrderLine(id="l2", variant_id="v2", product_id="p2", title="Songket", quantity=1, unit_price=Money(99_500)),
+    ]
+    return Order(
+        id="o1", checkout_id="c1", store_id="s1", buyer_id="b1", lines=lines, shipping_fee=Money(18_000), created_at=T0
+    )
 
 
 def test_totals_are_the_line_snapshots_plus_shipping() -> None:
@@ -35,8 +47,14 @@ def test_the_happy_path_reaches_completed_and_records_each_step() -> None:
     order = an_order()
     for step in ("pay", "accept", "start_shipping", "deliver", "complete"):
         getattr(order, METHODS[step])(T0)
-    assert [c.status for c in order.history] == [OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.ACCEPTED,
-                                                 OrderStatus.SHIPPING, OrderStatus.DELIVERED, OrderStatus.COMPLETED]
+    assert [c.status for c in order.history] == [
+        OrderStatus.PENDING_PAYMENT,
+        OrderStatus.PAID,
+        OrderStatus.ACCEPTED,
+        OrderStatus.SHIPPING,
+        OrderStatus.DELIVERED,
+        OrderStatus.COMPLETED,
+    ]
 
 
 def test_a_failed_booking_is_the_one_way_back_and_the_seller_may_ship_again() -> None:
@@ -46,8 +64,15 @@ def test_a_failed_booking_is_the_one_way_back_and_the_seller_may_ship_again() ->
     assert order.status is OrderStatus.DELIVERED
 
 
-@pytest.mark.parametrize(("path", "refund"), [(("pay", "cancel"), True), (("cancel",), False), (("pay", "reject"), True),
-                                               (("pay", "accept", "start_shipping", "return"), True)])
+@pytest.mark.parametrize(
+    ("path", "refund"),
+    [
+        (("pay", "cancel"), True),
+        (("cancel",), False),
+        (("pay", "reject"), True),
+        (("pay", "accept", "start_shipping", "return"), True),
+    ],
+)
 def test_exits_after_payment_say_a_refund_is_due(path: tuple[str, ...], refund: bool) -> None:
     order = an_order()
     for step in path:

@@ -8,18 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.domain.catalog.product import (
-    MAX_STOCK,
-    Product,
-    ProductArchived,
-    ProductPublished,
-    ProductStatus,
-)
+from marketplace.domain.catalog.product import MAX_STOCK, Product, ProductArchived, ProductPublished, ProductStatus
 from marketplace.domain.shared.errors import Conflict, DuplicateSku, IllegalTransition, InsufficientStock, InvalidValue
 from marketplace.domain.shared.money import Money
 from tests.unit.domain.builders import NOW, product, variant
 
-stock_moves = st.lists(st.tuples(st.sampled_from(["take", "put_back"]), st.integers(min_value=1, max_value=30)), max_size=40)
+stock_moves = st.lists(
+    st.tuples(st.sampled_from(["take", "put_back"]), st.integers(min_value=1, max_value=30)), max_size=40
+)
 
 
 @given(st.integers(min_value=0, max_value=50), stock_moves)
@@ -66,7 +62,15 @@ def test_putting_back_beyond_the_maximum_stock_is_refused() -> None:
 
 @pytest.mark.parametrize(
     "changes",
-    [{"stock": -1}, {"stock": MAX_STOCK + 1}, {"stock": 1.5}, {"amount": 0}, {"amount": -100}, {"sku": "-bad"}, {"sku": ""}],
+    [
+        {"stock": -1},
+        {"stock": MAX_STOCK + 1},
+        {"stock": 1.5},
+        {"amount": 0},
+        {"amount": -100},
+        {"sku": "-bad"},
+        {"sku": ""},
+    ],
 )
 def test_a_variant_refuses_negative_stock_non_positive_prices_and_bad_skus(changes: dict[str, object]) -> None:
     with pytest.raises(InvalidValue):
@@ -167,7 +171,8 @@ def test_all_variants_of_a_product_share_one_currency() -> None:
 
 
 @pytest.mark.parametrize(
-    "changes", [{"name": "new name", "price": Money(5, "USD")}, {"price": Money(99), "stock": -1}, {"name": "x", "stock": -3}]
+    "changes",
+    [{"name": "new name", "price": Money(5, "USD")}, {"price": Money(99), "stock": -1}, {"name": "x", "stock": -3}],
 )
 def test_a_refused_variant_change_changes_nothing(changes: dict[str, object]) -> None:
     item = product(variant("A", stock=5, amount=10_000))

@@ -18,8 +18,18 @@ WEEK = timedelta(days=7)
 
 
 def a_review(rating: int = 4, n: int = 0) -> Review:
-    return Review.write(id=f"r{n}", product_id="p1", store_id="s1", order_id=f"o{n}", line_id=f"l{n}",
-                        author_id=f"b{n}", rating=rating, body="  Bagus  ", media_ids=["m1", "m1"], now=T0)
+    return Review.write(
+        id=f"r{n}",
+        product_id="p1",
+        store_id="s1",
+        order_id=f"o{n}",
+        line_id=f"l{n}",
+        author_id=f"b{n}",
+        rating=rating,
+        body="  Bagus  ",
+        media_ids=["m1", "m1"],
+        now=T0,
+    )
 
 
 def test_writing_checks_the_stars_the_text_and_the_photos() -> None:
@@ -29,11 +39,31 @@ def test_writing_checks_the_stars_the_text_and_the_photos() -> None:
         with pytest.raises(InvalidValue):
             a_review(rating)  # type: ignore[arg-type]
     with pytest.raises(InvalidValue):
-        Review.write(id="r", product_id="p", store_id="s", order_id="o", line_id="l", author_id="b", rating=5,
-                     body="x" * 4001, media_ids=[], now=T0)
+        Review.write(
+            id="r",
+            product_id="p",
+            store_id="s",
+            order_id="o",
+            line_id="l",
+            author_id="b",
+            rating=5,
+            body="x" * 4001,
+            media_ids=[],
+            now=T0,
+        )
     with pytest.raises(InvalidValue):
-        Review.write(id="r", product_id="p", store_id="s", order_id="o", line_id="l", author_id="b", rating=5,
-                     body="", media_ids=[f"m{i}" for i in range(6)], now=T0)
+        Review.write(
+            id="r",
+            product_id="p",
+            store_id="s",
+            order_id="o",
+            line_id="l",
+            author_id="b",
+            rating=5,
+            body="",
+            media_ids=[f"m{i}" for i in range(6)],
+            now=T0,
+        )
 
 
 def test_edits_close_with_their_window_and_move_the_stars() -> None:
@@ -62,8 +92,7 @@ def test_averages_round_to_two_decimals_and_none_when_empty() -> None:
     assert summary.average == 4.33 and summary.centi == 433 and summary.count == 3 and summary.total == 13
 
 
-OPS = st.lists(st.tuples(st.sampled_from(["write", "edit", "hide"]), st.integers(0, 9), st.integers(1, 5)),
-               max_size=60)
+OPS = st.lists(st.tuples(st.sampled_from(["write", "edit", "hide"]), st.integers(0, 9), st.integers(1, 5)), max_size=60)
 
 
 @given(OPS)

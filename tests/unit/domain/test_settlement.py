@@ -18,16 +18,36 @@ from marketplace.domain.shared.money import Money
 T0 = datetime(2026, 11, 26, 9, tzinfo=UTC)
 
 
-def an_order(prices: list[tuple[int, int]], fee_bps: int = 500, rate_bps: int | None = None,
-             referred: list[int] | None = None, fee: int = 15_000) -> Order:
-    lines = [OrderLine(id=f"l{i}", variant_id=f"v{i}", product_id=f"p{i}", title=f"t{i}", quantity=q,
-                       unit_price=Money(p)) for i, (p, q) in enumerate(prices)]
+def an_order(
+    prices: list[tuple[int, int]],
+    fee_bps: int = 500,
+    rate_bps: int | None = None,
+    referred: list[int] | None = None,
+    fee: int = 15_000,
+) -> Order:
+    lines = [
+        OrderLine(id=f"l{i}", variant_id=f"v{i}", product_id=f"p{i}", title=f"t{i}", quantity=q, unit_price=Money(p))
+        for i, (p, q) in enumerate(prices)
+    ]
     referral = None
     if rate_bps is not None:
-        referral = OrderReferral(affiliate_id="aff", code="CODE", rate_bps=rate_bps,
-                                 line_ids=tuple(f"l{i}" for i in (referred if referred is not None else range(len(prices)))))
-    order = Order(id="o1", checkout_id="c1", store_id="s1", buyer_id="b1", lines=lines, shipping_fee=Money(fee),
-                  created_at=T0, fee_bps=fee_bps, referral=referral)
+        referral = OrderReferral(
+            affiliate_id="aff",
+            code="CODE",
+            rate_bps=rate_bps,
+            line_ids=tuple(f"l{i}" for i in (referred if referred is not None else range(len(prices)))),
+        )
+    order = Order(
+        id="o1",
+        checkout_id="c1",
+        store_id="s1",
+        buyer_id="b1",
+        lines=lines,
+        shipping_fee=Money(fee),
+        created_at=T0,
+        fee_bps=fee_bps,
+        referral=referral,
+    )
     order.pay(T0)
     return order
 
@@ -59,16 +79,28 @@ def test_only_the_referred_lines_earn_and_the_rate_never_eats_the_fee() -> None:
 
 def test_unbalanced_or_empty_transactions_are_refused() -> None:
     with pytest.raises(InvalidValue):
-        LedgerTransaction(id="t", reason="x", currency="IDR", created_at=T0,
-                          postings=(Posting("a", 5, EntryKind.SALE), Posting("b", -4, EntryKind.SALE)))
+        LedgerTransaction(
+            id="t",
+            reason="x",
+            currency="IDR",
+            created_at=T0,
+            postings=(Posting("a", 5, EntryKind.SALE), Posting("b", -4, EntryKind.SALE)),
+        )
     with pytest.raises(InvalidValue):
-        LedgerTransaction(id="t", reason="x", currency="IDR", created_at=T0, postings=(Posting("a", 0, EntryKind.SALE),))
+        LedgerTransaction(
+            id="t", reason="x", currency="IDR", created_at=T0, postings=(Posting("a", 0, EntryKind.SALE),)
+        )
 
 
-@given(st.lists(st.tuples(st.integers(1, 5_000_000), st.integers(1, 5)), min_size=1, max_size=6),
-       st.integers(0, 10_000), st.integers(0, 10_000), st.data())
+@given(
+    st.lists(st.tuples(st.integers(1, 5_000_000), st.integers(1, 5)), min_size=1, max_size=6),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
+    st.data(),
+)
 def test_every_split_adds_up_to_the_subtotal_and_books_balanced(
-        prices: list[tuple[int, int]], fee_bps: int, rate_bps: int, data: st.DataObject) -> None:
+    prices: list[tuple[int, int]], fee_bps: int, rate_bps: int, data: st.DataObject
+) -> None:
     referred = data.draw(st.lists(st.integers(0, len(prices) - 1), unique=True))
     order = an_order(prices, fee_bps=fee_bps, rate_bps=rate_bps, referred=referred)
     parts = split(order)
@@ -77,7 +109,9 @@ def test_every_split_adds_up_to_the_subtotal_and_books_balanced(
     referred_total = sum(order.lines[i].total.amount for i in referred)
     assert abs(parts.fee.amount - order.subtotal.amount * fee_bps / 10_000) < 1
     wanted = referred_total * rate_bps / 10_000
-    assert abs(parts.commission.amount - wanted) < 1 or parts.commission.amount == order.subtotal.amount - parts.fee.amount
+    assert (
+        abs(parts.commission.amount - wanted) < 1 or parts.commission.amount == order.subtotal.amount - parts.fee.amount
+    )
     booked = booked_on_payment(order, "t1")
     assert sum(p.amount for p in booked.postings) == 0
     assert -booked.net(CLEARING) == order.total.amount

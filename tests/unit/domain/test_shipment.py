@@ -92,7 +92,9 @@ def test_reports_answer_whether_they_changed_the_status_and_record_an_event_only
     assert shipment.report("GK-1", B.ALLOCATED, T0, Courier(driver_name="Budi"), T0) is True
     assert shipment.report("GK-1", B.ALLOCATED, T0, Courier(driver_phone="62811"), T0) is False
     assert [e.payload()["status"] for e in shipment.pull_events()] == ["allocated"]
-    assert shipment.current is not None and shipment.current.courier == Courier(driver_name="Budi", driver_phone="62811")
+    assert shipment.current is not None and shipment.current.courier == Courier(
+        driver_name="Budi", driver_phone="62811"
+    )
 
 
 def test_a_new_attempt_only_after_a_failed_booking() -> None:
@@ -113,10 +115,18 @@ def test_a_new_attempt_only_after_a_failed_booking() -> None:
 ALL = list(B)
 
 
-@given(st.lists(st.sampled_from(ALL), min_size=1, max_size=12).flatmap(
-    lambda statuses: st.tuples(st.just(statuses), st.permutations(list(range(len(statuses)))),
-                               st.lists(st.integers(0, len(statuses) - 1), max_size=10))))
-def test_any_order_and_any_repeats_give_the_same_timeline_and_status(case: tuple[list[B], list[int], list[int]]) -> None:
+@given(
+    st.lists(st.sampled_from(ALL), min_size=1, max_size=12).flatmap(
+        lambda statuses: st.tuples(
+            st.just(statuses),
+            st.permutations(list(range(len(statuses)))),
+            st.lists(st.integers(0, len(statuses) - 1), max_size=10),
+        )
+    )
+)
+def test_any_order_and_any_repeats_give_the_same_timeline_and_status(
+    case: tuple[list[B], list[int], list[int]],
+) -> None:
     statuses, order, repeats = case
     events = stream(statuses)
     orderly = play(events)

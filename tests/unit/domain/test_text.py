@@ -16,8 +16,11 @@ SLUG_CHARS = set(string.ascii_lowercase + string.digits + "-")
 
 def _reference_is_slug(text: str) -> bool:
     return (
-        0 < len(text) <= MAX_SLUG and set(text) <= SLUG_CHARS
-        and not text.startswith("-") and not text.endswith("-") and "--" not in text
+        0 < len(text) <= MAX_SLUG
+        and set(text) <= SLUG_CHARS
+        and not text.startswith("-")
+        and not text.endswith("-")
+        and "--" not in text
     )
 
 

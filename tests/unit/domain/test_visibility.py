@@ -20,7 +20,9 @@ def _public(product: ProductStatus, store: StoreStatus) -> bool:
 
 
 @given(product_statuses, store_statuses)
-def test_anonymous_viewers_see_only_active_products_of_active_stores(product: ProductStatus, store: StoreStatus) -> None:
+def test_anonymous_viewers_see_only_active_products_of_active_stores(
+    product: ProductStatus, store: StoreStatus
+) -> None:
     seen = can_see_product(Viewer.anonymous(), owner_id=OWNER, product_status=product, store_status=store)
     assert seen == _public(product, store) == product_is_public(product, store)
 
@@ -29,7 +31,9 @@ def test_anonymous_viewers_see_only_active_products_of_active_stores(product: Pr
 def test_users_who_do_not_own_the_store_see_only_public_products(
     viewer: Viewer, product: ProductStatus, store: StoreStatus
 ) -> None:
-    assert can_see_product(viewer, owner_id=OWNER, product_status=product, store_status=store) == _public(product, store)
+    assert can_see_product(viewer, owner_id=OWNER, product_status=product, store_status=store) == _public(
+        product, store
+    )
 
 
 @given(product_statuses, store_statuses)
@@ -39,7 +43,9 @@ def test_the_owner_sees_every_product_of_their_store(product: ProductStatus, sto
 
 @given(st.sampled_from(["admin-id", OWNER]), product_statuses, store_statuses)
 def test_admins_see_every_product(admin_id: str, product: ProductStatus, store: StoreStatus) -> None:
-    assert can_see_product(Viewer(user_id=admin_id, is_admin=True), owner_id=OWNER, product_status=product, store_status=store)
+    assert can_see_product(
+        Viewer(user_id=admin_id, is_admin=True), owner_id=OWNER, product_status=product, store_status=store
+    )
 
 
 @given(strangers, store_statuses)

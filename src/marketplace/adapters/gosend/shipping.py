@@ -166,18 +166,36 @@ def lat_long(point: GeoPoint) -> str:
 
 
 def booking_body(request: BookingRequest) -> dict[str, Any]:
-    route = {**_stop("origin", request.origin), **_stop("destination", request.destination),
-             "item": request.item, "storeOrderId": request.store_order_id,
-             # strings, as in every integration's example
-             "insuranceDetails": {"applied": "false", "fee": "0", "product_description": request.item,
-                                  "product_price": str(request.value)}}
-    return {"paymentType": PAYMENT_TYPE, "collection_location": "pickup",
-            "shipment_method": METHOD_NAMES[request.method], "routes": [route]}
+    route = {
+        **_stop("origin", request.origin),
+        **_stop("destination", request.destination),
+        "item": request.item,
+        "storeOrderId": request.store_order_id,
+        # strings, as in every integration's example
+        "insuranceDetails": {
+            "applied": "false",
+            "fee": "0",
+            "product_description": request.item,
+            "product_price": str(request.value),
+        },
+    }
+    return {
+        "paymentType": PAYMENT_TYPE,
+        "collection_location": "pickup",
+        "shipment_method": METHOD_NAMES[request.method],
+        "routes": [route],
+    }
 
 
 def _stop(end: str, stop: Stop) -> dict[str, str]:
-    return {f"{end}Name": stop.name, f"{end}Note": stop.note, f"{end}ContactName": stop.name,
-            f"{end}ContactPhone": stop.phone, f"{end}LatLong": lat_long(stop.point), f"{end}Address": stop.address}
+    return {
+        f"{end}Name": stop.name,
+        f"{end}Note": stop.note,
+        f"{end}ContactName": stop.name,
+        f"{end}ContactPhone": stop.phone,
+        f"{end}LatLong": lat_long(stop.point),
+        f"{end}Address": stop.address,
+    }
 
 
 def options_of(body: dict[str, Any]) -> list[ShippingOption]:
@@ -185,16 +203,26 @@ def options_of(body: dict[str, Any]) -> list[ShippingOption]:
     for method, name in METHOD_NAMES.items():  # others ("InstantCar") are not offered here
         entry = body.get(name)
         if isinstance(entry, dict) and entry.get("serviceable") is True and entry.get("active") is True:
-            options.append(ShippingOption(method=method, price=int(entry["price"]["total_price"]), currency="IDR",
-                                          eta=str(entry.get("shipment_method_description") or "")))
+            options.append(
+                ShippingOption(
+                    method=method,
+                    price=int(entry["price"]["total_price"]),
+                    currency="IDR",
+                    eta=str(entry.get("shipment_method_description") or ""),
+                )
+            )
     return options
 
 
 def made_of(body: dict[str, Any], request: BookingRequest) -> Booking:
     if not body.get("orderNo") and body.get("errorMessage"):
         raise ShippingRefused(str(body["errorMessage"]))
-    return Booking(booking_id=str(body["orderNo"]), store_order_id=request.store_order_id, method=request.method,
-                   status=BookingStatus.CONFIRMED)
+    return Booking(
+        booking_id=str(body["orderNo"]),
+        store_order_id=request.store_order_id,
+        method=request.method,
+        status=BookingStatus.CONFIRMED,
+    )
 
 
 def booking_of(body: dict[str, Any], method: ShippingMethod | None) -> Booking:
@@ -211,9 +239,13 @@ def booking_of(body: dict[str, Any], method: ShippingMethod | None) -> Booking:
         raise KeyError(f"bookingType {body.get('bookingType')!r}")
     price = body.get("totalPrice")
     return Booking(
-        booking_id=str(body["orderNo"]), store_order_id=str(body.get("storeOrderId") or ""), method=kind,
-        status=status, price=None if price is None or price == "" else int(float(price)),
-        driver_name=_text(body.get("driverName")), driver_phone=_text(body.get("driverPhone")),
+        booking_id=str(body["orderNo"]),
+        store_order_id=str(body.get("storeOrderId") or ""),
+        method=kind,
+        status=status,
+        price=None if price is None or price == "" else int(float(price)),
+        driver_name=_text(body.get("driverName")),
+        driver_phone=_text(body.get("driverPhone")),
         tracking_url=_text(body.get("liveTrackingUrl")),
     )
 
@@ -245,8 +277,11 @@ def _json(answer: httpx.Response) -> dict[str, Any]:
     except msgspec.DecodeError:
         body = None
     if not isinstance(body, dict):
-        log.error("GoSend answered %s %s with a body that is not a JSON object", answer.request.method,
-                  answer.request.url.path)
+        log.error(
+            "GoSend answered %s %s with a body that is not a JSON object",
+            answer.request.method,
+            answer.request.url.path,
+        )
         raise BackendUnavailable("the courier gave an answer this backend cannot read")
     return body
 
@@ -270,13 +305,20 @@ def _retry_after(answer: httpx.Response) -> float | None:
 
 
 def _pause(attempt: int, unsure: _Unsure) -> float:
-    return unsure.wait if unsure.wait is not None else random.uniform(0.5, 1.0) * 0.2 * 2 ** attempt
+    return unsure.wait if unsure.wait is not None else random.uniform(0.5, 1.0) * 0.2 * 2**attempt
 
 
-def gosend_client(base_url: str, client_id: str, pass_key: str, *,
-                  transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+def gosend_client(
+    base_url: str, client_id: str, pass_key: str, *, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
     return httpx.AsyncClient(
-        base_url=base_url.rstrip("/"), transport=transport, timeout=TIMEOUT,
-        headers={"Client-ID": client_id, "Pass-Key": pass_key, "Accept": "application/json",
-                 "Content-Type": "application/json"},
+        base_url=base_url.rstrip("/"),
+        transport=transport,
+        timeout=TIMEOUT,
+        headers={
+            "Client-ID": client_id,
+            "Pass-Key": pass_key,
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        },
     )

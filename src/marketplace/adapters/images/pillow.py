@@ -32,6 +32,12 @@ def _thumbnail(data: bytes, max_side: int) -> bytes:
                 out = io.BytesIO()
                 picture.save(out, format="WEBP", quality=80, method=4)
                 return out.getvalue()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as error:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as error:
         raise InvalidValue("file", "the file is not a readable image") from error

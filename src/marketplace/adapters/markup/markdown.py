@@ -12,10 +12,42 @@ from __future__ import annotations
 import nh3
 from markdown_it import MarkdownIt
 
-TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
-    "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
-})
+TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
 ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
@@ -26,10 +58,28 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # Removed together with everything inside them (the rest of the unknown tags lose only the tag).
-DROPPED_WITH_CONTENT = frozenset({
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript", "noembed",
-    "template", "textarea", "select", "svg", "math", "title", "xmp", "plaintext",
-})
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "noscript",
+        "noembed",
+        "template",
+        "textarea",
+        "select",
+        "svg",
+        "math",
+        "title",
+        "xmp",
+        "plaintext",
+    }
+)
 LINK_REL = "nofollow noopener noreferrer"
 
 
@@ -46,8 +96,11 @@ class MarkdownRenderer:
     def __init__(self) -> None:
         self._markdown = _Markdown("commonmark", {"html": True}).enable(["table", "strikethrough"])
         self._cleaner = nh3.Cleaner(
-            tags=set(TAGS), attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-            url_schemes=set(URL_SCHEMES), clean_content_tags=set(DROPPED_WITH_CONTENT), link_rel=LINK_REL,
+            tags=set(TAGS),
+            attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+            url_schemes=set(URL_SCHEMES),
+            clean_content_tags=set(DROPPED_WITH_CONTENT),
+            link_rel=LINK_REL,
             strip_comments=True,
         )
 

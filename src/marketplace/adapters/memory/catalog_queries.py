@@ -53,11 +53,19 @@ class MemoryCatalogQueries:
             store = stores.get(product.store_id)
             for variant in product.variants:
                 if variant.id in wanted and store is not None:
-                    found.append(VariantSnapshot(
-                        variant_id=variant.id, product_id=product.id, title=f"{product.title} - {variant.name}",
-                        price=MoneyView.of(variant.price), stock=variant.stock, store_id=store.id, store_name=store.name,
-                        purchasable=product_is_public(product.status, store.status), weight_grams=variant.weight_grams,
-                    ))
+                    found.append(
+                        VariantSnapshot(
+                            variant_id=variant.id,
+                            product_id=product.id,
+                            title=f"{product.title} - {variant.name}",
+                            price=MoneyView.of(variant.price),
+                            stock=variant.stock,
+                            store_id=store.id,
+                            store_name=store.name,
+                            purchasable=product_is_public(product.status, store.status),
+                            weight_grams=variant.weight_grams,
+                        )
+                    )
         return found
 
     def _stores(self) -> dict[str, Store]:
@@ -99,7 +107,9 @@ class MemoryCatalogQueries:
         cursor = None
         if more and chunk:
             last = chunk[-1][0]
-            cursor = next_cursor(query, last_id=last.id, last_value=self._value(query.sort, last), offset=start + query.limit)
+            cursor = next_cursor(
+                query, last_id=last.id, last_value=self._value(query.sort, last), offset=start + query.limit
+            )
         return Page(items=[self._card(p, stores[p.store_id], self._base_url) for p, _ in chunk], next_cursor=cursor)
 
     def _value(self, sort: Sort, product: Product) -> int | None:
@@ -143,7 +153,10 @@ class MemoryCatalogQueries:
     def _card(self, product: Product, store: Store, base_url: str) -> ProductCard:
         price = product.price_from
         return ProductCard(
-            id=product.id, slug=product.slug, title=product.title, status=product.status.value,
+            id=product.id,
+            slug=product.slug,
+            title=product.title,
+            status=product.status.value,
             price_from=MoneyView(amount=price.amount if price else 0, currency=product.currency),
             store=StoreRef(id=store.id, name=store.name),
             thumbnail_url=thumbnail_url(base_url, product.media_ids[0]) if product.media_ids else None,
@@ -159,12 +172,20 @@ class MemoryCatalogQueries:
         category = self._db.table("categories").get(product.category_id) if product.category_id else None
         price = product.price_from
         detail = ProductDetail(
-            id=product.id, slug=product.slug, title=product.title, description=product.description,
-            status=product.status.value, category=CategoryRef(id=category.id, name=category.name) if category else None,
+            id=product.id,
+            slug=product.slug,
+            title=product.title,
+            description=product.description,
+            status=product.status.value,
+            category=CategoryRef(id=category.id, name=category.name) if category else None,
             store=StoreRefWithSlug(id=store.id, name=store.name, slug=store.slug),
             variants=[variant_view(v) for v in product.variants],
-            media=[media_view(self._base_url, m) for m in product.media_ids], rating=self._rating("product", product.id),
+            media=[media_view(self._base_url, m) for m in product.media_ids],
+            rating=self._rating("product", product.id),
             price_from=MoneyView(amount=price.amount if price else 0, currency=product.currency),
-            created_at=product.created_at, updated_at=product.updated_at,
+            created_at=product.created_at,
+            updated_at=product.updated_at,
         )
-        return ProductRecord(detail=detail, owner_id=store.owner_id, public=product_is_public(product.status, store.status))
+        return ProductRecord(
+            detail=detail, owner_id=store.owner_id, public=product_is_public(product.status, store.status)
+        )

@@ -36,8 +36,9 @@ class MemoryChatStore:
         found = self._conversations.get(conversation_id)
         return copy.deepcopy(found) if found else None
 
-    async def conversations(self, buyer_id: str, store_ids: list[str], before: Position | None,
-                            limit: int) -> list[Conversation]:
+    async def conversations(
+        self, buyer_id: str, store_ids: list[str], before: Position | None, limit: int
+    ) -> list[Conversation]:
         stores = set(store_ids)
         mine = [c for c in self._conversations.values() if c.buyer_id == buyer_id or c.store_id in stores]
         ordered = sorted(mine, key=lambda c: (c.active_at, c.id), reverse=True)
@@ -78,6 +79,8 @@ class MemoryChatStore:
             conversation = self._conversations.get(conversation_id)
             if conversation is None:
                 return None
-            conversation.read = {**conversation.read, role: max(conversation.read.get(role, 0),
-                                                                min(up_to_seq, conversation.last_seq))}
+            conversation.read = {
+                **conversation.read,
+                role: max(conversation.read.get(role, 0), min(up_to_seq, conversation.last_seq)),
+            }
             return replace(copy.deepcopy(conversation))

@@ -37,8 +37,11 @@ class MemoryCmsPageRepository(_Repository):
         self._update(page)
 
     async def newest(self, status: ContentStatus | None, before_id: str | None, limit: int) -> list[CmsPage]:
-        found = [p for p in self._table.rows()
-                 if (status is None or p.status is status) and (before_id is None or p.id < before_id)]
+        found = [
+            p
+            for p in self._table.rows()
+            if (status is None or p.status is status) and (before_id is None or p.id < before_id)
+        ]
         return [self._get(p.id) for p in sorted(found, key=lambda p: p.id, reverse=True)[:limit]]
 
 
@@ -54,11 +57,16 @@ class MemoryCmsBannerRepository(_Repository):
     async def save(self, banner: CmsBanner) -> None:
         self._update(banner)
 
-    async def newest(self, placement: str | None, status: ContentStatus | None, before_id: str | None,
-                     limit: int) -> list[CmsBanner]:
-        found = [b for b in self._table.rows()
-                 if (placement is None or b.placement == placement) and (status is None or b.status is status)
-                 and (before_id is None or b.id < before_id)]
+    async def newest(
+        self, placement: str | None, status: ContentStatus | None, before_id: str | None, limit: int
+    ) -> list[CmsBanner]:
+        found = [
+            b
+            for b in self._table.rows()
+            if (placement is None or b.placement == placement)
+            and (status is None or b.status is status)
+            and (before_id is None or b.id < before_id)
+        ]
         return [self._get(b.id) for b in sorted(found, key=lambda b: b.id, reverse=True)[:limit]]
 
     async def published_until(self, now: datetime) -> list[CmsBanner]:

@@ -20,12 +20,15 @@ class MemoryCatalogImporter:
         self, *, users: list[User], stores: list[Store], categories: list[Category], products: list[Product]
     ) -> None:
         async with self._db.lock:  # the same lock as a commit, so a batch lands whole
-            for name, items in (("users", users), ("stores", stores), ("categories", categories),
-                                ("products", products)):
+            for name, items in (
+                ("users", users),
+                ("stores", stores),
+                ("categories", categories),
+                ("products", products),
+            ):
                 table = self._db.table(name)
                 for item in items:
                     table[item.id] = _stored(item)
-
 
     async def refresh_statistics(self) -> None:
         return None  # no query planner here

@@ -14,16 +14,24 @@ class MemoryMoneyTotals:
         self._db = db
 
     async def received(self) -> int:
-        return sum(c.amount.amount for c in self._db.table("checkouts").values()
-                   if c.payment_status is PaymentStatus.PAID)
+        return sum(
+            c.amount.amount for c in self._db.table("checkouts").values() if c.payment_status is PaymentStatus.PAID
+        )
 
     async def refunded(self) -> int:
         checkouts = self._db.table("checkouts")
-        refunded = sum(o.total.amount for o in self._db.table("orders").values()
-                       if o.status in REFUNDED and (c := checkouts.get(o.checkout_id)) is not None
-                       and c.status is CheckoutStatus.PAID)
-        late = sum(c.amount.amount for c in checkouts.values() if c.payment_status is PaymentStatus.PAID
-                   and c.status in (CheckoutStatus.EXPIRED, CheckoutStatus.CANCELLED))
+        refunded = sum(
+            o.total.amount
+            for o in self._db.table("orders").values()
+            if o.status in REFUNDED
+            and (c := checkouts.get(o.checkout_id)) is not None
+            and c.status is CheckoutStatus.PAID
+        )
+        late = sum(
+            c.amount.amount
+            for c in checkouts.values()
+            if c.payment_status is PaymentStatus.PAID and c.status in (CheckoutStatus.EXPIRED, CheckoutStatus.CANCELLED)
+        )
         return refunded + late
 
     async def refunds_paid(self) -> int:
@@ -33,5 +41,9 @@ class MemoryMoneyTotals:
         return await self._refunds("succeeded", "pending")
 
     async def _refunds(self, *statuses: str) -> int:
-        return sum(r.amount.amount for c in self._db.table("checkouts").values() for r in c.refunds
-                   if r.status.value in statuses)
+        return sum(
+            r.amount.amount
+            for c in self._db.table("checkouts").values()
+            for r in c.refunds
+            if r.status.value in statuses
+        )

@@ -59,27 +59,35 @@ class MemoryCheckoutRepository(_Repository):
         return [c.id for c in due[:limit]]
 
     async def unsettled(self, created_before: datetime, limit: int) -> list[str]:
-        found = sorted((c for c in self._table.rows()
-                        if c.is_pending and c.invoice_id is not None and c.created_at < created_before),
-                       key=lambda c: (c.checked_at is not None, c.checked_at or c.created_at, c.id))
+        found = sorted(
+            (
+                c
+                for c in self._table.rows()
+                if c.is_pending and c.invoice_id is not None and c.created_at < created_before
+            ),
+            key=lambda c: (c.checked_at is not None, c.checked_at or c.created_at, c.id),
+        )
         return [c.id for c in found[:limit]]
 
     async def with_pending_refunds(self, limit: int) -> list[str]:
-        found = sorted((c for c in self._table.rows()
-                        if any(r.status.value == "pending" for r in c.refunds)),
-                       key=lambda c: (c.checked_at is not None, c.checked_at or c.created_at, c.id))
+        found = sorted(
+            (c for c in self._table.rows() if any(r.status.value == "pending" for r in c.refunds)),
+            key=lambda c: (c.checked_at is not None, c.checked_at or c.created_at, c.id),
+        )
         return [c.id for c in found[:limit]]
 
     async def without_invoice(self, created_before: datetime, limit: int) -> list[str]:
-        orphans = sorted((c for c in self._table.rows()
-                          if c.is_pending and c.invoice_id is None and c.created_at < created_before),
-                         key=lambda c: (c.created_at, c.id))
+        orphans = sorted(
+            (c for c in self._table.rows() if c.is_pending and c.invoice_id is None and c.created_at < created_before),
+            key=lambda c: (c.created_at, c.id),
+        )
         return [c.id for c in orphans[:limit]]
 
     async def ended_unchecked(self, limit: int) -> list[str]:
-        found = sorted((c for c in self._table.rows()
-                        if not c.is_pending and c.invoice_id is None and c.checked_at is None),
-                       key=lambda c: (c.created_at, c.id))
+        found = sorted(
+            (c for c in self._table.rows() if not c.is_pending and c.invoice_id is None and c.checked_at is None),
+            key=lambda c: (c.created_at, c.id),
+        )
         return [c.id for c in found[:limit]]
 
 
@@ -98,32 +106,40 @@ class MemoryOrderRepository(_Repository):
     async def of_checkout(self, checkout_id: str) -> list[Order]:
         checkout = self._uow.table("checkouts").get(checkout_id)
         position = {order_id: i for i, order_id in enumerate(checkout.order_ids if checkout else [])}
-        mine = sorted((o for o in self._table.rows() if o.checkout_id == checkout_id),
-                      key=lambda o: (position.get(o.id, len(position)), o.id))
+        mine = sorted(
+            (o for o in self._table.rows() if o.checkout_id == checkout_id),
+            key=lambda o: (position.get(o.id, len(position)), o.id),
+        )
         return [self._get(o.id) for o in mine]
 
     async def of_buyer(
         self, buyer_id: str, status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
-        return self._newest_first((o for o in self._table.rows() if o.buyer_id == buyer_id and not o.voided),
-                                  status, before_id, limit)
+        return self._newest_first(
+            (o for o in self._table.rows() if o.buyer_id == buyer_id and not o.voided), status, before_id, limit
+        )
 
     async def of_store(
         self, store_id: str, status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
-        return self._newest_first((o for o in self._table.rows() if o.store_id == store_id and not o.voided),
-                                  status, before_id, limit)
+        return self._newest_first(
+            (o for o in self._table.rows() if o.store_id == store_id and not o.voided), status, before_id, limit
+        )
 
     async def delivered_before(self, cutoff: datetime, limit: int) -> list[str]:
-        due = sorted((o.delivered_at, o.id) for o in self._table.rows()
-                      if o.delivered_at is not None and o.delivered_at <= cutoff)
+        due = sorted(
+            (o.delivered_at, o.id)
+            for o in self._table.rows()
+            if o.delivered_at is not None and o.delivered_at <= cutoff
+        )
         return [order_id for _, order_id in due[:limit]]
 
     def _newest_first(
         self, candidates: Iterable[Order], status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
-        found = [o for o in candidates
-                 if (status is None or o.status is status) and (before_id is None or o.id < before_id)]
+        found = [
+            o for o in candidates if (status is None or o.status is status) and (before_id is None or o.id < before_id)
+        ]
         return [self._get(o.id) for o in sorted(found, key=lambda o: o.id, reverse=True)[:limit]]
 
 
@@ -149,8 +165,10 @@ def _short(available: dict[str, int], requested: dict[str, int]) -> Insufficient
     short = sorted(v for v, quantity in requested.items() if quantity > available.get(v, 0))
     if not short:
         return None
-    error = InsufficientStock("not enough stock for " + ", ".join(
-        f"variant {v}: {requested[v]} requested, {available.get(v, 0)} available" for v in short))
+    error = InsufficientStock(
+        "not enough stock for "
+        + ", ".join(f"variant {v}: {requested[v]} requested, {available.get(v, 0)} available" for v in short)
+    )
     error.variants = [{"variant_id": v, "requested": requested[v], "available": available.get(v, 0)} for v in short]
     return error
 
@@ -270,7 +288,12 @@ class MemoryShipmentRepository(_Repository):
         self._update(shipment)
 
     async def quiet(self, heard_before: datetime, limit: int) -> list[str]:
-        found = sorted((s for s in self._table.rows()
-                        if s.live is not None and (s.checked_at is None or s.checked_at < heard_before)),
-                       key=lambda s: (s.checked_at is not None, s.checked_at or s.order_id, s.order_id))
+        found = sorted(
+            (
+                s
+                for s in self._table.rows()
+                if s.live is not None and (s.checked_at is None or s.checked_at < heard_before)
+            ),
+            key=lambda s: (s.checked_at is not None, s.checked_at or s.order_id, s.order_id),
+        )
         return [s.order_id for s in found[:limit]]

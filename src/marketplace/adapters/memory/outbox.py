@@ -28,8 +28,10 @@ class MemoryOutboxStore:
 
     async def claim(self, now: datetime, limit: int, lease_seconds: int) -> list[OutboxEntry]:
         async with self._db.lock:
-            due = sorted((e for e in self._db.outbox.values() if _pending(e) and e.available_at <= now),
-                         key=lambda e: (e.available_at, e.id))[:limit]
+            due = sorted(
+                (e for e in self._db.outbox.values() if _pending(e) and e.available_at <= now),
+                key=lambda e: (e.available_at, e.id),
+            )[:limit]
             leased_until = now + timedelta(seconds=lease_seconds)
             claimed = [msgspec.structs.replace(e, attempts=e.attempts + 1, available_at=leased_until) for e in due]
             for entry in claimed:

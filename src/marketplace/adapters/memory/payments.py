@@ -29,8 +29,14 @@ class MemoryPaymentGateway:
         self._keys: dict[str, str] = {}
 
     async def create_invoice(
-        self, *, external_id: str, amount: Money, description: str, payer_email: str,
-        duration_seconds: int, idempotency_key: str,
+        self,
+        *,
+        external_id: str,
+        amount: Money,
+        description: str,
+        payer_email: str,
+        duration_seconds: int,
+        idempotency_key: str,
     ) -> Invoice:
         if amount.amount <= 0:
             raise PaymentRefused("the amount must be positive")
@@ -39,8 +45,12 @@ class MemoryPaymentGateway:
             return await self._current(known)
         invoice_id = self._ids.new_id()
         invoice = Invoice(
-            id=invoice_id, external_id=external_id, amount=amount.amount, currency=amount.currency,
-            status=InvoiceStatus.PENDING, invoice_url=f"{self._base_url}/web/{invoice_id}",
+            id=invoice_id,
+            external_id=external_id,
+            amount=amount.amount,
+            currency=amount.currency,
+            status=InvoiceStatus.PENDING,
+            invoice_url=f"{self._base_url}/web/{invoice_id}",
             expires_at=self._clock.now() + timedelta(seconds=duration_seconds),
         )
         self._invoices[invoice_id] = invoice
@@ -77,12 +87,21 @@ class MemoryPaymentGateway:
             raise PaymentRefused("only a paid invoice can be refunded")
         if amount.currency != invoice.currency or amount.amount <= 0:
             raise PaymentRefused("a refund is a positive amount in the invoice's currency")
-        refunded = sum(r.amount for r in self._refunds.values()
-                       if r.invoice_id == invoice_id and r.status is not RefundStatus.FAILED)
+        refunded = sum(
+            r.amount
+            for r in self._refunds.values()
+            if r.invoice_id == invoice_id and r.status is not RefundStatus.FAILED
+        )
         if refunded + amount.amount > invoice.amount:
             raise PaymentRefused(f"refunds would exceed the {invoice.amount} paid")
-        refund = Refund(id=self._ids.new_id(), invoice_id=invoice_id, amount=amount.amount, currency=amount.currency,
-                        status=RefundStatus.PENDING, reason=reason)
+        refund = Refund(
+            id=self._ids.new_id(),
+            invoice_id=invoice_id,
+            amount=amount.amount,
+            currency=amount.currency,
+            status=RefundStatus.PENDING,
+            reason=reason,
+        )
         self._refunds[refund.id] = refund
         self._keys[f"refund:{idempotency_key}"] = refund.id
         return refund

@@ -22,8 +22,9 @@ class MemoryPayoutGateway:
         self._payouts: dict[str, ProviderPayout] = {}  # in the order made
         self._keys: dict[str, tuple[tuple[object, ...], str]] = {}  # key -> (the request, the payout id)
 
-    async def create_payout(self, *, reference_id: str, amount: Money, bank: BankAccount, description: str,
-                            idempotency_key: str) -> ProviderPayout:
+    async def create_payout(
+        self, *, reference_id: str, amount: Money, bank: BankAccount, description: str, idempotency_key: str
+    ) -> ProviderPayout:
         request = (reference_id, amount, bank, description)
         known = self._keys.get(idempotency_key)
         if known is not None:
@@ -31,8 +32,13 @@ class MemoryPayoutGateway:
                 raise PayoutRefused("DUPLICATE_ERROR: the idempotency key was used for another request")
             return self._payouts[known[1]]
         _check(reference_id, amount, bank)
-        payout = ProviderPayout(id=f"disb-{self._ids.new_id()}", reference_id=reference_id, amount=amount.amount,
-                                currency=amount.currency, status=PayoutStatus.PENDING)
+        payout = ProviderPayout(
+            id=f"disb-{self._ids.new_id()}",
+            reference_id=reference_id,
+            amount=amount.amount,
+            currency=amount.currency,
+            status=PayoutStatus.PENDING,
+        )
         self._payouts[payout.id] = payout
         self._keys[idempotency_key] = (request, payout.id)
         return payout
@@ -53,8 +59,11 @@ class MemoryPayoutGateway:
             raise PayoutRefused(f"the payout is already {payout.status.value}")
         if not succeeded and failure_code not in PAYOUT_FAILURE_CODES:
             raise ValueError(f"failure_code must be among {', '.join(PAYOUT_FAILURE_CODES)}")
-        settled = msgspec.structs.replace(payout, status=PayoutStatus.SUCCEEDED if succeeded else PayoutStatus.FAILED,
-                                          failure_code=None if succeeded else failure_code)
+        settled = msgspec.structs.replace(
+            payout,
+            status=PayoutStatus.SUCCEEDED if succeeded else PayoutStatus.FAILED,
+            failure_code=None if succeeded else failure_code,
+        )
         self._payouts[payout_id] = settled
         return settled
 

@@ -167,8 +167,10 @@ class MemoryStoreRepository(_Repository):
     async def search_active(self, q: str | None, limit: int, before_id: str | None) -> list[Store]:
         needle = (q or "").lower()
         found = [
-            s for s in self._table.rows()
-            if s.status is StoreStatus.ACTIVE and (before_id is None or s.id < before_id)
+            s
+            for s in self._table.rows()
+            if s.status is StoreStatus.ACTIVE
+            and (before_id is None or s.id < before_id)
             and (needle in s.name.lower() or needle in s.description.lower())
         ]
         return [self._get(s.id) for s in sorted(found, key=lambda s: s.id, reverse=True)[:limit]]
@@ -239,13 +241,17 @@ class MemoryMediaRepository(_Repository):
         self._table.delete(media_id)
 
     async def pending_before(self, cutoff: datetime, limit: int) -> list[MediaObject]:
-        stale = sorted((m for m in self._table.rows() if not m.is_ready and m.created_at < cutoff),
-                       key=lambda m: (m.created_at, m.id))
+        stale = sorted(
+            (m for m in self._table.rows() if not m.is_ready and m.created_at < cutoff),
+            key=lambda m: (m.created_at, m.id),
+        )
         return [self._get(m.id) for m in stale[:limit]]
 
     async def created_before(self, cutoff: datetime, after_id: str | None, limit: int) -> list[MediaObject]:
-        old = sorted((m for m in self._table.rows() if m.created_at < cutoff and (after_id is None or m.id > after_id)),
-                     key=lambda m: m.id)
+        old = sorted(
+            (m for m in self._table.rows() if m.created_at < cutoff and (after_id is None or m.id > after_id)),
+            key=lambda m: m.id,
+        )
         return [self._get(m.id) for m in old[:limit]]
 
 

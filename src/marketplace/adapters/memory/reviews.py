@@ -55,10 +55,14 @@ class MemoryReviewRepository(_Repository):
     async def save(self, review: Review) -> None:
         self._update(review)
 
-    async def of_product(self, product_id: str, rating: int | None, sort: ReviewSort, after: ReviewPosition | None,
-                         limit: int) -> list[Review]:
-        found = [r for r in self._table.rows()
-                 if r.product_id == product_id and r.counts and (rating is None or r.rating == rating)]
+    async def of_product(
+        self, product_id: str, rating: int | None, sort: ReviewSort, after: ReviewPosition | None, limit: int
+    ) -> list[Review]:
+        found = [
+            r
+            for r in self._table.rows()
+            if r.product_id == product_id and r.counts and (rating is None or r.rating == rating)
+        ]
         ordered = sorted(found, key=lambda r: _order_key(sort, r.rating, r.created_at, r.id))
         if after is not None:
             start = _order_key(sort, *after)

@@ -57,10 +57,21 @@ class MemoryLedgerRepository(_Repository):
     async def entries(self, accounts: list[str], before: tuple[datetime, str] | None, limit: int) -> list[Entry]:
         wanted = set(accounts)
         found = [
-            Entry(id=f"{t.id}:{i}", transaction_id=t.id, account=p.account, kind=p.kind.value, amount=p.amount,
-                  currency=t.currency, order_id=t.order_id, payout_id=t.payout_id, created_at=t.created_at)
-            for r in self._uow.table("ledger").rows() for t in [r.value]
-            for i, p in enumerate(t.postings) if p.account in wanted
+            Entry(
+                id=f"{t.id}:{i}",
+                transaction_id=t.id,
+                account=p.account,
+                kind=p.kind.value,
+                amount=p.amount,
+                currency=t.currency,
+                order_id=t.order_id,
+                payout_id=t.payout_id,
+                created_at=t.created_at,
+            )
+            for r in self._uow.table("ledger").rows()
+            for t in [r.value]
+            for i, p in enumerate(t.postings)
+            if p.account in wanted
         ]
         found.sort(key=lambda e: (e.created_at, e.id), reverse=True)
         if before is not None:
@@ -83,15 +94,22 @@ class MemoryCommissionRepository(_Repository):
     async def save(self, commission: Commission) -> None:
         self._update(commission)
 
-    async def of_affiliate(self, affiliate_id: str, status: CommissionStatus | None, before_id: str | None,
-                           limit: int) -> list[Commission]:
-        found = [c for c in self._table.rows() if c.affiliate_id == affiliate_id
-                 and (status is None or c.status is status) and (before_id is None or c.id < before_id)]
+    async def of_affiliate(
+        self, affiliate_id: str, status: CommissionStatus | None, before_id: str | None, limit: int
+    ) -> list[Commission]:
+        found = [
+            c
+            for c in self._table.rows()
+            if c.affiliate_id == affiliate_id
+            and (status is None or c.status is status)
+            and (before_id is None or c.id < before_id)
+        ]
         return [self._get(c.id) for c in sorted(found, key=lambda c: c.id, reverse=True)[:limit]]
 
     async def approved_of(self, affiliate_id: str) -> list[Commission]:
-        found = [c for c in self._table.rows()
-                 if c.affiliate_id == affiliate_id and c.status is CommissionStatus.APPROVED]
+        found = [
+            c for c in self._table.rows() if c.affiliate_id == affiliate_id and c.status is CommissionStatus.APPROVED
+        ]
         return [self._get(c.id) for c in sorted(found, key=lambda c: c.id)]
 
     async def totals(self, affiliate_id: str) -> dict[str, tuple[int, int]]:
@@ -139,8 +157,9 @@ class MemoryAffiliateRepository(_Repository):
         return True
 
     async def clicks(self, affiliate_id: str) -> int:
-        return sum(r.value.clicks for r in self._uow.table("referral_links").rows()
-                   if r.value.affiliate_id == affiliate_id)
+        return sum(
+            r.value.clicks for r in self._uow.table("referral_links").rows() if r.value.affiliate_id == affiliate_id
+        )
 
 
 class MemoryPayoutRepository(_Repository):
@@ -148,14 +167,22 @@ class MemoryPayoutRepository(_Repository):
 
     async def add(self, payout: Payout) -> None:
         if payout.idempotency_key is not None and any(
-                (p.owner_kind, p.owner_id, p.idempotency_key) == (payout.owner_kind, payout.owner_id, payout.idempotency_key)
-                for p in self._table.rows()):
+            (p.owner_kind, p.owner_id, p.idempotency_key)
+            == (payout.owner_kind, payout.owner_id, payout.idempotency_key)
+            for p in self._table.rows()
+        ):
             raise Conflict("another payout was requested with this Idempotency-Key")
         self._insert(payout)
 
     async def get_by_key(self, owner_kind: str, owner_id: str, key: str) -> Payout | None:
-        found = next((p for p in self._table.rows()
-                      if (p.owner_kind, p.owner_id, p.idempotency_key) == (owner_kind, owner_id, key)), None)
+        found = next(
+            (
+                p
+                for p in self._table.rows()
+                if (p.owner_kind, p.owner_id, p.idempotency_key) == (owner_kind, owner_id, key)
+            ),
+            None,
+        )
         return self._get(found.id) if found else None
 
     async def get(self, payout_id: str) -> Payout | None:
@@ -169,6 +196,7 @@ class MemoryPayoutRepository(_Repository):
         self._update(payout)
 
     async def open_before(self, cutoff: datetime, limit: int) -> list[str]:
-        found = sorted((p for p in self._table.rows() if p.is_open and p.created_at < cutoff),
-                       key=lambda p: (p.created_at, p.id))
+        found = sorted(
+            (p for p in self._table.rows() if p.is_open and p.created_at < cutoff), key=lambda p: (p.created_at, p.id)
+        )
         return [p.id for p in found[:limit]]

@@ -57,9 +57,14 @@ class MemoryShippingGateway:
         if distance > reach:
             raise ShippingRefused(f"{request.method.value} does not serve a trip of {distance:.1f} km")
         booking_id = f"GK-11-{next(self._numbers)}"
-        booking = Booking(booking_id=booking_id, store_order_id=request.store_order_id, method=request.method,
-                          status=BookingStatus.CONFIRMED, price=base + per_km * math.ceil(distance),
-                          tracking_url=f"https://gosend.example/track/{booking_id}")
+        booking = Booking(
+            booking_id=booking_id,
+            store_order_id=request.store_order_id,
+            method=request.method,
+            status=BookingStatus.CONFIRMED,
+            price=base + per_km * math.ceil(distance),
+            tracking_url=f"https://gosend.example/track/{booking_id}",
+        )
         self._furthest[booking_id] = BookingStatus.CONFIRMED
         self._by_store_order[request.store_order_id] = booking_id
         return self._put(booking)

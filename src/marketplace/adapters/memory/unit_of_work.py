@@ -114,7 +114,11 @@ class MemoryUnitOfWork:
                 for event in aggregate.pull_events():
                     message_id = self._ids.new_id()
                     self._db.outbox[message_id] = OutboxEntry(
-                        id=message_id, topic=event.topic, payload=event.payload(), created_at=now, attempts=0,
+                        id=message_id,
+                        topic=event.topic,
+                        payload=event.payload(),
+                        created_at=now,
+                        attempts=0,
                         available_at=now,
                     )
             for table in self._tables.values():

@@ -55,17 +55,25 @@ DEFAULT_DATABASE = "marketplace"
 TIMEOUT_MS = 5_000
 
 CONVERSATION_INDEXES = [
-    IndexModel([("buyer_id", ASCENDING), ("store_id", ASCENDING), ("product_key", ASCENDING),
-                ("order_key", ASCENDING)], unique=True, name="conversation_key"),
-    IndexModel([("buyer_id", ASCENDING), ("position.at", DESCENDING), ("position.id", DESCENDING)],
-               name="buyer_activity"),
-    IndexModel([("store_id", ASCENDING), ("position.at", DESCENDING), ("position.id", DESCENDING)],
-               name="store_activity"),
+    IndexModel(
+        [("buyer_id", ASCENDING), ("store_id", ASCENDING), ("product_key", ASCENDING), ("order_key", ASCENDING)],
+        unique=True,
+        name="conversation_key",
+    ),
+    IndexModel(
+        [("buyer_id", ASCENDING), ("position.at", DESCENDING), ("position.id", DESCENDING)], name="buyer_activity"
+    ),
+    IndexModel(
+        [("store_id", ASCENDING), ("position.at", DESCENDING), ("position.id", DESCENDING)], name="store_activity"
+    ),
 ]
 MESSAGE_INDEXES = [
     IndexModel([("conversation_id", ASCENDING), ("seq", ASCENDING)], unique=True, name="conversation_seq"),
-    IndexModel([("conversation_id", ASCENDING), ("sender_id", ASCENDING), ("client_id", ASCENDING)],
-               unique=True, name="sender_client_id"),
+    IndexModel(
+        [("conversation_id", ASCENDING), ("sender_id", ASCENDING), ("client_id", ASCENDING)],
+        unique=True,
+        name="sender_client_id",
+    ),
 ]
 
 
@@ -93,9 +101,16 @@ def _read_field(role: Role) -> str:
 
 
 def _message_fields(message: Message) -> Document:
-    return {"conversation_id": message.conversation_id, "seq": message.seq, "sender_id": message.sender_id,
-            "sender_role": message.sender_role.value, "body": message.body, "media_ids": list(message.media_ids),
-            "client_id": message.client_id, "created_at": _ms(message.created_at)}
+    return {
+        "conversation_id": message.conversation_id,
+        "seq": message.seq,
+        "sender_id": message.sender_id,
+        "sender_role": message.sender_role.value,
+        "body": message.body,
+        "media_ids": list(message.media_ids),
+        "client_id": message.client_id,
+        "created_at": _ms(message.created_at),
+    }
 
 
 def message_to_document(message: Message) -> Document:
@@ -103,11 +118,17 @@ def message_to_document(message: Message) -> Document:
 
 
 def message_to_domain(document: Mapping[str, Any]) -> Message:
-    return Message(id=document["_id"] if "_id" in document else document["id"],
-                   conversation_id=document["conversation_id"], seq=document["seq"],
-                   sender_id=document["sender_id"], sender_role=Role(document["sender_role"]), body=document["body"],
-                   media_ids=tuple(document["media_ids"]), client_id=document["client_id"],
-                   created_at=document["created_at"])
+    return Message(
+        id=document["_id"] if "_id" in document else document["id"],
+        conversation_id=document["conversation_id"],
+        seq=document["seq"],
+        sender_id=document["sender_id"],
+        sender_role=Role(document["sender_role"]),
+        body=document["body"],
+        media_ids=tuple(document["media_ids"]),
+        client_id=document["client_id"],
+        created_at=document["created_at"],
+    )
 
 
 def _last_message(message: Message) -> Document:
@@ -115,19 +136,31 @@ def _last_message(message: Message) -> Document:
 
 
 def conversation_to_document(c: Conversation) -> Document:
-    return {"_id": c.id, "buyer_id": c.buyer_id, "store_id": c.store_id, "product_key": c.product_id or "",
-            "order_key": c.order_id or "", "created_at": _ms(c.created_at), "last_seq": c.last_seq,
-            "last_message": _last_message(c.last_message) if c.last_message else None,
-            "buyer_read_seq": c.read.get(Role.BUYER, 0), "seller_read_seq": c.read.get(Role.SELLER, 0),
-            "position": {"at": _ms(c.active_at), "id": c.id}}
+    return {
+        "_id": c.id,
+        "buyer_id": c.buyer_id,
+        "store_id": c.store_id,
+        "product_key": c.product_id or "",
+        "order_key": c.order_id or "",
+        "created_at": _ms(c.created_at),
+        "last_seq": c.last_seq,
+        "last_message": _last_message(c.last_message) if c.last_message else None,
+        "buyer_read_seq": c.read.get(Role.BUYER, 0),
+        "seller_read_seq": c.read.get(Role.SELLER, 0),
+        "position": {"at": _ms(c.active_at), "id": c.id},
+    }
 
 
 def conversation_to_domain(document: Mapping[str, Any]) -> Conversation:
     last = document.get("last_message")
     return Conversation(
-        id=document["_id"], buyer_id=document["buyer_id"], store_id=document["store_id"],
-        product_id=document["product_key"] or None, order_id=document["order_key"] or None,
-        created_at=document["created_at"], last_seq=document["last_seq"],
+        id=document["_id"],
+        buyer_id=document["buyer_id"],
+        store_id=document["store_id"],
+        product_id=document["product_key"] or None,
+        order_id=document["order_key"] or None,
+        created_at=document["created_at"],
+        last_seq=document["last_seq"],
         last_message=message_to_domain(last) if last else None,
         read={Role.BUYER: document["buyer_read_seq"], Role.SELLER: document["seller_read_seq"]},
     )
@@ -152,9 +185,14 @@ class MongoChatStore:
         try:
             await self._conversations.insert_one(document)
         except DuplicateKeyError:
-            found = await self._conversations.find_one({
-                "buyer_id": document["buyer_id"], "store_id": document["store_id"],
-                "product_key": document["product_key"], "order_key": document["order_key"]})
+            found = await self._conversations.find_one(
+                {
+                    "buyer_id": document["buyer_id"],
+                    "store_id": document["store_id"],
+                    "product_key": document["product_key"],
+                    "order_key": document["order_key"],
+                }
+            )
             if found is None:  # the clash was on the id, not on the conversation's key
                 raise
             return conversation_to_domain(found), False
@@ -166,8 +204,9 @@ class MongoChatStore:
         return conversation_to_domain(found) if found else None
 
     @unavailable_as_backend
-    async def conversations(self, buyer_id: str, store_ids: list[str], before: Position | None,
-                            limit: int) -> list[Conversation]:
+    async def conversations(
+        self, buyer_id: str, store_ids: list[str], before: Position | None, limit: int
+    ) -> list[Conversation]:
         if limit <= 0:
             return []
         query: Document = {"buyer_id": buyer_id}
@@ -175,8 +214,17 @@ class MongoChatStore:
             query = {"$or": [query, {"store_id": {"$in": list(store_ids)}}]}
         if before is not None:
             at, conversation_id = before
-            query = {"$and": [query, {"$or": [{"position.at": {"$lt": at}},
-                                              {"position.at": at, "position.id": {"$lt": conversation_id}}]}]}
+            query = {
+                "$and": [
+                    query,
+                    {
+                        "$or": [
+                            {"position.at": {"$lt": at}},
+                            {"position.at": at, "position.id": {"$lt": conversation_id}},
+                        ]
+                    },
+                ]
+            }
         cursor = self._conversations.find(query).sort([("position.at", DESCENDING), ("position.id", DESCENDING)])
         return [conversation_to_domain(d) for d in await cursor.limit(limit).to_list()]
 
@@ -191,8 +239,13 @@ class MongoChatStore:
             try:
                 await self._messages.insert_one(document)
             except DuplicateKeyError:
-                earlier = await self._messages.find_one({"conversation_id": draft.conversation_id,
-                                                         "sender_id": draft.sender_id, "client_id": draft.client_id})
+                earlier = await self._messages.find_one(
+                    {
+                        "conversation_id": draft.conversation_id,
+                        "sender_id": draft.sender_id,
+                        "client_id": draft.client_id,
+                    }
+                )
                 if earlier is not None:  # a resend: answer what was stored, and finish what it began
                     stored = message_to_domain(earlier)
                     await self._caught_up(stored)
@@ -214,7 +267,8 @@ class MongoChatStore:
     @unavailable_as_backend
     async def sent(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
         found = await self._messages.find_one(
-            {"conversation_id": conversation_id, "sender_id": sender_id, "client_id": client_id})
+            {"conversation_id": conversation_id, "sender_id": sender_id, "client_id": client_id}
+        )
         return message_to_domain(found) if found else None
 
     @unavailable_as_backend
@@ -242,12 +296,14 @@ class MongoChatStore:
         # `last_seq` only grows, so capping at the one just read never passes the last message.
         target = min(up_to_seq, int(current["last_seq"]))
         found = await self._conversations.find_one_and_update(
-            {"_id": conversation_id}, {"$max": {_read_field(role): target}}, return_document=ReturnDocument.AFTER)
+            {"_id": conversation_id}, {"$max": {_read_field(role): target}}, return_document=ReturnDocument.AFTER
+        )
         return conversation_to_domain(found) if found else None
 
     async def _newest_seq(self, conversation_id: str) -> int:
-        newest = await self._messages.find_one({"conversation_id": conversation_id}, {"seq": 1},
-                                               sort=[("seq", DESCENDING)])
+        newest = await self._messages.find_one(
+            {"conversation_id": conversation_id}, {"seq": 1}, sort=[("seq", DESCENDING)]
+        )
         return int(newest["seq"]) if newest else 0
 
     async def _caught_up(self, message: Message) -> None:
@@ -257,20 +313,32 @@ class MongoChatStore:
         read = {_read_field(message.sender_role): message.seq}
         newer = await self._conversations.update_one(
             {"_id": message.conversation_id, "last_seq": {"$lt": message.seq}},
-            {"$set": {"last_seq": message.seq, "last_message": _last_message(message),
-                      "position": {"at": message.created_at, "id": message.conversation_id}},
-             "$max": read})
+            {
+                "$set": {
+                    "last_seq": message.seq,
+                    "last_message": _last_message(message),
+                    "position": {"at": message.created_at, "id": message.conversation_id},
+                },
+                "$max": read,
+            },
+        )
         if newer.matched_count == 0:
             await self._conversations.update_one({"_id": message.conversation_id}, {"$max": read})
 
 
-async def open_mongo_chat_store(url: str, database: str | None = None,
-                                timeout_ms: int = TIMEOUT_MS) -> tuple[AsyncMongoClient[Document], MongoChatStore]:
+async def open_mongo_chat_store(
+    url: str, database: str | None = None, timeout_ms: int = TIMEOUT_MS
+) -> tuple[AsyncMongoClient[Document], MongoChatStore]:
     """A client for `url` and the chat store on `database` (else the URL's, else "marketplace"), its
     indexes ensured. Close the client when done (`await client.close()`)."""
     client: AsyncMongoClient[Document] = AsyncMongoClient(
-        url, tz_aware=True, tzinfo=UTC, appname="marketplace-chat",
-        serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms)
+        url,
+        tz_aware=True,
+        tzinfo=UTC,
+        appname="marketplace-chat",
+        serverSelectionTimeoutMS=timeout_ms,
+        connectTimeoutMS=timeout_ms,
+    )
     try:
         db = client.get_database(database) if database else client.get_default_database(DEFAULT_DATABASE)
         store = MongoChatStore(db)

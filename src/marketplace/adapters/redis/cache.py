@@ -78,5 +78,3 @@ class RedisRateLimiter:
         if int(count) <= limit:
             return 0
         return max(1, int(ttl))
-
-

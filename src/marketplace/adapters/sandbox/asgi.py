@@ -109,7 +109,7 @@ class Router:
     def add(self, method: str, template: str, handler: Handler, *, guarded: bool = False) -> None:
         pieces, position = [], 0
         for found in _PARAMETER.finditer(template):
-            pieces += [re.escape(template[position:found.start()]), f"(?P<{found.group(1)}>[^/]+)"]
+            pieces += [re.escape(template[position : found.start()]), f"(?P<{found.group(1)}>[^/]+)"]
             position = found.end()
         pattern = re.compile("".join([*pieces, re.escape(template[position:])]))
         self._routes.append(Route(method, template, pattern, handler, guarded))
@@ -131,8 +131,8 @@ def relative_path(scope: Scope) -> str:
     whether `path` still holds `root_path` (Litestar mounts strip it, Starlette keeps it): both work."""
     path: str = scope.get("path") or "/"
     root: str = scope.get("root_path") or ""
-    if root and path.startswith(root) and path[len(root):len(root) + 1] in ("", "/"):
-        path = path[len(root):]
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] in ("", "/"):
+        path = path[len(root) :]
     path = path.rstrip("/")
     return path if path.startswith("/") else f"/{path}"
 
@@ -165,8 +165,9 @@ async def send_response(send: Send, response: Response) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
-async def serve_lifespan(receive: Receive, send: Send, startup: Callable[[], Awaitable[None]],
-                         shutdown: Callable[[], Awaitable[None]]) -> None:
+async def serve_lifespan(
+    receive: Receive, send: Send, startup: Callable[[], Awaitable[None]], shutdown: Callable[[], Awaitable[None]]
+) -> None:
     """Run `startup`/`shutdown` on the server's lifespan events (when the app is served on its own)."""
     while True:
         message = await receive()

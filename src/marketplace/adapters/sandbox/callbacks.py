@@ -41,14 +41,28 @@ class Delivery:
     attempts: list[Attempt] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "url": self.url, "topic": self.topic, "subject_id": self.subject_id,
-                "state": self.state, "payload": self.payload,
-                "attempts": [{"at": a.at, "status_code": a.status_code, "error": a.error} for a in self.attempts]}
+        return {
+            "id": self.id,
+            "url": self.url,
+            "topic": self.topic,
+            "subject_id": self.subject_id,
+            "state": self.state,
+            "payload": self.payload,
+            "attempts": [{"at": a.at, "status_code": a.status_code, "error": a.error} for a in self.attempts],
+        }
 
 
 class CallbackSender:
-    def __init__(self, *, timers: Timers, headers: Mapping[str, str], retry_seconds: tuple[float, ...],
-                 clock: Callable[[], str], http: httpx.AsyncClient | None = None, keep: Keep = forget) -> None:
+    def __init__(
+        self,
+        *,
+        timers: Timers,
+        headers: Mapping[str, str],
+        retry_seconds: tuple[float, ...],
+        clock: Callable[[], str],
+        http: httpx.AsyncClient | None = None,
+        keep: Keep = forget,
+    ) -> None:
         """`http` lets an embedding app route callbacks in process; without it the sender opens its own client."""
         self._timers, self._retry_seconds, self._clock, self._keep = timers, retry_seconds, clock, keep
         self._headers = {"content-type": "application/json", **headers}
@@ -87,8 +101,9 @@ class CallbackSender:
         status: int | None = None
         error: str | None = None
         try:
-            answer = await self._client().post(delivery.url, content=msgspec.json.encode(delivery.payload),
-                                               headers=self._headers)
+            answer = await self._client().post(
+                delivery.url, content=msgspec.json.encode(delivery.payload), headers=self._headers
+            )
             status = answer.status_code
         except httpx.HTTPError as failure:
             error = f"{type(failure).__name__}: {failure}"[:300]
@@ -105,8 +120,13 @@ class CallbackSender:
             self._timers.later(self._retry_seconds[retry], partial(self._attempt, delivery))
             return
         delivery.state = "failed"
-        log.warning("callback %s %s to %s failed %d times; giving up", delivery.topic, delivery.subject_id,
-                    delivery.url, len(delivery.attempts))
+        log.warning(
+            "callback %s %s to %s failed %d times; giving up",
+            delivery.topic,
+            delivery.subject_id,
+            delivery.url,
+            len(delivery.attempts),
+        )
 
     def _client(self) -> httpx.AsyncClient:
         if self._given is not None:

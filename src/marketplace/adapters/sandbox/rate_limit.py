@@ -16,8 +16,11 @@ class Quota:
     exceeded: bool
 
     def headers(self) -> tuple[tuple[str, str], ...]:
-        return (("Rate-Limit-Limit", str(self.limit)), ("Rate-Limit-Remaining", str(self.remaining)),
-                ("Rate-Limit-Reset", f"{self.reset:.3f}".rstrip("0").rstrip(".")))
+        return (
+            ("Rate-Limit-Limit", str(self.limit)),
+            ("Rate-Limit-Remaining", str(self.remaining)),
+            ("Rate-Limit-Reset", f"{self.reset:.3f}".rstrip("0").rstrip(".")),
+        )
 
 
 class SlidingWindow:

@@ -66,8 +66,9 @@ class StateFile:
             try:
                 records = msgspec.json.decode(self._snapshot.read_bytes(), type=Records)
             except msgspec.DecodeError as error:
-                raise RuntimeError(f"the sandbox state {self._snapshot} cannot be read ({error}); move it "
-                                   "away to start afresh") from None
+                raise RuntimeError(
+                    f"the sandbox state {self._snapshot} cannot be read ({error}); move it away to start afresh"
+                ) from None
         if self._journal_path.exists():
             for change in self._replay(self._journal_path.read_bytes()):
                 records.setdefault(change.kind, {})[change.key] = change.record
@@ -110,8 +111,11 @@ class StateFile:
             fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             held.close()
-            log.info("the %s sandbox's records in %s are held by another process; this one keeps its own "
-                     "in memory only", self._name, self._directory)
+            log.info(
+                "the %s sandbox's records in %s are held by another process; this one keeps its own in memory only",
+                self._name,
+                self._directory,
+            )
             return False
         self._lock_file = held
         return True
@@ -142,6 +146,8 @@ class StateFile:
             try:
                 changes.append(msgspec.json.decode(line, type=_Change))
             except msgspec.DecodeError as error:
-                raise RuntimeError(f"line {number} of the sandbox journal {self._journal_path} cannot be read "
-                                   f"({error}); move it away to start afresh") from None
+                raise RuntimeError(
+                    f"line {number} of the sandbox journal {self._journal_path} cannot be read "
+                    f"({error}); move it away to start afresh"
+                ) from None
         return changes

@@ -28,8 +28,12 @@ class JwtTokenService:
     def read_session(self, token: str) -> tuple[str, float]:
         try:
             claims = jwt.decode(
-                token, self._secret, algorithms=["HS256"], issuer=ISSUER,
-                options={"require": ["sub", "exp", "iat"]}, leeway=0,
+                token,
+                self._secret,
+                algorithms=["HS256"],
+                issuer=ISSUER,
+                options={"require": ["sub", "exp", "iat"]},
+                leeway=0,
             )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the access token has expired") from None

@@ -34,7 +34,9 @@ _p, _s = products.c, stores.c
 _ACTIVE = ProductStatus.ACTIVE.value
 # The value each keyset sort continues from (besides the id); None for `newest`.
 _SORT_VALUE = {
-    Sort.PRICE_ASC: _p.price_from_amount, Sort.PRICE_DESC: _p.price_from_amount, Sort.RATING: _p.rating_centi,
+    Sort.PRICE_ASC: _p.price_from_amount,
+    Sort.PRICE_DESC: _p.price_from_amount,
+    Sort.RATING: _p.rating_centi,
 }
 
 
@@ -50,22 +52,37 @@ class SqlCatalogQueries:
             return []
         statement = (
             select(
-                variants.c.id, variants.c.name, variants.c.price_amount, variants.c.price_currency, variants.c.stock,
+                variants.c.id,
+                variants.c.name,
+                variants.c.price_amount,
+                variants.c.price_currency,
+                variants.c.stock,
                 variants.c.weight_grams,
-                _p.id.label("product_id"), _p.title, _p.status, _s.id.label("store_id"), _s.name.label("store_name"),
+                _p.id.label("product_id"),
+                _p.title,
+                _p.status,
+                _s.id.label("store_id"),
+                _s.name.label("store_name"),
                 _s.status.label("store_status"),
             )
-            .select_from(variants.join(products, products.c.id == variants.c.product_id)
-                         .join(stores, stores.c.id == products.c.store_id))
+            .select_from(
+                variants.join(products, products.c.id == variants.c.product_id).join(
+                    stores, stores.c.id == products.c.store_id
+                )
+            )
             .where(variants.c.id.in_(sorted(set(variant_ids))))
         )
         async with self._engine.connect() as connection:
             rows = (await connection.execute(statement)).mappings().all()
         return [
             VariantSnapshot(
-                variant_id=r["id"], product_id=r["product_id"], title=f"{r['title']} - {r['name']}",
-                price=MoneyView(amount=r["price_amount"], currency=r["price_currency"]), stock=r["stock"],
-                store_id=r["store_id"], store_name=r["store_name"],
+                variant_id=r["id"],
+                product_id=r["product_id"],
+                title=f"{r['title']} - {r['name']}",
+                price=MoneyView(amount=r["price_amount"], currency=r["price_currency"]),
+                stock=r["stock"],
+                store_id=r["store_id"],
+                store_name=r["store_name"],
                 purchasable=product_is_public(ProductStatus(r["status"]), StoreStatus(r["store_status"])),
                 weight_grams=r["weight_grams"],
             )
@@ -83,8 +100,17 @@ class SqlCatalogQueries:
         matches, rank = search(search_terms(query.q), postgres=self._postgres)
         statement = (
             select(
-                _p.id, _p.slug, _p.title, _p.status, _p.store_id, _p.price_from_amount, _p.currency,
-                _p.rating_centi, _p.rating_count, _p.media_ids, _s.name.label("store_name"),
+                _p.id,
+                _p.slug,
+                _p.title,
+                _p.status,
+                _p.store_id,
+                _p.price_from_amount,
+                _p.currency,
+                _p.rating_centi,
+                _p.rating_count,
+                _p.media_ids,
+                _s.name.label("store_name"),
             )
             .select_from(products.join(stores, stores.c.id == _p.store_id))
             .where(*self._filters(query), matches)
@@ -98,7 +124,9 @@ class SqlCatalogQueries:
             last = chunk[-1]
             column = _SORT_VALUE.get(query.sort)
             cursor = next_cursor(
-                query, last_id=last["id"], last_value=last[column.name] if column is not None else None,
+                query,
+                last_id=last["id"],
+                last_value=last[column.name] if column is not None else None,
                 offset=offset + query.limit,
             )
         return Page(items=[_card(row, self._base_url) for row in chunk], next_cursor=cursor)
@@ -120,8 +148,12 @@ class SqlCatalogQueries:
 
     @staticmethod
     def _ordered(
-        statement: Select[Any], query: ProductQuery, position: dict[str, Any] | None, rank: ColumnElement[Any],
-        *, searching: bool = False,
+        statement: Select[Any],
+        query: ProductQuery,
+        position: dict[str, Any] | None,
+        rank: ColumnElement[Any],
+        *,
+        searching: bool = False,
     ) -> tuple[Select[Any], int]:
         """The sort's ORDER BY and, from the cursor, a keyset condition (or the relevance offset).
 
@@ -154,8 +186,12 @@ class SqlCatalogQueries:
     async def product(self, ref: str) -> ProductRecord | None:
         statement = (
             select(
-                products, _s.name.label("store_name"), _s.slug.label("store_slug"), _s.owner_id,
-                _s.status.label("store_status"), categories.c.name.label("category_name"),
+                products,
+                _s.name.label("store_name"),
+                _s.slug.label("store_slug"),
+                _s.owner_id,
+                _s.status.label("store_status"),
+                categories.c.name.label("category_name"),
             )
             .select_from(
                 products.join(stores, _s.id == _p.store_id).outerjoin(categories, categories.c.id == _p.category_id)
@@ -169,17 +205,24 @@ class SqlCatalogQueries:
             if row is None:
                 return None
             variant_rows = (
-                await connection.execute(
-                    select(variants).where(variants.c.product_id == row["id"]).order_by(variants.c.position)
+                (
+                    await connection.execute(
+                        select(variants).where(variants.c.product_id == row["id"]).order_by(variants.c.position)
+                    )
                 )
-            ).mappings().all()
+                .mappings()
+                .all()
+            )
         return _record(row, variant_rows, self._base_url)
 
 
 def _card(row: RowMapping, base_url: str) -> ProductCard:
     media_ids = row["media_ids"] or []
     return ProductCard(
-        id=row["id"], slug=row["slug"], title=row["title"], status=row["status"],
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        status=row["status"],
         price_from=MoneyView(amount=row["price_from_amount"], currency=row["currency"]),
         store=StoreRef(id=row["store_id"], name=row["store_name"]),
         thumbnail_url=thumbnail_url(base_url, media_ids[0]) if media_ids else None,
@@ -190,20 +233,29 @@ def _card(row: RowMapping, base_url: str) -> ProductCard:
 def _record(row: RowMapping, variant_rows: list[RowMapping] | Any, base_url: str) -> ProductRecord:
     category = CategoryRef(id=row["category_id"], name=row["category_name"]) if row["category_id"] else None
     detail = ProductDetail(
-        id=row["id"], slug=row["slug"], title=row["title"], description=row["description"], status=row["status"],
-        category=category, store=StoreRefWithSlug(id=row["store_id"], name=row["store_name"], slug=row["store_slug"]),
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        description=row["description"],
+        status=row["status"],
+        category=category,
+        store=StoreRefWithSlug(id=row["store_id"], name=row["store_name"], slug=row["store_slug"]),
         variants=[
             VariantView(
-                id=v["id"], sku=v["sku"], name=v["name"],
+                id=v["id"],
+                sku=v["sku"],
+                name=v["name"],
                 price=MoneyView(amount=v["price_amount"], currency=v["price_currency"]),
-                stock=v["stock"], weight_grams=v["weight_grams"],
+                stock=v["stock"],
+                weight_grams=v["weight_grams"],
             )
             for v in variant_rows
         ],
         media=[media_view(base_url, m) for m in row["media_ids"] or []],
         rating=RatingView.from_centi(row["rating_centi"], row["rating_count"]),
         price_from=MoneyView(amount=row["price_from_amount"], currency=row["currency"]),
-        created_at=row["created_at"], updated_at=row["updated_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )
     public = product_is_public(ProductStatus(row["status"]), StoreStatus(row["store_status"]))
     return ProductRecord(detail=detail, owner_id=row["owner_id"], public=public)

@@ -24,15 +24,31 @@ from marketplace.domain.chat.conversation import Conversation, Draft, Message, R
 
 
 def message_to_row(message: Message) -> dict[str, Any]:
-    return {"id": message.id, "conversation_id": message.conversation_id, "seq": message.seq,
-            "sender_id": message.sender_id, "sender_role": message.sender_role.value, "body": message.body,
-            "media_ids": list(message.media_ids), "client_id": message.client_id, "created_at": message.created_at}
+    return {
+        "id": message.id,
+        "conversation_id": message.conversation_id,
+        "seq": message.seq,
+        "sender_id": message.sender_id,
+        "sender_role": message.sender_role.value,
+        "body": message.body,
+        "media_ids": list(message.media_ids),
+        "client_id": message.client_id,
+        "created_at": message.created_at,
+    }
 
 
 def message_to_domain(row: Any) -> Message:
-    return Message(id=row["id"], conversation_id=row["conversation_id"], seq=row["seq"], sender_id=row["sender_id"],
-                   sender_role=Role(row["sender_role"]), body=row["body"], media_ids=tuple(row["media_ids"]),
-                   client_id=row["client_id"], created_at=row["created_at"])
+    return Message(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        seq=row["seq"],
+        sender_id=row["sender_id"],
+        sender_role=Role(row["sender_role"]),
+        body=row["body"],
+        media_ids=tuple(row["media_ids"]),
+        client_id=row["client_id"],
+        created_at=row["created_at"],
+    )
 
 
 def _message_json(message: Message) -> dict[str, Any]:
@@ -44,16 +60,30 @@ def _message_from_json(data: dict[str, Any]) -> Message:
 
 
 def conversation_to_row(c: Conversation) -> dict[str, Any]:
-    return {"id": c.id, "buyer_id": c.buyer_id, "store_id": c.store_id, "product_key": c.product_id or "",
-            "order_key": c.order_id or "", "created_at": c.created_at, "active_at": c.active_at,
-            "last_seq": c.last_seq, "last_message": _message_json(c.last_message) if c.last_message else None,
-            "buyer_read_seq": c.read.get(Role.BUYER, 0), "seller_read_seq": c.read.get(Role.SELLER, 0)}
+    return {
+        "id": c.id,
+        "buyer_id": c.buyer_id,
+        "store_id": c.store_id,
+        "product_key": c.product_id or "",
+        "order_key": c.order_id or "",
+        "created_at": c.created_at,
+        "active_at": c.active_at,
+        "last_seq": c.last_seq,
+        "last_message": _message_json(c.last_message) if c.last_message else None,
+        "buyer_read_seq": c.read.get(Role.BUYER, 0),
+        "seller_read_seq": c.read.get(Role.SELLER, 0),
+    }
 
 
 def conversation_to_domain(row: Any) -> Conversation:
     return Conversation(
-        id=row["id"], buyer_id=row["buyer_id"], store_id=row["store_id"], product_id=row["product_key"] or None,
-        order_id=row["order_key"] or None, created_at=row["created_at"], last_seq=row["last_seq"],
+        id=row["id"],
+        buyer_id=row["buyer_id"],
+        store_id=row["store_id"],
+        product_id=row["product_key"] or None,
+        order_id=row["order_key"] or None,
+        created_at=row["created_at"],
+        last_seq=row["last_seq"],
         last_message=_message_from_json(row["last_message"]) if row["last_message"] else None,
         read={Role.BUYER: row["buyer_read_seq"], Role.SELLER: row["seller_read_seq"]},
     )
@@ -70,26 +100,41 @@ class SqlChatStore:
             created = (await connection.execute(insert_new(conversations, self._engine.dialect.name), row)).rowcount
             if created == 1:
                 return conversation, True
-            found = (await connection.execute(select(conversations).where(
-                conversations.c.buyer_id == row["buyer_id"], conversations.c.store_id == row["store_id"],
-                conversations.c.product_key == row["product_key"], conversations.c.order_key == row["order_key"],
-            ))).mappings().one()
+            found = (
+                (
+                    await connection.execute(
+                        select(conversations).where(
+                            conversations.c.buyer_id == row["buyer_id"],
+                            conversations.c.store_id == row["store_id"],
+                            conversations.c.product_key == row["product_key"],
+                            conversations.c.order_key == row["order_key"],
+                        )
+                    )
+                )
+                .mappings()
+                .one()
+            )
             return conversation_to_domain(found), False
 
     async def get(self, conversation_id: str) -> Conversation | None:
         row = await self._one(select(conversations).where(conversations.c.id == conversation_id))
         return conversation_to_domain(row) if row else None
 
-    async def conversations(self, buyer_id: str, store_ids: list[str], before: Position | None,
-                            limit: int) -> list[Conversation]:
+    async def conversations(
+        self, buyer_id: str, store_ids: list[str], before: Position | None, limit: int
+    ) -> list[Conversation]:
         mine = conversations.c.buyer_id == buyer_id
         if store_ids:
             mine = or_(mine, conversations.c.store_id.in_(store_ids))
         statement = select(conversations).where(mine)
         if before is not None:
             at, conversation_id = before
-            statement = statement.where(or_(conversations.c.active_at < at,
-                                            and_(conversations.c.active_at == at, conversations.c.id < conversation_id)))
+            statement = statement.where(
+                or_(
+                    conversations.c.active_at < at,
+                    and_(conversations.c.active_at == at, conversations.c.id < conversation_id),
+                )
+            )
         statement = statement.order_by(conversations.c.active_at.desc(), conversations.c.id.desc()).limit(limit)
         with busy_as_conflict():
             async with self._reader.connect() as connection:
@@ -98,34 +143,56 @@ class SqlChatStore:
 
     async def append(self, draft: Draft) -> tuple[Message, bool]:
         async with self._write() as connection:
-            seq = (await connection.execute(
-                update(conversations).where(conversations.c.id == draft.conversation_id)
-                .values(last_seq=conversations.c.last_seq + 1).returning(conversations.c.last_seq)
-            )).scalar()
+            seq = (
+                await connection.execute(
+                    update(conversations)
+                    .where(conversations.c.id == draft.conversation_id)
+                    .values(last_seq=conversations.c.last_seq + 1)
+                    .returning(conversations.c.last_seq)
+                )
+            ).scalar()
             if seq is None:
                 raise LookupError(f"conversation {draft.conversation_id} is not known")
-            earlier = (await connection.execute(select(messages).where(
-                messages.c.conversation_id == draft.conversation_id, messages.c.sender_id == draft.sender_id,
-                messages.c.client_id == draft.client_id,
-            ))).mappings().first()
+            earlier = (
+                (
+                    await connection.execute(
+                        select(messages).where(
+                            messages.c.conversation_id == draft.conversation_id,
+                            messages.c.sender_id == draft.sender_id,
+                            messages.c.client_id == draft.client_id,
+                        )
+                    )
+                )
+                .mappings()
+                .first()
+            )
             if earlier is not None:
                 await connection.rollback()  # the increment too: no gap
                 return message_to_domain(earlier), False
             message = draft.placed(seq)
             await connection.execute(messages.insert(), message_to_row(message))
             read_column = "buyer_read_seq" if draft.sender_role is Role.BUYER else "seller_read_seq"
-            await connection.execute(update(conversations).where(conversations.c.id == draft.conversation_id).values(
-                last_message=_message_json(message), active_at=message.created_at, **{read_column: seq}))
+            await connection.execute(
+                update(conversations)
+                .where(conversations.c.id == draft.conversation_id)
+                .values(last_message=_message_json(message), active_at=message.created_at, **{read_column: seq})
+            )
             return message, True
 
     async def message(self, conversation_id: str, message_id: str) -> Message | None:
-        row = await self._one(select(messages).where(messages.c.conversation_id == conversation_id,
-                                                     messages.c.id == message_id))
+        row = await self._one(
+            select(messages).where(messages.c.conversation_id == conversation_id, messages.c.id == message_id)
+        )
         return message_to_domain(row) if row else None
 
     async def sent(self, conversation_id: str, sender_id: str, client_id: str) -> Message | None:
-        row = await self._one(select(messages).where(messages.c.conversation_id == conversation_id,
-                                                     messages.c.sender_id == sender_id, messages.c.client_id == client_id))
+        row = await self._one(
+            select(messages).where(
+                messages.c.conversation_id == conversation_id,
+                messages.c.sender_id == sender_id,
+                messages.c.client_id == client_id,
+            )
+        )
         return message_to_domain(row) if row else None
 
     async def history(self, conversation_id: str, before_seq: int | None, limit: int) -> list[Message]:
@@ -135,19 +202,28 @@ class SqlChatStore:
         return await self._messages(statement.order_by(messages.c.seq.desc()).limit(limit))
 
     async def since(self, conversation_id: str, after_seq: int, limit: int) -> list[Message]:
-        return await self._messages(select(messages).where(
-            messages.c.conversation_id == conversation_id, messages.c.seq > after_seq,
-        ).order_by(messages.c.seq).limit(limit))
+        return await self._messages(
+            select(messages)
+            .where(messages.c.conversation_id == conversation_id, messages.c.seq > after_seq)
+            .order_by(messages.c.seq)
+            .limit(limit)
+        )
 
     async def mark_read(self, conversation_id: str, role: Role, up_to_seq: int) -> Conversation | None:
         column = conversations.c.buyer_read_seq if role is Role.BUYER else conversations.c.seller_read_seq
         async with self._write() as connection:
             # Forward only, and never past the last message: one conditional UPDATE.
             target = _least(up_to_seq, conversations.c.last_seq, self._engine.dialect.name)
-            await connection.execute(update(conversations).where(
-                conversations.c.id == conversation_id, column < target).values({column.name: target}))
-            row = (await connection.execute(select(conversations).where(conversations.c.id == conversation_id))
-                   ).mappings().first()
+            await connection.execute(
+                update(conversations)
+                .where(conversations.c.id == conversation_id, column < target)
+                .values({column.name: target})
+            )
+            row = (
+                (await connection.execute(select(conversations).where(conversations.c.id == conversation_id)))
+                .mappings()
+                .first()
+            )
         return conversation_to_domain(row) if row else None
 
     def _write(self) -> Any:
@@ -184,4 +260,3 @@ class _Transaction:
     async def __aexit__(self, *exc: Any) -> None:
         with busy_as_conflict():
             await self._context.__aexit__(*exc)
-

@@ -21,44 +21,74 @@ _PENDING = checkouts.c.status == literal_column(f"'{CheckoutStatus.PENDING_PAYME
 
 def refund_to_json(refund: RefundRecord) -> dict[str, Any]:
     return {
-        "id": refund.id, "order_id": refund.order_id, "amount": refund.amount.amount,
-        "currency": refund.amount.currency, "status": refund.status.value, "reason": refund.reason,
+        "id": refund.id,
+        "order_id": refund.order_id,
+        "amount": refund.amount.amount,
+        "currency": refund.amount.currency,
+        "status": refund.status.value,
+        "reason": refund.reason,
         "created_at": time_to_json(refund.created_at),
     }
 
 
 def refund_from_json(data: dict[str, Any]) -> RefundRecord:
     return RefundRecord(
-        id=data["id"], order_id=data["order_id"], amount=Money(data["amount"], data["currency"]),
-        status=RefundState(data["status"]), reason=data["reason"], created_at=time_from_json(data["created_at"]),
+        id=data["id"],
+        order_id=data["order_id"],
+        amount=Money(data["amount"], data["currency"]),
+        status=RefundState(data["status"]),
+        reason=data["reason"],
+        created_at=time_from_json(data["created_at"]),
     )
 
 
 def checkout_to_row(checkout: Checkout) -> dict[str, Any]:
     return {
-        "id": checkout.id, "buyer_id": checkout.buyer_id, "status": checkout.status.value,
-        "amount": checkout.amount.amount, "currency": checkout.amount.currency,
-        "address": postal_to_json(checkout.address), "referral_code": checkout.referral_code,
-        "invoice_id": checkout.invoice_id, "invoice_url": checkout.invoice_url,
-        "payment_status": checkout.payment_status.value, "settled_at": checkout.settled_at,
-        "refunds": [refund_to_json(r) for r in checkout.refunds], "order_ids": list(checkout.order_ids),
-        "created_at": checkout.created_at, "expires_at": checkout.expires_at, "version": checkout.version,
-        "flag": checkout.flag, "checked_at": checkout.checked_at,
+        "id": checkout.id,
+        "buyer_id": checkout.buyer_id,
+        "status": checkout.status.value,
+        "amount": checkout.amount.amount,
+        "currency": checkout.amount.currency,
+        "address": postal_to_json(checkout.address),
+        "referral_code": checkout.referral_code,
+        "invoice_id": checkout.invoice_id,
+        "invoice_url": checkout.invoice_url,
+        "payment_status": checkout.payment_status.value,
+        "settled_at": checkout.settled_at,
+        "refunds": [refund_to_json(r) for r in checkout.refunds],
+        "order_ids": list(checkout.order_ids),
+        "created_at": checkout.created_at,
+        "expires_at": checkout.expires_at,
+        "version": checkout.version,
+        "flag": checkout.flag,
+        "checked_at": checkout.checked_at,
         "refunds_pending": any(r.status is RefundState.PENDING for r in checkout.refunds),
-        "idempotency_key": checkout.idempotency_key, "voided": checkout.voided,
+        "idempotency_key": checkout.idempotency_key,
+        "voided": checkout.voided,
     }
 
 
 def checkout_to_domain(row: Row) -> Checkout:
     # Built directly, not through place(): a stored checkout records no new event.
     return Checkout(
-        id=row["id"], buyer_id=row["buyer_id"], order_ids=list(row["order_ids"]),
-        address=postal_from_json(row["address"]), amount=Money(row["amount"], row["currency"]),
-        created_at=row["created_at"], expires_at=row["expires_at"], referral_code=row["referral_code"],
-        status=CheckoutStatus(row["status"]), invoice_id=row["invoice_id"], invoice_url=row["invoice_url"],
-        payment_status=PaymentStatus(row["payment_status"]), settled_at=row["settled_at"],
-        refunds=[refund_from_json(r) for r in row["refunds"]], version=row["version"],
-        flag=row["flag"], checked_at=row["checked_at"], idempotency_key=row["idempotency_key"],
+        id=row["id"],
+        buyer_id=row["buyer_id"],
+        order_ids=list(row["order_ids"]),
+        address=postal_from_json(row["address"]),
+        amount=Money(row["amount"], row["currency"]),
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        referral_code=row["referral_code"],
+        status=CheckoutStatus(row["status"]),
+        invoice_id=row["invoice_id"],
+        invoice_url=row["invoice_url"],
+        payment_status=PaymentStatus(row["payment_status"]),
+        settled_at=row["settled_at"],
+        refunds=[refund_from_json(r) for r in row["refunds"]],
+        version=row["version"],
+        flag=row["flag"],
+        checked_at=row["checked_at"],
+        idempotency_key=row["idempotency_key"],
         voided=row["voided"],
     )
 
@@ -77,8 +107,9 @@ class SqlCheckoutRepository(SqlRepository):
         return checkout_to_domain(row) if row else None
 
     async def get_by_key(self, buyer_id: str, key: str) -> Checkout | None:
-        row = await self._one(select(checkouts).where(checkouts.c.buyer_id == buyer_id,
-                                                      checkouts.c.idempotency_key == key))
+        row = await self._one(
+            select(checkouts).where(checkouts.c.buyer_id == buyer_id, checkouts.c.idempotency_key == key)
+        )
         return checkout_to_domain(row) if row else None
 
     async def save(self, checkout: Checkout) -> None:
@@ -87,8 +118,11 @@ class SqlCheckoutRepository(SqlRepository):
     async def ended_unchecked(self, limit: int) -> list[str]:
         statement = (
             select(checkouts.c.id)
-            .where(checkouts.c.status != literal_column(f"'{CheckoutStatus.PENDING_PAYMENT.value}'"),
-                   checkouts.c.invoice_id.is_(None), checkouts.c.checked_at.is_(None))
+            .where(
+                checkouts.c.status != literal_column(f"'{CheckoutStatus.PENDING_PAYMENT.value}'"),
+                checkouts.c.invoice_id.is_(None),
+                checkouts.c.checked_at.is_(None),
+            )
             .order_by(checkouts.c.created_at, checkouts.c.id)
             .limit(limit)
         )
@@ -133,18 +167,39 @@ class SqlCheckoutRepository(SqlRepository):
 
 class SqlProviderCallbackRepository(SqlRepository):
     async def add(self, callback: ProviderCallback) -> None:
-        await self._write(insert(provider_callbacks), {
-            "id": callback.id, "provider": callback.provider, "kind": callback.kind,
-            "reference": callback.reference[:100], "status": callback.status[:40], "matched": callback.matched,
-            "note": callback.note, "payload": callback.payload, "received_at": callback.received_at,
-        })
+        await self._write(
+            insert(provider_callbacks),
+            {
+                "id": callback.id,
+                "provider": callback.provider,
+                "kind": callback.kind,
+                "reference": callback.reference[:100],
+                "status": callback.status[:40],
+                "matched": callback.matched,
+                "note": callback.note,
+                "payload": callback.payload,
+                "received_at": callback.received_at,
+            },
+        )
 
     async def recent(self, provider: str, reference: str, limit: int) -> list[ProviderCallback]:
         rows = await self._all(
             select(provider_callbacks)
             .where(provider_callbacks.c.provider == provider, provider_callbacks.c.reference == reference)
-            .order_by(provider_callbacks.c.received_at.desc(), provider_callbacks.c.id.desc()).limit(limit)
+            .order_by(provider_callbacks.c.received_at.desc(), provider_callbacks.c.id.desc())
+            .limit(limit)
         )
-        return [ProviderCallback(id=r["id"], provider=r["provider"], kind=r["kind"], reference=r["reference"],
-                                 status=r["status"], matched=r["matched"], note=r["note"], payload=r["payload"],
-                                 received_at=r["received_at"]) for r in rows]
+        return [
+            ProviderCallback(
+                id=r["id"],
+                provider=r["provider"],
+                kind=r["kind"],
+                reference=r["reference"],
+                status=r["status"],
+                matched=r["matched"],
+                note=r["note"],
+                payload=r["payload"],
+                received_at=r["received_at"],
+            )
+            for r in rows
+        ]

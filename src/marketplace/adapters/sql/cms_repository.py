@@ -17,37 +17,69 @@ from marketplace.domain.shared.errors import DuplicateSlug
 
 def page_to_row(page: CmsPage) -> dict[str, Any]:
     return {
-        "id": page.id, "slug": page.slug, "title": page.title, "body": page.body, "html": page.html,
-        "seo_title": page.seo_title, "seo_description": page.seo_description, "status": page.status.value,
-        "created_at": page.created_at, "updated_at": page.updated_at, "published_at": page.published_at,
+        "id": page.id,
+        "slug": page.slug,
+        "title": page.title,
+        "body": page.body,
+        "html": page.html,
+        "seo_title": page.seo_title,
+        "seo_description": page.seo_description,
+        "status": page.status.value,
+        "created_at": page.created_at,
+        "updated_at": page.updated_at,
+        "published_at": page.published_at,
         "version": page.version,
     }
 
 
 def page_to_domain(row: RowMapping) -> CmsPage:
     return CmsPage(
-        id=row["id"], slug=row["slug"], title=row["title"], body=row["body"], html=row["html"],
-        seo_title=row["seo_title"], seo_description=row["seo_description"], status=ContentStatus(row["status"]),
-        created_at=row["created_at"], updated_at=row["updated_at"], published_at=row["published_at"],
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        body=row["body"],
+        html=row["html"],
+        seo_title=row["seo_title"],
+        seo_description=row["seo_description"],
+        status=ContentStatus(row["status"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        published_at=row["published_at"],
         version=row["version"],
     )
 
 
 def banner_to_row(banner: CmsBanner) -> dict[str, Any]:
     return {
-        "id": banner.id, "placement": banner.placement, "title": banner.title, "link_url": banner.link_url,
-        "media_id": banner.media_id, "starts_at": banner.starts_at, "ends_at": banner.ends_at,
-        "status": banner.status.value, "created_at": banner.created_at, "updated_at": banner.updated_at,
-        "published_at": banner.published_at, "version": banner.version,
+        "id": banner.id,
+        "placement": banner.placement,
+        "title": banner.title,
+        "link_url": banner.link_url,
+        "media_id": banner.media_id,
+        "starts_at": banner.starts_at,
+        "ends_at": banner.ends_at,
+        "status": banner.status.value,
+        "created_at": banner.created_at,
+        "updated_at": banner.updated_at,
+        "published_at": banner.published_at,
+        "version": banner.version,
     }
 
 
 def banner_to_domain(row: RowMapping) -> CmsBanner:
     return CmsBanner(
-        id=row["id"], placement=row["placement"], title=row["title"], link_url=row["link_url"],
-        media_id=row["media_id"], starts_at=row["starts_at"], ends_at=row["ends_at"],
-        status=ContentStatus(row["status"]), created_at=row["created_at"], updated_at=row["updated_at"],
-        published_at=row["published_at"], version=row["version"],
+        id=row["id"],
+        placement=row["placement"],
+        title=row["title"],
+        link_url=row["link_url"],
+        media_id=row["media_id"],
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        status=ContentStatus(row["status"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        published_at=row["published_at"],
+        version=row["version"],
     )
 
 
@@ -96,8 +128,9 @@ class SqlCmsBannerRepository(SqlRepository):
     async def save(self, banner: CmsBanner) -> None:
         await self._update_versioned(cms_banners, banner, banner_to_row(banner))
 
-    async def newest(self, placement: str | None, status: ContentStatus | None, before_id: str | None,
-                     limit: int) -> list[CmsBanner]:
+    async def newest(
+        self, placement: str | None, status: ContentStatus | None, before_id: str | None, limit: int
+    ) -> list[CmsBanner]:
         statement = select(cms_banners)
         if placement is not None:
             statement = statement.where(cms_banners.c.placement == placement)
@@ -111,8 +144,10 @@ class SqlCmsBannerRepository(SqlRepository):
     async def published_until(self, now: datetime) -> list[CmsBanner]:
         statement = (
             select(cms_banners)
-            .where(cms_banners.c.status == ContentStatus.PUBLISHED.value,
-                   or_(cms_banners.c.ends_at.is_(None), cms_banners.c.ends_at > now))
+            .where(
+                cms_banners.c.status == ContentStatus.PUBLISHED.value,
+                or_(cms_banners.c.ends_at.is_(None), cms_banners.c.ends_at > now),
+            )
             .order_by(cms_banners.c.id.desc())
         )
         return [banner_to_domain(row) for row in await self._all(statement)]

@@ -30,8 +30,14 @@ class SqlIdempotencyStore:
     @translated
     async def begin(self, scope: str, key: str, fingerprint: str, now: datetime, lease_seconds: int) -> Outcome:
         lease_end = now + timedelta(seconds=lease_seconds)
-        fresh = {"fingerprint": fingerprint, "status": None, "body": None, "locked_until": lease_end,
-                 "expires_at": lease_end, "created_at": now}
+        fresh = {
+            "fingerprint": fingerprint,
+            "status": None,
+            "body": None,
+            "locked_until": lease_end,
+            "expires_at": lease_end,
+            "created_at": now,
+        }
         async with self._engine.begin() as connection:
             row = await self._claim_or_read(connection, scope, key, fresh)
             if row is None:
@@ -51,8 +57,10 @@ class SqlIdempotencyStore:
         lease_end = now + timedelta(seconds=lease_seconds)
         async with self._engine.begin() as connection:
             renewed = await connection.execute(
-                update(keys).where(keys.c.scope == scope, keys.c.key == key, keys.c.status.is_(None))
-                .values(locked_until=lease_end, expires_at=lease_end))
+                update(keys)
+                .where(keys.c.scope == scope, keys.c.key == key, keys.c.status.is_(None))
+                .values(locked_until=lease_end, expires_at=lease_end)
+            )
             return bool(renewed.rowcount)
 
     async def _claim_or_read(
@@ -73,7 +81,8 @@ class SqlIdempotencyStore:
     async def finish(self, scope: str, key: str, status: int, body: bytes, now: datetime, keep_seconds: int) -> None:
         async with self._engine.begin() as connection:
             await connection.execute(
-                update(keys).where(keys.c.scope == scope, keys.c.key == key)
+                update(keys)
+                .where(keys.c.scope == scope, keys.c.key == key)
                 .values(status=status, body=body, expires_at=now + timedelta(seconds=keep_seconds))
             )
 

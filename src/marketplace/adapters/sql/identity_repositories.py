@@ -61,7 +61,9 @@ class SqlRefreshTokenRepository(SqlRepository):
         )
         result = await self._write(
             refresh_tokens.update()
-            .where(refresh_tokens.c.id == token.id, refresh_tokens.c.status == TokenStatus.ACTIVE.value, ~family_revoked)
+            .where(
+                refresh_tokens.c.id == token.id, refresh_tokens.c.status == TokenStatus.ACTIVE.value, ~family_revoked
+            )
             .values(status=TokenStatus.ROTATED.value)
         )
         if result.rowcount != 1:

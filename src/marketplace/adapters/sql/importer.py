@@ -67,4 +67,3 @@ class SqlCatalogImporter:
         except IntegrityError as error:
             key = unique_violation(error)
             raise (Conflict(f"the batch repeats an existing {key}") if key else other_integrity_error(error)) from error
-

@@ -15,19 +15,37 @@ from marketplace.domain.media.media import MediaObject, MediaStatus
 
 def media_to_row(item: MediaObject) -> dict[str, Any]:
     return {
-        "id": item.id, "owner_id": item.owner_id, "purpose": item.purpose.value, "filename": item.filename,
-        "content_type": item.content_type, "size": item.size, "key": item.key, "status": item.status.value,
-        "thumbnail_key": item.thumbnail_key, "created_at": item.created_at, "completed_at": item.completed_at,
-        "attached_to": item.attached_to, "version": item.version,
+        "id": item.id,
+        "owner_id": item.owner_id,
+        "purpose": item.purpose.value,
+        "filename": item.filename,
+        "content_type": item.content_type,
+        "size": item.size,
+        "key": item.key,
+        "status": item.status.value,
+        "thumbnail_key": item.thumbnail_key,
+        "created_at": item.created_at,
+        "completed_at": item.completed_at,
+        "attached_to": item.attached_to,
+        "version": item.version,
     }
 
 
 def media_to_domain(row: RowMapping) -> MediaObject:
     return MediaObject(
-        id=row["id"], owner_id=row["owner_id"], purpose=Purpose(row["purpose"]), filename=row["filename"],
-        content_type=row["content_type"], size=row["size"], key=row["key"], created_at=row["created_at"],
-        status=MediaStatus(row["status"]), thumbnail_key=row["thumbnail_key"], completed_at=row["completed_at"],
-        attached_to=row["attached_to"], version=row["version"],
+        id=row["id"],
+        owner_id=row["owner_id"],
+        purpose=Purpose(row["purpose"]),
+        filename=row["filename"],
+        content_type=row["content_type"],
+        size=row["size"],
+        key=row["key"],
+        created_at=row["created_at"],
+        status=MediaStatus(row["status"]),
+        thumbnail_key=row["thumbnail_key"],
+        completed_at=row["completed_at"],
+        attached_to=row["attached_to"],
+        version=row["version"],
     )
 
 

@@ -20,18 +20,26 @@ class SqlMoneyTotals:
         self._engine = read_only(engine)
 
     async def received(self) -> int:
-        return await self._scalar(select(func.coalesce(func.sum(checkouts.c.amount), 0))
-                                  .where(checkouts.c.payment_status == "paid"))
+        return await self._scalar(
+            select(func.coalesce(func.sum(checkouts.c.amount), 0)).where(checkouts.c.payment_status == "paid")
+        )
 
     async def refunded(self) -> int:
-        lines = (select(func.coalesce(func.sum(order_lines.c.quantity * order_lines.c.unit_price_amount), 0))
-                 .where(order_lines.c.order_id == orders.c.id).scalar_subquery())
+        lines = (
+            select(func.coalesce(func.sum(order_lines.c.quantity * order_lines.c.unit_price_amount), 0))
+            .where(order_lines.c.order_id == orders.c.id)
+            .scalar_subquery()
+        )
         refunded_orders = await self._scalar(
             select(func.coalesce(func.sum(orders.c.shipping_fee_amount + lines), 0))
             .select_from(orders.join(checkouts, checkouts.c.id == orders.c.checkout_id))
-            .where(orders.c.status.in_(REFUNDED), checkouts.c.status == "paid"))
-        late = await self._scalar(select(func.coalesce(func.sum(checkouts.c.amount), 0)).where(
-            checkouts.c.payment_status == "paid", checkouts.c.status.in_(ENDED)))
+            .where(orders.c.status.in_(REFUNDED), checkouts.c.status == "paid")
+        )
+        late = await self._scalar(
+            select(func.coalesce(func.sum(checkouts.c.amount), 0)).where(
+                checkouts.c.payment_status == "paid", checkouts.c.status.in_(ENDED)
+            )
+        )
         return refunded_orders + late
 
     async def refunds_paid(self) -> int:
@@ -42,8 +50,11 @@ class SqlMoneyTotals:
 
     async def _refunds(self, *statuses: str) -> int:
         async with self._engine.connect() as connection:
-            rows: Sequence[Any] = (await connection.execute(
-                select(checkouts.c.refunds).where(checkouts.c.payment_status == "paid"))).scalars().all()
+            rows: Sequence[Any] = (
+                (await connection.execute(select(checkouts.c.refunds).where(checkouts.c.payment_status == "paid")))
+                .scalars()
+                .all()
+            )
         total = 0
         for refunds in rows:
             total += sum(int(r["amount"]) for r in refunds or [] if r.get("status") in statuses)

@@ -18,54 +18,90 @@ from marketplace.domain.shared.money import Money
 
 def order_to_row(order: Order) -> dict[str, Any]:
     return {
-        "id": order.id, "checkout_id": order.checkout_id, "store_id": order.store_id, "buyer_id": order.buyer_id,
-        "store_name": order.store_name, "shipping_method": order.shipping_method,
-        "shipping_fee_amount": order.shipping_fee.amount, "shipping_fee_currency": order.shipping_fee.currency,
-        "address": postal_to_json(order.address) if order.address else None, "status": order.status.value,
+        "id": order.id,
+        "checkout_id": order.checkout_id,
+        "store_id": order.store_id,
+        "buyer_id": order.buyer_id,
+        "store_name": order.store_name,
+        "shipping_method": order.shipping_method,
+        "shipping_fee_amount": order.shipping_fee.amount,
+        "shipping_fee_currency": order.shipping_fee.currency,
+        "address": postal_to_json(order.address) if order.address else None,
+        "status": order.status.value,
         "history": [{"status": change.status.value, "at": time_to_json(change.at)} for change in order.history],
-        "created_at": order.created_at, "version": order.version, "delivered_at": order.delivered_at,
-        "fee_bps": order.fee_bps, "referral": referral_to_json(order.referral), "voided": order.voided,
+        "created_at": order.created_at,
+        "version": order.version,
+        "delivered_at": order.delivered_at,
+        "fee_bps": order.fee_bps,
+        "referral": referral_to_json(order.referral),
+        "voided": order.voided,
     }
 
 
 def referral_to_json(referral: OrderReferral | None) -> dict[str, Any] | None:
     if referral is None:
         return None
-    return {"affiliate_id": referral.affiliate_id, "code": referral.code, "rate_bps": referral.rate_bps,
-            "line_ids": list(referral.line_ids)}
+    return {
+        "affiliate_id": referral.affiliate_id,
+        "code": referral.code,
+        "rate_bps": referral.rate_bps,
+        "line_ids": list(referral.line_ids),
+    }
 
 
 def referral_from_json(data: dict[str, Any] | None) -> OrderReferral | None:
     if data is None:
         return None
-    return OrderReferral(affiliate_id=data["affiliate_id"], code=data["code"], rate_bps=data["rate_bps"],
-                         line_ids=tuple(data["line_ids"]))
+    return OrderReferral(
+        affiliate_id=data["affiliate_id"],
+        code=data["code"],
+        rate_bps=data["rate_bps"],
+        line_ids=tuple(data["line_ids"]),
+    )
 
 
 def line_to_row(line: OrderLine, order: Order, position: int) -> dict[str, Any]:
     return {
-        "id": line.id, "order_id": order.id, "position": position, "variant_id": line.variant_id,
-        "product_id": line.product_id, "title": line.title, "quantity": line.quantity,
-        "unit_price_amount": line.unit_price.amount, "unit_price_currency": line.unit_price.currency,
+        "id": line.id,
+        "order_id": order.id,
+        "position": position,
+        "variant_id": line.variant_id,
+        "product_id": line.product_id,
+        "title": line.title,
+        "quantity": line.quantity,
+        "unit_price_amount": line.unit_price.amount,
+        "unit_price_currency": line.unit_price.currency,
     }
 
 
 def line_to_domain(row: Row) -> OrderLine:
     return OrderLine(
-        id=row["id"], variant_id=row["variant_id"], product_id=row["product_id"], title=row["title"],
-        quantity=row["quantity"], unit_price=Money(row["unit_price_amount"], row["unit_price_currency"]),
+        id=row["id"],
+        variant_id=row["variant_id"],
+        product_id=row["product_id"],
+        title=row["title"],
+        quantity=row["quantity"],
+        unit_price=Money(row["unit_price_amount"], row["unit_price_currency"]),
     )
 
 
 def order_to_domain(row: Row, line_rows: Sequence[Row]) -> Order:
     return Order(
-        id=row["id"], checkout_id=row["checkout_id"], store_id=row["store_id"], buyer_id=row["buyer_id"],
+        id=row["id"],
+        checkout_id=row["checkout_id"],
+        store_id=row["store_id"],
+        buyer_id=row["buyer_id"],
         lines=[line_to_domain(r) for r in line_rows],
         shipping_fee=Money(row["shipping_fee_amount"], row["shipping_fee_currency"]),
-        created_at=row["created_at"], store_name=row["store_name"], shipping_method=row["shipping_method"],
-        address=postal_from_json(row["address"]) if row["address"] else None, status=OrderStatus(row["status"]),
+        created_at=row["created_at"],
+        store_name=row["store_name"],
+        shipping_method=row["shipping_method"],
+        address=postal_from_json(row["address"]) if row["address"] else None,
+        status=OrderStatus(row["status"]),
         history=[StatusChange(OrderStatus(h["status"]), time_from_json(h["at"])) for h in row["history"]],
-        version=row["version"], fee_bps=row["fee_bps"], referral=referral_from_json(row["referral"]),
+        version=row["version"],
+        fee_bps=row["fee_bps"],
+        referral=referral_from_json(row["referral"]),
         voided=row["voided"],
     )
 
@@ -96,19 +132,33 @@ class SqlOrderRepository(SqlRepository):
     async def of_buyer(
         self, buyer_id: str, status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
-        return await self._load(_newest_first(select(orders).where(orders.c.buyer_id == buyer_id, orders.c.voided.is_(False)),
-                                              status, before_id, limit))
+        return await self._load(
+            _newest_first(
+                select(orders).where(orders.c.buyer_id == buyer_id, orders.c.voided.is_(False)),
+                status,
+                before_id,
+                limit,
+            )
+        )
 
     async def of_store(
         self, store_id: str, status: OrderStatus | None, before_id: str | None, limit: int
     ) -> list[Order]:
-        return await self._load(_newest_first(select(orders).where(orders.c.store_id == store_id, orders.c.voided.is_(False)),
-                                              status, before_id, limit))
+        return await self._load(
+            _newest_first(
+                select(orders).where(orders.c.store_id == store_id, orders.c.voided.is_(False)),
+                status,
+                before_id,
+                limit,
+            )
+        )
 
     async def delivered_before(self, cutoff: datetime, limit: int) -> list[str]:
         rows = await self._all(
-            select(orders.c.id).where(orders.c.status == OrderStatus.DELIVERED.value, orders.c.delivered_at <= cutoff)
-            .order_by(orders.c.delivered_at, orders.c.id).limit(limit)
+            select(orders.c.id)
+            .where(orders.c.status == OrderStatus.DELIVERED.value, orders.c.delivered_at <= cutoff)
+            .order_by(orders.c.delivered_at, orders.c.id)
+            .limit(limit)
         )
         return [row["id"] for row in rows]
 
@@ -118,7 +168,8 @@ class SqlOrderRepository(SqlRepository):
         if not rows:
             return []
         line_rows = await self._all(
-            select(order_lines).where(order_lines.c.order_id.in_([row["id"] for row in rows]))
+            select(order_lines)
+            .where(order_lines.c.order_id.in_([row["id"] for row in rows]))
             .order_by(order_lines.c.order_id, order_lines.c.position)
         )
         by_order: dict[str, list[RowMapping]] = {}

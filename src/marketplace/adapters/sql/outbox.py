@@ -18,9 +18,15 @@ _PENDING = (outbox.c.delivered_at.is_(None), outbox.c.parked_at.is_(None))
 
 def entry_to_domain(row: RowMapping) -> OutboxEntry:
     return OutboxEntry(
-        id=row["id"], topic=row["topic"], payload=row["payload"], created_at=row["created_at"],
-        attempts=row["attempts"], available_at=row["available_at"], delivered_at=row["delivered_at"],
-        parked_at=row["parked_at"], last_error=row["last_error"],
+        id=row["id"],
+        topic=row["topic"],
+        payload=row["payload"],
+        created_at=row["created_at"],
+        attempts=row["attempts"],
+        available_at=row["available_at"],
+        delivered_at=row["delivered_at"],
+        parked_at=row["parked_at"],
+        last_error=row["last_error"],
     )
 
 
@@ -43,7 +49,8 @@ class SqlOutboxStore:
             .scalar_subquery()
         )
         statement = (
-            update(outbox).where(outbox.c.id.in_(due))
+            update(outbox)
+            .where(outbox.c.id.in_(due))
             .values(attempts=outbox.c.attempts + 1, available_at=now + timedelta(seconds=lease_seconds))
             .returning(*outbox.c)
         )
@@ -66,8 +73,10 @@ class SqlOutboxStore:
     @translated
     async def parked(self, limit: int) -> list[OutboxEntry]:
         statement = (
-            select(outbox).where(outbox.c.parked_at.is_not(None))
-            .order_by(outbox.c.created_at, outbox.c.id).limit(limit)
+            select(outbox)
+            .where(outbox.c.parked_at.is_not(None))
+            .order_by(outbox.c.created_at, outbox.c.id)
+            .limit(limit)
         )
         async with read_only(self._engine).connect() as connection:
             return [entry_to_domain(row) for row in (await connection.execute(statement)).mappings()]
@@ -75,7 +84,8 @@ class SqlOutboxStore:
     @translated
     async def replay(self, message_id: str, now: datetime) -> bool:
         statement = (
-            update(outbox).where(outbox.c.id == message_id, outbox.c.parked_at.is_not(None))
+            update(outbox)
+            .where(outbox.c.id == message_id, outbox.c.parked_at.is_not(None))
             .values(attempts=0, parked_at=None, available_at=now)
         )
         async with self._engine.begin() as connection:
@@ -84,7 +94,9 @@ class SqlOutboxStore:
     @translated
     async def pending(self) -> int:
         async with read_only(self._engine).connect() as connection:
-            return int((await connection.execute(select(func.count()).select_from(outbox).where(*_PENDING))).scalar_one())
+            return int(
+                (await connection.execute(select(func.count()).select_from(outbox).where(*_PENDING))).scalar_one()
+            )
 
     async def _change(self, message_id: str, **values: Any) -> None:
         async with self._engine.begin() as connection:

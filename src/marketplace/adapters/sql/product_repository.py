@@ -99,8 +99,9 @@ class SqlProductRepository(SqlRepository):
 
     async def _stored(self, product_id: str) -> VariantRows:
         rows = await self._all(
-            select(variants.c.id, *(variants.c[name] for name in _VARIANT_FIELDS))
-            .where(variants.c.product_id == product_id)
+            select(variants.c.id, *(variants.c[name] for name in _VARIANT_FIELDS)).where(
+                variants.c.product_id == product_id
+            )
         )
         return {row["id"]: _fields(row) for row in rows}
 

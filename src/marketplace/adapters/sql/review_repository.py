@@ -28,24 +28,46 @@ TAKEN = {"reviews.line_id": lambda error: Conflict("this order line has a review
 def review_to_row(review: Review) -> dict[str, Any]:
     reply = review.reply
     return {
-        "id": review.id, "product_id": review.product_id, "store_id": review.store_id, "order_id": review.order_id,
-        "line_id": review.line_id, "author_id": review.author_id, "rating": review.rating, "body": review.body,
-        "media_ids": list(review.media_ids), "status": review.status.value, "created_at": review.created_at,
-        "edited_at": review.edited_at, "hidden_at": review.hidden_at, "version": review.version,
-        "reply": None if reply is None else {"author_id": reply.author_id, "body": reply.body,
-                                             "created_at": time_to_json(reply.created_at)},
+        "id": review.id,
+        "product_id": review.product_id,
+        "store_id": review.store_id,
+        "order_id": review.order_id,
+        "line_id": review.line_id,
+        "author_id": review.author_id,
+        "rating": review.rating,
+        "body": review.body,
+        "media_ids": list(review.media_ids),
+        "status": review.status.value,
+        "created_at": review.created_at,
+        "edited_at": review.edited_at,
+        "hidden_at": review.hidden_at,
+        "version": review.version,
+        "reply": None
+        if reply is None
+        else {"author_id": reply.author_id, "body": reply.body, "created_at": time_to_json(reply.created_at)},
     }
 
 
 def review_to_domain(row: Row) -> Review:
     reply = row["reply"]
     return Review(
-        id=row["id"], product_id=row["product_id"], store_id=row["store_id"], order_id=row["order_id"],
-        line_id=row["line_id"], author_id=row["author_id"], rating=row["rating"], body=row["body"],
-        media_ids=tuple(row["media_ids"]), created_at=row["created_at"], status=ReviewStatus(row["status"]),
-        edited_at=row["edited_at"], hidden_at=row["hidden_at"], version=row["version"],
-        reply=None if reply is None else Reply(author_id=reply["author_id"], body=reply["body"],
-                                               created_at=time_from_json(reply["created_at"])),
+        id=row["id"],
+        product_id=row["product_id"],
+        store_id=row["store_id"],
+        order_id=row["order_id"],
+        line_id=row["line_id"],
+        author_id=row["author_id"],
+        rating=row["rating"],
+        body=row["body"],
+        media_ids=tuple(row["media_ids"]),
+        created_at=row["created_at"],
+        status=ReviewStatus(row["status"]),
+        edited_at=row["edited_at"],
+        hidden_at=row["hidden_at"],
+        version=row["version"],
+        reply=None
+        if reply is None
+        else Reply(author_id=reply["author_id"], body=reply["body"], created_at=time_from_json(reply["created_at"])),
     )
 
 
@@ -71,8 +93,9 @@ class SqlReviewRepository(SqlRepository):
     async def save(self, review: Review) -> None:
         await self._update_versioned(reviews, review, review_to_row(review))
 
-    async def of_product(self, product_id: str, rating: int | None, sort: ReviewSort, after: ReviewPosition | None,
-                         limit: int) -> list[Review]:
+    async def of_product(
+        self, product_id: str, rating: int | None, sort: ReviewSort, after: ReviewPosition | None, limit: int
+    ) -> list[Review]:
         c = reviews.c
         statement = select(reviews).where(c.product_id == product_id, c.status == ReviewStatus.VISIBLE.value)
         if rating is not None:
@@ -104,18 +127,28 @@ class SqlRatingRepository(SqlRepository):
     async def change(self, kind: str, subject_id: str, change: RatingChange) -> RatingSummary:
         subject = SUBJECTS[kind]
         key = and_(rating_summaries.c.kind == kind, rating_summaries.c.subject_id == subject_id)
-        await self._write(insert_new(rating_summaries, self._dialect).values(
-            kind=kind, subject_id=subject_id, **{_counter(stars): 0 for stars in STARS}))
+        await self._write(
+            insert_new(rating_summaries, self._dialect).values(
+                kind=kind, subject_id=subject_id, **{_counter(stars): 0 for stars in STARS}
+            )
+        )
         delta = change.counts()
         moved = {_counter(s): rating_summaries.c[_counter(s)] + delta[s] for s in STARS if delta[s]}
         if moved:
-            result = await self._write(update(rating_summaries).where(key).values(**moved)
-                                       .returning(*[rating_summaries.c[_counter(s)] for s in STARS]))
+            result = await self._write(
+                update(rating_summaries)
+                .where(key)
+                .values(**moved)
+                .returning(*[rating_summaries.c[_counter(s)] for s in STARS])
+            )
             summary = summary_of(result.mappings().one())
         else:
             summary = summary_of(await self._one(select(rating_summaries).where(key)))
-        await self._write(update(subject).where(subject.c.id == subject_id).values(
-            rating_centi=summary.centi, rating_count=summary.count))
+        await self._write(
+            update(subject)
+            .where(subject.c.id == subject_id)
+            .values(rating_centi=summary.centi, rating_count=summary.count)
+        )
         return summary
 
     async def get(self, kind: str, subject_id: str) -> RatingSummary:
@@ -124,9 +157,10 @@ class SqlRatingRepository(SqlRepository):
     async def get_many(self, kind: str, subject_ids: list[str]) -> dict[str, RatingSummary]:
         found: dict[str, RatingSummary] = dict.fromkeys(subject_ids, RatingSummary())
         if subject_ids:
-            rows = await self._all(select(rating_summaries).where(
-                rating_summaries.c.kind == kind, rating_summaries.c.subject_id.in_(subject_ids)))
+            rows = await self._all(
+                select(rating_summaries).where(
+                    rating_summaries.c.kind == kind, rating_summaries.c.subject_id.in_(subject_ids)
+                )
+            )
             found.update({row["subject_id"]: summary_of(row) for row in rows})
         return found
-
-

@@ -30,7 +30,8 @@ class SqlStockRepository(SqlRepository):
         for variant_id in sorted(quantities):
             quantity = quantities[variant_id]
             result = await self._write(
-                update(variants).where(variants.c.id == variant_id, variants.c.stock >= quantity)
+                update(variants)
+                .where(variants.c.id == variant_id, variants.c.stock >= quantity)
                 .values(stock=variants.c.stock - quantity)
             )
             if result.rowcount == 1:
@@ -42,10 +43,13 @@ class SqlStockRepository(SqlRepository):
         await self._add(taken)  # rows this transaction already locked: putting back waits for nobody
         rows = await self._all(select(variants.c.id, variants.c.stock).where(variants.c.id.in_(short)))
         available = {row["id"]: row["stock"] for row in rows}
-        error = InsufficientStock("not enough stock for " + ", ".join(
-            f"variant {v}: {quantities[v]} requested, {available.get(v, 0)} available" for v in short))
-        error.variants = [{"variant_id": v, "requested": quantities[v], "available": available.get(v, 0)}
-                          for v in short]
+        error = InsufficientStock(
+            "not enough stock for "
+            + ", ".join(f"variant {v}: {quantities[v]} requested, {available.get(v, 0)} available" for v in short)
+        )
+        error.variants = [
+            {"variant_id": v, "requested": quantities[v], "available": available.get(v, 0)} for v in short
+        ]
         raise error
 
     async def release(self, quantities: dict[str, int]) -> None:
@@ -55,7 +59,8 @@ class SqlStockRepository(SqlRepository):
     async def _add(self, quantities: dict[str, int]) -> None:
         for variant_id in sorted(quantities):  # a missing variant updates no row
             await self._write(
-                update(variants).where(variants.c.id == variant_id)
+                update(variants)
+                .where(variants.c.id == variant_id)
                 .values(stock=variants.c.stock + quantities[variant_id])
             )
 
@@ -68,7 +73,8 @@ class SqlProcessedMessages(SqlRepository):
     async def claim(self, message_id: str, handler: str) -> bool:
         now: datetime = self._clock.now()
         result = await self._write(
-            insert_new(processed_messages, self._dialect)
-            .values(message_id=message_id, handler=handler, processed_at=now)
+            insert_new(processed_messages, self._dialect).values(
+                message_id=message_id, handler=handler, processed_at=now
+            )
         )
         return result.rowcount == 1

@@ -65,7 +65,8 @@ def _rating() -> list[Column[int]]:
 
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     _id(),
     Column("email", String(254), nullable=False, unique=True),
     Column("name", String(120), nullable=False),
@@ -77,7 +78,8 @@ users = Table(
 )
 
 refresh_tokens = Table(
-    "refresh_tokens", metadata,
+    "refresh_tokens",
+    metadata,
     _id(),
     Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("family_id", String(36), nullable=False, index=True),
@@ -88,7 +90,8 @@ refresh_tokens = Table(
 )
 
 addresses = Table(
-    "addresses", metadata,
+    "addresses",
+    metadata,
     _id(),
     Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     *_address(""),
@@ -97,7 +100,8 @@ addresses = Table(
 )
 
 stores = Table(
-    "stores", metadata,
+    "stores",
+    metadata,
     _id(),
     Column("owner_id", String(36), ForeignKey("users.id"), nullable=False),
     Column("slug", String(120), nullable=False, unique=True),
@@ -115,7 +119,8 @@ stores = Table(
 )
 
 categories = Table(
-    "categories", metadata,
+    "categories",
+    metadata,
     _id(),
     Column("name", String(80), nullable=False),
     Column("slug", String(120), nullable=False, unique=True),
@@ -124,7 +129,8 @@ categories = Table(
 )
 
 products = Table(
-    "products", metadata,
+    "products",
+    metadata,
     _id(),
     Column("store_id", String(36), ForeignKey("stores.id"), nullable=False),
     Column("slug", String(120), nullable=False, unique=True),
@@ -150,7 +156,8 @@ products = Table(
 )
 
 variants = Table(
-    "variants", metadata,
+    "variants",
+    metadata,
     _id(),
     Column("product_id", String(36), ForeignKey("products.id", ondelete="CASCADE"), nullable=False),
     # Copied from the product: SKUs are unique per store, which a constraint can only see here.
@@ -169,7 +176,8 @@ variants = Table(
 )
 
 outbox = Table(
-    "outbox", metadata,
+    "outbox",
+    metadata,
     _id(),
     Column("topic", String(100), nullable=False),
     Column("payload", json_type(), nullable=False),
@@ -181,7 +189,9 @@ outbox = Table(
     Column("last_error", Text, nullable=True),
     # Workers only ever look for pending messages: keep that index small.
     Index(
-        "ix_outbox_pending", "available_at", "id",
+        "ix_outbox_pending",
+        "available_at",
+        "id",
         postgresql_where=text("delivered_at IS NULL AND parked_at IS NULL"),
         sqlite_where=text("delivered_at IS NULL AND parked_at IS NULL"),
     ),
@@ -259,25 +269,40 @@ checkouts = Table(
     Index("ix_checkouts_buyer_id_id", "buyer_id", "id"),
     Index("ux_checkouts_buyer_id_idempotency_key", "buyer_id", "idempotency_key", unique=True),
     # Checkouts that ended without a recorded invoice, not yet looked up at the provider (it may hold one).
-    Index("ix_checkouts_ended_unchecked", "created_at", "id", postgresql_where=text(ENDED_UNCHECKED),
-          sqlite_where=text(ENDED_UNCHECKED)),
+    Index(
+        "ix_checkouts_ended_unchecked",
+        "created_at",
+        "id",
+        postgresql_where=text(ENDED_UNCHECKED),
+        sqlite_where=text(ENDED_UNCHECKED),
+    ),
     # The expiry sweep and the orphan sweep look at pending checkouts only: keep those indexes small.
     Index(
-        "ix_checkouts_due", "expires_at", "id",
-        postgresql_where=text("status = 'pending_payment'"), sqlite_where=text("status = 'pending_payment'"),
+        "ix_checkouts_due",
+        "expires_at",
+        "id",
+        postgresql_where=text("status = 'pending_payment'"),
+        sqlite_where=text("status = 'pending_payment'"),
     ),
     # Reconciliation asks the provider about the least recently checked first.
     Index(
-        "ix_checkouts_unsettled", "checked_at", "id",
+        "ix_checkouts_unsettled",
+        "checked_at",
+        "id",
         postgresql_where=text("status = 'pending_payment' AND invoice_id IS NOT NULL"),
         sqlite_where=text("status = 'pending_payment' AND invoice_id IS NOT NULL"),
     ),
     Index(
-        "ix_checkouts_refunds_pending", "checked_at", "id",
-        postgresql_where=text("refunds_pending"), sqlite_where=text("refunds_pending"),
+        "ix_checkouts_refunds_pending",
+        "checked_at",
+        "id",
+        postgresql_where=text("refunds_pending"),
+        sqlite_where=text("refunds_pending"),
     ),
     Index(
-        "ix_checkouts_without_invoice", "created_at", "id",
+        "ix_checkouts_without_invoice",
+        "created_at",
+        "id",
         postgresql_where=text("status = 'pending_payment' AND invoice_id IS NULL"),
         sqlite_where=text("status = 'pending_payment' AND invoice_id IS NULL"),
     ),
@@ -288,8 +313,13 @@ orders = Table(
     metadata,
     _id(),
     # Deferred to commit: a use case may add the orders before the checkout they belong to.
-    Column("checkout_id", String(36), ForeignKey("checkouts.id", deferrable=True, initially="DEFERRED"),
-           nullable=False, index=True),
+    Column(
+        "checkout_id",
+        String(36),
+        ForeignKey("checkouts.id", deferrable=True, initially="DEFERRED"),
+        nullable=False,
+        index=True,
+    ),
     Column("store_id", String(36), ForeignKey("stores.id"), nullable=False),
     Column("buyer_id", String(36), ForeignKey("users.id"), nullable=False),
     Column("store_name", String(80), nullable=False),
@@ -310,8 +340,13 @@ orders = Table(
     Index("ix_orders_store_id_id", "store_id", "id"),
     Index("ix_orders_store_id_status_id", "store_id", "status", "id"),
     # The autocomplete sweep looks at delivered orders only.
-    Index("ix_orders_delivered", "delivered_at", "id", postgresql_where=text("status = 'delivered'"),
-          sqlite_where=text("status = 'delivered'")),
+    Index(
+        "ix_orders_delivered",
+        "delivered_at",
+        "id",
+        postgresql_where=text("status = 'delivered'"),
+        sqlite_where=text("status = 'delivered'"),
+    ),
 )
 
 # One shipment per order (`id` is the order's id); its bookings, one row per attempt.
@@ -401,8 +436,12 @@ provider_callbacks = Table(
     Column("payload", json_type(), nullable=False),
     Column("received_at", UtcDateTime(), nullable=False),
     Index("ix_provider_callbacks_reference", "provider", "reference"),
-    Index("ix_provider_callbacks_unmatched", "received_at", postgresql_where=text("NOT matched"),
-          sqlite_where=text("NOT matched")),
+    Index(
+        "ix_provider_callbacks_unmatched",
+        "received_at",
+        postgresql_where=text("NOT matched"),
+        sqlite_where=text("NOT matched"),
+    ),
 )
 
 # Chat (the embedded default's chat store; MongoDB takes its place in production). A conversation is
@@ -601,6 +640,11 @@ payouts = Table(
     Index("ix_payouts_owner_kind_owner_id_id", "owner_kind", "owner_id", "id"),
     Index("ux_payouts_owner_idempotency_key", "owner_kind", "owner_id", "idempotency_key", unique=True),
     Index("ix_payouts_provider_id", "provider_id"),
-    Index("ix_payouts_open", "created_at", "id", postgresql_where=text("status = 'requested'"),
-          sqlite_where=text("status = 'requested'")),
+    Index(
+        "ix_payouts_open",
+        "created_at",
+        "id",
+        postgresql_where=text("status = 'requested'"),
+        sqlite_where=text("status = 'requested'"),
+    ),
 )

@@ -182,6 +182,10 @@ class SqlUnitOfWork:
 
 def _outbox_row(message: OutboxMessage) -> dict[str, Any]:
     return {
-        "id": message.id, "topic": message.topic, "payload": message.payload,
-        "created_at": message.created_at, "available_at": message.created_at, "attempts": 0,
+        "id": message.id,
+        "topic": message.topic,
+        "payload": message.payload,
+        "created_at": message.created_at,
+        "available_at": message.created_at,
+        "attempts": 0,
     }

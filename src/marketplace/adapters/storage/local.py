@@ -116,20 +116,28 @@ class LocalObjectStorage:
             message += f"\n{max_size}"
         return hmac.new(self._secret, message.encode(), hashlib.sha256).hexdigest()
 
-    async def presign_upload(self, key: str, content_type: str, max_size: int, expires_seconds: int) -> PresignedRequest:
+    async def presign_upload(
+        self, key: str, content_type: str, max_size: int, expires_seconds: int
+    ) -> PresignedRequest:
         expires = int(self._clock()) + expires_seconds
         signature = self._signature("PUT", checked_key(key), expires, content_type, max_size)
         url = f"{self._base_url}{FILES_PATH}/{quote(key)}?expires={expires}&size={max_size}&signature={signature}"
-        return PresignedRequest(url=url, method="PUT", headers={"Content-Type": content_type}, fields={},
-                                expires_at=datetime.fromtimestamp(expires, UTC))
+        return PresignedRequest(
+            url=url,
+            method="PUT",
+            headers={"Content-Type": content_type},
+            fields={},
+            expires_at=datetime.fromtimestamp(expires, UTC),
+        )
 
     async def presign_get(self, key: str, expires_seconds: int) -> str:
         expires = int(self._clock()) + expires_seconds
         signature = self._signature("GET", checked_key(key), expires, "", None)
         return f"{self._base_url}{FILES_PATH}/{quote(key)}?expires={expires}&signature={signature}"
 
-    def verify(self, method: str, key: str, expires: int, signature: str, content_type: str = "",
-               max_size: int | None = None) -> None:
+    def verify(
+        self, method: str, key: str, expires: int, signature: str, content_type: str = "", max_size: int | None = None
+    ) -> None:
         """Raises Forbidden unless the URL was signed here for this request and has not expired: an
         upload's content type and most bytes are part of what was signed."""
         if method == "PUT":

@@ -54,14 +54,21 @@ class MemoryObjectStorage:
         if found is not None:
             self._objects[checked_key(target)] = found
 
-    async def presign_upload(self, key: str, content_type: str, max_size: int, expires_seconds: int) -> PresignedRequest:
+    async def presign_upload(
+        self, key: str, content_type: str, max_size: int, expires_seconds: int
+    ) -> PresignedRequest:
         now = time.time()
         self._tickets = {u: t for u, t in self._tickets.items() if t.expires >= now}  # forget the expired
         expires = now + expires_seconds
         url = f"{self._base_url}/{checked_key(key)}?expires={int(expires)}&ticket={next(self._serial)}"
         self._tickets[url] = _Ticket(key, content_type, max_size, expires)
-        return PresignedRequest(url=url, method="PUT", headers={"Content-Type": content_type}, fields={},
-                                expires_at=datetime.now(UTC) + timedelta(seconds=expires_seconds))
+        return PresignedRequest(
+            url=url,
+            method="PUT",
+            headers={"Content-Type": content_type},
+            fields={},
+            expires_at=datetime.now(UTC) + timedelta(seconds=expires_seconds),
+        )
 
     async def receive(self, url: str, data: bytes, content_type: str) -> None:
         """The fake host taking a PUT to an upload URL; Forbidden unless it keeps to its ticket."""

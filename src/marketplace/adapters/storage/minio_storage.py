@@ -43,8 +43,14 @@ class MinioObjectStorage:
                     raise
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
-        await self._call(self._client.put_object, self._bucket, checked_key(key), io.BytesIO(data), len(data),
-                         content_type=content_type)
+        await self._call(
+            self._client.put_object,
+            self._bucket,
+            checked_key(key),
+            io.BytesIO(data),
+            len(data),
+            content_type=content_type,
+        )
 
     async def head(self, key: str) -> StoredObject | None:
         try:
@@ -53,7 +59,9 @@ class MinioObjectStorage:
             if error.code in _MISSING:
                 return None
             raise
-        return StoredObject(key=key, size=int(stat.size or 0), content_type=stat.content_type or "application/octet-stream")
+        return StoredObject(
+            key=key, size=int(stat.size or 0), content_type=stat.content_type or "application/octet-stream"
+        )
 
     async def read(self, key: str, length: int | None = None) -> bytes | None:
         def fetch() -> bytes:
@@ -92,15 +100,22 @@ class MinioObjectStorage:
             raise
         await self.delete(source)
 
-    async def presign_upload(self, key: str, content_type: str, max_size: int, expires_seconds: int) -> PresignedRequest:
+    async def presign_upload(
+        self, key: str, content_type: str, max_size: int, expires_seconds: int
+    ) -> PresignedRequest:
         expires_at = datetime.now(UTC) + timedelta(seconds=expires_seconds)
         policy = PostPolicy(self._bucket, expires_at)
         policy.add_equals_condition("key", checked_key(key))
         policy.add_equals_condition("Content-Type", content_type)
         policy.add_content_length_range_condition(1, max_size)
         form: dict[str, str] = await self._call(self._client.presigned_post_policy, policy)
-        return PresignedRequest(url=await self._bucket_url(key), method="POST", headers={},
-                                fields={"key": key, "Content-Type": content_type, **form}, expires_at=expires_at)
+        return PresignedRequest(
+            url=await self._bucket_url(key),
+            method="POST",
+            headers={},
+            fields={"key": key, "Content-Type": content_type, **form},
+            expires_at=expires_at,
+        )
 
     async def _bucket_url(self, key: str) -> str:
         """Where a POST goes: the bucket's URL, in the path or virtual-host style the client uses, read off
@@ -109,8 +124,12 @@ class MinioObjectStorage:
         return url.split("?", 1)[0].removesuffix("/" + key)
 
     async def presign_get(self, key: str, expires_seconds: int) -> str:
-        url: str = await self._call(self._client.presigned_get_object, self._bucket, checked_key(key),
-                                    expires=timedelta(seconds=expires_seconds))
+        url: str = await self._call(
+            self._client.presigned_get_object,
+            self._bucket,
+            checked_key(key),
+            expires=timedelta(seconds=expires_seconds),
+        )
         return url
 
     async def ping(self) -> None:

@@ -33,8 +33,12 @@ from marketplace.domain.shared.money import Money
 
 log = logging.getLogger("marketplace.payments.xendit")
 
-INVOICE_STATUS = {"PENDING": InvoiceStatus.PENDING, "PAID": InvoiceStatus.PAID, "SETTLED": InvoiceStatus.PAID,
-                  "EXPIRED": InvoiceStatus.EXPIRED}
+INVOICE_STATUS = {
+    "PENDING": InvoiceStatus.PENDING,
+    "PAID": InvoiceStatus.PAID,
+    "SETTLED": InvoiceStatus.PAID,
+    "EXPIRED": InvoiceStatus.EXPIRED,
+}
 REFUND_STATUS = {"PENDING": RefundStatus.PENDING, "SUCCEEDED": RefundStatus.SUCCEEDED, "FAILED": RefundStatus.FAILED}
 RETRIES = 3
 # One try waits at most 3 s to connect and 8 s between bytes of the answer (Xendit answers in about a
@@ -54,17 +58,24 @@ def parse_time(value: str) -> datetime:
 
 def invoice_of(body: dict[str, Any]) -> Invoice:
     return Invoice(
-        id=str(body["id"]), external_id=str(body.get("external_id", "")), amount=int(body["amount"]),
-        currency=str(body.get("currency") or "IDR"), status=INVOICE_STATUS[str(body["status"]).upper()],
-        invoice_url=str(body.get("invoice_url", "")), expires_at=parse_time(str(body["expiry_date"])),
+        id=str(body["id"]),
+        external_id=str(body.get("external_id", "")),
+        amount=int(body["amount"]),
+        currency=str(body.get("currency") or "IDR"),
+        status=INVOICE_STATUS[str(body["status"]).upper()],
+        invoice_url=str(body.get("invoice_url", "")),
+        expires_at=parse_time(str(body["expiry_date"])),
     )
 
 
 def refund_of(body: dict[str, Any]) -> Refund:
     metadata = body.get("metadata") or {}
     return Refund(
-        id=str(body["id"]), invoice_id=str(body.get("invoice_id") or ""), amount=int(body["amount"]),
-        currency=str(body.get("currency") or "IDR"), status=REFUND_STATUS[str(body["status"]).upper()],
+        id=str(body["id"]),
+        invoice_id=str(body.get("invoice_id") or ""),
+        amount=int(body["amount"]),
+        currency=str(body.get("currency") or "IDR"),
+        status=REFUND_STATUS[str(body["status"]).upper()],
         reason=str(metadata.get("reason") or body.get("reason") or ""),
     )
 
@@ -76,11 +87,23 @@ class XenditPaymentGateway:
         self._deadline = deadline_seconds
 
     async def create_invoice(
-        self, *, external_id: str, amount: Money, description: str, payer_email: str,
-        duration_seconds: int, idempotency_key: str,
+        self,
+        *,
+        external_id: str,
+        amount: Money,
+        description: str,
+        payer_email: str,
+        duration_seconds: int,
+        idempotency_key: str,
     ) -> Invoice:
-        body = {"external_id": external_id, "amount": amount.amount, "currency": amount.currency,
-                "description": description, "payer_email": payer_email, "invoice_duration": duration_seconds}
+        body = {
+            "external_id": external_id,
+            "amount": amount.amount,
+            "currency": amount.currency,
+            "description": description,
+            "payer_email": payer_email,
+            "invoice_duration": duration_seconds,
+        }
         answer = await self._call("POST", "/v2/invoices", json=body, headers={"X-IDEMPOTENCY-KEY": idempotency_key})
         return invoice_of(answer.json())
 
@@ -100,8 +123,14 @@ class XenditPaymentGateway:
         return invoice_of(answer.json())
 
     async def create_refund(self, *, invoice_id: str, amount: Money, reason: str, idempotency_key: str) -> Refund:
-        body = {"invoice_id": invoice_id, "reference_id": idempotency_key, "amount": amount.amount,
-                "currency": amount.currency, "reason": "CANCELLATION", "metadata": {"reason": reason[:500]}}
+        body = {
+            "invoice_id": invoice_id,
+            "reference_id": idempotency_key,
+            "amount": amount.amount,
+            "currency": amount.currency,
+            "reason": "CANCELLATION",
+            "metadata": {"reason": reason[:500]},
+        }
         answer = await self._call("POST", "/refunds", json=body, headers={"idempotency-key": idempotency_key})
         return refund_of(answer.json())
 
@@ -121,7 +150,9 @@ class XenditPaymentGateway:
                 answer = await self._client.request(method, path, **kwargs)
             except httpx.HTTPError as error:
                 if attempt == RETRIES:
-                    raise BackendUnavailable(f"the payment provider could not be reached ({type(error).__name__})") from error
+                    raise BackendUnavailable(
+                        f"the payment provider could not be reached ({type(error).__name__})"
+                    ) from error
                 await asyncio.sleep(self._pause(attempt, None))
                 continue
             if answer.status_code < 300:
@@ -148,7 +179,7 @@ class XenditPaymentGateway:
                 return min(5.0, float(answer.headers.get("Rate-Limit-Reset", "1")))
             except ValueError:
                 return 1.0
-        return random.uniform(0.5, 1.0) * 0.2 * 2 ** attempt
+        return random.uniform(0.5, 1.0) * 0.2 * 2**attempt
 
 
 def _error(answer: httpx.Response) -> XenditError:
@@ -158,8 +189,13 @@ def _error(answer: httpx.Response) -> XenditError:
         return XenditError(error_code=f"HTTP_{answer.status_code}", message=answer.text[:200])
 
 
-def xendit_client(base_url: str, secret_key: str, *, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+def xendit_client(
+    base_url: str, secret_key: str, *, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
     return httpx.AsyncClient(
-        base_url=base_url.rstrip("/"), auth=httpx.BasicAuth(secret_key, ""), transport=transport,
-        timeout=TIMEOUT, headers={"Accept": "application/json"},
+        base_url=base_url.rstrip("/"),
+        auth=httpx.BasicAuth(secret_key, ""),
+        transport=transport,
+        timeout=TIMEOUT,
+        headers={"Accept": "application/json"},
     )

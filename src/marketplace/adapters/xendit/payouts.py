@@ -30,9 +30,13 @@ __all__ = ["PAYOUT_STATUS", "XenditPayoutGateway", "payout_of", "xendit_client"]
 log = logging.getLogger("marketplace.payouts.xendit")
 
 PAYOUT_STATUS = {
-    "ACCEPTED": PayoutStatus.PENDING, "REQUESTED": PayoutStatus.PENDING, "LOCKED": PayoutStatus.PENDING,
+    "ACCEPTED": PayoutStatus.PENDING,
+    "REQUESTED": PayoutStatus.PENDING,
+    "LOCKED": PayoutStatus.PENDING,
     "SUCCEEDED": PayoutStatus.SUCCEEDED,
-    "FAILED": PayoutStatus.FAILED, "CANCELLED": PayoutStatus.FAILED, "REVERSED": PayoutStatus.FAILED,
+    "FAILED": PayoutStatus.FAILED,
+    "CANCELLED": PayoutStatus.FAILED,
+    "REVERSED": PayoutStatus.FAILED,
 }
 
 
@@ -47,8 +51,11 @@ def payout_of(body: dict[str, Any]) -> ProviderPayout:
         status = PayoutStatus.PENDING
     failure_code = body.get("failure_code") or (raw if status is PayoutStatus.FAILED else None)
     return ProviderPayout(
-        id=str(body["id"]), reference_id=str(body.get("reference_id") or ""), amount=int(body["amount"]),
-        currency=str(body.get("currency") or "IDR"), status=status,
+        id=str(body["id"]),
+        reference_id=str(body.get("reference_id") or ""),
+        amount=int(body["amount"]),
+        currency=str(body.get("currency") or "IDR"),
+        status=status,
         failure_code=None if failure_code is None else str(failure_code),
     )
 
@@ -60,13 +67,19 @@ class XenditPayoutGateway:
         self._client = client
         self._deadline = deadline_seconds
 
-    async def create_payout(self, *, reference_id: str, amount: Money, bank: BankAccount, description: str,
-                            idempotency_key: str) -> ProviderPayout:
+    async def create_payout(
+        self, *, reference_id: str, amount: Money, bank: BankAccount, description: str, idempotency_key: str
+    ) -> ProviderPayout:
         body = {
-            "reference_id": reference_id, "channel_code": bank.channel_code,
-            "channel_properties": {"account_number": bank.account_number,
-                                   "account_holder_name": bank.account_holder_name},
-            "amount": amount.amount, "currency": amount.currency, "description": description,
+            "reference_id": reference_id,
+            "channel_code": bank.channel_code,
+            "channel_properties": {
+                "account_number": bank.account_number,
+                "account_holder_name": bank.account_holder_name,
+            },
+            "amount": amount.amount,
+            "currency": amount.currency,
+            "description": description,
         }
         answer = await self._call("POST", "/v2/payouts", json=body, headers={"Idempotency-key": idempotency_key})
         return payout_of(answer.json())
@@ -98,7 +111,9 @@ class XenditPayoutGateway:
                 answer = await self._client.request(method, path, **kwargs)
             except httpx.HTTPError as error:
                 if attempt == RETRIES:
-                    raise BackendUnavailable(f"the payout provider could not be reached ({type(error).__name__})") from error
+                    raise BackendUnavailable(
+                        f"the payout provider could not be reached ({type(error).__name__})"
+                    ) from error
                 await asyncio.sleep(_pause(attempt, None))
                 continue
             if answer.status_code < 300:
@@ -125,7 +140,7 @@ def _pause(attempt: int, answer: httpx.Response | None) -> float:
             return min(5.0, float(answer.headers.get("Rate-Limit-Reset", "1")))
         except ValueError:
             return 1.0
-    return random.uniform(0.5, 1.0) * 0.2 * 2 ** attempt
+    return random.uniform(0.5, 1.0) * 0.2 * 2**attempt
 
 
 def _problem(answer: httpx.Response) -> XenditError:

@@ -77,8 +77,13 @@ class AffiliateProgram:
                     raise InvalidValue("store_id", "is not an open store")
                 target, target_id = TargetKind.STORE, store.id
             for _ in range(5):
-                link = ReferralLink(code=new_code(), affiliate_id=user_id, target=target, target_id=target_id,
-                                    created_at=self.clock.now())
+                link = ReferralLink(
+                    code=new_code(),
+                    affiliate_id=user_id,
+                    target=target,
+                    target_id=target_id,
+                    created_at=self.clock.now(),
+                )
                 try:
                     await uow.affiliates.add_link(link)
                     break
@@ -99,8 +104,11 @@ class AffiliateProgram:
             await uow.affiliates.count_click(code)
             await uow.commit()
         now = self.clock.now()
-        return Click(location=self._target_url(link), cookie=self.signer.sign(link.code, now),
-                     max_age=int(self.signer.window.total_seconds()))
+        return Click(
+            location=self._target_url(link),
+            cookie=self.signer.sign(link.code, now),
+            max_age=int(self.signer.window.total_seconds()),
+        )
 
     async def summary(self, user_id: str) -> AffiliateSummaryView:
         async with self.uow() as uow:
@@ -113,12 +121,18 @@ class AffiliateProgram:
         def money(amount: int) -> MoneyView:
             return MoneyView(amount=amount, currency="IDR")
 
-        return AffiliateSummaryView(clicks=clicks, orders=orders, pending=money(balances[Bucket.PENDING]),
-                                    approved=money(balances[Bucket.AVAILABLE]), paid=money(balances[Bucket.PAID_OUT]),
-                                    in_flight=money(balances[Bucket.IN_FLIGHT]))
+        return AffiliateSummaryView(
+            clicks=clicks,
+            orders=orders,
+            pending=money(balances[Bucket.PENDING]),
+            approved=money(balances[Bucket.AVAILABLE]),
+            paid=money(balances[Bucket.PAID_OUT]),
+            in_flight=money(balances[Bucket.IN_FLIGHT]),
+        )
 
-    async def commissions(self, user_id: str, status: str | None, limit: int,
-                          cursor: str | None) -> Page[CommissionView]:
+    async def commissions(
+        self, user_id: str, status: str | None, limit: int, cursor: str | None
+    ) -> Page[CommissionView]:
         """`paid` is worked out, not stored: what has been paid out pays off approved commissions,
         oldest first."""
         try:
@@ -146,12 +160,23 @@ class AffiliateProgram:
                 cursor_id = batch[-1].id
         page = found[:limit]
         more = encode_cursor({"k": KIND, "id": page[-1].id}) if len(found) > limit else None
-        return Page(items=[CommissionView(id=c.id, order_id=c.order_id, amount=MoneyView(amount=c.amount, currency=c.currency),
-                                          status=self._status(c, paid_off).value, created_at=c.created_at)
-                           for c in page], next_cursor=more)
+        return Page(
+            items=[
+                CommissionView(
+                    id=c.id,
+                    order_id=c.order_id,
+                    amount=MoneyView(amount=c.amount, currency=c.currency),
+                    status=self._status(c, paid_off).value,
+                    created_at=c.created_at,
+                )
+                for c in page
+            ],
+            next_cursor=more,
+        )
 
-    async def payout(self, user_id: str, amount: int, destination: Destination,
-                     idempotency_key: str | None = None) -> PayoutView:
+    async def payout(
+        self, user_id: str, amount: int, destination: Destination, idempotency_key: str | None = None
+    ) -> PayoutView:
         async def owner(uow: UnitOfWork) -> tuple[str, str]:
             return "affiliate", (await self._affiliate(uow, user_id)).user_id
 
@@ -182,8 +207,14 @@ class AffiliateProgram:
         return CommissionStatus.PAID if commission.id in paid_off else commission.status
 
     def _link_view(self, link: ReferralLink) -> LinkView:
-        return LinkView(code=link.code, url=f"{self.base_url}/r/{link.code}", target=link.target.value,
-                        target_id=link.target_id, clicks=link.clicks, created_at=link.created_at)
+        return LinkView(
+            code=link.code,
+            url=f"{self.base_url}/r/{link.code}",
+            target=link.target.value,
+            target_id=link.target_id,
+            clicks=link.clicks,
+            created_at=link.created_at,
+        )
 
     def _target_url(self, link: ReferralLink) -> str:
         if link.target is TargetKind.PRODUCT:
@@ -191,5 +222,3 @@ class AffiliateProgram:
         if link.target is TargetKind.STORE:
             return f"{self.base_url}/api/v1/stores/{link.target_id}"
         return f"{self.base_url}/api/v1/products"
-
-

@@ -58,8 +58,13 @@ class CartService:
                 else:
                     cart.set_quantity(variant_id, quantity, snapshot.stock, self.clock.now())
             except InsufficientStock as error:
-                error.variants = [{"variant_id": variant_id, "requested": quantity + (cart.quantity_of(variant_id) if accumulate else 0),
-                                   "available": snapshot.stock}]
+                error.variants = [
+                    {
+                        "variant_id": variant_id,
+                        "requested": quantity + (cart.quantity_of(variant_id) if accumulate else 0),
+                        "available": snapshot.stock,
+                    }
+                ]
                 raise
             await uow.carts.save(cart)
             await uow.commit()

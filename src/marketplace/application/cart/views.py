@@ -40,13 +40,23 @@ def cart_view(cart: Cart | None, snapshots: dict[str, VariantSnapshot], currency
             continue  # the variant is gone for good: nothing left to show
         available = snapshot.purchasable and line.quantity <= snapshot.stock
         total = MoneyView(amount=snapshot.price.amount * line.quantity, currency=snapshot.price.currency)
-        view = CartLineView(variant_id=line.variant_id, product_id=snapshot.product_id, title=snapshot.title,
-                            quantity=line.quantity, unit_price=snapshot.price, available=available, line_total=total)
+        view = CartLineView(
+            variant_id=line.variant_id,
+            product_id=snapshot.product_id,
+            title=snapshot.title,
+            quantity=line.quantity,
+            unit_price=snapshot.price,
+            available=available,
+            line_total=total,
+        )
         groups.setdefault(snapshot.store_id, (snapshot.store_name, []))[1].append(view)
     stores = []
     for store_id, (name, lines) in groups.items():
         subtotal = sum(line.line_total.amount for line in lines if line.available)
-        stores.append(CartStoreView(store_id=store_id, store_name=name, lines=lines,
-                                    subtotal=MoneyView(amount=subtotal, currency=currency)))
+        stores.append(
+            CartStoreView(
+                store_id=store_id, store_name=name, lines=lines, subtotal=MoneyView(amount=subtotal, currency=currency)
+            )
+        )
     items_total = sum(store.subtotal.amount for store in stores)
     return CartView(stores=stores, items_total=MoneyView(amount=items_total, currency=currency))

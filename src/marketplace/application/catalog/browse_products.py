@@ -86,7 +86,13 @@ class BrowseProducts:
         assert params.sort is not None
         return await self.queries.browse(
             ProductQuery(
-                q=params.q, category_ids=category_ids, store_id=params.store, min_price=params.min_price,
-                max_price=params.max_price, sort=params.sort, limit=params.limit, cursor=params.cursor,
+                q=params.q,
+                category_ids=category_ids,
+                store_id=params.store,
+                min_price=params.min_price,
+                max_price=params.max_price,
+                sort=params.sort,
+                limit=params.limit,
+                cursor=params.cursor,
             )
         )

@@ -81,7 +81,9 @@ class CatalogCache:
         if not lookup.generation:
             return  # the cache was unreachable when the read began
         try:
-            await self.cache.set(lookup.key, lookup.generation + _SEPARATOR + msgspec.msgpack.encode(value), self.ttl_seconds)
+            await self.cache.set(
+                lookup.key, lookup.generation + _SEPARATOR + msgspec.msgpack.encode(value), self.ttl_seconds
+            )
         except BackendUnavailable:
             log.warning("catalog cache unavailable: an entry was not stored")
 
@@ -92,4 +94,6 @@ class CatalogCache:
             await self.cache.incr(GENERATION_KEY)
         except BackendUnavailable:
             # Entries written before the outage may be served until their TTL runs out.
-            log.error("catalog cache unavailable: could not invalidate; stale reads possible for %s s", self.ttl_seconds)
+            log.error(
+                "catalog cache unavailable: could not invalidate; stale reads possible for %s s", self.ttl_seconds
+            )

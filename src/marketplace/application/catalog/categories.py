@@ -15,7 +15,9 @@ from marketplace.domain.shared.text import slugify
 
 
 def build_tree(categories: list[Category]) -> list[CategoryNode]:
-    nodes = {c.id: CategoryNode(id=c.id, name=c.name, slug=c.slug, parent_id=c.parent_id, children=[]) for c in categories}
+    nodes = {
+        c.id: CategoryNode(id=c.id, name=c.name, slug=c.slug, parent_id=c.parent_id, children=[]) for c in categories
+    }
     roots: list[CategoryNode] = []
     for category in sorted(categories, key=lambda c: (c.name.lower(), c.id)):
         node = nodes[category.id]
@@ -49,7 +51,9 @@ class CreateCategory:
                 raise InvalidValue("parent_id", "no such category")
             if depth_of(parent_id, everything) >= MAX_DEPTH:
                 raise InvalidValue("parent_id", f"categories nest at most {MAX_DEPTH} deep")
-            category = Category.create(id=self.ids.new_id(), name=name, slug="-", parent_id=parent_id, now=self.clock.now())
+            category = Category.create(
+                id=self.ids.new_id(), name=name, slug="-", parent_id=parent_id, now=self.clock.now()
+            )
             if any(c.parent_id == parent_id and c.name.lower() == category.name.lower() for c in everything.values()):
                 raise Conflict(f"a category named {category.name!r} already exists there")
             category.slug = await self._slug(uow, category.name, parent)

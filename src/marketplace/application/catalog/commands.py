@@ -19,8 +19,12 @@ class VariantInput:
 
     def build(self, variant_id: str) -> Variant:
         return Variant.create(
-            id=variant_id, sku=self.sku, name=self.name, price=price(self.price_amount, self.currency),
-            stock=self.stock, weight_grams=self.weight_grams,
+            id=variant_id,
+            sku=self.sku,
+            name=self.name,
+            price=price(self.price_amount, self.currency),
+            stock=self.stock,
+            weight_grams=self.weight_grams,
         )
 
 

@@ -30,12 +30,18 @@ class CreateProduct:
             await check_category(uow, command.category_id)
             base = slugify(command.title, fallback="product")[:60].rstrip("-")
             product = Product.draft(
-                id=product_id, store_id=store.id, slug=f"{base}-{product_id[-8:]}",
-                title=command.title, description=command.description, category_id=command.category_id,
-                variants=variants, now=w.clock.now(),
+                id=product_id,
+                store_id=store.id,
+                slug=f"{base}-{product_id[-8:]}",
+                title=command.title,
+                description=command.description,
+                category_id=command.category_id,
+                variants=variants,
+                now=w.clock.now(),
             )
-            product.media_ids = await attach_media(uow, user_id, command.media_ids, target=f"product:{product.id}",
-                                                   purposes=PRODUCT_MEDIA)
+            product.media_ids = await attach_media(
+                uow, user_id, command.media_ids, target=f"product:{product.id}", purposes=PRODUCT_MEDIA
+            )
             await uow.products.add(product)
             await uow.commit()
         return await w.finish(product.id)

@@ -51,8 +51,15 @@ PRODUCT_MEDIA = frozenset({Purpose.PRODUCT_IMAGE})
 STORE_LOGO = frozenset({Purpose.STORE_LOGO})
 
 
-async def attach_media(uow: UnitOfWork, user_id: str, media_ids: list[str], *, target: str,
-                       purposes: frozenset[Purpose], field: str = "media_ids") -> list[str]:
+async def attach_media(
+    uow: UnitOfWork,
+    user_id: str,
+    media_ids: list[str],
+    *,
+    target: str,
+    purposes: frozenset[Purpose],
+    field: str = "media_ids",
+) -> list[str]:
     """The ids, once each is a completed upload of this user for an accepted purpose; attached to `target`.
 
     Someone else's media is refused exactly like an unknown id, so ids reveal nothing.

@@ -67,5 +67,12 @@ class ListStoreProducts:
         if not statuses:
             return Page(items=[], next_cursor=None)
         return await self.queries.browse(
-            ProductQuery(store_id=store.id, statuses=statuses, public_only=not insider, sort=Sort.NEWEST, limit=limit, cursor=cursor)
+            ProductQuery(
+                store_id=store.id,
+                statuses=statuses,
+                public_only=not insider,
+                sort=Sort.NEWEST,
+                limit=limit,
+                cursor=cursor,
+            )
         )

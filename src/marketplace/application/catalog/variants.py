@@ -15,8 +15,12 @@ from marketplace.domain.catalog.product import Product, Variant
 
 def variant_view(variant: Variant) -> VariantView:
     return VariantView(
-        id=variant.id, sku=variant.sku, name=variant.name, price=MoneyView.of(variant.price),
-        stock=variant.stock, weight_grams=variant.weight_grams,
+        id=variant.id,
+        sku=variant.sku,
+        name=variant.name,
+        price=MoneyView.of(variant.price),
+        stock=variant.stock,
+        weight_grams=variant.weight_grams,
     )
 
 

@@ -36,8 +36,9 @@ class Conversations:
     clock: Clock
     ids: IdGenerator
 
-    async def open(self, user_id: str, store_id: str, product_id: str | None = None,
-                   order_id: str | None = None) -> tuple[ConversationView, bool]:
+    async def open(
+        self, user_id: str, store_id: str, product_id: str | None = None, order_id: str | None = None
+    ) -> tuple[ConversationView, bool]:
         """The buyer's conversation with a store, about a product or an order when given; created
         once (True) and found after (False)."""
         product_id, order_id = _id_or_none("product_id", product_id), _id_or_none("order_id", order_id)
@@ -54,9 +55,16 @@ class Conversations:
                 if order is None or order.buyer_id != user_id or order.store_id != store.id or order.voided:
                     raise InvalidValue("order_id", "is not one of your orders from this store")
             buyer = await uow.users.get(user_id)
-        conversation, created = await self.chat.open(Conversation(
-            id=self.ids.new_id(), buyer_id=user_id, store_id=store.id, product_id=product_id, order_id=order_id,
-            created_at=self.clock.now()))
+        conversation, created = await self.chat.open(
+            Conversation(
+                id=self.ids.new_id(),
+                buyer_id=user_id,
+                store_id=store.id,
+                product_id=product_id,
+                order_id=order_id,
+                created_at=self.clock.now(),
+            )
+        )
         return conversation_view(conversation, Role.BUYER, store.name, buyer.name if buyer else ""), created
 
     async def list(self, user_id: str, limit: int, cursor: str | None) -> Page[ConversationView]:
@@ -69,8 +77,15 @@ class Conversations:
         async with self.uow() as uow:  # two reads for the whole page, not two per conversation
             store_names = await uow.stores.names([c.store_id for c in page])
             buyer_names = await uow.users.names([c.buyer_id for c in page])
-        views = [conversation_view(c, Role.BUYER if c.buyer_id == user_id else Role.SELLER,
-                                   store_names.get(c.store_id, ""), buyer_names.get(c.buyer_id, "")) for c in page]
+        views = [
+            conversation_view(
+                c,
+                Role.BUYER if c.buyer_id == user_id else Role.SELLER,
+                store_names.get(c.store_id, ""),
+                buyer_names.get(c.buyer_id, ""),
+            )
+            for c in page
+        ]
         more = None
         if len(found) > limit:
             last = page[-1]

@@ -42,12 +42,21 @@ class ChatMessages:
     max_body: int = 4000
     per_minute: int = 60
 
-    async def send(self, user_id: str, conversation_id: str, client_id: str, body: str,
-                   media_ids: list[str]) -> tuple[MessageView, bool]:
+    async def send(
+        self, user_id: str, conversation_id: str, client_id: str, body: str, media_ids: list[str]
+    ) -> tuple[MessageView, bool]:
         seat = await seat_of(self.uow, self.chat, user_id, conversation_id)
-        draft = Draft.write(id=self.ids.new_id(), conversation_id=seat.conversation.id, sender_id=user_id,
-                            sender_role=seat.role, body=body, media_ids=media_ids, client_id=client_id,
-                            now=self.clock.now(), max_body=self.max_body)
+        draft = Draft.write(
+            id=self.ids.new_id(),
+            conversation_id=seat.conversation.id,
+            sender_id=user_id,
+            sender_role=seat.role,
+            body=body,
+            media_ids=media_ids,
+            client_id=client_id,
+            now=self.clock.now(),
+            max_body=self.max_body,
+        )
         earlier = await self.chat.sent(seat.conversation.id, user_id, draft.client_id)
         if earlier is not None:  # a resend (a lost ack): the stored message, whatever the rate
             return MessageView.of(earlier), False
@@ -83,14 +92,24 @@ class ChatMessages:
         before = seat.conversation.read.get(seat.role, 0)
         after = await self.chat.mark_read(seat.conversation.id, seat.role, seq)
         if after is not None and after.read.get(seat.role, 0) > before:
-            await self._push(seat.others, "message:read", {
-                "conversation_id": seat.conversation.id, "up_to_message_id": up_to_message_id, "user_id": user_id,
-                "role": seat.role.value})
+            await self._push(
+                seat.others,
+                "message:read",
+                {
+                    "conversation_id": seat.conversation.id,
+                    "up_to_message_id": up_to_message_id,
+                    "user_id": user_id,
+                    "role": seat.role.value,
+                },
+            )
 
     async def typing(self, user_id: str, conversation_id: str, is_typing: bool) -> None:
         seat = await seat_of(self.uow, self.chat, user_id, conversation_id)
-        await self._push(seat.others, "typing", {
-            "conversation_id": seat.conversation.id, "is_typing": bool(is_typing), "user_id": user_id})
+        await self._push(
+            seat.others,
+            "typing",
+            {"conversation_id": seat.conversation.id, "is_typing": bool(is_typing), "user_id": user_id},
+        )
 
     async def _push(self, user_ids: list[str], event: str, payload: dict[str, Any]) -> None:
         """Best effort: what is stored stands, and a client catches up with `conversation:sync`."""

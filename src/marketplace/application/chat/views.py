@@ -23,9 +23,17 @@ class MessageView(msgspec.Struct, frozen=True):
 
     @classmethod
     def of(cls, message: Message) -> MessageView:
-        return cls(id=message.id, conversation_id=message.conversation_id, seq=message.seq,
-                   sender_id=message.sender_id, sender_role=message.sender_role.value, body=message.body,
-                   media_ids=list(message.media_ids), client_id=message.client_id, created_at=message.created_at)
+        return cls(
+            id=message.id,
+            conversation_id=message.conversation_id,
+            seq=message.seq,
+            sender_id=message.sender_id,
+            sender_role=message.sender_role.value,
+            body=message.body,
+            media_ids=list(message.media_ids),
+            client_id=message.client_id,
+            created_at=message.created_at,
+        )
 
     def payload(self) -> dict[str, Any]:
         """JSON-ready, for a socket event."""
@@ -53,9 +61,14 @@ class ConversationView(msgspec.Struct, frozen=True):
 def conversation_view(conversation: Conversation, role: Role, store_name: str, buyer_name: str) -> ConversationView:
     last = conversation.last_message
     return ConversationView(
-        id=conversation.id, store=PartyView(id=conversation.store_id, name=store_name),
-        buyer=PartyView(id=conversation.buyer_id, name=buyer_name), product_id=conversation.product_id,
-        order_id=conversation.order_id, last_message=MessageView.of(last) if last else None,
-        unread_count=conversation.unread(role), my_role=role.value, created_at=conversation.created_at,
+        id=conversation.id,
+        store=PartyView(id=conversation.store_id, name=store_name),
+        buyer=PartyView(id=conversation.buyer_id, name=buyer_name),
+        product_id=conversation.product_id,
+        order_id=conversation.order_id,
+        last_message=MessageView.of(last) if last else None,
+        unread_count=conversation.unread(role),
+        my_role=role.value,
+        created_at=conversation.created_at,
         updated_at=conversation.active_at,
     )

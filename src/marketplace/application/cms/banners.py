@@ -54,8 +54,14 @@ class CreateBanner:
         async with self.uow() as uow:
             await require_admin(uow, admin_id)
             banner = CmsBanner.draft(
-                id=self.ids.new_id(), placement=command.placement, title=command.title, link_url=command.link_url,
-                media_id=command.media_id, starts_at=command.starts_at, ends_at=command.ends_at, now=self.clock.now(),
+                id=self.ids.new_id(),
+                placement=command.placement,
+                title=command.title,
+                link_url=command.link_url,
+                media_id=command.media_id,
+                starts_at=command.starts_at,
+                ends_at=command.ends_at,
+                now=self.clock.now(),
             )
             if banner.media_id is not None:
                 await _image(uow, admin_id, banner, banner.media_id)
@@ -78,9 +84,12 @@ class EditBanner:
             banner = await _banner(uow, banner_id)
             previous, media_id = banner.media_id, kept(changes.media_id, banner.media_id)
             banner.edit(
-                placement=kept(changes.placement, banner.placement), title=kept(changes.title, banner.title),
-                link_url=kept(changes.link_url, banner.link_url), media_id=media_id,
-                starts_at=kept(changes.starts_at, banner.starts_at), ends_at=kept(changes.ends_at, banner.ends_at),
+                placement=kept(changes.placement, banner.placement),
+                title=kept(changes.title, banner.title),
+                link_url=kept(changes.link_url, banner.link_url),
+                media_id=media_id,
+                starts_at=kept(changes.starts_at, banner.starts_at),
+                ends_at=kept(changes.ends_at, banner.ends_at),
                 now=self.clock.now(),
             )
             if media_id is not None and media_id != previous:
@@ -132,8 +141,9 @@ class ListBanners:
     uow: UnitOfWorkFactory
     base_url: str
 
-    async def __call__(self, admin_id: str, placement: str | None, status: str | None, limit: int,
-                       cursor: str | None) -> Page[BannerView]:
+    async def __call__(
+        self, admin_id: str, placement: str | None, status: str | None, limit: int, cursor: str | None
+    ) -> Page[BannerView]:
         limit = check_limit(limit)
         wanted = status_of(status)
         before = before_id(cursor, "cms-banners")
@@ -141,8 +151,10 @@ class ListBanners:
             await require_admin(uow, admin_id)
             banners = await uow.cms_banners.newest(placement, wanted, before, limit + 1)
         more, banners = len(banners) > limit, banners[:limit]
-        return Page(items=[BannerView.of(b, self.base_url) for b in banners],
-                    next_cursor=encode_cursor({"k": "cms-banners", "id": banners[-1].id}) if more else None)
+        return Page(
+            items=[BannerView.of(b, self.base_url) for b in banners],
+            next_cursor=encode_cursor({"k": "cms-banners", "id": banners[-1].id}) if more else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +179,12 @@ class ListLiveBanners:
             published = [BannerView.of(b, self.base_url) for b in banners]
             await self.cache.write(lookup, published)
         now = self.clock.now()
-        live = [b for b in published if b.in_window(now) and (placement is None or b.placement == placement)
-                and (before is None or b.id < before)][:limit + 1]
+        live = [
+            b
+            for b in published
+            if b.in_window(now)
+            and (placement is None or b.placement == placement)
+            and (before is None or b.id < before)
+        ][: limit + 1]
         more, live = len(live) > limit, live[:limit]
         return Page(items=live, next_cursor=encode_cursor({"k": "live-banners", "id": live[-1].id}) if more else None)

@@ -55,8 +55,9 @@ class CmsCache:
         if self.cache is None or not lookup.generation:
             return
         try:
-            await self.cache.set(lookup.key, lookup.generation + _SEPARATOR + msgspec.msgpack.encode(value),
-                                 self.ttl_seconds)
+            await self.cache.set(
+                lookup.key, lookup.generation + _SEPARATOR + msgspec.msgpack.encode(value), self.ttl_seconds
+            )
         except BackendUnavailable:
             log.warning("cms cache unavailable: an entry was not stored")
 

@@ -59,8 +59,14 @@ class CreatePage:
             slug = check_slug(command.slug)
             html = await _render(self.renderer, command.body)
             page = CmsPage.draft(
-                id=self.ids.new_id(), slug=slug, title=command.title, body=command.body, html=html,
-                seo_title=command.seo_title, seo_description=command.seo_description, now=self.clock.now(),
+                id=self.ids.new_id(),
+                slug=slug,
+                title=command.title,
+                body=command.body,
+                html=html,
+                seo_title=command.seo_title,
+                seo_description=command.seo_description,
+                now=self.clock.now(),
             )
             await _free(uow.cms_pages, page.slug)
             await uow.cms_pages.add(page)
@@ -87,9 +93,13 @@ class EditPage:
             if not isinstance(changes.body, Keep):
                 body, html = changes.body, await _render(self.renderer, changes.body)
             page.edit(
-                slug=slug, title=kept(changes.title, page.title), body=body, html=html,
+                slug=slug,
+                title=kept(changes.title, page.title),
+                body=body,
+                html=html,
                 seo_title=kept(changes.seo_title, page.seo_title),
-                seo_description=kept(changes.seo_description, page.seo_description), now=self.clock.now(),
+                seo_description=kept(changes.seo_description, page.seo_description),
+                now=self.clock.now(),
             )
             await uow.cms_pages.save(page)
             await uow.commit()
@@ -143,8 +153,10 @@ class ListPages:
             await require_admin(uow, admin_id)
             pages = await uow.cms_pages.newest(wanted, before, limit + 1)
         more, pages = len(pages) > limit, pages[:limit]
-        return Page(items=[PageView.of(p) for p in pages],
-                    next_cursor=encode_cursor({"k": "cms-pages", "id": pages[-1].id}) if more else None)
+        return Page(
+            items=[PageView.of(p) for p in pages],
+            next_cursor=encode_cursor({"k": "cms-pages", "id": pages[-1].id}) if more else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)

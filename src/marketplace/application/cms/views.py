@@ -27,9 +27,17 @@ class PageView(msgspec.Struct, frozen=True):
     @classmethod
     def of(cls, page: CmsPage) -> PageView:
         return cls(
-            id=page.id, slug=page.slug, title=page.title, body=page.body, html=page.html, status=page.status.value,
-            seo_title=page.seo_title, seo_description=page.seo_description, created_at=page.created_at,
-            updated_at=page.updated_at, published_at=page.published_at,
+            id=page.id,
+            slug=page.slug,
+            title=page.title,
+            body=page.body,
+            html=page.html,
+            status=page.status.value,
+            seo_title=page.seo_title,
+            seo_description=page.seo_description,
+            created_at=page.created_at,
+            updated_at=page.updated_at,
+            published_at=page.published_at,
         )
 
 
@@ -49,9 +57,17 @@ class PublicPageView(msgspec.Struct, frozen=True):
 
     @classmethod
     def of(cls, page: CmsPage) -> PublicPageView:
-        return cls(id=page.id, slug=page.slug, title=page.title, html=page.html, status=page.status.value,
-                   seo_title=page.seo_title, seo_description=page.seo_description, updated_at=page.updated_at,
-                   published_at=page.published_at)
+        return cls(
+            id=page.id,
+            slug=page.slug,
+            title=page.title,
+            html=page.html,
+            status=page.status.value,
+            seo_title=page.seo_title,
+            seo_description=page.seo_description,
+            updated_at=page.updated_at,
+            published_at=page.published_at,
+        )
 
 
 class BannerView(msgspec.Struct, frozen=True):
@@ -71,10 +87,18 @@ class BannerView(msgspec.Struct, frozen=True):
     @classmethod
     def of(cls, banner: CmsBanner, base_url: str) -> BannerView:
         return cls(
-            id=banner.id, placement=banner.placement, title=banner.title, media_id=banner.media_id,
-            image_url=media_url(base_url, banner.media_id) if banner.media_id else None, link_url=banner.link_url,
-            starts_at=banner.starts_at, ends_at=banner.ends_at, status=banner.status.value,
-            created_at=banner.created_at, updated_at=banner.updated_at, published_at=banner.published_at,
+            id=banner.id,
+            placement=banner.placement,
+            title=banner.title,
+            media_id=banner.media_id,
+            image_url=media_url(base_url, banner.media_id) if banner.media_id else None,
+            link_url=banner.link_url,
+            starts_at=banner.starts_at,
+            ends_at=banner.ends_at,
+            status=banner.status.value,
+            created_at=banner.created_at,
+            updated_at=banner.updated_at,
+            published_at=banner.published_at,
         )
 
     def in_window(self, now: datetime) -> bool:
@@ -85,4 +109,3 @@ class CachedPage(msgspec.Struct, frozen=True):
     """A public page as cached: None when no published page has the slug (a 404 is cached too)."""
 
     page: PublicPageView | None
-

@@ -27,8 +27,14 @@ class AddressInput:
 
     def to_address(self) -> PostalAddress:
         return PostalAddress.create(
-            label=self.label, recipient=self.recipient, phone=self.phone, line1=self.line1, city=self.city,
-            postal_code=self.postal_code, lat=self.lat, lng=self.lng,
+            label=self.label,
+            recipient=self.recipient,
+            phone=self.phone,
+            line1=self.line1,
+            city=self.city,
+            postal_code=self.postal_code,
+            lat=self.lat,
+            lng=self.lng,
         )
 
 
@@ -75,9 +81,14 @@ class ChangeAddress:
             address = await _own_address(uow, user_id, address_id)
             old = address.address
             merged: dict[str, object] = {
-                "label": old.label, "recipient": old.recipient, "phone": old.phone, "line1": old.line1,
-                "city": old.city, "postal_code": old.postal_code,
-                "lat": old.point.lat if old.point else None, "lng": old.point.lng if old.point else None,
+                "label": old.label,
+                "recipient": old.recipient,
+                "phone": old.phone,
+                "line1": old.line1,
+                "city": old.city,
+                "postal_code": old.postal_code,
+                "lat": old.point.lat if old.point else None,
+                "lng": old.point.lng if old.point else None,
             }
             merged.update(changes)
             address = replace(address, address=AddressInput(**merged).to_address())  # type: ignore[arg-type]

@@ -28,7 +28,9 @@ class CreateAdmin:
         async with self.uow() as uow:
             user = await uow.users.get_by_email(email)
             if user is None:
-                user = User.register(id=self.ids.new_id(), email=email, name=name, password_hash=password_hash, now=self.clock.now())
+                user = User.register(
+                    id=self.ids.new_id(), email=email, name=name, password_hash=password_hash, now=self.clock.now()
+                )
                 user.grant_admin()
                 await uow.users.add(user)
             else:

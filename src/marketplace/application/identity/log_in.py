@@ -48,7 +48,12 @@ class LogIn:
             if not await self.hasher.verify(user.password_hash, command.password):
                 raise Unauthenticated("the email or the password is wrong")
             pair = await issue_session(
-                uow, user_id=user.id, family_id=None, tokens=self.tokens, clock=self.clock, ids=self.ids,
+                uow,
+                user_id=user.id,
+                family_id=None,
+                tokens=self.tokens,
+                clock=self.clock,
+                ids=self.ids,
                 refresh_days=self.refresh_days,
             )
             await uow.commit()

@@ -47,5 +47,7 @@ class LoginThrottle:
         def digest(text: str) -> str:
             return hashlib.sha256(text.encode()).hexdigest()[:32]
 
-        return {f"login:account:{digest(account)}": self.by_account,
-                f"login:client:{digest(account + chr(0) + client)}": self.by_client}
+        return {
+            f"login:account:{digest(account)}": self.by_account,
+            f"login:client:{digest(account + chr(0) + client)}": self.by_client,
+        }

@@ -38,8 +38,13 @@ class RefreshSession:
                 await uow.commit()
                 raise Unauthenticated("the refresh token was already used; the session is revoked")
             pair = await issue_session(
-                uow, user_id=token.user_id, family_id=token.family_id, tokens=self.tokens, clock=self.clock,
-                ids=self.ids, refresh_days=self.refresh_days,
+                uow,
+                user_id=token.user_id,
+                family_id=token.family_id,
+                tokens=self.tokens,
+                clock=self.clock,
+                ids=self.ids,
+                refresh_days=self.refresh_days,
             )
             await uow.commit()
         return pair

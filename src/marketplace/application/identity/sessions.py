@@ -19,8 +19,14 @@ def hash_refresh_token(token: str) -> str:
 
 
 async def issue_session(
-    uow: UnitOfWork, *, user_id: str, family_id: str | None, tokens: TokenService,
-    clock: Clock, ids: IdGenerator, refresh_days: int,
+    uow: UnitOfWork,
+    *,
+    user_id: str,
+    family_id: str | None,
+    tokens: TokenService,
+    clock: Clock,
+    ids: IdGenerator,
+    refresh_days: int,
 ) -> TokenPair:
     """Adds a refresh token (to a family, or a new one) and signs an access token."""
     secret = secrets.token_urlsafe(32)
@@ -28,8 +34,14 @@ async def issue_session(
     token_id = ids.new_id()
     await uow.refresh_tokens.add(
         RefreshToken(
-            id=token_id, user_id=user_id, family_id=family_id or token_id,
-            token_hash=hash_refresh_token(secret), expires_at=now + timedelta(days=refresh_days), created_at=now,
+            id=token_id,
+            user_id=user_id,
+            family_id=family_id or token_id,
+            token_hash=hash_refresh_token(secret),
+            expires_at=now + timedelta(days=refresh_days),
+            created_at=now,
         )
     )
-    return TokenPair(access_token=tokens.issue_access(user_id), refresh_token=secret, expires_in=tokens.lifetime_seconds)
+    return TokenPair(
+        access_token=tokens.issue_access(user_id), refresh_token=secret, expires_in=tokens.lifetime_seconds
+    )

@@ -31,7 +31,9 @@ class Profile(msgspec.Struct, frozen=True):
 
     @classmethod
     def of(cls, user: User, store_ids: list[str]) -> Profile:
-        return cls(id=user.id, email=user.email, name=user.name, phone=user.phone, is_admin=user.is_admin, store_ids=store_ids)
+        return cls(
+            id=user.id, email=user.email, name=user.name, phone=user.phone, is_admin=user.is_admin, store_ids=store_ids
+        )
 
 
 class SavedAddress(AddressView, frozen=True):

@@ -80,7 +80,7 @@ class CleanUpMedia:
         strays = []
         for start in range(0, len(staged), BATCH):
             async with self.uow() as uow:
-                for key in staged[start:start + BATCH]:
+                for key in staged[start : start + BATCH]:
                     media_id = staged_media_id(key)
                     media = await uow.media.get(media_id) if media_id and is_id(media_id) else None
                     if media is None or (media.is_ready and media.created_at < cutoff):

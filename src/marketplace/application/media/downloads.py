@@ -45,8 +45,11 @@ class DownloadMedia:
         if kind == "store":
             async with self.uow() as uow:
                 store = await uow.stores.get(target)
-            return store is not None and store.logo_media_id == media.id and (
-                store.is_active or store.is_owned_by(viewer_id))
+            return (
+                store is not None
+                and store.logo_media_id == media.id
+                and (store.is_active or store.is_owned_by(viewer_id))
+            )
         if kind == "review":
             async with self.uow() as uow:
                 review = await uow.reviews.get(target)

@@ -43,16 +43,27 @@ class RequestUpload:
 
     async def __call__(self, user_id: str, request: UploadRequest) -> UploadTicket:
         media = MediaObject.request(
-            id=self.ids.new_id(), owner_id=user_id, purpose=purpose_of(request.purpose), filename=request.filename,
-            content_type=request.content_type, size=request.size, now=self.clock.now(),
+            id=self.ids.new_id(),
+            owner_id=user_id,
+            purpose=purpose_of(request.purpose),
+            filename=request.filename,
+            content_type=request.content_type,
+            size=request.size,
+            now=self.clock.now(),
         )
         async with self.uow() as uow:
             await current_user(uow, user_id)
             await uow.media.add(media)
             await uow.commit()
         presigned = await self.storage.presign_upload(media.key, media.content_type, media.size, UPLOAD_SECONDS)
-        return UploadTicket(media_id=media.id, upload_url=presigned.url, method=presigned.method,
-                            headers=presigned.headers, fields=presigned.fields, expires_at=presigned.expires_at)
+        return UploadTicket(
+            media_id=media.id,
+            upload_url=presigned.url,
+            method=presigned.method,
+            headers=presigned.headers,
+            fields=presigned.fields,
+            expires_at=presigned.expires_at,
+        )
 
 
 @dataclass(frozen=True, slots=True)

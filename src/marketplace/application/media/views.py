@@ -18,8 +18,10 @@ class UploadTicket(msgspec.Struct, frozen=True):
     upload_url: str
     method: Annotated[str, msgspec.Meta(description="`PUT` (local folder, memory) or `POST` (MinIO/S3)")]
     headers: Annotated[dict[str, str], msgspec.Meta(description="headers to send with the request")]
-    fields: Annotated[dict[str, str], msgspec.Meta(
-        description="form fields to send before the file in a multipart POST; empty for a PUT")]
+    fields: Annotated[
+        dict[str, str],
+        msgspec.Meta(description="form fields to send before the file in a multipart POST; empty for a PUT"),
+    ]
     expires_at: datetime
 
 
@@ -37,6 +39,11 @@ class MediaDetail(msgspec.Struct, frozen=True):
         """URLs point at the app, which checks who may see the media before handing out the bytes."""
         url = f"{base_url}/api/v1/media/{media.id}"
         return cls(
-            id=media.id, url=url, thumbnail_url=f"{url}/thumbnail" if media.thumbnail_key else None,
-            content_type=media.content_type, size=media.size, purpose=media.purpose.value, status=media.status.value,
+            id=media.id,
+            url=url,
+            thumbnail_url=f"{url}/thumbnail" if media.thumbnail_key else None,
+            content_type=media.content_type,
+            size=media.size,
+            purpose=media.purpose.value,
+            status=media.status.value,
         )

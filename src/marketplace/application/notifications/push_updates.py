@@ -24,19 +24,41 @@ class PushUpdates:
         payload, at = message.payload, message.created_at.isoformat()
         if message.topic == "CheckoutSettled":
             status = str(payload["status"])
-            await self.notifier.notify([payload["buyer_id"]], "payment:updated", {
-                "checkout_id": payload["checkout_id"], "status": PAYMENT_STATUS.get(status, status),
-                "checkout_status": status, "at": at})
+            await self.notifier.notify(
+                [payload["buyer_id"]],
+                "payment:updated",
+                {
+                    "checkout_id": payload["checkout_id"],
+                    "status": PAYMENT_STATUS.get(status, status),
+                    "checkout_status": status,
+                    "at": at,
+                },
+            )
             return
         people = [payload["buyer_id"], *await self._owner(payload["store_id"])]
         if message.topic == "OrderStatusChanged":
-            await self.notifier.notify(people, "order:updated", {
-                "order_id": payload["order_id"], "checkout_id": payload["checkout_id"],
-                "store_id": payload["store_id"], "status": payload["status"], "at": at})
+            await self.notifier.notify(
+                people,
+                "order:updated",
+                {
+                    "order_id": payload["order_id"],
+                    "checkout_id": payload["checkout_id"],
+                    "store_id": payload["store_id"],
+                    "status": payload["status"],
+                    "at": at,
+                },
+            )
         elif message.topic == "ShipmentStatusChanged":
-            await self.notifier.notify(people, "shipment:updated", {
-                "order_id": payload["order_id"], "booking_id": payload["booking_id"], "status": payload["status"],
-                "at": payload.get("at") or at})
+            await self.notifier.notify(
+                people,
+                "shipment:updated",
+                {
+                    "order_id": payload["order_id"],
+                    "booking_id": payload["booking_id"],
+                    "status": payload["status"],
+                    "at": payload.get("at") or at,
+                },
+            )
 
     async def _owner(self, store_id: str) -> list[str]:
         async with self.uow() as uow:

@@ -22,8 +22,12 @@ from marketplace.domain.shared.errors import InvalidValue
 from marketplace.domain.shared.ids import is_id
 from marketplace.domain.shared.money import Money
 
-INVOICE_STATUSES = {"PAID": InvoiceStatus.PAID, "SETTLED": InvoiceStatus.PAID, "EXPIRED": InvoiceStatus.EXPIRED,
-                    "PENDING": InvoiceStatus.PENDING}
+INVOICE_STATUSES = {
+    "PAID": InvoiceStatus.PAID,
+    "SETTLED": InvoiceStatus.PAID,
+    "EXPIRED": InvoiceStatus.EXPIRED,
+    "PENDING": InvoiceStatus.PENDING,
+}
 REFUND_STATES = {"SUCCEEDED": RefundState.SUCCEEDED, "FAILED": RefundState.FAILED, "PENDING": RefundState.PENDING}
 REFUND_EVENTS = {"refund.succeeded": RefundState.SUCCEEDED, "refund.failed": RefundState.FAILED}
 
@@ -45,7 +49,7 @@ def _amount(payload: dict[str, Any], name: str) -> int | None:
 def order_of_reference(reference: str) -> str | None:
     """Our refunds' reference ids are `refund-<order id>-<attempt>`."""
     if reference.startswith("refund-"):
-        order_id = reference[len("refund-"):].rsplit("-", 1)[0]
+        order_id = reference[len("refund-") :].rsplit("-", 1)[0]
         return order_id if is_id(order_id) else None
     return None
 
@@ -77,8 +81,9 @@ class ReceiveCallback:
             # Found by our external id: a crash lost the invoice's id before it was recorded. Record it
             # now, so that the payment can be refunded if the checkout has ended meanwhile.
             invoice_url = payload.get("invoice_url")
-            outcome = await apply_invoice(uow, checkout, invoice_id, invoice_url if isinstance(invoice_url, str) else "",
-                                          status, self.clock.now())
+            outcome = await apply_invoice(
+                uow, checkout, invoice_id, invoice_url if isinstance(invoice_url, str) else "", status, self.clock.now()
+            )
             answer = await self._keep(uow, "invoice", invoice_id, status_text, True, outcome, payload)
         await self.checkpoints.reached("callback.applied")
         return answer
@@ -104,13 +109,18 @@ class ReceiveCallback:
                 amount = _amount(data, "amount")
                 if order_id is None or amount is None or amount <= 0:
                     return await self._keep(uow, "refund", refund_id, state.value, False, "unknown refund", payload)
-                known = RefundRecord(id=refund_id, order_id=order_id,
-                                     amount=Money(amount, str(data.get("currency") or checkout.amount.currency)),
-                                     status=RefundState.PENDING, reason=str(data.get("reason") or "refund"),
-                                     created_at=self.clock.now())
+                known = RefundRecord(
+                    id=refund_id,
+                    order_id=order_id,
+                    amount=Money(amount, str(data.get("currency") or checkout.amount.currency)),
+                    status=RefundState.PENDING,
+                    reason=str(data.get("reason") or "refund"),
+                    created_at=self.clock.now(),
+                )
             if known.status is not RefundState.PENDING or state is RefundState.PENDING:
-                return await self._keep(uow, "refund", refund_id, state.value, True,
-                                        f"ignored: already {known.status.value}", payload)
+                return await self._keep(
+                    uow, "refund", refund_id, state.value, True, f"ignored: already {known.status.value}", payload
+                )
             checkout.record_refund(replace(known, status=state))
             await uow.checkouts.save(checkout)
             return await self._keep(uow, "refund", refund_id, state.value, True, state.value, payload)
@@ -132,10 +142,21 @@ class ReceiveCallback:
             return f"currency {str(currency)[:8]!r} is not {checkout.amount.currency}"
         return None
 
-    async def _keep(self, uow: UnitOfWork, kind: str, reference: str, status: str, matched: bool, note: str,
-                    payload: dict[str, Any]) -> str:
-        await uow.callbacks.add(ProviderCallback(
-            id=self.ids.new_id(), provider="xendit", kind=kind, reference=reference[:100], status=status[:40],
-            matched=matched, note=note[:500], payload=payload, received_at=self.clock.now()))
+    async def _keep(
+        self, uow: UnitOfWork, kind: str, reference: str, status: str, matched: bool, note: str, payload: dict[str, Any]
+    ) -> str:
+        await uow.callbacks.add(
+            ProviderCallback(
+                id=self.ids.new_id(),
+                provider="xendit",
+                kind=kind,
+                reference=reference[:100],
+                status=status[:40],
+                matched=matched,
+                note=note[:500],
+                payload=payload,
+                received_at=self.clock.now(),
+            )
+        )
         await uow.commit()
         return note

@@ -38,8 +38,9 @@ def adopt_invoice(checkout: Checkout, invoice_id: str, invoice_url: str, now: da
     return True
 
 
-async def apply_invoice(uow: UnitOfWork, checkout: Checkout, invoice_id: str, invoice_url: str,
-                        status: InvoiceStatus, now: datetime) -> str:
+async def apply_invoice(
+    uow: UnitOfWork, checkout: Checkout, invoice_id: str, invoice_url: str, status: InvoiceStatus, now: datetime
+) -> str:
     """`apply_status` for an invoice that may not be recorded on its checkout yet."""
     adopted = adopt_invoice(checkout, invoice_id, invoice_url, now)
     outcome = await apply_status(uow, checkout, status, now)
@@ -89,8 +90,12 @@ async def apply_status(uow: UnitOfWork, checkout: Checkout, status: InvoiceStatu
         return "expired"
     if status is InvoiceStatus.PAID and checkout.receive_late_payment(now):
         # Paid after we expired or cancelled it: the stock went back, so the money goes back too.
-        log.warning("invoice %s was paid but checkout %s is %s: refunding it", checkout.invoice_id, checkout.id,
-                    checkout.status.value)
+        log.warning(
+            "invoice %s was paid but checkout %s is %s: refunding it",
+            checkout.invoice_id,
+            checkout.id,
+            checkout.status.value,
+        )
         await uow.checkouts.save(checkout)
         return "late-payment"
     return "unchanged"

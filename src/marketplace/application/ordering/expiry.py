@@ -92,8 +92,11 @@ class ExpireCheckouts:
 
     async def _invoice_of(self, checkout: Checkout) -> Invoice | None:
         """The checkout's invoice as the provider has it now, expired there if it was still payable."""
-        invoice = (await self.payments.get_invoice(checkout.invoice_id) if checkout.invoice_id is not None
-                   else await self.payments.find_invoice(checkout.id))
+        invoice = (
+            await self.payments.get_invoice(checkout.invoice_id)
+            if checkout.invoice_id is not None
+            else await self.payments.find_invoice(checkout.id)
+        )
         if invoice is None or invoice.status is not InvoiceStatus.PENDING:
             return invoice
         try:

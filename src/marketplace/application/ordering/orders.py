@@ -40,7 +40,9 @@ def _before(cursor: str | None) -> str | None:
 
 def _page(orders: list[Order], limit: int, views: list[OrderView]) -> Page[OrderView]:
     more = len(orders) > limit
-    return Page(items=views[:limit], next_cursor=encode_cursor({"k": KIND, "id": orders[limit - 1].id}) if more else None)
+    return Page(
+        items=views[:limit], next_cursor=encode_cursor({"k": KIND, "id": orders[limit - 1].id}) if more else None
+    )
 
 
 async def buyers_order(uow: UnitOfWork, user_id: str, order_id: str) -> Order:
@@ -100,8 +102,9 @@ class StoreOrders:
     uow: UnitOfWorkFactory
     clock: Clock
 
-    async def list(self, user_id: str, store_id: str, status: str | None, limit: int,
-                   cursor: str | None) -> Page[OrderView]:
+    async def list(
+        self, user_id: str, store_id: str, status: str | None, limit: int, cursor: str | None
+    ) -> Page[OrderView]:
         wanted, before = parse_status(status), _before(cursor)
         async with self.uow() as uow:
             store = await owned_store(uow, store_id, user_id)

@@ -17,9 +17,9 @@ from datetime import timedelta
 
 from marketplace.application.errors import BackendUnavailable, ProviderFailed
 from marketplace.application.ordering.basket import Basket, load_basket, shipping_options
+from marketplace.application.ordering.checkouts import void_checkout
 from marketplace.application.ordering.views import CheckoutView, checkout_view
 from marketplace.application.ports.catalog_queries import CatalogQueries
-from marketplace.application.ordering.checkouts import void_checkout
 from marketplace.application.ports.checkpoints import NO_CHECKPOINTS, Checkpoints
 from marketplace.application.ports.payments import Invoice, PaymentGateway, PaymentRefused
 from marketplace.application.ports.persistence import UnitOfWorkFactory
@@ -68,8 +68,9 @@ class PlaceCheckout:
             buyer = await uow.users.get(user_id)
             if buyer is None:
                 raise InvalidValue("user", "your account no longer exists")
-            earlier = await uow.checkouts.get_by_key(user_id, request.idempotency_key) if request.idempotency_key \
-                else None
+            earlier = (
+                await uow.checkouts.get_by_key(user_id, request.idempotency_key) if request.idempotency_key else None
+            )
             link = await uow.affiliates.link(referral_code.upper()) if referral_code else None
             if link is None and request.referral_code:
                 raise InvalidValue("referral_code", "is not a referral code of this marketplace")
@@ -85,18 +86,33 @@ class PlaceCheckout:
             option = next((o for o in options[store.store_id] if o.method.value == method), None)
             if option is None:
                 offered = ", ".join(o.method.value for o in options[store.store_id]) or "none for this address"
-                raise InvalidValue(f"shipping.{store.store_id}", f"the store does not offer {method[:32]!r} here "
-                                                                 f"(offered: {offered})")
-            orders.append(Order(
-                id=self.ids.new_id(), checkout_id="", store_id=store.store_id, buyer_id=user_id,
-                lines=[OrderLine(id=self.ids.new_id(), variant_id=line.snapshot.variant_id,
-                                 product_id=line.snapshot.product_id, title=line.snapshot.title,
-                                 quantity=line.quantity, unit_price=Money(line.snapshot.price.amount,
-                                                                          line.snapshot.price.currency))
-                       for line in store.lines],
-                shipping_fee=Money(option.price, option.currency), created_at=now, store_name=store.store_name,
-                shipping_method=method, address=basket.address.address,
-            ))
+                raise InvalidValue(
+                    f"shipping.{store.store_id}", f"the store does not offer {method[:32]!r} here (offered: {offered})"
+                )
+            orders.append(
+                Order(
+                    id=self.ids.new_id(),
+                    checkout_id="",
+                    store_id=store.store_id,
+                    buyer_id=user_id,
+                    lines=[
+                        OrderLine(
+                            id=self.ids.new_id(),
+                            variant_id=line.snapshot.variant_id,
+                            product_id=line.snapshot.product_id,
+                            title=line.snapshot.title,
+                            quantity=line.quantity,
+                            unit_price=Money(line.snapshot.price.amount, line.snapshot.price.currency),
+                        )
+                        for line in store.lines
+                    ],
+                    shipping_fee=Money(option.price, option.currency),
+                    created_at=now,
+                    store_name=store.store_name,
+                    shipping_method=method,
+                    address=basket.address.address,
+                )
+            )
         checkout_id = self.ids.new_id()
         for order in orders:
             order.checkout_id = checkout_id
@@ -107,9 +123,15 @@ class PlaceCheckout:
         for order in orders:
             amount = amount + order.total
         checkout = Checkout.place(
-            id=checkout_id, buyer_id=user_id, order_ids=[o.id for o in orders], address=basket.address.address,
-            amount=amount, now=now, expires_at=now + timedelta(seconds=self.invoice_seconds),
-            referral_code=link.code if link is not None else None, idempotency_key=request.idempotency_key,
+            id=checkout_id,
+            buyer_id=user_id,
+            order_ids=[o.id for o in orders],
+            address=basket.address.address,
+            amount=amount,
+            now=now,
+            expires_at=now + timedelta(seconds=self.invoice_seconds),
+            referral_code=link.code if link is not None else None,
+            idempotency_key=request.idempotency_key,
         )
         quantities: dict[str, int] = {}
         for order in orders:
@@ -139,14 +161,19 @@ class PlaceCheckout:
     async def _invoice(self, checkout: Checkout, payer_email: str) -> Invoice:
         try:
             return await self.payments.create_invoice(
-                external_id=checkout.id, amount=checkout.amount, description=f"Marketplace checkout {checkout.id}",
-                payer_email=payer_email, duration_seconds=self.invoice_seconds, idempotency_key=checkout.id,
+                external_id=checkout.id,
+                amount=checkout.amount,
+                description=f"Marketplace checkout {checkout.id}",
+                payer_email=payer_email,
+                duration_seconds=self.invoice_seconds,
+                idempotency_key=checkout.id,
             )
         except Exception as error:  # whatever went wrong, nothing may stay reserved
             await self._void(checkout.id)
             if isinstance(error, PaymentRefused):
-                raise ProviderFailed(f"the payment provider refused the invoice ({error}); nothing was kept, "
-                                     "try again later") from error
+                raise ProviderFailed(
+                    f"the payment provider refused the invoice ({error}); nothing was kept, try again later"
+                ) from error
             if isinstance(error, BackendUnavailable):
                 raise BackendUnavailable(f"{error.detail}; nothing was reserved, try again shortly") from error
             raise BackendUnavailable("the payment provider could not be reached; try again shortly") from error
@@ -175,12 +202,18 @@ class PlaceCheckout:
             store = stores[order.store_id]
             if store is None:
                 continue
-            covered = covered_lines(link, buyer_id, [
-                LineInfo(id=line.id, product_id=line.product_id, store_id=store.id, store_owner_id=store.owner_id)
-                for line in order.lines])
+            covered = covered_lines(
+                link,
+                buyer_id,
+                [
+                    LineInfo(id=line.id, product_id=line.product_id, store_id=store.id, store_owner_id=store.owner_id)
+                    for line in order.lines
+                ],
+            )
             if covered:
-                order.referral = OrderReferral(affiliate_id=link.affiliate_id, code=link.code,
-                                               rate_bps=store.affiliate_rate_bps, line_ids=covered)
+                order.referral = OrderReferral(
+                    affiliate_id=link.affiliate_id, code=link.code, rate_bps=store.affiliate_rate_bps, line_ids=covered
+                )
 
     async def _void(self, checkout_id: str) -> None:
         """Nothing stays reserved and nobody is shown what was written; the worker still asks the

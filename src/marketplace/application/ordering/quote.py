@@ -24,10 +24,16 @@ class QuoteCheckout:
         return QuoteView(
             stores=[
                 StoreQuoteView(
-                    store_id=store.store_id, store_name=store.store_name, subtotal=MoneyView.of(store.subtotal),
+                    store_id=store.store_id,
+                    store_name=store.store_name,
+                    subtotal=MoneyView.of(store.subtotal),
                     weight_grams=store.weight_grams,
-                    options=[OptionView(method=o.method.value, price=MoneyView(amount=o.price, currency=o.currency),
-                                        eta=o.eta) for o in options[store.store_id]],
+                    options=[
+                        OptionView(
+                            method=o.method.value, price=MoneyView(amount=o.price, currency=o.currency), eta=o.eta
+                        )
+                        for o in options[store.store_id]
+                    ],
                 )
                 for store in basket.stores
             ],

@@ -48,8 +48,9 @@ class ReconcilePayments:
         if checkout is None or checkout.invoice_id is None:
             return 0
         invoice = await self.payments.get_invoice(checkout.invoice_id) if checkout.is_pending else None
-        refunds = {r.id: await self.payments.get_refund(r.id) for r in checkout.refunds
-                   if r.status is RefundState.PENDING}
+        refunds = {
+            r.id: await self.payments.get_refund(r.id) for r in checkout.refunds if r.status is RefundState.PENDING
+        }
         async with self.uow() as uow:
             checkout = await uow.checkouts.get(checkout_id)
             if checkout is None:

@@ -17,8 +17,11 @@ from marketplace.application.ports.system import Clock
 from marketplace.domain.ordering.checkout import RefundRecord, RefundState
 from marketplace.domain.shared.money import Money
 
-REASONS = {"cancelled": "cancelled by the buyer", "rejected": "rejected by the store",
-           "returned": "returned by the courier"}
+REASONS = {
+    "cancelled": "cancelled by the buyer",
+    "rejected": "rejected by the store",
+    "returned": "returned by the courier",
+}
 MAX_ATTEMPTS = 5
 LATE = "late"  # the key part naming a whole late payment instead of an order
 
@@ -37,15 +40,24 @@ class RefundOrder:
             if not payload.get("refund_due"):
                 return
             reason = REASONS.get(payload["status"], "order refunded")
-            await self._refund(payload["checkout_id"], payload["order_id"], Money(payload["amount"], payload["currency"]),
-                               reason)
+            await self._refund(
+                payload["checkout_id"], payload["order_id"], Money(payload["amount"], payload["currency"]), reason
+            )
         elif message.topic == "RefundRecorded":
             if payload["status"] == RefundState.FAILED.value:
-                await self._refund(payload["checkout_id"], payload["order_id"], Money(payload["amount"], "IDR"),
-                                   "refund tried again after a failure")
+                await self._refund(
+                    payload["checkout_id"],
+                    payload["order_id"],
+                    Money(payload["amount"], "IDR"),
+                    "refund tried again after a failure",
+                )
         elif message.topic == "LatePaymentReceived":
-            await self._refund(payload["checkout_id"], "", Money(payload["amount"], payload["currency"]),
-                               "paid after the checkout had ended")
+            await self._refund(
+                payload["checkout_id"],
+                "",
+                Money(payload["amount"], payload["currency"]),
+                "paid after the checkout had ended",
+            )
 
     async def _refund(self, checkout_id: str, order_id: str, amount: Money, reason: str) -> None:
         async with self.uow() as uow:
@@ -65,17 +77,27 @@ class RefundOrder:
                     await uow.commit()
             return
         refund = await self.payments.create_refund(
-            invoice_id=invoice_id, amount=amount, reason=reason,
-            idempotency_key=f"refund-{order_id or LATE + '-' + checkout_id}-{attempt}")
+            invoice_id=invoice_id,
+            amount=amount,
+            reason=reason,
+            idempotency_key=f"refund-{order_id or LATE + '-' + checkout_id}-{attempt}",
+        )
         async with self.uow() as uow:
             checkout = await uow.checkouts.get(checkout_id)
             if checkout is None:
                 return
             known = next((r for r in checkout.refunds if r.id == refund.id), None)
             if known is None:  # a callback may have recorded it first
-                checkout.record_refund(RefundRecord(
-                    id=refund.id, order_id=order_id, amount=Money(refund.amount, refund.currency),
-                    status=RefundState(refund.status.value), reason=reason, created_at=self.clock.now()))
+                checkout.record_refund(
+                    RefundRecord(
+                        id=refund.id,
+                        order_id=order_id,
+                        amount=Money(refund.amount, refund.currency),
+                        status=RefundState(refund.status.value),
+                        reason=reason,
+                        created_at=self.clock.now(),
+                    )
+                )
                 await uow.checkouts.save(checkout)
                 await uow.commit()
 

@@ -110,34 +110,56 @@ def order_view(order: Order, buyer: User | None = None) -> OrderView:
         phone = buyer.phone or (order.address.phone if order.address else None)
         contact = BuyerContactView(id=buyer.id, name=buyer.name, email=buyer.email, phone=phone)
     return OrderView(
-        id=order.id, checkout_id=order.checkout_id, store_id=order.store_id,
-        store=StoreRefView(id=order.store_id, name=order.store_name), status=order.status.value,
+        id=order.id,
+        checkout_id=order.checkout_id,
+        store_id=order.store_id,
+        store=StoreRefView(id=order.store_id, name=order.store_name),
+        status=order.status.value,
         lines=[
-            OrderLineView(id=line.id, variant_id=line.variant_id, product_id=line.product_id, title=line.title,
-                          quantity=line.quantity, unit_price=MoneyView.of(line.unit_price),
-                          line_total=MoneyView.of(line.total))
+            OrderLineView(
+                id=line.id,
+                variant_id=line.variant_id,
+                product_id=line.product_id,
+                title=line.title,
+                quantity=line.quantity,
+                unit_price=MoneyView.of(line.unit_price),
+                line_total=MoneyView.of(line.total),
+            )
             for line in order.lines
         ],
-        shipping_method=order.shipping_method, shipping_fee=MoneyView.of(order.shipping_fee),
-        subtotal=MoneyView.of(order.subtotal), total=MoneyView.of(order.total),
+        shipping_method=order.shipping_method,
+        shipping_fee=MoneyView.of(order.shipping_fee),
+        subtotal=MoneyView.of(order.subtotal),
+        total=MoneyView.of(order.total),
         address=AddressView.of(order.address) if order.address else None,
         history=[StatusChangeView(status=change.status.value, at=change.at) for change in order.history],
-        created_at=order.created_at, buyer=contact,
+        created_at=order.created_at,
+        buyer=contact,
     )
 
 
 def checkout_view(checkout: Checkout, orders: list[Order]) -> CheckoutView:
     by_id = {order.id: order for order in orders}
     return CheckoutView(
-        id=checkout.id, status=checkout.status.value,
+        id=checkout.id,
+        status=checkout.status.value,
         orders=[order_view(by_id[order_id]) for order_id in checkout.order_ids if order_id in by_id],
         payment=PaymentView(
-            id=checkout.id, invoice_id=checkout.invoice_id, invoice_url=checkout.invoice_url,
-            amount=MoneyView.of(checkout.amount), expires_at=checkout.expires_at,
+            id=checkout.id,
+            invoice_id=checkout.invoice_id,
+            invoice_url=checkout.invoice_url,
+            amount=MoneyView.of(checkout.amount),
+            expires_at=checkout.expires_at,
             status=checkout.payment_status.value,
-            refunds=[RefundView(id=r.id, order_id=r.order_id, amount=MoneyView.of(r.amount), status=r.status.value,
-                                reason=r.reason) for r in sorted(checkout.refunds, key=lambda r: (r.created_at, r.id))],
+            refunds=[
+                RefundView(
+                    id=r.id, order_id=r.order_id, amount=MoneyView.of(r.amount), status=r.status.value, reason=r.reason
+                )
+                for r in sorted(checkout.refunds, key=lambda r: (r.created_at, r.id))
+            ],
         ),
-        address=AddressView.of(checkout.address), referral_code=checkout.referral_code,
-        created_at=checkout.created_at, expires_at=checkout.expires_at,
+        address=AddressView.of(checkout.address),
+        referral_code=checkout.referral_code,
+        created_at=checkout.created_at,
+        expires_at=checkout.expires_at,
     )

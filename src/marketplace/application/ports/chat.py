@@ -24,8 +24,9 @@ class ChatStore(Protocol):
 
     async def get(self, conversation_id: str) -> Conversation | None: ...
 
-    async def conversations(self, buyer_id: str, store_ids: list[str], before: Position | None,
-                            limit: int) -> list[Conversation]:
+    async def conversations(
+        self, buyer_id: str, store_ids: list[str], before: Position | None, limit: int
+    ) -> list[Conversation]:
         """Those where `buyer_id` is the buyer or one of `store_ids` the store, most recently active
         first (ties by id, descending), strictly after `before` in that order when given."""
         ...

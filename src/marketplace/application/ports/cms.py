@@ -39,8 +39,9 @@ class CmsBannerRepository(Protocol):
         """Raises ConcurrentUpdate when the stored version moved on."""
         ...
 
-    async def newest(self, placement: str | None, status: ContentStatus | None, before_id: str | None,
-                   limit: int) -> list[CmsBanner]:
+    async def newest(
+        self, placement: str | None, status: ContentStatus | None, before_id: str | None, limit: int
+    ) -> list[CmsBanner]:
         """Newest first (by id), older than `before_id` when given; only `placement` and `status` when given."""
         ...
 

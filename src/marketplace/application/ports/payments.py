@@ -56,8 +56,14 @@ class PaymentRefused(Exception):
 
 class PaymentGateway(Protocol):
     async def create_invoice(
-        self, *, external_id: str, amount: Money, description: str, payer_email: str,
-        duration_seconds: int, idempotency_key: str,
+        self,
+        *,
+        external_id: str,
+        amount: Money,
+        description: str,
+        payer_email: str,
+        duration_seconds: int,
+        idempotency_key: str,
     ) -> Invoice:
         """The same idempotency key gives back the same invoice instead of a second one."""
         ...

@@ -40,8 +40,9 @@ class PayoutRefused(Exception):
 
 
 class PayoutGateway(Protocol):
-    async def create_payout(self, *, reference_id: str, amount: Money, bank: BankAccount, description: str,
-                            idempotency_key: str) -> ProviderPayout:
+    async def create_payout(
+        self, *, reference_id: str, amount: Money, bank: BankAccount, description: str, idempotency_key: str
+    ) -> ProviderPayout:
         """The same idempotency key gives back the payout already made for it, never a second one."""
         ...
 

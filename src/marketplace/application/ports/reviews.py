@@ -31,8 +31,9 @@ class ReviewRepository(Protocol):
         """Raises ConcurrentUpdate when the stored version moved on."""
         ...
 
-    async def of_product(self, product_id: str, rating: int | None, sort: ReviewSort, after: ReviewPosition | None,
-                         limit: int) -> list[Review]:
+    async def of_product(
+        self, product_id: str, rating: int | None, sort: ReviewSort, after: ReviewPosition | None, limit: int
+    ) -> list[Review]:
         """The product's visible reviews (only those of `rating` stars when given): newest first, or by
         rating (highest or lowest first, then newest), strictly after `after` in that order."""
         ...

@@ -56,8 +56,9 @@ class CommissionRepository(Protocol):
 
     async def save(self, commission: Commission) -> None: ...
 
-    async def of_affiliate(self, affiliate_id: str, status: CommissionStatus | None, before_id: str | None,
-                           limit: int) -> list[Commission]:
+    async def of_affiliate(
+        self, affiliate_id: str, status: CommissionStatus | None, before_id: str | None, limit: int
+    ) -> list[Commission]:
         """Newest first (by id); `status` as stored (pending, approved or void)."""
         ...
 

@@ -49,7 +49,9 @@ class ObjectStorage(Protocol):
         `source`; nothing happens when `source` is missing."""
         ...
 
-    async def presign_upload(self, key: str, content_type: str, max_size: int, expires_seconds: int) -> PresignedRequest:
+    async def presign_upload(
+        self, key: str, content_type: str, max_size: int, expires_seconds: int
+    ) -> PresignedRequest:
         """A request that can write only `key`, only as `content_type`, only 1 to `max_size` bytes."""
         ...
 

@@ -54,8 +54,9 @@ class Reviews:
     base_url: str = ""
     edit_window: timedelta = timedelta(days=7)
 
-    async def write(self, user_id: str, order_id: str, line_id: str, rating: int, body: str,
-                    media_ids: list[str]) -> ReviewView:
+    async def write(
+        self, user_id: str, order_id: str, line_id: str, rating: int, body: str, media_ids: list[str]
+    ) -> ReviewView:
         """Only the buyer of a completed order reviews its lines, each once; 404 for anyone else."""
         check_rating(rating)
 
@@ -68,9 +69,18 @@ class Reviews:
                 raise NotFound("order line", line_id[:64])
             if order.status is not OrderStatus.COMPLETED:
                 raise IllegalTransition(f"the order is {order.status.value}: it can be reviewed once completed")
-            review = Review.write(id=self.ids.new_id(), product_id=line.product_id, store_id=order.store_id,
-                                  order_id=order.id, line_id=line.id, author_id=user_id, rating=rating, body=body,
-                                  media_ids=media_ids, now=self.clock.now())
+            review = Review.write(
+                id=self.ids.new_id(),
+                product_id=line.product_id,
+                store_id=order.store_id,
+                order_id=order.id,
+                line_id=line.id,
+                author_id=user_id,
+                rating=rating,
+                body=body,
+                media_ids=media_ids,
+                now=self.clock.now(),
+            )
             await self._attach(uow, user_id, review)
             await uow.reviews.add(review)
             await self._summaries(uow, review, review.written)
@@ -86,8 +96,13 @@ class Reviews:
             review = await self._review(uow, review_id)
             if review.author_id != user_id:
                 raise NotFound("review", review_id[:64])
-            change = review.edit(rating=changes.rating, body=changes.body, media_ids=changes.media_ids,
-                                 now=self.clock.now(), window=self.edit_window)
+            change = review.edit(
+                rating=changes.rating,
+                body=changes.body,
+                media_ids=changes.media_ids,
+                now=self.clock.now(),
+                window=self.edit_window,
+            )
             await self._attach(uow, user_id, review)
             await uow.reviews.save(review)
             await self._summaries(uow, review, change)
@@ -100,6 +115,7 @@ class Reviews:
 
     async def reply(self, user_id: str, review_id: str, body: str) -> ReviewView:
         """The store's owner answers, once (409 for a second)."""
+
         async def work(uow: UnitOfWork) -> ReviewView:
             review = await self._review(uow, review_id)
             store = await uow.stores.get(review.store_id)
@@ -114,6 +130,7 @@ class Reviews:
 
     async def hide(self, admin_id: str, review_id: str) -> ReviewView:
         """An admin hides a review: it leaves the list and the summaries (hiding twice changes nothing)."""
+
         async def work(uow: UnitOfWork) -> ReviewView:
             await require_admin(uow, admin_id)
             review = await self._review(uow, review_id, hidden_too=True)
@@ -127,8 +144,9 @@ class Reviews:
         await self.cache.invalidate()
         return view
 
-    async def of_product(self, viewer_id: str | None, product_ref: str, rating: int | None, sort: str,
-                         limit: int, cursor: str | None) -> ReviewPage:
+    async def of_product(
+        self, viewer_id: str | None, product_ref: str, rating: int | None, sort: str, limit: int, cursor: str | None
+    ) -> ReviewPage:
         try:
             order = ReviewSort(sort)
         except ValueError:
@@ -146,8 +164,16 @@ class Reviews:
         more = None
         if len(found) > limit:
             last = page[-1]
-            more = encode_cursor({"k": KIND, "s": order.value, "r": rating, "stars": last.rating,
-                                  "at": last.created_at.isoformat(), "id": last.id})
+            more = encode_cursor(
+                {
+                    "k": KIND,
+                    "s": order.value,
+                    "r": rating,
+                    "stars": last.rating,
+                    "at": last.created_at.isoformat(),
+                    "id": last.id,
+                }
+            )
         return ReviewPage(summary=SummaryView.of(summary), items=views, next_cursor=more)
 
     async def _visible_product(self, viewer_id: str | None, ref: str) -> str:
@@ -219,5 +245,3 @@ async def _again_on_conflict(uow_factory: UnitOfWorkFactory, work: Callable[[Uni
                 raise
             await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
     raise AssertionError("unreachable")
-
-

@@ -19,8 +19,11 @@ class SummaryView(msgspec.Struct, frozen=True):
 
     @classmethod
     def of(cls, summary: RatingSummary) -> SummaryView:
-        return cls(average=summary.average, count=summary.count,
-                   distribution={str(stars): summary.distribution.get(stars, 0) for stars in STARS})
+        return cls(
+            average=summary.average,
+            count=summary.count,
+            distribution={str(stars): summary.distribution.get(stars, 0) for stars in STARS},
+        )
 
 
 class AuthorView(msgspec.Struct, frozen=True):
@@ -58,9 +61,17 @@ class ReviewPage(msgspec.Struct, frozen=True):
 def review_view(review: Review, author_name: str, base_url: str) -> ReviewView:
     reply = review.reply
     return ReviewView(
-        id=review.id, product_id=review.product_id, store_id=review.store_id, order_id=review.order_id,
-        line_id=review.line_id, author=AuthorView(id=review.author_id, name=author_name), rating=review.rating,
-        body=review.body, media=[media_view(base_url, m) for m in review.media_ids], status=review.status.value,
-        created_at=review.created_at, edited_at=review.edited_at,
+        id=review.id,
+        product_id=review.product_id,
+        store_id=review.store_id,
+        order_id=review.order_id,
+        line_id=review.line_id,
+        author=AuthorView(id=review.author_id, name=author_name),
+        rating=review.rating,
+        body=review.body,
+        media=[media_view(base_url, m) for m in review.media_ids],
+        status=review.status.value,
+        created_at=review.created_at,
+        edited_at=review.edited_at,
         reply=ReplyView(body=reply.body, created_at=reply.created_at) if reply else None,
     )

@@ -18,8 +18,9 @@ from marketplace.domain.settlement.sale import booked_on_payment, released_on_co
 from marketplace.domain.shared.ids import new_id
 
 REFUNDED = frozenset({OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.RETURNED})
-BOOKED_FROM = frozenset({OrderStatus.PAID, OrderStatus.ACCEPTED, OrderStatus.SHIPPING, OrderStatus.DELIVERED,
-                         OrderStatus.COMPLETED})
+BOOKED_FROM = frozenset(
+    {OrderStatus.PAID, OrderStatus.ACCEPTED, OrderStatus.SHIPPING, OrderStatus.DELIVERED, OrderStatus.COMPLETED}
+)
 
 
 async def settle_order_money(uow: UnitOfWork, order: Order) -> None:
@@ -32,10 +33,17 @@ async def settle_order_money(uow: UnitOfWork, order: Order) -> None:
             await uow.ledger.post(paid)
             parts = split(order)
             if order.referral is not None:  # attributed: a commission, of 0 when the store's rate is 0
-                await uow.commissions.add(Commission(
-                    id=new_id(), affiliate_id=order.referral.affiliate_id, order_id=order.id,
-                    amount=parts.commission.amount, currency=parts.commission.currency,
-                    status=CommissionStatus.PENDING, created_at=paid.created_at))
+                await uow.commissions.add(
+                    Commission(
+                        id=new_id(),
+                        affiliate_id=order.referral.affiliate_id,
+                        order_id=order.id,
+                        amount=parts.commission.amount,
+                        currency=parts.commission.currency,
+                        status=CommissionStatus.PENDING,
+                        created_at=paid.created_at,
+                    )
+                )
         else:
             return
     if order.status is OrderStatus.COMPLETED and "order-completed" not in done:

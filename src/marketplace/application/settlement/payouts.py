@@ -42,9 +42,15 @@ BATCH = 50
 def _moved(payout: Payout, reason: str, source: Bucket, target: Bucket, created_at: datetime) -> LedgerTransaction:
     amount = payout.amount.amount
     return LedgerTransaction(
-        id=new_id(), reason=reason, currency=payout.amount.currency, created_at=created_at, payout_id=payout.id,
-        postings=(Posting(account(payout.owner_kind, payout.owner_id, source), -amount, EntryKind.PAYOUT),
-                  Posting(account(payout.owner_kind, payout.owner_id, target), amount, EntryKind.PAYOUT)),
+        id=new_id(),
+        reason=reason,
+        currency=payout.amount.currency,
+        created_at=created_at,
+        payout_id=payout.id,
+        postings=(
+            Posting(account(payout.owner_kind, payout.owner_id, source), -amount, EntryKind.PAYOUT),
+            Posting(account(payout.owner_kind, payout.owner_id, target), amount, EntryKind.PAYOUT),
+        ),
     )
 
 
@@ -59,8 +65,13 @@ class Payouts:
     topics: tuple[str, ...] = ("PayoutRequested",)
     checkpoints: Checkpoints = NO_CHECKPOINTS
 
-    async def request_for(self, owner: Callable[[UnitOfWork], Awaitable[tuple[str, str]]], amount: int,
-                          destination: Destination, idempotency_key: str | None = None) -> PayoutView:
+    async def request_for(
+        self,
+        owner: Callable[[UnitOfWork], Awaitable[tuple[str, str]]],
+        amount: int,
+        destination: Destination,
+        idempotency_key: str | None = None,
+    ) -> PayoutView:
         """Requests a payout for whoever `owner` names (checked inside the unit of work) and commits. A
         request that lost a race for the balance on an optimistic store is read again, and then finds
         what the winner left: InsufficientBalance. A payout already requested with `idempotency_key`
@@ -69,8 +80,9 @@ class Payouts:
             try:
                 async with self.uow() as uow:
                     owner_kind, owner_id = await owner(uow)
-                    earlier = await uow.payouts.get_by_key(owner_kind, owner_id, idempotency_key) \
-                        if idempotency_key else None
+                    earlier = (
+                        await uow.payouts.get_by_key(owner_kind, owner_id, idempotency_key) if idempotency_key else None
+                    )
                     if earlier is not None:
                         view = PayoutView.of(earlier)
                         break
@@ -90,13 +102,27 @@ class Payouts:
             payout = await uow.payouts.get(view.id)
         return PayoutView.of(payout) if payout is not None else view
 
-    async def request(self, uow: UnitOfWork, owner_kind: str, owner_id: str, amount: int,
-                      destination: Destination, idempotency_key: str | None = None) -> PayoutView:
+    async def request(
+        self,
+        uow: UnitOfWork,
+        owner_kind: str,
+        owner_id: str,
+        amount: int,
+        destination: Destination,
+        idempotency_key: str | None = None,
+    ) -> PayoutView:
         """Inside the caller's unit of work (which commits): InsufficientBalance beyond `available`."""
         now = self.clock.now()
-        payout = Payout.request(id=self.ids.new_id(), owner_kind=owner_kind, owner_id=owner_id,
-                                amount=Money(amount), destination=destination, minimum=self.minimum, now=now,
-                                idempotency_key=idempotency_key)
+        payout = Payout.request(
+            id=self.ids.new_id(),
+            owner_kind=owner_kind,
+            owner_id=owner_id,
+            amount=Money(amount),
+            destination=destination,
+            minimum=self.minimum,
+            now=now,
+            idempotency_key=idempotency_key,
+        )
         await uow.ledger.post(_moved(payout, "payout-requested", Bucket.AVAILABLE, Bucket.IN_FLIGHT, now))
         await uow.payouts.add(payout)
         return PayoutView.of(payout)
@@ -113,10 +139,16 @@ class Payouts:
         destination = payout.destination
         try:
             sent = await self.gateway.create_payout(
-                reference_id=payout.id, amount=payout.amount, idempotency_key=payout.id,
+                reference_id=payout.id,
+                amount=payout.amount,
+                idempotency_key=payout.id,
                 description=f"Marketplace {payout.owner_kind} payout {payout.id}",
-                bank=BankAccount(channel_code=destination.channel_code, account_number=destination.account_number,
-                                 account_holder_name=destination.account_holder_name))
+                bank=BankAccount(
+                    channel_code=destination.channel_code,
+                    account_number=destination.account_number,
+                    account_holder_name=destination.account_holder_name,
+                ),
+            )
         except PayoutRefused as refused:
             log.warning("payout %s refused by the provider: %s", payout.id, refused)
             await self.settle(payout.id, PayoutStatus.FAILED, "REFUSED", None)
@@ -124,8 +156,9 @@ class Payouts:
         await self.checkpoints.reached("payout.sent")
         await self.settle(payout.id, sent.status, sent.failure_code, sent.id)
 
-    async def settle(self, payout_id: str, status: PayoutStatus, failure_code: str | None,
-                     provider_id: str | None) -> str:
+    async def settle(
+        self, payout_id: str, status: PayoutStatus, failure_code: str | None, provider_id: str | None
+    ) -> str:
         """The provider's word on a payout, applied once: what became of it."""
         for _ in range(3):
             try:
@@ -135,8 +168,9 @@ class Payouts:
                     raise
         return "conflict"
 
-    async def _settle_once(self, payout_id: str, status: PayoutStatus, failure_code: str | None,
-                           provider_id: str | None) -> str:
+    async def _settle_once(
+        self, payout_id: str, status: PayoutStatus, failure_code: str | None, provider_id: str | None
+    ) -> str:
         now = self.clock.now()
         async with self.uow() as uow:
             payout = await uow.payouts.get(payout_id)
@@ -144,8 +178,9 @@ class Payouts:
                 return "unknown payout"
             if provider_id and payout.provider_id is None:
                 payout.sent(provider_id)
-            moved = status is not PayoutStatus.PENDING and payout.settle(status is PayoutStatus.SUCCEEDED,
-                                                                        failure_code, now)
+            moved = status is not PayoutStatus.PENDING and payout.settle(
+                status is PayoutStatus.SUCCEEDED, failure_code, now
+            )
             if moved:
                 target = Bucket.PAID_OUT if status is PayoutStatus.SUCCEEDED else Bucket.AVAILABLE
                 await uow.ledger.post(_moved(payout, f"payout-{payout.status.value}", Bucket.IN_FLIGHT, target, now))
@@ -166,16 +201,23 @@ class Payouts:
                     await self.send(payout_id)
                 elif found.status is not PayoutStatus.PENDING:
                     changed += (await self.settle(payout_id, found.status, found.failure_code, found.id)) in (
-                        "succeeded", "failed")
+                        "succeeded",
+                        "failed",
+                    )
             except (BackendUnavailable, PayoutRefused) as error:
                 log.warning("payout %s not reconciled: %s", payout_id, error)
         return changed
 
 
-XENDIT_PAYOUT_STATUS = {"ACCEPTED": PayoutStatus.PENDING, "REQUESTED": PayoutStatus.PENDING,
-                        "LOCKED": PayoutStatus.PENDING, "SUCCEEDED": PayoutStatus.SUCCEEDED,
-                        "FAILED": PayoutStatus.FAILED, "CANCELLED": PayoutStatus.FAILED,
-                        "REVERSED": PayoutStatus.FAILED}
+XENDIT_PAYOUT_STATUS = {
+    "ACCEPTED": PayoutStatus.PENDING,
+    "REQUESTED": PayoutStatus.PENDING,
+    "LOCKED": PayoutStatus.PENDING,
+    "SUCCEEDED": PayoutStatus.SUCCEEDED,
+    "FAILED": PayoutStatus.FAILED,
+    "CANCELLED": PayoutStatus.FAILED,
+    "REVERSED": PayoutStatus.FAILED,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,17 +248,31 @@ class PayoutCallbacks:
             return await self._keep(provider_id, status_text, False, note, payload)
         amount = data.get("amount")
         if isinstance(amount, int | float) and not isinstance(amount, bool) and int(amount) != payout.amount.amount:
-            return await self._keep(provider_id, status_text, True, f"mismatch: amount {amount} is not "
-                                                                    f"{payout.amount.amount}; ignored", payload)
+            return await self._keep(
+                provider_id,
+                status_text,
+                True,
+                f"mismatch: amount {amount} is not {payout.amount.amount}; ignored",
+                payload,
+            )
         failure = data.get("failure_code")
         outcome = await self.payouts.settle(payout.id, status, str(failure) if failure else status_text, provider_id)
         return await self._keep(provider_id, status_text, True, outcome, payload)
 
     async def _keep(self, reference: str, status: str, matched: bool, note: str, payload: dict[str, object]) -> str:
         async with self.uow() as uow:
-            await uow.callbacks.add(ProviderCallback(
-                id=self.ids.new_id(), provider="xendit", kind="payout", reference=reference[:100],
-                status=status[:40] or "?", matched=matched, note=note[:500], payload=dict(payload),
-                received_at=self.clock.now()))
+            await uow.callbacks.add(
+                ProviderCallback(
+                    id=self.ids.new_id(),
+                    provider="xendit",
+                    kind="payout",
+                    reference=reference[:100],
+                    status=status[:40] or "?",
+                    matched=matched,
+                    note=note[:500],
+                    payload=dict(payload),
+                    received_at=self.clock.now(),
+                )
+            )
             await uow.commit()
         return note

@@ -42,8 +42,7 @@ class Reconciliation:
 
     @property
     def agrees(self) -> bool:
-        return (self.difference == 0 and self.allocated == -self.clearing and not self.negative
-                and self.unrequested == 0)
+        return self.difference == 0 and self.allocated == -self.clearing and not self.negative and self.unrequested == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +57,11 @@ class ReconcileLedger:
         paid_back, asked = await self.totals.refunds_paid(), await self.totals.refunds_requested()
         clearing = balances.get(CLEARING, 0)
         return Reconciliation(
-            received=received, refunded=refunded, clearing=clearing,
+            received=received,
+            refunded=refunded,
+            clearing=clearing,
             allocated=sum(amount for name, amount in balances.items() if name != CLEARING),
             negative={name: amount for name, amount in balances.items() if is_guarded(name) and amount < 0},
-            refunds_paid=paid_back, refunds_requested=asked,
+            refunds_paid=paid_back,
+            refunds_requested=asked,
         )

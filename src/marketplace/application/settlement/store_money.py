@@ -29,12 +29,17 @@ def balance_view(amounts: dict[Bucket, int], currency: str = "IDR") -> BalanceVi
     def money(bucket: Bucket) -> MoneyView:
         return MoneyView(amount=amounts[bucket], currency=currency)
 
-    return BalanceView(pending=money(Bucket.PENDING), available=money(Bucket.AVAILABLE),
-                       in_flight=money(Bucket.IN_FLIGHT), paid_out=money(Bucket.PAID_OUT))
+    return BalanceView(
+        pending=money(Bucket.PENDING),
+        available=money(Bucket.AVAILABLE),
+        in_flight=money(Bucket.IN_FLIGHT),
+        paid_out=money(Bucket.PAID_OUT),
+    )
 
 
-async def entries_page(uow: UnitOfWork, owner_kind: str, owner_id: str, limit: int,
-                       cursor: str | None) -> Page[EntryView]:
+async def entries_page(
+    uow: UnitOfWork, owner_kind: str, owner_id: str, limit: int, cursor: str | None
+) -> Page[EntryView]:
     position = decode_cursor(cursor, kind=KIND)
     before = None
     if position is not None:
@@ -50,9 +55,21 @@ async def entries_page(uow: UnitOfWork, owner_kind: str, owner_id: str, limit: i
     more = None
     if len(found) > limit:
         more = encode_cursor({"k": KIND, "at": page[-1].created_at.isoformat(), "id": page[-1].id})
-    return Page(items=[EntryView(id=e.id, kind=e.kind, amount=MoneyView(amount=e.amount, currency=e.currency),
-                                 bucket=e.account.rsplit(":", 1)[1], order_id=e.order_id, payout_id=e.payout_id,
-                                 created_at=e.created_at) for e in page], next_cursor=more)
+    return Page(
+        items=[
+            EntryView(
+                id=e.id,
+                kind=e.kind,
+                amount=MoneyView(amount=e.amount, currency=e.currency),
+                bucket=e.account.rsplit(":", 1)[1],
+                order_id=e.order_id,
+                payout_id=e.payout_id,
+                created_at=e.created_at,
+            )
+            for e in page
+        ],
+        next_cursor=more,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +101,9 @@ class StoreMoney:
             store = await owned_store(uow, store_ref, user_id)
             return await entries_page(uow, "store", store.id, limit, cursor)
 
-    async def withdraw(self, user_id: str, store_ref: str, amount: int, destination: Destination,
-                       idempotency_key: str | None = None) -> PayoutView:
+    async def withdraw(
+        self, user_id: str, store_ref: str, amount: int, destination: Destination, idempotency_key: str | None = None
+    ) -> PayoutView:
         async def owner(uow: UnitOfWork) -> tuple[str, str]:
             store = await owned_store(uow, store_ref, user_id)
             store.ensure_trading("withdraw its balance")

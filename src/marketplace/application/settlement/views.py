@@ -40,9 +40,16 @@ class PayoutView(msgspec.Struct, frozen=True):
     @classmethod
     def of(cls, payout: Payout) -> PayoutView:
         number = payout.destination.account_number
-        return cls(id=payout.id, amount=MoneyView.of(payout.amount), status=payout.status.value,
-                   channel_code=payout.destination.channel_code, account_number="•" * (len(number) - 4) + number[-4:],
-                   failure_code=payout.failure_code, provider_id=payout.provider_id, created_at=payout.created_at)
+        return cls(
+            id=payout.id,
+            amount=MoneyView.of(payout.amount),
+            status=payout.status.value,
+            channel_code=payout.destination.channel_code,
+            account_number="•" * (len(number) - 4) + number[-4:],
+            failure_code=payout.failure_code,
+            provider_id=payout.provider_id,
+            created_at=payout.created_at,
+        )
 
 
 class CommissionView(msgspec.Struct, frozen=True):

@@ -50,9 +50,14 @@ class AddressView(msgspec.Struct, frozen=True):
     def of(cls, address: PostalAddress) -> AddressView:
         point = address.point
         return cls(
-            label=address.label, recipient=address.recipient, phone=address.phone, line1=address.line1,
-            city=address.city, postal_code=address.postal_code,
-            lat=point.lat if point else None, lng=point.lng if point else None,
+            label=address.label,
+            recipient=address.recipient,
+            phone=address.phone,
+            line1=address.line1,
+            city=address.city,
+            postal_code=address.postal_code,
+            lat=point.lat if point else None,
+            lng=point.lng if point else None,
         )
 
 

@@ -77,8 +77,9 @@ class StoreShipping:
         if live is None:
             raise IllegalTransition("this order has no live courier booking to cancel")
         if live.status not in CANCELLABLE:
-            raise IllegalTransition(f"the booking is {live.status.value}: the driver has the parcel, it can no "
-                                    "longer be cancelled")
+            raise IllegalTransition(
+                f"the booking is {live.status.value}: the driver has the parcel, it can no longer be cancelled"
+            )
         try:
             cancelled = await self.shipping.cancel(live.booking_id)
         except ShippingRefused as refused:
@@ -97,12 +98,20 @@ class StoreShipping:
         return BookingRequest(
             store_order_id=shipment.next_reference() if shipment is not None else f"{order.id}-1",
             method=ShippingMethod(order.shipping_method),
-            origin=Stop(name=owner.name if owner else store.name, phone=pickup.phone,
-                        address=f"{pickup.line1}, {pickup.city} {pickup.postal_code}", point=origin,
-                        note=f"{store.name}, order {order.id}"),
-            destination=Stop(name=address.recipient, phone=address.phone,
-                             address=f"{address.line1}, {address.city} {address.postal_code}", point=address.point,
-                             note=address.label),
+            origin=Stop(
+                name=owner.name if owner else store.name,
+                phone=pickup.phone,
+                address=f"{pickup.line1}, {pickup.city} {pickup.postal_code}",
+                point=origin,
+                note=f"{store.name}, order {order.id}",
+            ),
+            destination=Stop(
+                name=address.recipient,
+                phone=address.phone,
+                address=f"{address.line1}, {address.city} {address.postal_code}",
+                point=address.point,
+                note=address.label,
+            ),
             item=", ".join(f"{line.quantity} x {line.title}" for line in order.lines)[:200],
             value=order.subtotal.amount,
         )
@@ -127,8 +136,14 @@ class StoreShipping:
             if shipment is None:
                 shipment = Shipment(order_id=order.id, store_id=order.store_id, buyer_id=order.buyer_id)
             if shipment.booking(booked.booking_id) is None:
-                shipment.add_booking(booked.booking_id, booked.store_order_id, booked.method.value, booked.status, now,
-                                     courier_of(booked))
+                shipment.add_booking(
+                    booked.booking_id,
+                    booked.store_order_id,
+                    booked.method.value,
+                    booked.status,
+                    now,
+                    courier_of(booked),
+                )
                 # Webhooks that came before this booking was recorded (GoSend sends `confirmed` at once)
                 # were kept unmatched: they apply now.
                 for early in await uow.callbacks.recent("gosend", booked.booking_id, 20):

@@ -19,8 +19,9 @@ class GetShipment:
         async with self.uow() as uow:
             order = await uow.orders.get(order_id) if is_id(order_id) else None
             store = await uow.stores.get(order.store_id) if order is not None else None
-            allowed = order is not None and (order.buyer_id == user_id or (store is not None
-                                                                           and store.is_owned_by(user_id)))
+            allowed = order is not None and (
+                order.buyer_id == user_id or (store is not None and store.is_owned_by(user_id))
+            )
             if order is None or not allowed or order.voided:
                 raise NotFound("order", order_id[:64])
             shipment = await uow.shipments.get(order.id)

@@ -65,8 +65,12 @@ def report_of(payload: dict[str, Any], now: datetime) -> tuple[BookingStatus, da
         status = BookingStatus((status_text or "").lower().replace("-", "_").replace(" ", "_"))
     except ValueError:
         return None
-    courier = Courier(driver_name=_text(payload, "driver_name"), driver_phone=_text(payload, "driver_phone"),
-                      tracking_url=_text(payload, "live_tracking_url"), price=_number(payload.get("price")))
+    courier = Courier(
+        driver_name=_text(payload, "driver_name"),
+        driver_phone=_text(payload, "driver_phone"),
+        tracking_url=_text(payload, "live_tracking_url"),
+        price=_number(payload.get("price")),
+    )
     return status, event_time(payload, now), courier
 
 
@@ -95,11 +99,16 @@ class ShipmentReports:
             booking = await self.shipping.booking(booking_id)
             if booking is None or booking.status is not status:
                 said = booking.status.value if booking is not None else "unknown"
-                return await self._keep(booking_id, status_text, False,
-                                        f"unconfirmed: the courier says the booking is {said}", payload)
+                return await self._keep(
+                    booking_id, status_text, False, f"unconfirmed: the courier says the booking is {said}", payload
+                )
         now = self.clock.now()
-        courier = Courier(driver_name=_text(payload, "driver_name"), driver_phone=_text(payload, "driver_phone"),
-                          tracking_url=_text(payload, "live_tracking_url"), price=_number(payload.get("price")))
+        courier = Courier(
+            driver_name=_text(payload, "driver_name"),
+            driver_phone=_text(payload, "driver_phone"),
+            tracking_url=_text(payload, "live_tracking_url"),
+            price=_number(payload.get("price")),
+        )
         return await self._apply(booking_id, status, event_time(payload, now), courier, payload)
 
     async def poll(self) -> int:
@@ -143,16 +152,18 @@ class ShipmentReports:
             await uow.commit()
         return int(changed)
 
-    async def _apply(self, booking_id: str, status: BookingStatus, at: datetime, courier: Courier,
-                     payload: dict[str, Any]) -> str:
+    async def _apply(
+        self, booking_id: str, status: BookingStatus, at: datetime, courier: Courier, payload: dict[str, Any]
+    ) -> str:
         for attempt in range(ATTEMPTS):
             try:
                 async with self.uow() as uow:
                     shipment = await uow.shipments.get_by_booking(booking_id)
                     order = await uow.orders.get(shipment.order_id) if shipment is not None else None
                     if shipment is None or order is None:
-                        return await self._keep_in(uow, booking_id, status.value, False, "no shipment has this booking",
-                                                   payload)
+                        return await self._keep_in(
+                            uow, booking_id, status.value, False, "no shipment has this booking", payload
+                        )
                     now = self.clock.now()
                     changed = shipment.report(booking_id, status, at, courier, now)
                     moved = follow(order, shipment, now)
@@ -174,10 +185,21 @@ class ShipmentReports:
         async with self.uow() as uow:
             return await self._keep_in(uow, reference, status, matched, note, payload)
 
-    async def _keep_in(self, uow: UnitOfWork, reference: str, status: str, matched: bool, note: str,
-                       payload: dict[str, Any]) -> str:
-        await uow.callbacks.add(ProviderCallback(
-            id=self.ids.new_id(), provider="gosend", kind="booking", reference=reference[:100], status=status[:40],
-            matched=matched, note=note[:500], payload=payload, received_at=self.clock.now()))
+    async def _keep_in(
+        self, uow: UnitOfWork, reference: str, status: str, matched: bool, note: str, payload: dict[str, Any]
+    ) -> str:
+        await uow.callbacks.add(
+            ProviderCallback(
+                id=self.ids.new_id(),
+                provider="gosend",
+                kind="booking",
+                reference=reference[:100],
+                status=status[:40],
+                matched=matched,
+                note=note[:500],
+                payload=payload,
+                received_at=self.clock.now(),
+            )
+        )
         await uow.commit()
         return note

@@ -45,5 +45,9 @@ def follow(order: Order, shipment: Shipment, now: datetime) -> bool:
 
 
 def courier_of(booking: CourierBooking) -> Courier:
-    return Courier(driver_name=booking.driver_name, driver_phone=booking.driver_phone,
-                   tracking_url=booking.tracking_url, price=booking.price)
+    return Courier(
+        driver_name=booking.driver_name,
+        driver_phone=booking.driver_phone,
+        tracking_url=booking.tracking_url,
+        price=booking.price,
+    )

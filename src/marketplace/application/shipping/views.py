@@ -47,8 +47,11 @@ class ShipmentView(msgspec.Struct, frozen=True):
 def shipment_view(shipment: Shipment, order: Order) -> ShipmentView:
     current = shipment.current
     timeline = sorted(
-        (TimelineEntryView(status=point.status.value, at=point.at, booking_id=booking.booking_id)
-         for booking in shipment.attempts for point in booking.timeline),
+        (
+            TimelineEntryView(status=point.status.value, at=point.at, booking_id=booking.booking_id)
+            for booking in shipment.attempts
+            for point in booking.timeline
+        ),
         key=lambda entry: (entry.at, SEQUENCE[BookingStatus(entry.status)]),
     )
     courier = current.courier if current else None
@@ -59,11 +62,18 @@ def shipment_view(shipment: Shipment, order: Order) -> ShipmentView:
     if courier is not None and courier.price is not None:
         price = MoneyView(amount=courier.price, currency=order.shipping_fee.currency)
     return ShipmentView(
-        order_id=order.id, order_status=order.status.value, provider=shipment.provider,
+        order_id=order.id,
+        order_status=order.status.value,
+        provider=shipment.provider,
         booking_id=current.booking_id if current else None,
         method=current.method if current else order.shipping_method,
-        status=current.status.value if current else None, driver=driver,
-        tracking_url=courier.tracking_url if courier else None, price=price, timeline=timeline,
-        attempts=[AttemptView(booking_id=b.booking_id, status=b.status.value, method=b.method, created_at=b.created_at)
-                  for b in shipment.attempts],
+        status=current.status.value if current else None,
+        driver=driver,
+        tracking_url=courier.tracking_url if courier else None,
+        price=price,
+        timeline=timeline,
+        attempts=[
+            AttemptView(booking_id=b.booking_id, status=b.status.value, method=b.method, created_at=b.created_at)
+            for b in shipment.attempts
+        ],
     )

@@ -51,12 +51,23 @@ class OpenStore:
             if len(await uow.stores.ids_owned_by(user_id)) >= MAX_STORES_PER_OWNER:
                 raise Conflict(f"one user may own at most {MAX_STORES_PER_OWNER} stores")
             store = Store.open(
-                id=store_id, owner_id=user_id, slug=await free_slug(uow, command.name, store_id[-6:]),
-                name=command.name, description=command.description, pickup_address=pickup, now=self.clock.now(),
+                id=store_id,
+                owner_id=user_id,
+                slug=await free_slug(uow, command.name, store_id[-6:]),
+                name=command.name,
+                description=command.description,
+                pickup_address=pickup,
+                now=self.clock.now(),
             )
             if command.logo_media_id:
-                await attach_media(uow, user_id, [command.logo_media_id], target=f"store:{store.id}",
-                                   purposes=STORE_LOGO, field="logo_media_id")
+                await attach_media(
+                    uow,
+                    user_id,
+                    [command.logo_media_id],
+                    target=f"store:{store.id}",
+                    purposes=STORE_LOGO,
+                    field="logo_media_id",
+                )
                 store.logo_media_id = command.logo_media_id
             await uow.stores.add(store)
             await uow.commit()

@@ -42,6 +42,10 @@ class BrowseStores:
             stores = stores[:limit]
             ratings = await uow.ratings.get_many("store", [s.id for s in stores])
         next_cursor = encode_cursor({"k": "stores", "id": stores[-1].id}) if more else None
-        return Page(items=[StoreView.of(s, self.base_url, RatingView(average=ratings[s.id].average,
-                                                                     count=ratings[s.id].count)) for s in stores],
-                    next_cursor=next_cursor)
+        return Page(
+            items=[
+                StoreView.of(s, self.base_url, RatingView(average=ratings[s.id].average, count=ratings[s.id].count))
+                for s in stores
+            ],
+            next_cursor=next_cursor,
+        )

@@ -35,8 +35,14 @@ class UpdateStore:
             if changes.description is not None:
                 store.describe(changes.description)
             if changes.logo_media_id is not None:
-                await attach_media(uow, user_id, [changes.logo_media_id], target=f"store:{store.id}",
-                                   purposes=STORE_LOGO, field="logo_media_id")
+                await attach_media(
+                    uow,
+                    user_id,
+                    [changes.logo_media_id],
+                    target=f"store:{store.id}",
+                    purposes=STORE_LOGO,
+                    field="logo_media_id",
+                )
                 store.logo_media_id = changes.logo_media_id
             elif changes.clear_logo:
                 store.logo_media_id = None

@@ -26,7 +26,14 @@ class StoreView(msgspec.Struct, frozen=True):
     @classmethod
     def of(cls, store: Store, base_url: str = "", rating: RatingView = UNRATED) -> StoreView:
         return cls(
-            id=store.id, slug=store.slug, name=store.name, description=store.description, status=store.status.value,
-            owner_id=store.owner_id, pickup_address=AddressView.of(store.pickup_address), logo_url=media_url(base_url, store.logo_media_id) if store.logo_media_id else None,
-            rating=rating, created_at=store.created_at,
+            id=store.id,
+            slug=store.slug,
+            name=store.name,
+            description=store.description,
+            status=store.status.value,
+            owner_id=store.owner_id,
+            pickup_address=AddressView.of(store.pickup_address),
+            logo_url=media_url(base_url, store.logo_media_id) if store.logo_media_id else None,
+            rating=rating,
+            created_at=store.created_at,
         )

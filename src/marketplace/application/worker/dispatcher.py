@@ -34,8 +34,9 @@ class Handler(Protocol):
     def __call__(self, message: OutboxEntry) -> Awaitable[None]: ...
 
 
-async def once(uow_factory: UnitOfWorkFactory, message: OutboxEntry, handler: str,
-               work: Callable[[UnitOfWork], Awaitable[None]]) -> bool:
+async def once(
+    uow_factory: UnitOfWorkFactory, message: OutboxEntry, handler: str, work: Callable[[UnitOfWork], Awaitable[None]]
+) -> bool:
     """Runs `work` in a unit of work that also records that `handler` handled `message`: committed
     together, so a redelivered message is not applied twice. False when it already was."""
     async with uow_factory() as uow:
@@ -83,8 +84,9 @@ class Lanes:
 
     def start(self, message: OutboxEntry, deliver: Deliver) -> asyncio.Task[Outcome]:
         lane = lane_of(message)
-        task = asyncio.create_task(self._after(self._last.get(lane), message, deliver),
-                                   name=f"outbox-{message.topic}-{message.id}")
+        task = asyncio.create_task(
+            self._after(self._last.get(lane), message, deliver), name=f"outbox-{message.topic}-{message.id}"
+        )
         self._last[lane] = task
         task.add_done_callback(lambda done: self._last.pop(lane) if self._last.get(lane) is done else None)
         return task
@@ -160,9 +162,20 @@ class OutboxDispatcher:
         detail = f"{type(error).__name__}: {error}"[:2000]
         await self.store.failed(message.id, detail, retry_at, now)
         if retry_at is None:
-            log.error("outbox message %s (%s) parked after %d attempts: %s", message.id, message.topic,
-                      message.attempts, detail)
+            log.error(
+                "outbox message %s (%s) parked after %d attempts: %s",
+                message.id,
+                message.topic,
+                message.attempts,
+                detail,
+            )
             return "parked"
-        log.warning("outbox message %s (%s) failed (attempt %d), retry at %s: %s", message.id,
-                    message.topic, message.attempts, retry_at.isoformat(), detail)
+        log.warning(
+            "outbox message %s (%s) failed (attempt %d), retry at %s: %s",
+            message.id,
+            message.topic,
+            message.attempts,
+            retry_at.isoformat(),
+            detail,
+        )
         return "failed"

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from marketplace.application.ports.outbox import OutboxEntry
-from marketplace.application.worker.dispatcher import Lanes, Outcome, OutboxDispatcher
+from marketplace.application.worker.dispatcher import Lanes, OutboxDispatcher, Outcome
 
 log = logging.getLogger("marketplace.worker")
 
@@ -73,8 +73,11 @@ class Worker:
                 log.info("job %s: %s", job.name, result)
         except Exception:
             if limit.expired():
-                log.error("job %s overran its %g s limit and was cancelled; it runs again at its next turn",
-                          job.name, job.limit_seconds)
+                log.error(
+                    "job %s overran its %g s limit and was cancelled; it runs again at its next turn",
+                    job.name,
+                    job.limit_seconds,
+                )
             else:
                 log.exception("job %s failed; it runs again at its next turn", job.name)
 

@@ -75,9 +75,11 @@ def covered_lines(link: ReferralLink, buyer_id: str, lines: list[LineInfo]) -> t
     for line in lines:
         if line.store_owner_id == link.affiliate_id:
             continue
-        if (link.target is TargetKind.MARKETPLACE
-                or (link.target is TargetKind.STORE and line.store_id == link.target_id)
-                or (link.target is TargetKind.PRODUCT and line.product_id == link.target_id)):
+        if (
+            link.target is TargetKind.MARKETPLACE
+            or (link.target is TargetKind.STORE and line.store_id == link.target_id)
+            or (link.target is TargetKind.PRODUCT and line.product_id == link.target_id)
+        ):
             covered.append(line.id)
     return tuple(covered)
 

@@ -73,8 +73,12 @@ class Variant:
     @classmethod
     def create(cls, *, id: str, sku: str, name: str, price: Money, stock: int, weight_grams: int) -> Variant:
         return cls(
-            id=id, sku=check_sku(sku), name=clean_text("name", name, max_length=100),
-            price=check_price(price), stock=check_stock(stock), weight_grams=check_weight(weight_grams),
+            id=id,
+            sku=check_sku(sku),
+            name=clean_text("name", name, max_length=100),
+            price=check_price(price),
+            stock=check_stock(stock),
+            weight_grams=check_weight(weight_grams),
         )
 
     def take(self, quantity: int) -> None:
@@ -109,12 +113,26 @@ class Product(Aggregate):
 
     @classmethod
     def draft(
-        cls, *, id: str, store_id: str, slug: str, title: str, description: str,
-        category_id: str | None, variants: list[Variant], now: datetime,
+        cls,
+        *,
+        id: str,
+        store_id: str,
+        slug: str,
+        title: str,
+        description: str,
+        category_id: str | None,
+        variants: list[Variant],
+        now: datetime,
     ) -> Product:
         product = cls(
-            id=id, store_id=store_id, slug=slug, title=_title(title), description=_description(description),
-            category_id=category_id, created_at=now, updated_at=now,
+            id=id,
+            store_id=store_id,
+            slug=slug,
+            title=_title(title),
+            description=_description(description),
+            category_id=category_id,
+            created_at=now,
+            updated_at=now,
         )
         if not variants:
             raise InvalidValue("variants", "a product needs at least one variant")
@@ -163,8 +181,13 @@ class Product(Aggregate):
         self.updated_at = now
 
     def change_variant(
-        self, variant_id: str, now: datetime, *, name: str | None = None,
-        price: Money | None = None, stock: int | None = None,
+        self,
+        variant_id: str,
+        now: datetime,
+        *,
+        name: str | None = None,
+        price: Money | None = None,
+        stock: int | None = None,
     ) -> Variant:
         variant = self.variant(variant_id)
         # Check every change before applying any, so a refused change leaves the variant as it was.

@@ -54,8 +54,19 @@ class Draft:
     created_at: datetime
 
     @classmethod
-    def write(cls, *, id: str, conversation_id: str, sender_id: str, sender_role: Role, body: str,
-              media_ids: list[str] | tuple[str, ...], client_id: str, now: datetime, max_body: int) -> Draft:
+    def write(
+        cls,
+        *,
+        id: str,
+        conversation_id: str,
+        sender_id: str,
+        sender_role: Role,
+        body: str,
+        media_ids: list[str] | tuple[str, ...],
+        client_id: str,
+        now: datetime,
+        max_body: int,
+    ) -> Draft:
         body = body.strip()
         if len(body) > max_body:
             raise InvalidValue("body", f"must be at most {max_body} characters")
@@ -69,13 +80,29 @@ class Draft:
         client_id = client_id.strip()
         if not 1 <= len(client_id) <= MAX_CLIENT_ID or not client_id.isprintable():
             raise InvalidValue("client_id", f"must be 1 to {MAX_CLIENT_ID} printable characters")
-        return cls(id=id, conversation_id=conversation_id, sender_id=sender_id, sender_role=sender_role, body=body,
-                   media_ids=media, client_id=client_id, created_at=now)
+        return cls(
+            id=id,
+            conversation_id=conversation_id,
+            sender_id=sender_id,
+            sender_role=sender_role,
+            body=body,
+            media_ids=media,
+            client_id=client_id,
+            created_at=now,
+        )
 
     def placed(self, seq: int) -> Message:
-        return Message(id=self.id, conversation_id=self.conversation_id, seq=seq, sender_id=self.sender_id,
-                       sender_role=self.sender_role, body=self.body, media_ids=self.media_ids,
-                       client_id=self.client_id, created_at=self.created_at)
+        return Message(
+            id=self.id,
+            conversation_id=self.conversation_id,
+            seq=seq,
+            sender_id=self.sender_id,
+            sender_role=self.sender_role,
+            body=self.body,
+            media_ids=self.media_ids,
+            client_id=self.client_id,
+            created_at=self.created_at,
+        )
 
 
 @dataclass(eq=False, slots=True)

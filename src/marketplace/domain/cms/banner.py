@@ -30,7 +30,9 @@ class CmsBannerUnpublished(DomainEvent):
 
 def check_placement(placement: str) -> str:
     if len(placement) > MAX_PLACEMENT or not PLACEMENT_PATTERN.fullmatch(placement):
-        raise InvalidValue("placement", f"must be lower-case letters and digits joined by - or _, at most {MAX_PLACEMENT}")
+        raise InvalidValue(
+            "placement", f"must be lower-case letters and digits joined by - or _, at most {MAX_PLACEMENT}"
+        )
     return placement
 
 
@@ -52,12 +54,38 @@ class CmsBanner(Aggregate):
     version: int = 0
 
     @classmethod
-    def draft(cls, *, id: str, placement: str, title: str, link_url: str, media_id: str | None,
-              starts_at: datetime | None, ends_at: datetime | None, now: datetime) -> CmsBanner:
-        banner = cls(id=id, placement="-", title="-", link_url="/", media_id=None, starts_at=None, ends_at=None,
-                     created_at=now, updated_at=now)
-        banner.edit(placement=placement, title=title, link_url=link_url, media_id=media_id, starts_at=starts_at,
-                    ends_at=ends_at, now=now)
+    def draft(
+        cls,
+        *,
+        id: str,
+        placement: str,
+        title: str,
+        link_url: str,
+        media_id: str | None,
+        starts_at: datetime | None,
+        ends_at: datetime | None,
+        now: datetime,
+    ) -> CmsBanner:
+        banner = cls(
+            id=id,
+            placement="-",
+            title="-",
+            link_url="/",
+            media_id=None,
+            starts_at=None,
+            ends_at=None,
+            created_at=now,
+            updated_at=now,
+        )
+        banner.edit(
+            placement=placement,
+            title=title,
+            link_url=link_url,
+            media_id=media_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            now=now,
+        )
         return banner
 
     @property
@@ -73,8 +101,17 @@ class CmsBanner(Aggregate):
     def is_live(self, now: datetime) -> bool:
         return self.is_published and self.in_window(now)
 
-    def edit(self, *, placement: str, title: str, link_url: str, media_id: str | None, starts_at: datetime | None,
-             ends_at: datetime | None, now: datetime) -> None:
+    def edit(
+        self,
+        *,
+        placement: str,
+        title: str,
+        link_url: str,
+        media_id: str | None,
+        starts_at: datetime | None,
+        ends_at: datetime | None,
+        now: datetime,
+    ) -> None:
         """Replaces the content and window. A published banner stays published; moving its end into
         the past ends it early."""
         placement = check_placement(placement)

@@ -30,7 +30,9 @@ class CmsPageUnpublished(DomainEvent):
 
 def check_slug(slug: str) -> str:
     if not is_slug(slug):
-        raise InvalidValue("slug", f"must be lower-case letters and digits joined by single hyphens, at most {MAX_SLUG}")
+        raise InvalidValue(
+            "slug", f"must be lower-case letters and digits joined by single hyphens, at most {MAX_SLUG}"
+        )
     return slug
 
 
@@ -64,20 +66,49 @@ class CmsPage(Aggregate):
     version: int = 0
 
     @classmethod
-    def draft(cls, *, id: str, slug: str, title: str, body: str, html: str, seo_title: str | None,
-              seo_description: str | None, now: datetime) -> CmsPage:
-        page = cls(id=id, slug="-", title="-", body="-", html="", seo_title=None, seo_description=None,
-                   created_at=now, updated_at=now)
-        page.edit(slug=slug, title=title, body=body, html=html, seo_title=seo_title,
-                  seo_description=seo_description, now=now)
+    def draft(
+        cls,
+        *,
+        id: str,
+        slug: str,
+        title: str,
+        body: str,
+        html: str,
+        seo_title: str | None,
+        seo_description: str | None,
+        now: datetime,
+    ) -> CmsPage:
+        page = cls(
+            id=id,
+            slug="-",
+            title="-",
+            body="-",
+            html="",
+            seo_title=None,
+            seo_description=None,
+            created_at=now,
+            updated_at=now,
+        )
+        page.edit(
+            slug=slug, title=title, body=body, html=html, seo_title=seo_title, seo_description=seo_description, now=now
+        )
         return page
 
     @property
     def is_published(self) -> bool:
         return self.status is ContentStatus.PUBLISHED
 
-    def edit(self, *, slug: str, title: str, body: str, html: str, seo_title: str | None,
-             seo_description: str | None, now: datetime) -> None:
+    def edit(
+        self,
+        *,
+        slug: str,
+        title: str,
+        body: str,
+        html: str,
+        seo_title: str | None,
+        seo_description: str | None,
+        now: datetime,
+    ) -> None:
         """Replaces the content. A published page stays published and shows the new content at once."""
         slug = check_slug(slug)
         title = clean_text("title", title, max_length=MAX_TITLE)

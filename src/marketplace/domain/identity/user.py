@@ -11,7 +11,9 @@ from marketplace.domain.shared.errors import InvalidValue
 from marketplace.domain.shared.events import Aggregate, DomainEvent
 from marketplace.domain.shared.text import clean_text
 
-_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
 MAX_ADDRESSES = 20

@@ -15,7 +15,6 @@ from marketplace.domain.media.kinds import IMAGE_TYPES, RULES, Purpose, check_de
 from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
 from marketplace.domain.shared.events import Aggregate
 
-
 STAGING_PREFIX = "uploads/"
 FINAL_PREFIX = "media/"
 
@@ -57,8 +56,16 @@ class MediaObject(Aggregate):
     ) -> MediaObject:
         check_declared(purpose, content_type, size)
         key = f"{STAGING_PREFIX}{owner_id}/{id}/original.{IMAGE_TYPES[content_type]}"
-        return cls(id=id, owner_id=owner_id, purpose=purpose, filename=clean_filename(filename),
-                   content_type=content_type, size=size, key=key, created_at=now)
+        return cls(
+            id=id,
+            owner_id=owner_id,
+            purpose=purpose,
+            filename=clean_filename(filename),
+            content_type=content_type,
+            size=size,
+            key=key,
+            created_at=now,
+        )
 
     @property
     def is_ready(self) -> bool:
@@ -103,7 +110,9 @@ class MediaObject(Aggregate):
             raise InvalidValue("size", f"{size} bytes were uploaded, {self.size} were announced")
         actual = sniff(head)
         if actual != self.content_type:
-            raise InvalidValue("content_type", f"the bytes are {actual or 'not an accepted image'}, not {self.content_type}")
+            raise InvalidValue(
+                "content_type", f"the bytes are {actual or 'not an accepted image'}, not {self.content_type}"
+            )
         if stored_type != self.content_type:
             raise InvalidValue("content_type", f"the upload was stored as {stored_type}, not {self.content_type}")
 

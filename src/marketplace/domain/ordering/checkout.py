@@ -131,14 +131,32 @@ class Checkout(Aggregate):
 
     @classmethod
     def place(
-        cls, *, id: str, buyer_id: str, order_ids: list[str], address: PostalAddress, amount: Money,
-        now: datetime, expires_at: datetime, referral_code: str | None, idempotency_key: str | None = None,
+        cls,
+        *,
+        id: str,
+        buyer_id: str,
+        order_ids: list[str],
+        address: PostalAddress,
+        amount: Money,
+        now: datetime,
+        expires_at: datetime,
+        referral_code: str | None,
+        idempotency_key: str | None = None,
     ) -> Checkout:
-        checkout = cls(id=id, buyer_id=buyer_id, order_ids=list(order_ids), address=address, amount=amount,
-                       created_at=now, expires_at=expires_at, referral_code=check_referral_code(referral_code),
-                       idempotency_key=idempotency_key)
-        checkout.record(CheckoutPlaced(checkout_id=id, buyer_id=buyer_id, amount=amount.amount,
-                                       currency=amount.currency))
+        checkout = cls(
+            id=id,
+            buyer_id=buyer_id,
+            order_ids=list(order_ids),
+            address=address,
+            amount=amount,
+            created_at=now,
+            expires_at=expires_at,
+            referral_code=check_referral_code(referral_code),
+            idempotency_key=idempotency_key,
+        )
+        checkout.record(
+            CheckoutPlaced(checkout_id=id, buyer_id=buyer_id, amount=amount.amount, currency=amount.currency)
+        )
         return checkout
 
     @property
@@ -181,8 +199,7 @@ class Checkout(Aggregate):
     def raise_flag(self, reason: str, now: datetime) -> None:
         """Records what needs a person's eye; the newest reason wins, the event keeps each one."""
         self.flag = reason[:500]
-        self.record(PaymentFlagged(checkout_id=self.id, buyer_id=self.buyer_id, reason=self.flag,
-                                   at=now.isoformat()))
+        self.record(PaymentFlagged(checkout_id=self.id, buyer_id=self.buyer_id, reason=self.flag, at=now.isoformat()))
 
     def refund_for(self, order_id: str) -> RefundRecord | None:
         """The order's live refund (pending or succeeded), if any: failed attempts do not count."""
@@ -203,8 +220,11 @@ class Checkout(Aggregate):
             return False
         self.payment_status = PaymentStatus.PAID
         self.raise_flag(f"paid after it was {self.status.value}: the whole amount is refunded", now)
-        self.record(LatePaymentReceived(checkout_id=self.id, buyer_id=self.buyer_id, amount=self.amount.amount,
-                                        currency=self.amount.currency))
+        self.record(
+            LatePaymentReceived(
+                checkout_id=self.id, buyer_id=self.buyer_id, amount=self.amount.amount, currency=self.amount.currency
+            )
+        )
         return True
 
     def record_refund(self, refund: RefundRecord) -> None:
@@ -224,6 +244,16 @@ class Checkout(Aggregate):
             return
         if previous is not None:
             refund = replace(refund, created_at=previous.created_at)
-        self.refunds = [*others, refund] if previous is None else [refund if r.id == refund.id else r for r in self.refunds]
-        self.record(RefundRecorded(checkout_id=self.id, buyer_id=self.buyer_id, order_id=refund.order_id,
-                                   refund_id=refund.id, amount=refund.amount.amount, status=refund.status.value))
+        self.refunds = (
+            [*others, refund] if previous is None else [refund if r.id == refund.id else r for r in self.refunds]
+        )
+        self.record(
+            RefundRecorded(
+                checkout_id=self.id,
+                buyer_id=self.buyer_id,
+                order_id=refund.order_id,
+                refund_id=refund.id,
+                amount=refund.amount.amount,
+                status=refund.status.value,
+            )
+        )

@@ -126,9 +126,18 @@ class Order(Aggregate):
         refund_due = self.status in REFUNDED_FROM.get(action, frozenset())
         self.status = target
         self.history.append(StatusChange(target, now))
-        self.record(OrderStatusChanged(order_id=self.id, checkout_id=self.checkout_id, store_id=self.store_id,
-                                       buyer_id=self.buyer_id, status=target.value, refund_due=refund_due,
-                                       amount=self.total.amount, currency=self.total.currency))
+        self.record(
+            OrderStatusChanged(
+                order_id=self.id,
+                checkout_id=self.checkout_id,
+                store_id=self.store_id,
+                buyer_id=self.buyer_id,
+                status=target.value,
+                refund_due=refund_due,
+                amount=self.total.amount,
+                currency=self.total.currency,
+            )
+        )
         return self.quantities if action in RELEASES_STOCK else {}
 
     def void(self, now: datetime) -> dict[str, int]:

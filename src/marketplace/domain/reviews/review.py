@@ -59,12 +59,32 @@ class Review:
     version: int = 0
 
     @classmethod
-    def write(cls, *, id: str, product_id: str, store_id: str, order_id: str, line_id: str, author_id: str,
-              rating: int, body: str, media_ids: list[str], now: datetime) -> Review:
-        return cls(id=id, product_id=product_id, store_id=store_id, order_id=order_id, line_id=line_id,
-                   author_id=author_id, rating=check_rating(rating),
-                   body=clean_text("body", body, min_length=0, max_length=MAX_BODY), media_ids=check_photos(media_ids),
-                   created_at=now)
+    def write(
+        cls,
+        *,
+        id: str,
+        product_id: str,
+        store_id: str,
+        order_id: str,
+        line_id: str,
+        author_id: str,
+        rating: int,
+        body: str,
+        media_ids: list[str],
+        now: datetime,
+    ) -> Review:
+        return cls(
+            id=id,
+            product_id=product_id,
+            store_id=store_id,
+            order_id=order_id,
+            line_id=line_id,
+            author_id=author_id,
+            rating=check_rating(rating),
+            body=clean_text("body", body, min_length=0, max_length=MAX_BODY),
+            media_ids=check_photos(media_ids),
+            created_at=now,
+        )
 
     @property
     def counts(self) -> bool:
@@ -75,8 +95,9 @@ class Review:
         """What writing it did to the summaries."""
         return RatingChange(added=self.rating)
 
-    def edit(self, *, rating: int | None, body: str | None, media_ids: list[str] | None, now: datetime,
-             window: timedelta) -> RatingChange:
+    def edit(
+        self, *, rating: int | None, body: str | None, media_ids: list[str] | None, now: datetime, window: timedelta
+    ) -> RatingChange:
         """The author's change, while the edit window is open; answers what it does to the summaries."""
         if now > self.created_at + window:
             raise IllegalTransition("the review can no longer be edited: its edit window has closed")

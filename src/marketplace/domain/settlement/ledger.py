@@ -79,10 +79,15 @@ class LedgerTransaction:
     def reversed(self, id: str, reason: str, now: datetime, kind: EntryKind) -> LedgerTransaction:
         """Undoes this transaction: every posting negated (store and affiliate ones as `kind`)."""
         return LedgerTransaction(
-            id=id, reason=reason, currency=self.currency, created_at=now, order_id=self.order_id,
+            id=id,
+            reason=reason,
+            currency=self.currency,
+            created_at=now,
+            order_id=self.order_id,
             payout_id=self.payout_id,
-            postings=tuple(Posting(p.account, -p.amount, kind if is_guarded(p.account) else p.kind)
-                           for p in self.postings),
+            postings=tuple(
+                Posting(p.account, -p.amount, kind if is_guarded(p.account) else p.kind) for p in self.postings
+            ),
         )
 
     def net(self, account_name: str) -> int:

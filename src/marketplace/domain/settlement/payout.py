@@ -69,14 +69,35 @@ class Payout(Aggregate):
     version: int = 0
 
     @classmethod
-    def request(cls, *, id: str, owner_kind: str, owner_id: str, amount: Money, destination: Destination,
-                minimum: int, now: datetime, idempotency_key: str | None = None) -> Payout:
+    def request(
+        cls,
+        *,
+        id: str,
+        owner_kind: str,
+        owner_id: str,
+        amount: Money,
+        destination: Destination,
+        minimum: int,
+        now: datetime,
+        idempotency_key: str | None = None,
+    ) -> Payout:
         if amount.amount < minimum:
             raise InvalidValue("amount", f"the smallest payout is {minimum} {amount.currency}")
-        payout = cls(id=id, owner_kind=owner_kind, owner_id=owner_id, amount=amount, destination=destination,
-                     created_at=now, updated_at=now, idempotency_key=idempotency_key)
-        payout.record(PayoutRequested(payout_id=id, owner_kind=owner_kind, owner_id=owner_id, amount=amount.amount,
-                                      currency=amount.currency))
+        payout = cls(
+            id=id,
+            owner_kind=owner_kind,
+            owner_id=owner_id,
+            amount=amount,
+            destination=destination,
+            created_at=now,
+            updated_at=now,
+            idempotency_key=idempotency_key,
+        )
+        payout.record(
+            PayoutRequested(
+                payout_id=id, owner_kind=owner_kind, owner_id=owner_id, amount=amount.amount, currency=amount.currency
+            )
+        )
         return payout
 
     @property
@@ -93,6 +114,13 @@ class Payout(Aggregate):
         self.status = PayoutState.SUCCEEDED if succeeded else PayoutState.FAILED
         self.failure_code = None if succeeded else (failure_code or "TRANSFER_ERROR")
         self.updated_at = now
-        self.record(PayoutSettled(payout_id=self.id, owner_kind=self.owner_kind, owner_id=self.owner_id,
-                                  status=self.status.value, amount=self.amount.amount))
+        self.record(
+            PayoutSettled(
+                payout_id=self.id,
+                owner_kind=self.owner_kind,
+                owner_id=self.owner_id,
+                status=self.status.value,
+                amount=self.amount.amount,
+            )
+        )
         return True

@@ -70,17 +70,26 @@ def booked_on_payment(order: Order, transaction_id: str) -> LedgerTransaction:
     parts = split(order)
     pending = account("store", order.store_id, Bucket.PENDING)
     items = [
-        (pending, parts.subtotal.amount, EntryKind.SALE), (CLEARING, -parts.subtotal.amount, EntryKind.SALE),
-        (pending, -parts.fee.amount, EntryKind.PLATFORM_FEE), (REVENUE, parts.fee.amount, EntryKind.PLATFORM_FEE),
+        (pending, parts.subtotal.amount, EntryKind.SALE),
+        (CLEARING, -parts.subtotal.amount, EntryKind.SALE),
+        (pending, -parts.fee.amount, EntryKind.PLATFORM_FEE),
+        (REVENUE, parts.fee.amount, EntryKind.PLATFORM_FEE),
         (SHIPPING, order.shipping_fee.amount, EntryKind.SHIPPING),
         (CLEARING, -order.shipping_fee.amount, EntryKind.SHIPPING),
     ]
     if parts.affiliate_id is not None:
-        items += [(pending, -parts.commission.amount, EntryKind.COMMISSION),
-                  (account("affiliate", parts.affiliate_id, Bucket.PENDING), parts.commission.amount,
-                   EntryKind.COMMISSION)]
-    return LedgerTransaction(id=transaction_id, reason="order-paid", postings=postings(*items),
-                             currency=order.shipping_fee.currency, created_at=order.history[-1].at, order_id=order.id)
+        items += [
+            (pending, -parts.commission.amount, EntryKind.COMMISSION),
+            (account("affiliate", parts.affiliate_id, Bucket.PENDING), parts.commission.amount, EntryKind.COMMISSION),
+        ]
+    return LedgerTransaction(
+        id=transaction_id,
+        reason="order-paid",
+        postings=postings(*items),
+        currency=order.shipping_fee.currency,
+        created_at=order.history[-1].at,
+        order_id=order.id,
+    )
 
 
 def released_on_completion(order: Order, booked: LedgerTransaction, transaction_id: str) -> LedgerTransaction | None:
@@ -89,13 +98,21 @@ def released_on_completion(order: Order, booked: LedgerTransaction, transaction_
     for owner_kind, owner_id in _owners(order, booked):
         pending = account(owner_kind, owner_id, Bucket.PENDING)
         amount = booked.net(pending)
-        items += [(pending, -amount, EntryKind.RELEASE),
-                  (account(owner_kind, owner_id, Bucket.AVAILABLE), amount, EntryKind.RELEASE)]
+        items += [
+            (pending, -amount, EntryKind.RELEASE),
+            (account(owner_kind, owner_id, Bucket.AVAILABLE), amount, EntryKind.RELEASE),
+        ]
     moves = postings(*items)
     if len(moves) < 2:
         return None
-    return LedgerTransaction(id=transaction_id, reason="order-completed", postings=moves,
-                             currency=booked.currency, created_at=order.history[-1].at, order_id=order.id)
+    return LedgerTransaction(
+        id=transaction_id,
+        reason="order-completed",
+        postings=moves,
+        currency=booked.currency,
+        created_at=order.history[-1].at,
+        order_id=order.id,
+    )
 
 
 def _owners(order: Order, booked: LedgerTransaction) -> list[tuple[str, str]]:

@@ -131,8 +131,9 @@ class Shipment(Aggregate):
     def booking(self, booking_id: str) -> Booking | None:
         return next((b for b in self.attempts if b.booking_id == booking_id), None)
 
-    def add_booking(self, booking_id: str, store_order_id: str, method: str, status: BookingStatus,
-                    at: datetime, courier: Courier) -> Booking:
+    def add_booking(
+        self, booking_id: str, store_order_id: str, method: str, status: BookingStatus, at: datetime, courier: Courier
+    ) -> Booking:
         if not booking_id:
             raise InvalidValue("booking_id", "is required")
         if self.booking(booking_id) is not None:
@@ -166,5 +167,13 @@ class Shipment(Aggregate):
 
     def _changed(self, booking: Booking) -> None:
         last = booking.timeline[-1]
-        self.record(ShipmentStatusChanged(order_id=self.order_id, store_id=self.store_id, buyer_id=self.buyer_id,
-                                          booking_id=booking.booking_id, status=last.status.value, at=last.at))
+        self.record(
+            ShipmentStatusChanged(
+                order_id=self.order_id,
+                store_id=self.store_id,
+                buyer_id=self.buyer_id,
+                booking_id=booking.booking_id,
+                status=last.status.value,
+                at=last.at,
+            )
+        )

@@ -31,9 +31,23 @@ FAILED = frozenset({B.CANCELLED, B.NO_DRIVER})  # the parcel never left: the sel
 HOLDS_AFTER = frozenset({B.OUT_FOR_PICKUP, B.PICKED, B.OUT_FOR_DELIVERY})  # where `on_hold` may come
 CANCELLABLE = frozenset({B.CONFIRMED, B.ALLOCATED, B.OUT_FOR_PICKUP})  # before the driver has the parcel
 # Two events at the same instant are read in this order (a poll and a webhook may share a timestamp).
-SEQUENCE = {status: i for i, status in enumerate(
-    (B.CONFIRMED, B.ALLOCATED, B.OUT_FOR_PICKUP, B.ON_HOLD, B.PICKED, B.OUT_FOR_DELIVERY,
-     B.NO_DRIVER, B.CANCELLED, B.REJECTED, B.DELIVERED))}
+SEQUENCE = {
+    status: i
+    for i, status in enumerate(
+        (
+            B.CONFIRMED,
+            B.ALLOCATED,
+            B.OUT_FOR_PICKUP,
+            B.ON_HOLD,
+            B.PICKED,
+            B.OUT_FOR_DELIVERY,
+            B.NO_DRIVER,
+            B.CANCELLED,
+            B.REJECTED,
+            B.DELIVERED,
+        )
+    )
+}
 
 
 def applies(status: BookingStatus, current: BookingStatus | None, furthest: BookingStatus | None) -> bool:

@@ -57,16 +57,26 @@ class Store(Aggregate):
 
     @classmethod
     def open(
-        cls, *, id: str, owner_id: str, slug: str, name: str, description: str,
-        pickup_address: PostalAddress, now: datetime,
+        cls,
+        *,
+        id: str,
+        owner_id: str,
+        slug: str,
+        name: str,
+        description: str,
+        pickup_address: PostalAddress,
+        now: datetime,
     ) -> Store:
         if pickup_address.point is None:
             raise InvalidValue("pickup_address.lat", "a pickup address needs coordinates")
         store = cls(
-            id=id, owner_id=owner_id, slug=slug,
+            id=id,
+            owner_id=owner_id,
+            slug=slug,
             name=clean_text("name", name, min_length=2, max_length=80),
             description=clean_text("description", description, min_length=0, max_length=2000),
-            pickup_address=pickup_address, created_at=now,
+            pickup_address=pickup_address,
+            created_at=now,
         )
         store.record(StoreOpened(store_id=id, owner_id=owner_id))
         return store

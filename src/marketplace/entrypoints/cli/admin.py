@@ -18,7 +18,8 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("admin", help="manage administrators", description="Manage administrators.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     create = actions.add_parser(
-        "create", help="create an admin (or promote an existing user) and print its id",
+        "create",
+        help="create an admin (or promote an existing user) and print its id",
         description="Create an administrator, or make an existing user one and set their password. "
         "Without --password the password is read from standard input (one line).",
     )

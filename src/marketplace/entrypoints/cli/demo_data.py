@@ -74,12 +74,18 @@ def plan_stores(rng: random.Random, count: int) -> list[StorePlan]:
     for index in range(count):
         name = _store_name(rng, taken, index)
         taken.add(name)
-        plans.append(StorePlan(
-            name=name, city=rng.choice(words.CITIES), street=rng.choice(words.STREETS), number=rng.randint(1, 250),
-            phone=f"+628{rng.randint(11, 99)}{rng.randint(1_000_000, 99_999_999)}",
-            offset=(rng.uniform(-0.012, 0.012), rng.uniform(-0.012, 0.012)),
-            roots=tuple(rng.sample(roots, rng.choice((1, 1, 2)))), weight=rng.uniform(0.3, 2.0),
-        ))
+        plans.append(
+            StorePlan(
+                name=name,
+                city=rng.choice(words.CITIES),
+                street=rng.choice(words.STREETS),
+                number=rng.randint(1, 250),
+                phone=f"+628{rng.randint(11, 99)}{rng.randint(1_000_000, 99_999_999)}",
+                offset=(rng.uniform(-0.012, 0.012), rng.uniform(-0.012, 0.012)),
+                roots=tuple(rng.sample(roots, rng.choice((1, 1, 2)))),
+                weight=rng.uniform(0.3, 2.0),
+            )
+        )
     return plans
 
 
@@ -102,8 +108,11 @@ class DemoFactory:
 
     def seller(self, number: int, password_hash: str) -> User:
         user = User.register(
-            id=self.ids.new_id(), email=seller_email(number), name=seller_name(number),
-            password_hash=password_hash, now=self.clock.now(),
+            id=self.ids.new_id(),
+            email=seller_email(number),
+            name=seller_name(number),
+            password_hash=password_hash,
+            now=self.clock.now(),
         )
         user.pull_events()
         return user
@@ -111,14 +120,24 @@ class DemoFactory:
     def store(self, plan: StorePlan, owner_id: str, owner_name: str, slug: str) -> Store:
         city = plan.city
         pickup = PostalAddress.create(
-            label="Gudang", recipient=owner_name, phone=plan.phone,
-            line1=f"{plan.street} No. {plan.number}, {city.district}", city=city.name, postal_code=city.postal_code,
-            lat=round(city.lat + plan.offset[0], 6), lng=round(city.lng + plan.offset[1], 6), require_point=True,
+            label="Gudang",
+            recipient=owner_name,
+            phone=plan.phone,
+            line1=f"{plan.street} No. {plan.number}, {city.district}",
+            city=city.name,
+            postal_code=city.postal_code,
+            lat=round(city.lat + plan.offset[0], 6),
+            lng=round(city.lng + plan.offset[1], 6),
+            require_point=True,
         )
         store = Store.open(
-            id=self.ids.new_id(), owner_id=owner_id, slug=slug, name=plan.name,
+            id=self.ids.new_id(),
+            owner_id=owner_id,
+            slug=slug,
+            name=plan.name,
             description=f"{plan.name}: belanja online dari {city.district}, {city.name}. Kirim instan dan same day.",
-            pickup_address=pickup, now=self.clock.now(),
+            pickup_address=pickup,
+            now=self.clock.now(),
         )
         store.pull_events()
         return store
@@ -153,8 +172,13 @@ class DemoFactory:
         return created, leaves
 
     def products(
-        self, store: Store, plan: StorePlan, leaves: dict[str, list[LeafCategory]], count: int,
-        numbers: Iterator[int], slug_tag: str,
+        self,
+        store: Store,
+        plan: StorePlan,
+        leaves: dict[str, list[LeafCategory]],
+        count: int,
+        numbers: Iterator[int],
+        slug_tag: str,
     ) -> Iterator[Product]:
         """`count` products of the store, from the categories it specialises in."""
         choices = [leaf for root in plan.roots for leaf in leaves[root]]
@@ -176,8 +200,14 @@ class DemoFactory:
         slug = f"{slugify(title)[:60].rstrip('-')}-{slug_tag}{number}"
         now = self.clock.now()
         product = Product.draft(
-            id=self.ids.new_id(), store_id=store.id, slug=slug, title=title, description=description,
-            category_id=category.id, variants=self._variants(leaf, sku), now=now,
+            id=self.ids.new_id(),
+            store_id=store.id,
+            slug=slug,
+            title=title,
+            description=description,
+            category_id=category.id,
+            variants=self._variants(leaf, sku),
+            now=now,
         )
         roll = rng.random()  # 86% active, 6% archived (after being on sale), 8% draft
         if roll < 0.92:
@@ -196,7 +226,9 @@ class DemoFactory:
         weight = rng.randint(*leaf.weight)
         return [
             Variant.create(
-                id=self.ids.new_id(), sku=f"{sku}-{position + 1}", name=leaf.options[option],
+                id=self.ids.new_id(),
+                sku=f"{sku}-{position + 1}",
+                name=leaf.options[option],
                 price=Money(whole_rupiah(base * (1 + step * position))),
                 stock=0 if rng.random() < 0.06 else rng.randint(1, 250),
                 weight_grams=max(1, int(round(weight * (1 + step * position), -1))),

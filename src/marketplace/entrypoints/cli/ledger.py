@@ -14,8 +14,11 @@ from marketplace.entrypoints.settings import Settings
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("ledger", help="check the ledger against the payment records",
-                                 description="The ledger's money must be what buyers paid minus what is refunded.")
+    parser = commands.add_parser(
+        "ledger",
+        help="check the ledger against the payment records",
+        description="The ledger's money must be what buyers paid minus what is refunded.",
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     reconcile = actions.add_parser("reconcile", help="exit 0 when the ledger agrees, 1 (with the difference) otherwise")
     reconcile.set_defaults(handler=run_reconcile)
@@ -25,8 +28,10 @@ def run_reconcile(args: argparse.Namespace) -> int:
     report = asyncio.run(_reconcile(Settings.from_env()))
     print(f"payments received   {report.received:>16,}")
     print(f"refunds owed        {report.refunded:>16,}")
-    print(f"  asked of provider {report.refunds_requested:>16,}  (refunded: {report.refunds_paid:,}; the rest of "
-          "what was asked is on its way)")
+    print(
+        f"  asked of provider {report.refunds_requested:>16,}  (refunded: {report.refunds_paid:,}; the rest of "
+        "what was asked is on its way)"
+    )
     if report.unrequested:
         print(f"owed, never asked   {report.unrequested:>16,}  (received and owed back, but no refund was requested)")
     print(f"expected in ledger  {report.expected:>16,}")

@@ -64,5 +64,6 @@ def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
 
+
 if __name__ == "__main__":
     sys.exit(main())

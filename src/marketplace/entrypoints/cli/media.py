@@ -16,7 +16,8 @@ def register(commands: Any) -> None:
     parser = commands.add_parser("media", help="manage uploaded media", description="Manage uploaded media.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     cleanup = actions.add_parser(
-        "cleanup", help="delete media never completed or no longer used",
+        "cleanup",
+        help="delete media never completed or no longer used",
         description="Delete the records and stored objects of uploads requested longer ago than the grace "
         "period that were never completed, or that no product shows any more, and the stray staging "
         "objects written with the upload ticket of a completed media.",

@@ -12,7 +12,8 @@ from marketplace.entrypoints.settings import Settings
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
-        "migrate", help="upgrade the database schema to the latest revision",
+        "migrate",
+        help="upgrade the database schema to the latest revision",
         description="Upgrade the SQL schema (SQLite in the data dir, or MARKETPLACE_DATABASE_URL) to the "
         "latest revision. Safe to run again: an up-to-date schema is left as it is.",
     )

@@ -13,8 +13,11 @@ from marketplace.entrypoints.settings import Settings
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("outbox", help="inspect and replay parked outbox messages",
-                                 description="Messages whose handlers failed too often are parked, not lost.")
+    parser = commands.add_parser(
+        "outbox",
+        help="inspect and replay parked outbox messages",
+        description="Messages whose handlers failed too often are parked, not lost.",
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="list parked messages, oldest first")
     listing.add_argument("--limit", type=int, default=100, help="at most this many (default 100)")

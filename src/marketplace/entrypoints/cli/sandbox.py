@@ -42,7 +42,8 @@ def _port(text: str) -> int:
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
-        "sandbox", help="serve a local imitation of Xendit or GoSend",
+        "sandbox",
+        help="serve a local imitation of Xendit or GoSend",
         description="Serve a provider sandbox at the root of its own server. Xendit reads "
         "MARKETPLACE_XENDIT_SECRET_KEY, MARKETPLACE_XENDIT_CALLBACK_TOKEN, MARKETPLACE_SANDBOX_REFUND_SECONDS, MARKETPLACE_SANDBOX_PAYOUT_SECONDS, "
         "MARKETPLACE_SANDBOX_RATE_LIMIT and MARKETPLACE_SANDBOX_CALLBACK_RETRY_SECONDS (comma separated). "
@@ -54,11 +55,17 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("provider", choices=("xendit", "gosend"), help="the provider to imitate")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=None,
-                        help=f"port to listen on (default {DEFAULT_PORTS['xendit']} for xendit, "
-                        f"{DEFAULT_PORTS['gosend']} for gosend)")
-    parser.add_argument("--callback-url", help="the marketplace's base URL, where callbacks go "
-                        "(default MARKETPLACE_SANDBOX_CALLBACK_URL, else MARKETPLACE_PUBLIC_URL, else none are sent)")
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=None,
+        help=f"port to listen on (default {DEFAULT_PORTS['xendit']} for xendit, {DEFAULT_PORTS['gosend']} for gosend)",
+    )
+    parser.add_argument(
+        "--callback-url",
+        help="the marketplace's base URL, where callbacks go "
+        "(default MARKETPLACE_SANDBOX_CALLBACK_URL, else MARKETPLACE_PUBLIC_URL, else none are sent)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -83,20 +90,29 @@ def run(args: argparse.Namespace) -> int:
 
 def _announce_xendit(config: XenditSandboxConfig) -> None:
     key = config.secret_key if config.secret_key == DEV_SECRET_KEY else "from MARKETPLACE_XENDIT_SECRET_KEY"
-    print(f"Xendit sandbox at {config.base_url} (secret key {key}); callbacks to "
-          f"{config.callback_url or 'nowhere: pass --callback-url'}; records kept in {config.state_dir}",
-          file=sys.stderr)
+    print(
+        f"Xendit sandbox at {config.base_url} (secret key {key}); callbacks to "
+        f"{config.callback_url or 'nowhere: pass --callback-url'}; records kept in {config.state_dir}",
+        file=sys.stderr,
+    )
 
 
 def _announce_gosend(config: GoSendSandboxConfig) -> None:
     key = config.pass_key if config.pass_key == DEV_GOSEND_PASS_KEY else "from MARKETPLACE_GOSEND_PASS_KEY"
-    token = (config.webhook_token if config.webhook_token == DEV_GOSEND_TOKEN
-             else "from MARKETPLACE_GOSEND_WEBHOOK_TOKEN")
+    token = (
+        config.webhook_token if config.webhook_token == DEV_GOSEND_TOKEN else "from MARKETPLACE_GOSEND_WEBHOOK_TOKEN"
+    )
     pace = f"every {config.pace_seconds:g} s" if config.pace_seconds > 0 else "only through the control endpoint"
-    hooks = (f"webhooks to {config.webhook_url} with {config.webhook_header}: {token}" if config.webhook_url
-             else "no webhooks: pass --callback-url")
-    print(f"GoSend sandbox at {config.base_url} (Client-ID {config.client_id}, Pass-Key {key}); {hooks}; "
-          f"couriers move {pace}; records kept in {config.state_dir}", file=sys.stderr)
+    hooks = (
+        f"webhooks to {config.webhook_url} with {config.webhook_header}: {token}"
+        if config.webhook_url
+        else "no webhooks: pass --callback-url"
+    )
+    print(
+        f"GoSend sandbox at {config.base_url} (Client-ID {config.client_id}, Pass-Key {key}); {hooks}; "
+        f"couriers move {pace}; records kept in {config.state_dir}",
+        file=sys.stderr,
+    )
 
 
 def xendit_config_from_env(environ: Mapping[str, str]) -> XenditSandboxConfig:
@@ -179,8 +195,17 @@ def _serve(provider: str, host: str, port: int) -> None:
 
     loop = Loops.uvloop if importlib.util.find_spec("uvloop") else Loops.asyncio
     # One worker: the sandbox keeps its state in memory (and its one state file).
-    Granian(FACTORIES[provider], address=host, port=port, interface=Interfaces.ASGI, workers=1, factory=True,
-            loop=loop, websockets=False, log_access=False).serve()
+    Granian(
+        FACTORIES[provider],
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=1,
+        factory=True,
+        loop=loop,
+        websockets=False,
+        log_access=False,
+    ).serve()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -64,7 +64,8 @@ def _count(minimum: int) -> Any:
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
-        "seed", help="load demo sellers, stores, categories and products",
+        "seed",
+        help="load demo sellers, stores, categories and products",
         description="Load realistic demo data (Indonesian stores around Jakarta, Bandung and Surabaya). "
         f"Sellers are seller<n>@example.com with the password {DEMO_PASSWORD!r}. Safe to run again: "
         "existing sellers and categories are reused and new slugs are made unique.",
@@ -112,8 +113,10 @@ async def seed_catalog(
     password_hash = await (await resolve(container.hasher)).hash(DEMO_PASSWORD)
     demo = await _prepare(await resolve(container.uow), factory, stores, password_hash)
     report = SeedReport(
-        stores=stores, categories_created=len(demo.categories),
-        sellers=[seller.email for seller in demo.sellers], sellers_created=len(demo.users),
+        stores=stores,
+        categories_created=len(demo.categories),
+        sellers=[seller.email for seller in demo.sellers],
+        sellers_created=len(demo.users),
     )
     counts = share_out(products, [plan.weight for plan in demo.plans])
     numbers = itertools.count(1)
@@ -209,4 +212,3 @@ def _print_report(report: SeedReport, out: TextIO = sys.stdout) -> None:
         f"{reused:,} existing reused unchanged).",
         file=out,
     )
-

@@ -34,7 +34,8 @@ def _workers(text: str) -> int:
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
-        "serve", help="serve the HTTP API (migrates the SQL schema first)",
+        "serve",
+        help="serve the HTTP API (migrates the SQL schema first)",
         description="Serve the API with granian. On the SQL backend the schema is migrated first. "
         "Host and port default to MARKETPLACE_HOST / MARKETPLACE_PORT, else 127.0.0.1:8000.",
     )
@@ -98,6 +99,13 @@ def _serve(settings: Settings, workers: int) -> None:
 
     loop = Loops.uvloop if importlib.util.find_spec("uvloop") else Loops.asyncio
     Granian(
-        APP_FACTORY, address=settings.host, port=settings.port, interface=Interfaces.ASGI, workers=workers,
-        factory=True, loop=loop, websockets=True, log_access=False,  # the app writes its own access log
+        APP_FACTORY,
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        factory=True,
+        loop=loop,
+        websockets=True,
+        log_access=False,  # the app writes its own access log
     ).serve()

@@ -17,7 +17,8 @@ from marketplace.entrypoints.worker import build_worker
 
 def register(commands: Any) -> None:
     parser = commands.add_parser(
-        "worker", help="deliver outbox events and run periodic jobs (checkout expiry, clean-ups)",
+        "worker",
+        help="deliver outbox events and run periodic jobs (checkout expiry, clean-ups)",
         description="Run the background worker. Several may run at once on PostgreSQL: each message is "
         "claimed by one of them (FOR UPDATE SKIP LOCKED). `marketplace serve` runs one in-process "
         "unless given --no-worker.",
@@ -26,8 +27,7 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     asyncio.run(_run(Settings.from_env()))
     return 0
 

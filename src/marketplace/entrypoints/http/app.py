@@ -36,11 +36,7 @@ from marketplace.entrypoints.http.controllers.checkout import CheckoutController
 from marketplace.entrypoints.http.controllers.cms import CmsAdminController, CmsController
 from marketplace.entrypoints.http.controllers.identity import AuthController, MeController
 from marketplace.entrypoints.http.controllers.media import MediaController, MediaFileController
-from marketplace.entrypoints.http.controllers.money import (
-    AffiliateController,
-    ReferralController,
-    StoreMoneyController,
-)
+from marketplace.entrypoints.http.controllers.money import AffiliateController, ReferralController, StoreMoneyController
 from marketplace.entrypoints.http.controllers.operations import OperationsController
 from marketplace.entrypoints.http.controllers.orders import OrderController, StoreOrderController
 from marketplace.entrypoints.http.controllers.reviews import (
@@ -126,25 +122,48 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     extra_routes: list[Any] = []
     if uses_builtin_xendit(settings):
+
         async def sandbox(scope: Any, receive: Any, send: Any) -> None:
             await app.state.xendit_sandbox(scope, receive, send)
 
         extra_routes.append(asgi("/sandbox/xendit", is_mount=True, copy_scope=True)(sandbox))
     if uses_builtin_gosend(settings):
+
         async def courier(scope: Any, receive: Any, send: Any) -> None:
             await app.state.gosend_sandbox(scope, receive, send)
 
         extra_routes.append(asgi("/sandbox/gosend", is_mount=True, copy_scope=True)(courier))
 
     app = Litestar(
-        route_handlers=[*extra_routes,
-            OperationsController, AuthController, MeController, StoreController, StoreAdminController,
-            CategoryController, StoreProductController, ProductController, MediaController, MediaFileController,
-            CartController, CheckoutController, OrderController, StoreOrderController, XenditWebhookController,
-            GoSendWebhookController, ConversationController, OrderReviewController, ReviewController,
-            ReviewAdminController, ProductReviewController, AffiliateController, ReferralController,
-            StoreMoneyController, XenditPayoutWebhookController,
-            CmsController, CmsAdminController,
+        route_handlers=[
+            *extra_routes,
+            OperationsController,
+            AuthController,
+            MeController,
+            StoreController,
+            StoreAdminController,
+            CategoryController,
+            StoreProductController,
+            ProductController,
+            MediaController,
+            MediaFileController,
+            CartController,
+            CheckoutController,
+            OrderController,
+            StoreOrderController,
+            XenditWebhookController,
+            GoSendWebhookController,
+            ConversationController,
+            OrderReviewController,
+            ReviewController,
+            ReviewAdminController,
+            ProductReviewController,
+            AffiliateController,
+            ReferralController,
+            StoreMoneyController,
+            XenditPayoutWebhookController,
+            CmsController,
+            CmsAdminController,
             *DOCS_ROUTES,
         ],
         dependencies=DEPENDENCIES,
@@ -152,9 +171,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[lifespan],
         state=State({"settings": settings, "metrics": metrics, "container": container}),
-        cors_config=CORSConfig(allow_origins=[o.strip() for o in settings.cors_origins.split(",") if o.strip()],
-                               allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
-                               expose_headers=["X-Request-ID", "Retry-After"]),
+        cors_config=CORSConfig(
+            allow_origins=[o.strip() for o in settings.cors_origins.split(",") if o.strip()],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        ),
         openapi_config=_openapi(),
         request_max_body_size=MAX_BODY_BYTES,
         debug=False,

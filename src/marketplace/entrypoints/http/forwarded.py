@@ -37,7 +37,7 @@ def _is_trusted(address: IPAddress | None, trusted: Sequence[IPNetwork]) -> bool
 def _address(text: str) -> IPAddress | None:
     """An address as proxies write it: bare, `1.2.3.4:port` or `[::1]:port`; None for anything else."""
     if text.startswith("[") and "]" in text:
-        text = text[1:text.index("]")]
+        text = text[1 : text.index("]")]
     elif text.count(":") == 1:
         text = text.partition(":")[0]
     try:

@@ -41,7 +41,9 @@ def fingerprint(body: bytes) -> str:
 
 def check_key(key: str | None) -> str:
     if key is None or not key.strip():
-        raise InvalidValue("Idempotency-Key", "this request needs an Idempotency-Key header (a unique string per intent)")
+        raise InvalidValue(
+            "Idempotency-Key", "this request needs an Idempotency-Key header (a unique string per intent)"
+        )
     if len(key) > MAX_KEY or not key.isprintable() or not key.isascii():
         raise InvalidValue("Idempotency-Key", f"must be 1-{MAX_KEY} printable ASCII characters")
     return key
@@ -53,8 +55,12 @@ def _response(status: int, body: bytes) -> Response[Any]:
 
 
 async def idempotent(
-    request: Request[Any, Any, Any], services: Any, user_id: str, endpoint: str,
-    run: Callable[[str], Awaitable[msgspec.Struct]], status_code: int = 201,
+    request: Request[Any, Any, Any],
+    services: Any,
+    user_id: str,
+    endpoint: str,
+    run: Callable[[str], Awaitable[msgspec.Struct]],
+    status_code: int = 201,
 ) -> Response[Any]:
     key = check_key(request.headers.get("idempotency-key"))
     scope = f"{user_id}:{endpoint}"
@@ -63,12 +69,16 @@ async def idempotent(
     if isinstance(outcome, Replay):
         return _response(outcome.status, outcome.body)
     if isinstance(outcome, Reused):
-        return problem("idempotency-key-reused", "this Idempotency-Key was used with another request body; "
-                                                 "use a new key for a new request")
+        return problem(
+            "idempotency-key-reused",
+            "this Idempotency-Key was used with another request body; use a new key for a new request",
+        )
     if isinstance(outcome, InProgress):
-        return problem("idempotency-in-progress", "a request with this Idempotency-Key is still running; "
-                                                  "retry when it has finished",
-                       headers={"Retry-After": str(outcome.retry_after)})
+        return problem(
+            "idempotency-in-progress",
+            "a request with this Idempotency-Key is still running; retry when it has finished",
+            headers={"Retry-After": str(outcome.retry_after)},
+        )
     renewing = asyncio.create_task(_renew(store, clock, scope, key))
     try:
         result = await run(key)  # the use case may keep the key with what it writes (crash recovery)

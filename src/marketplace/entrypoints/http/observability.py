@@ -32,8 +32,10 @@ API_HEADERS = [
 ]
 DOCS_HEADERS = [
     *API_HEADERS[:4],
-    (b"content-security-policy",
-     b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    ),
 ]
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
@@ -97,7 +99,10 @@ class AccessLog:
 
 
 def observe(
-    app: ASGIApp, metrics: Metrics, access_log: AccessLog, allowed: dict[str, bytes] | None = None,
+    app: ASGIApp,
+    metrics: Metrics,
+    access_log: AccessLog,
+    allowed: dict[str, bytes] | None = None,
     trusted: Sequence[IPNetwork] = (),
 ) -> ASGIApp:
     """Wraps the app; `allowed` maps route templates to their methods, for the Allow header of OPTIONS.
@@ -154,12 +159,20 @@ def observe(
             route = scope.get("path_template") or ("unmatched" if status == 404 else path)
             metrics.observe(scope["method"], route, status, elapsed)
             if access_log.enabled:
-                access_log.write({
-                    "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "level": "info", "msg": "request",
-                    "request_id": request_id, "method": scope["method"], "path": path, "route": route,
-                    "status": status, "duration_ms": round(elapsed * 1000, 3),
-                    "client": (scope.get("client") or ("", 0))[0],
-                })
+                access_log.write(
+                    {
+                        "ts": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                        "level": "info",
+                        "msg": "request",
+                        "request_id": request_id,
+                        "method": scope["method"],
+                        "path": path,
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 3),
+                        "client": (scope.get("client") or ("", 0))[0],
+                    }
+                )
 
     return middleware
 
@@ -176,11 +189,26 @@ def _has_nul(path: str, query: bytes) -> bool:
 
 
 async def _refuse_nul(send: Any, request_id: str) -> None:
-    body = json.dumps({"type": "/problems/malformed-request", "title": "The request could not be read", "status": 400,
-                       "detail": "the path or query contains a NUL character"}).encode()
-    await send({"type": "http.response.start", "status": 400, "headers": [
-        (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
-        (b"x-request-id", request_id.encode()), *API_HEADERS]})
+    body = json.dumps(
+        {
+            "type": "/problems/malformed-request",
+            "title": "The request could not be read",
+            "status": 400,
+            "detail": "the path or query contains a NUL character",
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 400,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-request-id", request_id.encode()),
+                *API_HEADERS,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -189,8 +217,13 @@ def configure_logging() -> None:
 
     class JsonFormatter(logging.Formatter):
         def format(self, record: logging.LogRecord) -> str:
-            data = {"ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname.lower(),
-                    "logger": record.name, "msg": record.getMessage(), "request_id": request_id_var.get() or None}
+            data = {
+                "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+                "level": record.levelname.lower(),
+                "logger": record.name,
+                "msg": record.getMessage(),
+                "request_id": request_id_var.get() or None,
+            }
             if record.exc_info:
                 data["error"] = self.formatException(record.exc_info)
             return json.dumps(data)

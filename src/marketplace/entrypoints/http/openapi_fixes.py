@@ -68,8 +68,12 @@ def _within_fields(schemas: dict[str, Any], payout_minimum: int) -> None:
         for field in ("starts_at", "ends_at"):
             text = next(b for b in schemas[name]["properties"][field]["anyOf"] if b.get("type") == "string")
             text["pattern"] = r"^(?:1999|2[01][0-9]{2}|2200)-"
-    amount = {"type": "integer", "minimum": payout_minimum, "maximum": MAX_AMOUNT,
-              "description": f"integer minor units, at least the payout minimum ({payout_minimum})"}
+    amount = {
+        "type": "integer",
+        "minimum": payout_minimum,
+        "maximum": MAX_AMOUNT,
+        "description": f"integer minor units, at least the payout minimum ({payout_minimum})",
+    }
     money = copy.deepcopy(schemas["MoneyBody"])
     money["properties"]["amount"] = amount
     schemas["PayoutBody"]["properties"]["amount"] = {"anyOf": [amount, money]}
@@ -101,8 +105,13 @@ def _parameter(parameter: Parameter) -> None:
         parameter.schema.minimum = 0
     if parameter.name == "Idempotency-Key":
         parameter.required = True  # check_key answers 422 without it
-        parameter.schema = Schema(type=OpenAPIType.STRING, min_length=1, max_length=255, pattern=IDEMPOTENCY_KEY,
-                                  description=parameter.description)
+        parameter.schema = Schema(
+            type=OpenAPIType.STRING,
+            min_length=1,
+            max_length=255,
+            pattern=IDEMPOTENCY_KEY,
+            description=parameter.description,
+        )
     _inside_optional(parameter.schema)
 
 

@@ -74,11 +74,20 @@ class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
     variants: list[ShortVariant] | None = None
 
 
-def problem(code: str, detail: str, *, status: int | None = None, errors: list[FieldError] | None = None,
-            headers: dict[str, str] | None = None, variants: list[ShortVariant] | None = None) -> Response[Problem]:
+def problem(
+    code: str,
+    detail: str,
+    *,
+    status: int | None = None,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+    variants: list[ShortVariant] | None = None,
+) -> Response[Problem]:
     default_status, title = PROBLEM_TYPES.get(code, PROBLEM_TYPES["conflict"])
     status = status or default_status
-    body = Problem(type=PROBLEM_BASE + code, title=title, status=status, detail=detail, errors=errors, variants=variants)
+    body = Problem(
+        type=PROBLEM_BASE + code, title=title, status=status, detail=detail, errors=errors, variants=variants
+    )
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA, headers=headers)
 
 
@@ -137,7 +146,8 @@ def _field_errors(extra: Any) -> list[FieldError]:
         message = _AT.sub("", message)
         if "matching regex" in message:
             message = explain(message) or (
-                "is blank, has characters that are not allowed, or is not in the expected format")
+                "is blank, has characters that are not allowed, or is not in the expected format"
+            )
         errors.append(FieldError(field=field or "body", message=message))
     return errors
 
@@ -154,9 +164,17 @@ def http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Prob
     status = error.status_code
     if isinstance(error, NotAuthorizedException):
         return problem("unauthenticated", str(error.detail), headers={"WWW-Authenticate": "Bearer"})
-    code = {400: "malformed-request", 401: "unauthenticated", 403: "forbidden", 404: "not-found",
-            405: "method-not-allowed", 413: "payload-too-large", 415: "unsupported-media-type",
-            429: "rate-limited", 503: "service-unavailable"}.get(status)
+    code = {
+        400: "malformed-request",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not-found",
+        405: "method-not-allowed",
+        413: "payload-too-large",
+        415: "unsupported-media-type",
+        429: "rate-limited",
+        503: "service-unavailable",
+    }.get(status)
     if code is None:
         code = "internal-error" if status >= 500 else "malformed-request"
     detail = str(error.detail) if status < 500 else "the server could not complete the request"
@@ -181,7 +199,9 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     statuses = tuple(sorted({400, *(statuses or (401, 403, 404, 409, 422, 429))}))
     return {
         status: ResponseSpec(
-            data_container=Problem, media_type=PROBLEM_MEDIA, generate_examples=False,
+            data_container=Problem,
+            media_type=PROBLEM_MEDIA,
+            generate_examples=False,
             description=", ".join(f"`{PROBLEM_BASE}{code}`" for code, (s, _) in PROBLEM_TYPES.items() if s == status)
             or "Problem details",
         )

@@ -75,7 +75,8 @@ class ChatSocket:
             user_id, expires = self._services().tokens.read_session(token)
         except Unauthenticated as refused:
             raise socketio.exceptions.ConnectionRefusedError(
-                refused.detail, {"type": "unauthenticated", "detail": refused.detail}) from None
+                refused.detail, {"type": "unauthenticated", "detail": refused.detail}
+            ) from None
         await self._server.save_session(sid, {"user_id": user_id, "expires": expires})
         await self._server.enter_room(sid, user_room(user_id))
         delay = max(0.0, expires - time.time())
@@ -94,8 +95,9 @@ class ChatSocket:
     async def _expire(self, sid: str) -> None:
         self._expiry.pop(sid, None)
         try:
-            await self._server.emit("auth:expired", {"detail": "the access token has expired; reconnect with a new one"},
-                                    to=sid)
+            await self._server.emit(
+                "auth:expired", {"detail": "the access token has expired; reconnect with a new one"}, to=sid
+            )
         except BackendUnavailable:
             pass  # this process's socket had it; only telling the other processes failed, and they need not know
         finally:
@@ -126,6 +128,7 @@ class ChatSocket:
             except Exception:
                 log.exception("socket event failed")
                 return _error("internal-error", "the server could not do this; try again")
+
         return handle
 
     async def _flooding(self, user_id: str) -> int:
@@ -136,8 +139,9 @@ class ChatSocket:
             return 0
 
     async def _send(self, user_id: str, command: SendMessage) -> dict[str, Any]:
-        view, _ = await self._services().chat_messages.send(user_id, command.conversation_id, command.client_id,
-                                                            command.body, command.media_ids)
+        view, _ = await self._services().chat_messages.send(
+            user_id, command.conversation_id, command.client_id, command.body, command.media_ids
+        )
         return {"ok": True, "message": view.payload()}
 
     async def _typing(self, user_id: str, command: Typing) -> dict[str, Any]:

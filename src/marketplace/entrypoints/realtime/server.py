@@ -24,11 +24,19 @@ def create_socket_server(settings: Settings) -> socketio.AsyncServer:
     manager = None
     if settings.backend == "sql" and settings.redis_url is not None:
         manager = CheckedRedisManager(settings.redis_url, channel=channel(settings))
-    origins: Any = "*" if settings.cors_origins.strip() == "*" else [
-        origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
-    return socketio.AsyncServer(
-        async_mode="asgi", client_manager=manager, cors_allowed_origins=origins, transports=["websocket"],
-        max_http_buffer_size=max(64 * 1024, settings.chat_max_body * 4 + 8 * 1024),  # a longest message fits
-        ping_interval=25, ping_timeout=20, logger=False, engineio_logger=False,
+    origins: Any = (
+        "*"
+        if settings.cors_origins.strip() == "*"
+        else [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
     )
-
+    return socketio.AsyncServer(
+        async_mode="asgi",
+        client_manager=manager,
+        cors_allowed_origins=origins,
+        transports=["websocket"],
+        max_http_buffer_size=max(64 * 1024, settings.chat_max_body * 4 + 8 * 1024),  # a longest message fits
+        ping_interval=25,
+        ping_timeout=20,
+        logger=False,
+        engineio_logger=False,
+    )

@@ -30,8 +30,11 @@ class GoSendApi:
     async def estimate(self, request: Request) -> Response:
         """`?origin=lat,long&destination=lat,long&paymentType=3` -> `{"Instant": {...}, "SameDay": {...}}`."""
         origin, destination = parse_point(request.arg("origin")), parse_point(request.arg("destination"))
-        errors = [f'{name} must be "lat,long" in decimal degrees, e.g. "-6.1754,106.8272"'
-                  for name, point in (("origin", origin), ("destination", destination)) if point is None]
+        errors = [
+            f'{name} must be "lat,long" in decimal degrees, e.g. "-6.1754,106.8272"'
+            for name, point in (("origin", origin), ("destination", destination))
+            if point is None
+        ]
         if payment_type(request.arg("paymentType")) is None:
             errors.append("paymentType must be an integer (3: corporate account)")
         if errors or origin is None or destination is None:
@@ -40,8 +43,15 @@ class GoSendApi:
 
     async def book(self, request: Request) -> Response:
         booking = self._service.book(validate_booking(json_object(request.body)))
-        return json_response({"id": booking.id, "orderNo": booking.order_no, "bookingType": booking.booking_type,
-                              "storeOrderId": booking.fields.store_order_id}, 201)
+        return json_response(
+            {
+                "id": booking.id,
+                "orderNo": booking.order_no,
+                "bookingType": booking.booking_type,
+                "storeOrderId": booking.fields.store_order_id,
+            },
+            201,
+        )
 
     async def by_order_no(self, request: Request) -> Response:
         return json_response(self._service.booking(request.params["order_no"]).to_json())

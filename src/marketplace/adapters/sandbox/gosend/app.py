@@ -52,8 +52,11 @@ class GoSendSandbox(SandboxApp):
             request = await read_request(scope, receive, path, params)
         except NoRoute as missing:
             if missing.allowed:
-                return GoSendError(405, f"{scope['method']} is not allowed on {path}").response().with_headers(
-                    ("allow", ", ".join(missing.allowed)))
+                return (
+                    GoSendError(405, f"{scope['method']} is not allowed on {path}")
+                    .response()
+                    .with_headers(("allow", ", ".join(missing.allowed)))
+                )
             return GoSendError(404, f"no route {scope['method']} {path}").response()
         except BodyTooLarge:
             return GoSendError(413, "the request body is over 1 MiB").response()

@@ -16,7 +16,8 @@ class GoSendError(Exception):
 
     def response(self) -> Response:
         return json_response({"errors": self.messages}, self.status).with_headers(
-            ("Error-Message", header_safe(self.messages[0])))
+            ("Error-Message", header_safe(self.messages[0]))
+        )
 
 
 def header_safe(text: str) -> str:

@@ -42,8 +42,10 @@ def check(booking: BookingRecord, target: BookingStatus) -> None:
         allowed = RANK[target] > RANK[booking.furthest]
         rule = f"only beyond {booking.furthest.value}, the furthest status it reached"
     if not allowed:
-        raise GoSendError(409, f"booking {booking.order_no} cannot go from {current.value} to {target.value}: "
-                               f"{target.value} comes {rule}")
+        raise GoSendError(
+            409,
+            f"booking {booking.order_no} cannot go from {current.value} to {target.value}: {target.value} comes {rule}",
+        )
 
 
 def apply(booking: BookingRecord, target: BookingStatus, at: datetime, reason: str | None = None) -> Change:

@@ -26,31 +26,41 @@ def tracking_page(booking: BookingRecord) -> str:
     status = booking.status.value
     driver = booking.driver
     origin, destination = booking.fields.origin, booking.fields.destination
-    rows = [("Status", f'<span class="status status-{status}">{escape(status.replace("_", " "))}</span>'),
-            ("Service", escape(booking.booking_type)),
-            ("Driver", escape(f"{driver.name} ({driver.phone})") if driver else "not allocated yet"),
-            ("From", escape(origin.text("Address") or origin.text("Name") or origin.lat_long)),
-            ("To", escape(destination.text("Address") or destination.text("Name") or destination.lat_long)),
-            ("Distance", f"{booking.distance_km:.2f} km"),
-            ("Price", "Rp " + f"{booking.price:,}".replace(",", "."))]
+    rows = [
+        ("Status", f'<span class="status status-{status}">{escape(status.replace("_", " "))}</span>'),
+        ("Service", escape(booking.booking_type)),
+        ("Driver", escape(f"{driver.name} ({driver.phone})") if driver else "not allocated yet"),
+        ("From", escape(origin.text("Address") or origin.text("Name") or origin.lat_long)),
+        ("To", escape(destination.text("Address") or destination.text("Name") or destination.lat_long)),
+        ("Distance", f"{booking.distance_km:.2f} km"),
+        ("Price", "Rp " + f"{booking.price:,}".replace(",", ".")),
+    ]
     if booking.cancel_description and status == "cancelled":
         rows.append(("Reason", escape(booking.cancel_description)))
     details = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
-    timeline = "".join(f"<li>{escape(c.status.value.replace('_', ' '))} · {c.at.strftime('%d %b %Y, %H:%M:%S UTC')}"
-                       f"</li>" for c in booking.history)
+    timeline = "".join(
+        f"<li>{escape(c.status.value.replace('_', ' '))} · {c.at.strftime('%d %b %Y, %H:%M:%S UTC')}</li>"
+        for c in booking.history
+    )
     refresh = "" if booking.status in FINAL else f'<meta http-equiv="refresh" content="{REFRESH_SECONDS}">'
-    return _layout(f"Tracking {escape(booking.order_no)}", refresh,
-                   f"<h1>Booking {escape(booking.order_no)}</h1><dl>{details}</dl><ol>{timeline}</ol>")
+    return _layout(
+        f"Tracking {escape(booking.order_no)}",
+        refresh,
+        f"<h1>Booking {escape(booking.order_no)}</h1><dl>{details}</dl><ol>{timeline}</ol>",
+    )
 
 
 def missing_page(order_no: str) -> str:
-    return _layout("Booking not found", "", f"<h1>Booking not found</h1><p>No booking has the order number "
-                                            f"{escape(order_no)}.</p>")
+    return _layout(
+        "Booking not found", "", f"<h1>Booking not found</h1><p>No booking has the order number {escape(order_no)}.</p>"
+    )
 
 
 def _layout(title: str, head: str, content: str) -> str:
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">{head}<title>{title}</title>'
-            f"<style>{STYLE}</style></head><body>"
-            f'<div class="banner">TEST MODE · GoSend sandbox: no real courier moves</div>'
-            f"<main>{content}</main></body></html>")
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">{head}<title>{title}</title>'
+        f"<style>{STYLE}</style></head><body>"
+        f'<div class="banner">TEST MODE · GoSend sandbox: no real courier moves</div>'
+        f"<main>{content}</main></body></html>"
+    )

@@ -82,9 +82,17 @@ def _method(tariff: Tariff, distance: float, polyline: str) -> dict[str, Any]:
     serviceable = tariff.serves(distance)
     price = tariff.price(distance) if serviceable else 0
     return {
-        "shipment_method": tariff.method, "shipment_method_description": tariff.eta,
-        "serviceable": serviceable, "active": serviceable, "distance": round(distance, 2),
+        "shipment_method": tariff.method,
+        "shipment_method_description": tariff.eta,
+        "serviceable": serviceable,
+        "active": serviceable,
+        "distance": round(distance, 2),
         "route_polyline": polyline,
-        "price": {"total_price": price, "go_pay_total_price": price, "go_pay_discount": 0, "voucher_discount": 0,
-                  "total_price_with_voucher": price},
+        "price": {
+            "total_price": price,
+            "go_pay_total_price": price,
+            "go_pay_discount": 0,
+            "voucher_discount": 0,
+            "total_price_with_voucher": price,
+        },
     }

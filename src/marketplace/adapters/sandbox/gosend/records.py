@@ -21,13 +21,27 @@ B = BookingStatus
 # webhook"); the others are the sandbox's own, chosen to read clearly. Receivers should rely on `status`,
 # not `type`.
 EVENT_TYPES = {
-    B.CONFIRMED: "BOOKING_CONFIRMED", B.ALLOCATED: "DRIVER_ALLOCATED", B.OUT_FOR_PICKUP: "DRIVER_OUT_FOR_PICKUP",
-    B.PICKED: "ITEM_PICKED", B.OUT_FOR_DELIVERY: "DRIVER_OUT_FOR_DELIVERY", B.ON_HOLD: "DELIVERY_ON_HOLD",
-    B.DELIVERED: "BOOKING_COMPLETED", B.CANCELLED: "BOOKING_CANCELLED", B.REJECTED: "BOOKING_REJECTED",
+    B.CONFIRMED: "BOOKING_CONFIRMED",
+    B.ALLOCATED: "DRIVER_ALLOCATED",
+    B.OUT_FOR_PICKUP: "DRIVER_OUT_FOR_PICKUP",
+    B.PICKED: "ITEM_PICKED",
+    B.OUT_FOR_DELIVERY: "DRIVER_OUT_FOR_DELIVERY",
+    B.ON_HOLD: "DELIVERY_ON_HOLD",
+    B.DELIVERED: "BOOKING_COMPLETED",
+    B.CANCELLED: "BOOKING_CANCELLED",
+    B.REJECTED: "BOOKING_REJECTED",
     B.NO_DRIVER: "DRIVER_NOT_FOUND",
 }
-DRIVER_NAMES = ("Budi Santoso", "Agus Setiawan", "Dewi Lestari", "Rudi Hartono", "Siti Rahmawati", "Joko Prasetyo",
-                "Andi Wijaya", "Rina Kusuma")
+DRIVER_NAMES = (
+    "Budi Santoso",
+    "Agus Setiawan",
+    "Dewi Lestari",
+    "Rudi Hartono",
+    "Siti Rahmawati",
+    "Joko Prasetyo",
+    "Andi Wijaya",
+    "Rina Kusuma",
+)
 
 
 def utc_now() -> datetime:
@@ -104,17 +118,28 @@ class BookingRecord:
         """The status body of `GET /gokilat/v10/booking/orderno/{orderNo}`."""
         origin, destination, driver = self.fields.origin, self.fields.destination, self.driver
         return {
-            "id": self.id, "orderNo": self.order_no, "storeOrderId": self.fields.store_order_id,
-            "status": self.status.value, "bookingType": self.booking_type,
-            "driverId": driver and driver.id, "driverName": driver and driver.name,
-            "driverPhone": driver and driver.phone, "receiverName": self.receiver_name,
-            "totalPrice": self.price, "totalDistanceInKms": round(self.distance_km, 2),
-            "liveTrackingUrl": self.tracking_url, "orderCreatedTime": stamp(self.created),
-            "orderDispatchTime": stamp(self.dispatched), "orderArrivalTime": stamp(self.arrived),
+            "id": self.id,
+            "orderNo": self.order_no,
+            "storeOrderId": self.fields.store_order_id,
+            "status": self.status.value,
+            "bookingType": self.booking_type,
+            "driverId": driver and driver.id,
+            "driverName": driver and driver.name,
+            "driverPhone": driver and driver.phone,
+            "receiverName": self.receiver_name,
+            "totalPrice": self.price,
+            "totalDistanceInKms": round(self.distance_km, 2),
+            "liveTrackingUrl": self.tracking_url,
+            "orderCreatedTime": stamp(self.created),
+            "orderDispatchTime": stamp(self.dispatched),
+            "orderArrivalTime": stamp(self.arrived),
             "orderClosedTime": stamp(self.closed),
-            "sellerAddressName": origin.text("Name"), "sellerAddressDetail": origin.text("Address"),
-            "buyerAddressName": destination.text("Name"), "buyerAddressDetail": destination.text("Address"),
-            "cancelDescription": self.cancel_description, "insuranceDetails": self.fields.insurance,
+            "sellerAddressName": origin.text("Name"),
+            "sellerAddressDetail": origin.text("Address"),
+            "buyerAddressName": destination.text("Name"),
+            "buyerAddressDetail": destination.text("Address"),
+            "cancelDescription": self.cancel_description,
+            "insuranceDetails": self.fields.insurance,
         }
 
     def webhook(self, change: Change, partner_id: str) -> dict[str, Any]:
@@ -122,14 +147,26 @@ class BookingRecord:
         was right after it."""
         driver = self.driver
         payload: dict[str, Any] = {
-            "@type": "booking_event", "entity_id": self.order_no, "type": EVENT_TYPES[change.status],
-            "event_date": epoch_millis(change.at), "event_id": change.event_id, "partner_id": partner_id,
-            "destination_type": "market_place", "booking_id": self.order_no, "status": change.status.value,
-            "booking_status": change.status.value, "booking_type": self.booking_type.lower(),
-            "driver_name": driver and driver.name, "driver_phone": driver and driver.phone,
-            "driver_phone2": None, "driver_phone3": None, "driver_photo_url": None,
-            "total_distance_in_kms": round(self.distance_km, 2), "price": self.price,
-            "receiver_name": self.receiver_name, "live_tracking_url": self.tracking_url,
+            "@type": "booking_event",
+            "entity_id": self.order_no,
+            "type": EVENT_TYPES[change.status],
+            "event_date": epoch_millis(change.at),
+            "event_id": change.event_id,
+            "partner_id": partner_id,
+            "destination_type": "market_place",
+            "booking_id": self.order_no,
+            "status": change.status.value,
+            "booking_status": change.status.value,
+            "booking_type": self.booking_type.lower(),
+            "driver_name": driver and driver.name,
+            "driver_phone": driver and driver.phone,
+            "driver_phone2": None,
+            "driver_phone3": None,
+            "driver_photo_url": None,
+            "total_distance_in_kms": round(self.distance_km, 2),
+            "price": self.price,
+            "receiver_name": self.receiver_name,
+            "live_tracking_url": self.tracking_url,
         }
         if change.status is B.CANCELLED:
             payload["cancellation_reason"] = self.cancel_description

@@ -30,6 +30,7 @@ def first_id() -> int:
     bookings live in memory, without a state directory) never hands out a number already recorded."""
     return int(time.time() * 1000)
 
+
 PARTNER_CANCEL = "Cancelled by partner"
 SANDBOX_CANCEL = "Cancelled by GoSend (sandbox control)"
 
@@ -39,9 +40,14 @@ class GoSendSandboxService:
         self.config = config
         self.timers = Timers()
         self.state = StateFile(config.state_dir, "gosend")
-        self.callbacks = CallbackSender(timers=self.timers, headers={config.webhook_header: config.webhook_token},
-                                        retry_seconds=config.callback_retry_seconds, http=config.http,
-                                        clock=lambda: stamp(utc_now()) or "", keep=self.state.put)
+        self.callbacks = CallbackSender(
+            timers=self.timers,
+            headers={config.webhook_header: config.webhook_token},
+            retry_seconds=config.callback_retry_seconds,
+            http=config.http,
+            clock=lambda: stamp(utc_now()) or "",
+            keep=self.state.put,
+        )
         self._by_order_no: dict[str, BookingRecord] = {}
         self._by_store_order_id: dict[str, BookingRecord] = {}
         self._restore(self.state.load())
@@ -63,17 +69,25 @@ class GoSendSandboxService:
         method does not serve."""
         if fields.store_order_id in self._by_store_order_id:
             earlier = self._by_store_order_id[fields.store_order_id]
-            raise GoSendError(409, f"storeOrderId {fields.store_order_id} already exists "
-                                   f"(booking {earlier.order_no})")
+            raise GoSendError(409, f"storeOrderId {fields.store_order_id} already exists (booking {earlier.order_no})")
         tariff = TARIFFS[fields.method]
         distance = fields.origin.point.distance_km(fields.destination.point)
         if not tariff.serves(distance):
-            raise GoSendError(400, f"{fields.method} is not serviceable for this route: {distance:.2f} km is over "
-                                   f"its {tariff.reach_km:g} km reach")
+            raise GoSendError(
+                400,
+                f"{fields.method} is not serviceable for this route: {distance:.2f} km is over "
+                f"its {tariff.reach_km:g} km reach",
+            )
         booking_id = next(self._ids)
         now = utc_now()
-        booking = BookingRecord(id=booking_id, fields=fields, distance_km=distance, price=tariff.price(distance),
-                                tracking_url=self.config.tracking_url(order_number(booking_id)), created=now)
+        booking = BookingRecord(
+            id=booking_id,
+            fields=fields,
+            distance_km=distance,
+            price=tariff.price(distance),
+            tracking_url=self.config.tracking_url(order_number(booking_id)),
+            created=now,
+        )
         self._by_order_no[booking.order_no] = booking
         self._by_store_order_id[fields.store_order_id] = booking
         change = Change(BookingStatus.CONFIRMED, now)
@@ -155,5 +169,6 @@ class GoSendSandboxService:
         if url is None:
             log.info("booking %s is %s; no callback URL is configured", booking.order_no, change.status.value)
             return
-        self.callbacks.send(url, f"booking.{change.status.value}", booking.order_no,
-                            booking.webhook(change, self.config.client_id))
+        self.callbacks.send(
+            url, f"booking.{change.status.value}", booking.order_no, booking.webhook(change, self.config.client_id)
+        )

@@ -90,9 +90,16 @@ def validate_booking(body: dict[str, Any]) -> BookingFields:
         errors.append("insuranceDetails must be an object")
     if errors or origin is None or destination is None or kind is None:
         raise bad_request(*errors)
-    return BookingFields(payment_type=kind, collection_location=collection, method=str(method), origin=origin,
-                         destination=destination, item=item, store_order_id=str(store_order_id),
-                         insurance=insurance)
+    return BookingFields(
+        payment_type=kind,
+        collection_location=collection,
+        method=str(method),
+        origin=origin,
+        destination=destination,
+        item=item,
+        store_order_id=str(store_order_id),
+        insurance=insurance,
+    )
 
 
 def _stop(route: dict[str, Any], end: str, errors: list[str]) -> Stop | None:

@@ -71,13 +71,17 @@ class XenditApi:
         statuses, limit = _statuses(request), _limit(request)
         external_id = request.arg("external_id")
         bounds = {name: (_time(request, f"{name}_after"), _time(request, f"{name}_before")) for name in TIME_FILTERS}
-        found = [i for i in self._service.invoices()
-                 if (external_id is None or i.external_id == external_id)
-                 and (not statuses or i.status in statuses) and _within(i, bounds)]
+        found = [
+            i
+            for i in self._service.invoices()
+            if (external_id is None or i.external_id == external_id)
+            and (not statuses or i.status in statuses)
+            and _within(i, bounds)
+        ]
         cursor = request.arg("last_invoice_id") or request.arg("last_invoice")
         if cursor:
             ids = [i.id for i in found]
-            found = found[ids.index(cursor) + 1:] if cursor in ids else []
+            found = found[ids.index(cursor) + 1 :] if cursor in ids else []
         return json_response([i.to_json() for i in found[:limit]])
 
     async def expire_invoice(self, request: Request) -> Response:
@@ -101,13 +105,19 @@ class XenditApi:
         """`{"data": [...], "has_more": bool}` (the SDKs' RefundList), newest first; `after_id` pages on."""
         limit = _limit(request)
         filters = {name: request.arg(name) for name in ("invoice_id", "channel_code", "payment_method_type")}
-        found: list[RefundRecord] = [] if request.arg("payment_request_id") else [
-            r for r in self._ledger.refunds()
-            if all(value is None or getattr(r, name) == value for name, value in filters.items())]
+        found: list[RefundRecord] = (
+            []
+            if request.arg("payment_request_id")
+            else [
+                r
+                for r in self._ledger.refunds()
+                if all(value is None or getattr(r, name) == value for name, value in filters.items())
+            ]
+        )
         after = request.arg("after_id")
         if after:
             ids = [r.id for r in found]
-            found = found[ids.index(after) + 1:] if after in ids else []
+            found = found[ids.index(after) + 1 :] if after in ids else []
         page = found[:limit]
         return json_response({"data": [r.to_json() for r in page], "has_more": len(found) > len(page)})
 
@@ -141,10 +151,10 @@ class XenditApi:
         ids = [p.id for p in found]
         after, before = request.arg("after_id"), request.arg("before_id")
         if after:
-            found = found[ids.index(after) + 1:] if after in ids else []
+            found = found[ids.index(after) + 1 :] if after in ids else []
             page = found[:limit]
         elif before:
-            found = found[:ids.index(before)] if before in ids else []
+            found = found[: ids.index(before)] if before in ids else []
             page = found[-limit:]
         else:
             page = found[:limit]

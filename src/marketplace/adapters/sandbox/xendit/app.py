@@ -58,8 +58,11 @@ class XenditSandbox(SandboxApp):
             request = await read_request(scope, receive, path, params)
         except NoRoute as missing:
             if missing.allowed:
-                return XenditError(405, "METHOD_NOT_ALLOWED", f"{scope['method']} is not allowed on {path}").response(
-                ).with_headers(("allow", ", ".join(missing.allowed)))
+                return (
+                    XenditError(405, "METHOD_NOT_ALLOWED", f"{scope['method']} is not allowed on {path}")
+                    .response()
+                    .with_headers(("allow", ", ".join(missing.allowed)))
+                )
             return XenditError(404, "NOT_FOUND", f"no route {scope['method']} {path}").response()
         except BodyTooLarge:
             return XenditError(413, "REQUEST_ENTITY_TOO_LARGE", "the request body is over 1 MiB").response()
@@ -67,8 +70,9 @@ class XenditSandbox(SandboxApp):
             return await self._handle(route, request)
         key = self._api_key(request)
         if key is None:
-            return XenditError(401, "INVALID_API_KEY", "API key is invalid; send it as the Basic auth user name "
-                                                       "with an empty password").response()
+            return XenditError(
+                401, "INVALID_API_KEY", "API key is invalid; send it as the Basic auth user name with an empty password"
+            ).response()
         quota = self._limiter.take((key, route.method, route.template), enforce=self.config.rate_limit)
         if quota.exceeded:
             answer = XenditError(429, "RATE_LIMIT_EXCEEDED", "too many requests to this endpoint; slow down").response()

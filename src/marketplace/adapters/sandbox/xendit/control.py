@@ -83,7 +83,9 @@ class XenditControl:
         """Optional JSON `{"failure_code": ...}`, one of Xendit's payout failure codes (TRANSFER_ERROR by default)."""
         code = json_object(request.body).get("failure_code") or "TRANSFER_ERROR"
         if code not in PAYOUT_FAILURE_CODES:
-            raise validation_error([{"path": "failure_code", "message": f"must be among {', '.join(PAYOUT_FAILURE_CODES)}"}])
+            raise validation_error(
+                [{"path": "failure_code", "message": f"must be among {', '.join(PAYOUT_FAILURE_CODES)}"}]
+            )
         return json_response(self._service.settle_payout(request.params["payout_id"], False, code).to_json())
 
     async def payout_requested(self, request: Request) -> Response:

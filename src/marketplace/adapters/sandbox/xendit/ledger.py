@@ -43,8 +43,12 @@ class XenditLedger:
 
     def restore(self, records: Mapping[str, Mapping[str, msgspec.Raw]]) -> None:
         """Takes back what `everything` gave to be kept."""
-        tables: dict[str, dict[str, Any]] = {"invoices": self._invoices, "refunds": self._refunds,
-                                              "payouts": self._payouts, "keys": self._keys}
+        tables: dict[str, dict[str, Any]] = {
+            "invoices": self._invoices,
+            "refunds": self._refunds,
+            "payouts": self._payouts,
+            "keys": self._keys,
+        }
         for kind, table in tables.items():
             for key, raw in records.get(kind, {}).items():
                 table[key] = msgspec.json.decode(raw, type=KINDS[kind])
@@ -55,11 +59,17 @@ class XenditLedger:
     def create_invoice(self, fields: InvoiceFields, now: datetime) -> InvoiceRecord:
         invoice_id = new_invoice_id()
         invoice = InvoiceRecord(
-            id=invoice_id, external_id=fields.external_id, user_id=self.business_id,
+            id=invoice_id,
+            external_id=fields.external_id,
+            user_id=self.business_id,
             merchant_name=self._merchant_name,
             merchant_profile_picture_url=f"{self._base_url}/web/assets/merchant.svg",
-            amount=fields.amount, currency=fields.currency, invoice_url=f"{self._base_url}/web/{invoice_id}",
-            created=now, expiry_date=now + timedelta(seconds=fields.duration_seconds), options=fields.options,
+            amount=fields.amount,
+            currency=fields.currency,
+            invoice_url=f"{self._base_url}/web/{invoice_id}",
+            created=now,
+            expiry_date=now + timedelta(seconds=fields.duration_seconds),
+            options=fields.options,
         )
         self._invoices[invoice_id] = invoice
         self._keep("invoices", invoice_id, invoice)
@@ -103,8 +113,11 @@ class XenditLedger:
         if invoice.status not in ("PAID", "SETTLED") or paid is None:
             # Xendit's code for this; its QR refund docs answer it with 403, but 400 keeps it a refusal of
             # this request for clients (ours included) that read every 403 as a refused key.
-            raise XenditError(400, "INELIGIBLE_TRANSACTION",
-                              f"invoice {invoice.id} is {invoice.status}: only a paid invoice can be refunded")
+            raise XenditError(
+                400,
+                "INELIGIBLE_TRANSACTION",
+                f"invoice {invoice.id} is {invoice.status}: only a paid invoice can be refunded",
+            )
         if fields.currency is not None and fields.currency != invoice.currency:
             raise validation_error([{"path": "currency", "message": f"must be the invoice's {invoice.currency}"}])
         remaining = paid.amount - self.refunded(invoice.id)
@@ -112,12 +125,24 @@ class XenditLedger:
         if amount <= 0 and fields.amount is not None:
             raise validation_error([{"path": "amount", "message": "must be greater than 0"}])
         if amount > remaining or remaining <= 0:
-            raise XenditError(400, "MAXIMUM_REFUND_AMOUNT_REACHED",
-                              f"the refund amount {amount} is greater than the {remaining} left to refund")
+            raise XenditError(
+                400,
+                "MAXIMUM_REFUND_AMOUNT_REACHED",
+                f"the refund amount {amount} is greater than the {remaining} left to refund",
+            )
         refund = RefundRecord(
-            id=new_refund_id(), invoice_id=invoice.id, payment_id=paid.payment_id, amount=amount,
-            currency=invoice.currency, channel_code=paid.channel, payment_method_type=REFUND_METHOD_TYPE[paid.method],
-            reason=fields.reason, reference_id=fields.reference_id, metadata=fields.metadata, created=now, updated=now,
+            id=new_refund_id(),
+            invoice_id=invoice.id,
+            payment_id=paid.payment_id,
+            amount=amount,
+            currency=invoice.currency,
+            channel_code=paid.channel,
+            payment_method_type=REFUND_METHOD_TYPE[paid.method],
+            reason=fields.reason,
+            reference_id=fields.reference_id,
+            metadata=fields.metadata,
+            created=now,
+            updated=now,
         )
         self._refunds[refund.id] = refund
         self._keep("refunds", refund.id, refund)
@@ -151,9 +176,16 @@ class XenditLedger:
     def create_payout(self, fields: PayoutFields, now: datetime) -> PayoutRecord:
         """Always ACCEPTED at first, as Xendit answers every payout it takes."""
         payout = PayoutRecord(
-            id=new_payout_id(), business_id=self.business_id, reference_id=fields.reference_id,
-            channel_code=fields.channel_code, channel_properties=fields.channel_properties, amount=fields.amount,
-            currency=fields.currency, created=now, updated=now, options=fields.options,
+            id=new_payout_id(),
+            business_id=self.business_id,
+            reference_id=fields.reference_id,
+            channel_code=fields.channel_code,
+            channel_properties=fields.channel_properties,
+            amount=fields.amount,
+            currency=fields.currency,
+            created=now,
+            updated=now,
+            options=fields.options,
         )
         self._payouts[payout.id] = payout
         self._keep("payouts", payout.id, payout)
@@ -162,7 +194,8 @@ class XenditLedger:
     def payout_by_id_or_reference(self, ref: str) -> PayoutRecord:
         """For the control endpoints: a payout's id, or the partner's reference_id (its newest payout)."""
         found = self._payouts.get(ref) or next(
-            (p for p in reversed(self._payouts.values()) if p.reference_id == ref), None)
+            (p for p in reversed(self._payouts.values()) if p.reference_id == ref), None
+        )
         return found if found is not None else self.payout(ref)
 
     def payout(self, payout_id: str) -> PayoutRecord:
@@ -175,8 +208,9 @@ class XenditLedger:
         """Newest first, as Xendit lists them."""
         return list(reversed(self._payouts.values()))
 
-    def move_payout(self, payout: PayoutRecord, source: tuple[str, ...], target: str, now: datetime,
-                    failure_code: str | None = None) -> bool:
+    def move_payout(
+        self, payout: PayoutRecord, source: tuple[str, ...], target: str, now: datetime, failure_code: str | None = None
+    ) -> bool:
         """`source` -> `target` (with its failure code); False (and no change) from any other status."""
         if payout.status not in source:
             return False
@@ -192,8 +226,11 @@ class XenditLedger:
         if earlier is None:
             return None
         if earlier[0] != fingerprint:
-            raise XenditError(409, "DUPLICATE_ERROR",
-                              "duplicate value on idempotency key with another request body; try again with a new key")
+            raise XenditError(
+                409,
+                "DUPLICATE_ERROR",
+                "duplicate value on idempotency key with another request body; try again with a new key",
+            )
         return earlier[1]
 
     def remember(self, scope: str, key: str, fingerprint: bytes, made_id: str) -> None:

@@ -43,12 +43,16 @@ def when(moment: datetime) -> str:
 
 def invoice_page(invoice: InvoiceRecord) -> str:
     amount = money(invoice.amount, invoice.currency)
-    rows = [("Invoice", escape(invoice.external_id)),
-            ("Status", f'<span class="status status-{invoice.status.lower()}">{invoice.status}</span>'),
-            ("Expired" if invoice.status == "EXPIRED" else "Expires", when(invoice.expiry_date))]
+    rows = [
+        ("Invoice", escape(invoice.external_id)),
+        ("Status", f'<span class="status status-{invoice.status.lower()}">{invoice.status}</span>'),
+        ("Expired" if invoice.status == "EXPIRED" else "Expires", when(invoice.expiry_date)),
+    ]
     if invoice.payment is not None:
-        rows += [("Paid", f"{money(invoice.payment.amount, invoice.currency)} with {escape(invoice.payment.channel)}"),
-                 ("Paid at", when(invoice.payment.at))]
+        rows += [
+            ("Paid", f"{money(invoice.payment.amount, invoice.currency)} with {escape(invoice.payment.channel)}"),
+            ("Paid at", when(invoice.payment.at)),
+        ]
     details = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
     description = invoice.options.get("description")
     return _layout(
@@ -65,9 +69,11 @@ def _action(invoice: InvoiceRecord, amount: str) -> str:
     if invoice.status == "PENDING":
         options = "".join(f'<option value="{c}">{c}</option>' for c in invoice.channels())
         # Relative to /web/{id}, so the form works at the root and under any mount prefix.
-        return (f'<form method="post" action="../_sandbox/invoices/{invoice.id}/pay">'
-                f'<label for="channel">Pay with</label><select id="channel" name="payment_channel">{options}</select>'
-                f'<button type="submit">Pay {amount}</button></form>')
+        return (
+            f'<form method="post" action="../_sandbox/invoices/{invoice.id}/pay">'
+            f'<label for="channel">Pay with</label><select id="channel" name="payment_channel">{options}</select>'
+            f'<button type="submit">Pay {amount}</button></form>'
+        )
     back = invoice.options.get("success_redirect_url" if invoice.status != "EXPIRED" else "failure_redirect_url")
     text = "This invoice has expired." if invoice.status == "EXPIRED" else "Thank you: this invoice is paid."
     link = f' <a href="{escape(str(back))}">Back to the merchant</a>' if back else ""
@@ -75,13 +81,17 @@ def _action(invoice: InvoiceRecord, amount: str) -> str:
 
 
 def missing_page(invoice_id: str) -> str:
-    return _layout("Invoice not found", f"<h1>Invoice not found</h1><p class=\"muted\">No invoice has the id "
-                                        f"{escape(invoice_id)}.</p>")
+    return _layout(
+        "Invoice not found",
+        f'<h1>Invoice not found</h1><p class="muted">No invoice has the id {escape(invoice_id)}.</p>',
+    )
 
 
 def _layout(title: str, content: str) -> str:
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
-            f"<style>{STYLE}</style></head><body>"
-            f'<div class="banner">TEST MODE · Xendit sandbox: no real money moves</div>'
-            f"<main>{content}</main></body></html>")
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
+        f"<style>{STYLE}</style></head><body>"
+        f'<div class="banner">TEST MODE · Xendit sandbox: no real money moves</div>'
+        f"<main>{content}</main></body></html>"
+    )

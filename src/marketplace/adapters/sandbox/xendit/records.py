@@ -21,33 +21,74 @@ DIRECT_DEBITS = ("DD_BRI",)
 PAYLATERS = ("KREDIVO", "AKULAKU")
 CARDS = ("CREDIT_CARD",)
 METHOD_OF_CHANNEL = {
-    **dict.fromkeys(BANKS, "BANK_TRANSFER"), **dict.fromkeys(RETAIL_OUTLETS, "RETAIL_OUTLET"),
-    **dict.fromkeys(EWALLETS, "EWALLET"), **dict.fromkeys(QR_CODES, "QR_CODE"),
-    **dict.fromkeys(DIRECT_DEBITS, "DIRECT_DEBIT"), **dict.fromkeys(PAYLATERS, "PAYLATER"),
+    **dict.fromkeys(BANKS, "BANK_TRANSFER"),
+    **dict.fromkeys(RETAIL_OUTLETS, "RETAIL_OUTLET"),
+    **dict.fromkeys(EWALLETS, "EWALLET"),
+    **dict.fromkeys(QR_CODES, "QR_CODE"),
+    **dict.fromkeys(DIRECT_DEBITS, "DIRECT_DEBIT"),
+    **dict.fromkeys(PAYLATERS, "PAYLATER"),
     **dict.fromkeys(CARDS, "CREDIT_CARD"),
 }
 # The refund object names the payment method the way the Payments API does.
-REFUND_METHOD_TYPE = {"BANK_TRANSFER": "VIRTUAL_ACCOUNT", "RETAIL_OUTLET": "OVER_THE_COUNTER", "EWALLET": "EWALLET",
-                      "QR_CODE": "QR_CODE", "DIRECT_DEBIT": "DIRECT_DEBIT", "PAYLATER": "PAYLATER",
-                      "CREDIT_CARD": "CARD"}
+REFUND_METHOD_TYPE = {
+    "BANK_TRANSFER": "VIRTUAL_ACCOUNT",
+    "RETAIL_OUTLET": "OVER_THE_COUNTER",
+    "EWALLET": "EWALLET",
+    "QR_CODE": "QR_CODE",
+    "DIRECT_DEBIT": "DIRECT_DEBIT",
+    "PAYLATER": "PAYLATER",
+    "CREDIT_CARD": "CARD",
+}
 COUNTRY_OF_CURRENCY = {"IDR": "ID", "PHP": "PH", "THB": "TH", "VND": "VN", "MYR": "MY", "USD": "ID"}
 VA_PREFIX = {"BCA": "10766", "BNI": "8808", "BRI": "26215", "MANDIRI": "88908", "PERMATA": "8214", "BSI": "7007"}
 # Optional create fields the invoice object echoes back (docs/providers.md, "Xendit invoices").
-ECHOED = ("payer_email", "description", "success_redirect_url", "failure_redirect_url", "items", "fees",
-          "customer", "customer_notification_preference", "metadata", "locale", "should_authenticate_credit_card",
-          "fixed_va", "reminder_time", "reminder_time_unit", "mid_label", "channel_properties")
+ECHOED = (
+    "payer_email",
+    "description",
+    "success_redirect_url",
+    "failure_redirect_url",
+    "items",
+    "fees",
+    "customer",
+    "customer_notification_preference",
+    "metadata",
+    "locale",
+    "should_authenticate_credit_card",
+    "fixed_va",
+    "reminder_time",
+    "reminder_time_unit",
+    "mid_label",
+    "channel_properties",
+)
 CALLBACK_ECHOED = ("payer_email", "description", "success_redirect_url", "failure_redirect_url", "items", "fees")
 
 # Payouts v2 (docs/providers.md, "Xendit payouts"). The Indonesian destinations this sandbox pays out to: a
 # subset of what Xendit's `GET /payouts_channels` lists, by its `ID_` channel codes (the full list is not in
 # docs/providers.md).
-PAYOUT_BANKS = ("ID_BCA", "ID_BNI", "ID_BRI", "ID_MANDIRI", "ID_PERMATA", "ID_BSI", "ID_CIMB", "ID_DANAMON",
-                "ID_BTN", "ID_MAYBANK", "ID_PANIN", "ID_OCBC")
+PAYOUT_BANKS = (
+    "ID_BCA",
+    "ID_BNI",
+    "ID_BRI",
+    "ID_MANDIRI",
+    "ID_PERMATA",
+    "ID_BSI",
+    "ID_CIMB",
+    "ID_DANAMON",
+    "ID_BTN",
+    "ID_MAYBANK",
+    "ID_PANIN",
+    "ID_OCBC",
+)
 PAYOUT_EWALLETS = ("ID_DANA", "ID_OVO", "ID_GOPAY", "ID_SHOPEEPAY", "ID_LINKAJA")
 PAYOUT_CHANNELS = PAYOUT_BANKS + PAYOUT_EWALLETS
 PAYOUT_PENDING = ("ACCEPTED", "REQUESTED", "LOCKED")  # on its way; CANCELLED only from ACCEPTED
-PAYOUT_FAILURE_CODES = ("INSUFFICIENT_BALANCE", "REJECTED_BY_CHANNEL", "TEMPORARY_TRANSFER_ERROR",
-                        "INVALID_DESTINATION", "TRANSFER_ERROR")
+PAYOUT_FAILURE_CODES = (
+    "INSUFFICIENT_BALANCE",
+    "REJECTED_BY_CHANNEL",
+    "TEMPORARY_TRANSFER_ERROR",
+    "INVALID_DESTINATION",
+    "TRANSFER_ERROR",
+)
 PAYOUT_ARRIVAL = timedelta(minutes=15)  # Xendit's estimate on local rails (its create example: created + 15 min)
 MAX_ACCOUNT_DIGITS = 30  # Indonesian bank accounts have 7-17 digits, e-wallets are phone numbers
 
@@ -132,20 +173,30 @@ class InvoiceRecord:
     def to_json(self) -> dict[str, Any]:
         offered = self.channels()
         body: dict[str, Any] = {
-            "id": self.id, "external_id": self.external_id, "user_id": self.user_id, "status": self.status,
-            "merchant_name": self.merchant_name, "merchant_profile_picture_url": self.merchant_profile_picture_url,
-            "amount": self.amount, "currency": self.currency, "expiry_date": stamp(self.expiry_date),
+            "id": self.id,
+            "external_id": self.external_id,
+            "user_id": self.user_id,
+            "status": self.status,
+            "merchant_name": self.merchant_name,
+            "merchant_profile_picture_url": self.merchant_profile_picture_url,
+            "amount": self.amount,
+            "currency": self.currency,
+            "expiry_date": stamp(self.expiry_date),
             "invoice_url": self.invoice_url,
             "available_banks": [self._bank(c) for c in offered if c in BANKS],
-            "available_retail_outlets": [{"retail_outlet_name": c, "payment_code": self.destination(c),
-                                          "transfer_amount": self.amount} for c in offered if c in RETAIL_OUTLETS],
+            "available_retail_outlets": [
+                {"retail_outlet_name": c, "payment_code": self.destination(c), "transfer_amount": self.amount}
+                for c in offered
+                if c in RETAIL_OUTLETS
+            ],
             "available_ewallets": [{"ewallet_type": c} for c in offered if c in EWALLETS],
             "available_qr_codes": [{"qr_code_type": c} for c in offered if c in QR_CODES],
             "available_direct_debits": [{"direct_debit_type": c} for c in offered if c in DIRECT_DEBITS],
             "available_paylaters": [{"paylater_type": c} for c in offered if c in PAYLATERS],
             "should_exclude_credit_card": "CREDIT_CARD" not in offered,
             "should_send_email": bool(self.options.get("should_send_email", False)),
-            "created": stamp(self.created), "updated": stamp(self.last_change),
+            "created": stamp(self.created),
+            "updated": stamp(self.last_change),
         }
         body.update({name: self.options[name] for name in ECHOED if name in self.options})
         body.update(self._paid_fields())
@@ -154,9 +205,15 @@ class InvoiceRecord:
     def callback_json(self) -> dict[str, Any]:
         """The flat invoice callback (docs/providers.md, "Xendit callbacks"); payment fields only once paid."""
         body: dict[str, Any] = {
-            "id": self.id, "external_id": self.external_id, "user_id": self.user_id, "status": self.status,
-            "merchant_name": self.merchant_name, "amount": self.amount, "currency": self.currency,
-            "created": stamp(self.created), "updated": stamp(self.last_change),
+            "id": self.id,
+            "external_id": self.external_id,
+            "user_id": self.user_id,
+            "status": self.status,
+            "merchant_name": self.merchant_name,
+            "amount": self.amount,
+            "currency": self.currency,
+            "created": stamp(self.created),
+            "updated": stamp(self.last_change),
         }
         body.update({name: self.options[name] for name in CALLBACK_ECHOED if name in self.options})
         body.update(self._paid_fields())
@@ -166,9 +223,14 @@ class InvoiceRecord:
         paid = self.payment
         if paid is None:
             return {}
-        fields = {"paid_amount": paid.amount, "paid_at": stamp(paid.at), "payment_method": paid.method,
-                  "payment_channel": paid.channel, "payment_destination": paid.destination,
-                  "payment_id": paid.payment_id}
+        fields = {
+            "paid_amount": paid.amount,
+            "paid_at": stamp(paid.at),
+            "payment_method": paid.method,
+            "payment_channel": paid.channel,
+            "payment_destination": paid.destination,
+            "payment_id": paid.payment_id,
+        }
         if paid.channel in BANKS:
             fields["bank_code"] = paid.channel
         elif paid.channel in EWALLETS:
@@ -176,9 +238,15 @@ class InvoiceRecord:
         return {name: value for name, value in fields.items() if value is not None}
 
     def _bank(self, code: str) -> dict[str, Any]:
-        return {"bank_code": code, "collection_type": "POOL", "bank_account_number": self.destination(code),
-                "transfer_amount": self.amount, "bank_branch": "Virtual Account",
-                "account_holder_name": self.merchant_name.upper(), "identity_amount": 0}
+        return {
+            "bank_code": code,
+            "collection_type": "POOL",
+            "bank_account_number": self.destination(code),
+            "transfer_amount": self.amount,
+            "bank_branch": "Virtual Account",
+            "account_holder_name": self.merchant_name.upper(),
+            "identity_amount": 0,
+        }
 
 
 @dataclass(slots=True)
@@ -200,12 +268,23 @@ class RefundRecord:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "payment_request_id": None, "invoice_id": self.invoice_id, "payment_id": self.payment_id,
-            "amount": self.amount, "channel_code": self.channel_code,
-            "country": COUNTRY_OF_CURRENCY.get(self.currency, "ID"), "currency": self.currency,
-            "reference_id": self.reference_id, "failure_code": self.failure_code, "refund_fee_amount": 0,
-            "payment_method_type": self.payment_method_type, "status": self.status, "reason": self.reason,
-            "created": stamp(self.created), "updated": stamp(self.updated), "metadata": self.metadata,
+            "id": self.id,
+            "payment_request_id": None,
+            "invoice_id": self.invoice_id,
+            "payment_id": self.payment_id,
+            "amount": self.amount,
+            "channel_code": self.channel_code,
+            "country": COUNTRY_OF_CURRENCY.get(self.currency, "ID"),
+            "currency": self.currency,
+            "reference_id": self.reference_id,
+            "failure_code": self.failure_code,
+            "refund_fee_amount": 0,
+            "payment_method_type": self.payment_method_type,
+            "status": self.status,
+            "reason": self.reason,
+            "created": stamp(self.created),
+            "updated": stamp(self.updated),
+            "metadata": self.metadata,
         }
 
 
@@ -231,10 +310,17 @@ class PayoutRecord:
     def to_json(self) -> dict[str, Any]:
         """The payout object (the SDKs' GetPayouts200ResponseDataInner); optional fields only when set."""
         body: dict[str, Any] = {
-            "id": self.id, "amount": self.amount, "channel_code": self.channel_code, "currency": self.currency,
-            "reference_id": self.reference_id, "status": self.status, "created": stamp(self.created),
-            "updated": stamp(self.updated), "estimated_arrival_time": stamp(self.created + PAYOUT_ARRIVAL),
-            "business_id": self.business_id, "channel_properties": self.channel_properties,
+            "id": self.id,
+            "amount": self.amount,
+            "channel_code": self.channel_code,
+            "currency": self.currency,
+            "reference_id": self.reference_id,
+            "status": self.status,
+            "created": stamp(self.created),
+            "updated": stamp(self.updated),
+            "estimated_arrival_time": stamp(self.created + PAYOUT_ARRIVAL),
+            "business_id": self.business_id,
+            "channel_properties": self.channel_properties,
         }
         body.update(self.options)
         if self.failure_code is not None:

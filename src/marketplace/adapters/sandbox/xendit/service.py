@@ -38,12 +38,21 @@ class XenditSandboxService:
     def __init__(self, config: XenditSandboxConfig) -> None:
         self.config = config
         self.state = StateFile(config.state_dir, "xendit")
-        self.ledger = XenditLedger(business_id=config.business_id, merchant_name=config.merchant_name,
-                                   base_url=config.base_url, keep=self.state.put)
+        self.ledger = XenditLedger(
+            business_id=config.business_id,
+            merchant_name=config.merchant_name,
+            base_url=config.base_url,
+            keep=self.state.put,
+        )
         self.timers = Timers()
-        self.callbacks = CallbackSender(timers=self.timers, headers={"x-callback-token": config.callback_token},
-                                        retry_seconds=config.callback_retry_seconds, http=config.http,
-                                        clock=lambda: stamp(utc_now()), keep=self.state.put)
+        self.callbacks = CallbackSender(
+            timers=self.timers,
+            headers={"x-callback-token": config.callback_token},
+            retry_seconds=config.callback_retry_seconds,
+            http=config.http,
+            clock=lambda: stamp(utc_now()),
+            keep=self.state.put,
+        )
         records = self.state.load()
         self.ledger.restore(records)
         self.callbacks.restore(records.get("callbacks", {}).values())
@@ -87,8 +96,11 @@ class XenditSandboxService:
         that is no longer PENDING (paid, or already expired) answers that: there is no pending invoice to expire."""
         invoice = self.invoice(invoice_id)
         if not self.ledger.expire(invoice, utc_now()):
-            raise XenditError(404, "INVOICE_NOT_FOUND_ERROR",
-                              f"Could not find a pending invoice with id {invoice_id}: it is {invoice.status}")
+            raise XenditError(
+                404,
+                "INVOICE_NOT_FOUND_ERROR",
+                f"Could not find a pending invoice with id {invoice_id}: it is {invoice.status}",
+            )
         self._call_back_invoice(invoice)
         return invoice
 
@@ -132,8 +144,9 @@ class XenditSandboxService:
         payout = self.ledger.payout_by_id_or_reference(payout_id)
         target, code = ("SUCCEEDED", None) if succeeded else ("FAILED", failure_code or "TRANSFER_ERROR")
         if not self.ledger.move_payout(payout, PAYOUT_PENDING, target, utc_now(), code):
-            raise XenditError(409, "PAYOUT_NOT_PENDING",
-                              f"payout {payout_id} is {payout.status}, not {', '.join(PAYOUT_PENDING)}")
+            raise XenditError(
+                409, "PAYOUT_NOT_PENDING", f"payout {payout_id} is {payout.status}, not {', '.join(PAYOUT_PENDING)}"
+            )
         self._call_back_payout(payout)
         return payout
 
@@ -159,8 +172,11 @@ class XenditSandboxService:
         and the caller has the CANCELLED payout in the answer."""
         payout = self.ledger.payout(payout_id)
         if not self.ledger.move_payout(payout, ("ACCEPTED",), "CANCELLED", utc_now()):
-            raise XenditError(400, "PAYOUT_NOT_CANCELLABLE",
-                              f"payout {payout_id} is {payout.status}: only an ACCEPTED payout can be cancelled")
+            raise XenditError(
+                400,
+                "PAYOUT_NOT_CANCELLABLE",
+                f"payout {payout_id} is {payout.status}: only an ACCEPTED payout can be cancelled",
+            )
         return payout
 
     async def shutdown(self) -> None:
@@ -200,8 +216,12 @@ class XenditSandboxService:
         if url is None:
             log.info("%s for %s; no callback URL is configured", event, refund.id)
             return
-        envelope = {"event": event, "business_id": self.ledger.business_id, "created": stamp(utc_now()),
-                    "data": refund.to_json()}
+        envelope = {
+            "event": event,
+            "business_id": self.ledger.business_id,
+            "created": stamp(utc_now()),
+            "data": refund.to_json(),
+        }
         self.callbacks.send(url, event, refund.id, envelope)
 
     def _call_back_payout(self, payout: PayoutRecord) -> None:
@@ -212,6 +232,10 @@ class XenditSandboxService:
         if url is None:
             log.info("%s for %s; no callback URL is configured", event, payout.id)
             return
-        envelope = {"event": event, "business_id": self.ledger.business_id, "created": stamp(utc_now()),
-                    "data": payout.to_json()}
+        envelope = {
+            "event": event,
+            "business_id": self.ledger.business_id,
+            "created": stamp(utc_now()),
+            "data": payout.to_json(),
+        }
         self.callbacks.send(url, event, payout.id, envelope)

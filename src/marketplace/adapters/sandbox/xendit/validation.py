@@ -18,14 +18,36 @@ DEFAULT_DURATION = 86_400
 MAX_DURATION = 31_536_000  # a year: Xendit's maximum is not known (docs/providers.md); this keeps dates sane
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 OPTIONAL_TYPES: dict[str, tuple[type, ...]] = {
-    "payer_email": (str,), "description": (str,), "success_redirect_url": (str,), "failure_redirect_url": (str,),
-    "currency": (str,), "invoice_duration": (int, float), "payment_methods": (list,), "items": (list,),
-    "fees": (list,), "customer": (dict,), "customer_notification_preference": (dict,), "should_send_email": (bool,),
-    "reminder_time": (int, float), "reminder_time_unit": (str,), "locale": (str,), "metadata": (dict,),
-    "callback_virtual_account_id": (str,), "fixed_va": (bool,), "mid_label": (str,),
-    "should_authenticate_credit_card": (bool,), "channel_properties": (dict,),
+    "payer_email": (str,),
+    "description": (str,),
+    "success_redirect_url": (str,),
+    "failure_redirect_url": (str,),
+    "currency": (str,),
+    "invoice_duration": (int, float),
+    "payment_methods": (list,),
+    "items": (list,),
+    "fees": (list,),
+    "customer": (dict,),
+    "customer_notification_preference": (dict,),
+    "should_send_email": (bool,),
+    "reminder_time": (int, float),
+    "reminder_time_unit": (str,),
+    "locale": (str,),
+    "metadata": (dict,),
+    "callback_virtual_account_id": (str,),
+    "fixed_va": (bool,),
+    "mid_label": (str,),
+    "should_authenticate_credit_card": (bool,),
+    "channel_properties": (dict,),
 }
-TYPE_NAMES = {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "an array", dict: "an object"}
+TYPE_NAMES = {
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    list: "an array",
+    dict: "an object",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +160,9 @@ def _specific(currency: str, options: dict[str, Any]) -> None:
         raise XenditError(400, "NO_COLLECTION_METHODS_ERROR", "payment_methods names no payment method")
     unknown = [m for m in methods or [] if m not in METHOD_OF_CHANNEL]
     if unknown:
-        raise XenditError(400, "UNAVAILABLE_PAYMENT_METHOD_ERROR", f"payment methods not available: {', '.join(unknown)}")
+        raise XenditError(
+            400, "UNAVAILABLE_PAYMENT_METHOD_ERROR", f"payment methods not available: {', '.join(unknown)}"
+        )
     email = options.get("payer_email")
     if email is not None and not EMAIL.fullmatch(email):
         raise XenditError(400, "EMAIL_FORMAT_ERROR", f"payer_email {email!r} is not a valid email address")
@@ -200,8 +224,15 @@ def validate_refund(body: dict[str, Any]) -> RefundFields:
     elif metadata is not None:
         check_metadata(metadata, problems)
     problems.check()
-    return RefundFields(text["invoice_id"], text["payment_request_id"], text["reference_id"],
-                        amount, text["currency"], text["reason"], metadata)
+    return RefundFields(
+        text["invoice_id"],
+        text["payment_request_id"],
+        text["reference_id"],
+        amount,
+        text["currency"],
+        text["reason"],
+        metadata,
+    )
 
 
 def validate_payout(body: dict[str, Any]) -> PayoutFields:
@@ -230,8 +261,9 @@ def validate_payout(body: dict[str, Any]) -> PayoutFields:
         problems.add("amount", "is required and must be a number")
     elif isinstance(amount, float) and not amount.is_integer():
         problems.add("amount", "must be a whole number: IDR has no decimals")
-    options = {name: body[name] for name in ("description", "receipt_notification", "metadata")
-               if body.get(name) is not None}
+    options = {
+        name: body[name] for name in ("description", "receipt_notification", "metadata") if body.get(name) is not None
+    }
     if not isinstance(options.get("description", ""), str) or len(options.get("description", "")) > 1000:
         problems.add("description", "must be a string of at most 1000 characters")
     _receipt(options.get("receipt_notification", {}), problems)
@@ -243,18 +275,27 @@ def validate_payout(body: dict[str, Any]) -> PayoutFields:
     problems.check()
     channel, currency = str(body["channel_code"]), str(body["currency"])
     if channel not in PAYOUT_CHANNELS:
-        raise XenditError(400, "CHANNEL_CODE_NOT_SUPPORTED_ERROR",
-                          f"channel_code {channel!r} is not supported; this sandbox knows {', '.join(PAYOUT_CHANNELS)}")
+        raise XenditError(
+            400,
+            "CHANNEL_CODE_NOT_SUPPORTED_ERROR",
+            f"channel_code {channel!r} is not supported; this sandbox knows {', '.join(PAYOUT_CHANNELS)}",
+        )
     if currency != PAYOUT_CURRENCY:
         raise validation_error([{"path": "currency", "message": f"must be {PAYOUT_CURRENCY} for {channel}"}])
     if not str(number).isascii() or not str(number).isdigit() or len(str(number)) > MAX_ACCOUNT_DIGITS:
-        raise XenditError(400, "RECIPIENT_ACCOUNT_NUMBER_ERROR",
-                          f"account_number must be up to {MAX_ACCOUNT_DIGITS} digits (e-wallets: the phone number)")
+        raise XenditError(
+            400,
+            "RECIPIENT_ACCOUNT_NUMBER_ERROR",
+            f"account_number must be up to {MAX_ACCOUNT_DIGITS} digits (e-wallets: the phone number)",
+        )
     if amount < 1:
         raise XenditError(400, "RECIPIENT_AMOUNT_ERROR", f"the amount {amount:g} is below {channel}'s minimum of 1")
     if amount > MAX_LOCAL_TRANSFER:
-        raise XenditError(400, "MAXIMUM_TRANSFER_LIMIT_ERROR",
-                          f"the amount {amount:g} is over the {MAX_LOCAL_TRANSFER} limit of local transfers")
+        raise XenditError(
+            400,
+            "MAXIMUM_TRANSFER_LIMIT_ERROR",
+            f"the amount {amount:g} is over the {MAX_LOCAL_TRANSFER} limit of local transfers",
+        )
     return PayoutFields(str(body["reference_id"]), channel, dict(properties), int(amount), currency, options)
 
 
@@ -266,6 +307,9 @@ def _receipt(receipt: Any, problems: Problems) -> None:
     for name, emails in receipt.items():
         if name not in ("email_to", "email_cc", "email_bcc"):
             problems.add(f"receipt_notification.{name}", "is not a field (email_to, email_cc, email_bcc)")
-        elif (not isinstance(emails, list) or len(emails) > 3
-              or not all(isinstance(e, str) and EMAIL.fullmatch(e) for e in emails)):
+        elif (
+            not isinstance(emails, list)
+            or len(emails) > 3
+            or not all(isinstance(e, str) and EMAIL.fullmatch(e) for e in emails)
+        ):
             problems.add(f"receipt_notification.{name}", "must be a list of at most three e-mail addresses")

@@ -33,18 +33,32 @@ class CartController(Controller):
     async def show(self, services: Svc, user_id: UserId) -> CartView:
         return await services.cart.view(user_id)
 
-    @post("/items", status_code=201, operation_id="addToCart", summary="Add a variant to my cart",
-          responses=problem_responses(400, 401, 409, 422))
+    @post(
+        "/items",
+        status_code=201,
+        operation_id="addToCart",
+        summary="Add a variant to my cart",
+        responses=problem_responses(400, 401, 409, 422),
+    )
     async def add(self, data: JSONBody[CartItemBody], services: Svc, user_id: UserId) -> CartView:
         return await services.cart.add(user_id, data.variant_id, data.quantity)
 
-    @patch("/items/{variant_id:str}", operation_id="changeCartItem", summary="Change a line's quantity",
-           responses=problem_responses(400, 401, 404, 409, 422))
-    async def change(self, variant_id: FromPath[str], data: JSONBody[CartQuantityBody], services: Svc,
-                     user_id: UserId) -> CartView:
+    @patch(
+        "/items/{variant_id:str}",
+        operation_id="changeCartItem",
+        summary="Change a line's quantity",
+        responses=problem_responses(400, 401, 404, 409, 422),
+    )
+    async def change(
+        self, variant_id: FromPath[str], data: JSONBody[CartQuantityBody], services: Svc, user_id: UserId
+    ) -> CartView:
         return await services.cart.set_quantity(user_id, variant_id, data.quantity)
 
-    @delete("/items/{variant_id:str}", operation_id="removeCartItem", summary="Remove a line",
-            responses=problem_responses(400, 401, 404))
+    @delete(
+        "/items/{variant_id:str}",
+        operation_id="removeCartItem",
+        summary="Remove a line",
+        responses=problem_responses(400, 401, 404),
+    )
     async def remove(self, variant_id: FromPath[str], services: Svc, user_id: UserId) -> None:
         await services.cart.remove(user_id, variant_id)

@@ -17,8 +17,9 @@ PageId = Annotated[str, PathParameter(description="the page's id")]
 BannerId = Annotated[str, PathParameter(description="the banner's id")]
 PlacementFilter = Annotated[str | None, QueryParameter(max_length=40, description="only banners shown there")]
 # The public list checks the placement as a banner's (the admins' list takes any text to search by).
-LivePlacement = Annotated[str | None, QueryParameter(max_length=40, pattern=PLACEMENT,
-                                                     description="only banners shown there")]
+LivePlacement = Annotated[
+    str | None, QueryParameter(max_length=40, pattern=PLACEMENT, description="only banners shown there")
+]
 StatusFilter = Annotated[Literal["draft", "published"] | None, QueryParameter()]
 
 
@@ -128,8 +129,13 @@ class CmsAdminController(Controller):
         responses=problem_responses(401, 403, 422),
     )
     async def list_banners(
-        self, services: Svc, user_id: UserId, placement: PlacementFilter = None, status: StatusFilter = None,
-        limit: Limit = 20, cursor: Cursor = None,
+        self,
+        services: Svc,
+        user_id: UserId,
+        placement: PlacementFilter = None,
+        status: StatusFilter = None,
+        limit: Limit = 20,
+        cursor: Cursor = None,
     ) -> Page[BannerView]:
         return await services.list_banners(user_id, placement, status, limit, cursor)
 

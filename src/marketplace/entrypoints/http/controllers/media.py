@@ -28,26 +28,48 @@ class MediaController(Controller):
     path = "/api/v1/media"
     tags = ["Media"]
 
-    @post("/uploads", status_code=201, operation_id="requestUpload", summary="Ask for an upload URL",
-          security=BEARER, responses=problem_responses(400, 401, 422))
+    @post(
+        "/uploads",
+        status_code=201,
+        operation_id="requestUpload",
+        summary="Ask for an upload URL",
+        security=BEARER,
+        responses=problem_responses(400, 401, 422),
+    )
     async def request_upload(self, data: JSONBody[UploadBody], services: Svc, user_id: UserId) -> UploadTicket:
-        request = UploadRequest(filename=data.filename, content_type=data.content_type, size=data.size,
-                                purpose=data.purpose)
+        request = UploadRequest(
+            filename=data.filename, content_type=data.content_type, size=data.size, purpose=data.purpose
+        )
         return await services.request_upload(user_id, request)
 
-    @post("/{media_id:str}/complete", status_code=200, operation_id="completeUpload",
-          summary="Check the uploaded bytes and finish the upload", security=BEARER,
-          responses=problem_responses(400, 401, 404, 409, 422))
+    @post(
+        "/{media_id:str}/complete",
+        status_code=200,
+        operation_id="completeUpload",
+        summary="Check the uploaded bytes and finish the upload",
+        security=BEARER,
+        responses=problem_responses(400, 401, 404, 409, 422),
+    )
     async def complete(self, media_id: FromPath[str], services: Svc, user_id: UserId) -> MediaDetail:
         return await services.complete_upload(user_id, media_id)
 
-    @get("/{media_id:str}", operation_id="downloadMedia", summary="Redirect to the media's bytes",
-         status_code=302, responses=problem_responses(400, 401, 404))
+    @get(
+        "/{media_id:str}",
+        operation_id="downloadMedia",
+        summary="Redirect to the media's bytes",
+        status_code=302,
+        responses=problem_responses(400, 401, 404),
+    )
     async def download(self, media_id: FromPath[str], services: Svc, viewer_id: ViewerId) -> Redirect:
         return Redirect(await services.download_media(viewer_id, media_id), status_code=302)
 
-    @get("/{media_id:str}/thumbnail", operation_id="downloadThumbnail", summary="Redirect to the thumbnail",
-         status_code=302, responses=problem_responses(400, 401, 404))
+    @get(
+        "/{media_id:str}/thumbnail",
+        operation_id="downloadThumbnail",
+        summary="Redirect to the thumbnail",
+        status_code=302,
+        responses=problem_responses(400, 401, 404),
+    )
     async def thumbnail(self, media_id: FromPath[str], services: Svc, viewer_id: ViewerId) -> Redirect:
         return Redirect(await services.download_media(viewer_id, media_id, thumbnail=True), status_code=302)
 
@@ -80,8 +102,15 @@ class MediaFileController(Controller):
     include_in_schema = False
 
     @put("/{key:path}", status_code=200, request_max_body_size=MAX_UPLOAD)
-    async def upload(self, key: FromPath[str], expires: Expires, size: Size, signature: Signature,
-                     request: Request[Any, Any, Any], services: Svc) -> Response[None]:
+    async def upload(
+        self,
+        key: FromPath[str],
+        expires: Expires,
+        size: Size,
+        signature: Signature,
+        request: Request[Any, Any, Any],
+        services: Svc,
+    ) -> Response[None]:
         """Writes only a staging key, as the signed content type, at most the signed size."""
         storage, key = _local(services), key.lstrip("/")
         content_type = request.headers.get("content-type", "")
@@ -102,5 +131,8 @@ class MediaFileController(Controller):
         data = await storage.read(key.lstrip("/"))
         if stored is None or data is None:
             raise NotFound("file", key)
-        return Response(data, media_type=stored.content_type,
-                        headers={"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"})
+        return Response(
+            data,
+            media_type=stored.content_type,
+            headers={"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"},
+        )

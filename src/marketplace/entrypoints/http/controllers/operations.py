@@ -54,12 +54,17 @@ async def _check(name: str, kind: str, probe: Any) -> BackendState:
 
 
 def _sandbox(settings: Any) -> SandboxState:
-    served = [name for name, used in (("xendit", uses_builtin_xendit(settings)), ("gosend", uses_builtin_gosend(settings)))
-              if used]
+    served = [
+        name
+        for name, used in (("xendit", uses_builtin_xendit(settings)), ("gosend", uses_builtin_gosend(settings)))
+        if used
+    ]
     warning = None
     if settings.sandbox == "on":
-        warning = ("MARKETPLACE_SANDBOX=on: the built-in sandboxes and development secrets are served to anyone who "
-                   "reaches this process; not for a real shop")
+        warning = (
+            "MARKETPLACE_SANDBOX=on: the built-in sandboxes and development secrets are served to anyone who "
+            "reaches this process; not for a real shop"
+        )
     return SandboxState(mode=settings.sandbox, served=served, warning=warning)
 
 

@@ -39,11 +39,21 @@ class OrderReviewController(Controller):
     tags = ["Reviews"]
     security = BEARER
 
-    @post("/", status_code=201, operation_id="reviewOrderLine",
-          summary="Review a line of my completed order (once); 409 before completion or for a second review",
-          responses=problem_responses(400, 401, 404, 409, 422))
-    async def create(self, order_id: FromPath[str], line_id: FromPath[str], data: JSONBody[ReviewBody], services: Svc,
-                     user_id: UserId) -> ReviewView:
+    @post(
+        "/",
+        status_code=201,
+        operation_id="reviewOrderLine",
+        summary="Review a line of my completed order (once); 409 before completion or for a second review",
+        responses=problem_responses(400, 401, 404, 409, 422),
+    )
+    async def create(
+        self,
+        order_id: FromPath[str],
+        line_id: FromPath[str],
+        data: JSONBody[ReviewBody],
+        services: Svc,
+        user_id: UserId,
+    ) -> ReviewView:
         return await services.reviews.write(user_id, order_id, line_id, data.rating, data.body, list(data.media_ids))
 
 
@@ -52,11 +62,15 @@ class ReviewController(Controller):
     tags = ["Reviews"]
     security = BEARER
 
-    @patch("/{review_id:str}", operation_id="editReview",
-           summary="Edit my review while its edit window is open (MARKETPLACE_REVIEW_EDIT_SECONDS)",
-           responses=problem_responses(400, 401, 404, 409, 422))
-    async def edit(self, review_id: FromPath[str], data: JSONBody[ReviewPatch], services: Svc,
-                   user_id: UserId) -> ReviewView:
+    @patch(
+        "/{review_id:str}",
+        operation_id="editReview",
+        summary="Edit my review while its edit window is open (MARKETPLACE_REVIEW_EDIT_SECONDS)",
+        responses=problem_responses(400, 401, 404, 409, 422),
+    )
+    async def edit(
+        self, review_id: FromPath[str], data: JSONBody[ReviewPatch], services: Svc, user_id: UserId
+    ) -> ReviewView:
         changes = ReviewEdit(
             rating=None if isinstance(data.rating, UnsetType) else data.rating,
             body=None if isinstance(data.body, UnsetType) else data.body,
@@ -64,11 +78,16 @@ class ReviewController(Controller):
         )
         return await services.reviews.edit(user_id, review_id, changes)
 
-    @post("/{review_id:str}/reply", status_code=201, operation_id="replyToReview",
-          summary="The store's owner replies, once (409 for a second)",
-          responses=problem_responses(400, 401, 403, 404, 409, 422))
-    async def reply(self, review_id: FromPath[str], data: JSONBody[ReplyBody], services: Svc,
-                    user_id: UserId) -> ReviewView:
+    @post(
+        "/{review_id:str}/reply",
+        status_code=201,
+        operation_id="replyToReview",
+        summary="The store's owner replies, once (409 for a second)",
+        responses=problem_responses(400, 401, 403, 404, 409, 422),
+    )
+    async def reply(
+        self, review_id: FromPath[str], data: JSONBody[ReplyBody], services: Svc, user_id: UserId
+    ) -> ReviewView:
         return await services.reviews.reply(user_id, review_id, data.body)
 
 
@@ -77,9 +96,13 @@ class ReviewAdminController(Controller):
     tags = ["Admin"]
     security = BEARER
 
-    @post("/{review_id:str}/hide", status_code=200, operation_id="hideReview",
-          summary="Hide a review (admin): it leaves the list and the rating summaries",
-          responses=problem_responses(401, 403, 404))
+    @post(
+        "/{review_id:str}/hide",
+        status_code=200,
+        operation_id="hideReview",
+        summary="Hide a review (admin): it leaves the list and the rating summaries",
+        responses=problem_responses(401, 403, 404),
+    )
     async def hide(self, review_id: FromPath[str], services: Svc, user_id: UserId) -> ReviewView:
         return await services.reviews.hide(user_id, review_id)
 
@@ -88,13 +111,20 @@ class ProductReviewController(Controller):
     path = "/api/v1/products/{product_id:str}/reviews"
     tags = ["Reviews"]
 
-    @get("/", operation_id="listProductReviews",
-         summary="A product's visible reviews with its rating summary (average, count, distribution)",
-         responses=problem_responses(404, 422))
+    @get(
+        "/",
+        operation_id="listProductReviews",
+        summary="A product's visible reviews with its rating summary (average, count, distribution)",
+        responses=problem_responses(404, 422),
+    )
     async def index(
-        self, product_id: ProductRef, services: Svc, viewer_id: ViewerId,
+        self,
+        product_id: ProductRef,
+        services: Svc,
+        viewer_id: ViewerId,
         rating: Annotated[int | None, QueryParameter(ge=1, le=5, description="only reviews of this many stars")] = None,
         sort: Annotated[Literal["newest", "highest", "lowest"], QueryParameter(description="order")] = "newest",
-        limit: Limit = 20, cursor: Cursor = None,
+        limit: Limit = 20,
+        cursor: Cursor = None,
     ) -> ReviewPage:
         return await services.reviews.of_product(viewer_id, product_id, rating, sort, limit, cursor)

@@ -60,9 +60,7 @@ class StoreController(Controller):
         security=BEARER,
         responses=problem_responses(),
     )
-    async def update(
-        self, store_id: StoreRef, data: JSONBody[StorePatch], services: Svc, user_id: UserId
-    ) -> StoreView:
+    async def update(self, store_id: StoreRef, data: JSONBody[StorePatch], services: Svc, user_id: UserId) -> StoreView:
         changes = StoreChanges(
             name=None if data.name is msgspec.UNSET else data.name,
             description=None if data.description is msgspec.UNSET else data.description,

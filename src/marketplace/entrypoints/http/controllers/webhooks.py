@@ -44,17 +44,25 @@ class XenditWebhookController(Controller):
     path = "/api/v1/webhooks/xendit"
     tags = ["Webhooks"]
 
-    @post("/invoice", status_code=200, operation_id="xenditInvoiceCallback",
-          summary="Xendit invoice callback (PAID / EXPIRED); needs x-callback-token",
-          responses=problem_responses(401, 422))
+    @post(
+        "/invoice",
+        status_code=200,
+        operation_id="xenditInvoiceCallback",
+        summary="Xendit invoice callback (PAID / EXPIRED); needs x-callback-token",
+        responses=problem_responses(401, 422),
+    )
     async def invoice(self, request: Request[Any, Any, Any], services: Svc) -> Acknowledged:
         _check_token(request, request.app.state.settings.xendit_token)
         outcome = await services.receive_callback.invoice(await _payload(request))
         return Acknowledged(received=True, outcome=outcome)
 
-    @post("/refund", status_code=200, operation_id="xenditRefundCallback",
-          summary="Xendit refund event (refund.succeeded / refund.failed); needs x-callback-token",
-          responses=problem_responses(401, 422))
+    @post(
+        "/refund",
+        status_code=200,
+        operation_id="xenditRefundCallback",
+        summary="Xendit refund event (refund.succeeded / refund.failed); needs x-callback-token",
+        responses=problem_responses(401, 422),
+    )
     async def refund(self, request: Request[Any, Any, Any], services: Svc) -> Acknowledged:
         _check_token(request, request.app.state.settings.xendit_token)
         outcome = await services.receive_callback.refund(await _payload(request))
@@ -65,9 +73,13 @@ class XenditPayoutWebhookController(Controller):
     path = "/api/v1/webhooks/xendit/payout"
     tags = ["Webhooks"]
 
-    @post("/", status_code=200, operation_id="xenditPayoutCallback",
-          summary="Xendit payout event (payout.succeeded / payout.failed); needs x-callback-token",
-          responses=problem_responses(401, 422))
+    @post(
+        "/",
+        status_code=200,
+        operation_id="xenditPayoutCallback",
+        summary="Xendit payout event (payout.succeeded / payout.failed); needs x-callback-token",
+        responses=problem_responses(401, 422),
+    )
     async def payout(self, request: Request[Any, Any, Any], services: Svc) -> Acknowledged:
         _check_token(request, request.app.state.settings.xendit_token)
         outcome = await services.payout_callbacks.receive(await _payload(request))
@@ -78,9 +90,13 @@ class GoSendWebhookController(Controller):
     path = "/api/v1/webhooks/gosend"
     tags = ["Webhooks"]
 
-    @post("/", status_code=200, operation_id="gosendBookingEvent",
-          summary="GoSend booking event; needs the token in MARKETPLACE_GOSEND_WEBHOOK_HEADER (Authorization)",
-          responses=problem_responses(401, 409, 422))
+    @post(
+        "/",
+        status_code=200,
+        operation_id="gosendBookingEvent",
+        summary="GoSend booking event; needs the token in MARKETPLACE_GOSEND_WEBHOOK_HEADER (Authorization)",
+        responses=problem_responses(401, 409, 422),
+    )
     async def booking_event(self, request: Request[Any, Any, Any], services: Svc) -> Acknowledged:
         settings = request.app.state.settings
         _check_token(request, settings.gosend_token, settings.gosend_webhook_header.lower())

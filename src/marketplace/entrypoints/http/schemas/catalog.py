@@ -50,8 +50,12 @@ class VariantBody(Body, kw_only=True):
     def to_input(self) -> VariantInput:
         money = money_of(self.price)
         return VariantInput(
-            sku=self.sku, name=self.name, price_amount=money.amount, currency=money.currency,
-            stock=self.stock, weight_grams=self.weight_grams,
+            sku=self.sku,
+            name=self.name,
+            price_amount=money.amount,
+            currency=money.currency,
+            stock=self.stock,
+            weight_grams=self.weight_grams,
         )
 
 

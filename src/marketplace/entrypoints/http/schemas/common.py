@@ -24,8 +24,7 @@ def text(min_length: int, max_length: int) -> Meta:
 def stripped(min_length: int, max_length: int) -> Meta:
     """As `text`, for text that has always taken any space around it (message, review and reply bodies,
     a bank account's holder): the domain strips it."""
-    return Meta(min_length=min_length, max_length=max_length,
-                pattern=stripped_text(min_length, c0_free_edges=False))
+    return Meta(min_length=min_length, max_length=max_length, pattern=stripped_text(min_length, c0_free_edges=False))
 
 
 Uuid = Annotated[str, Meta(min_length=36, max_length=36, pattern=UUID, description="an id")]
@@ -56,8 +55,14 @@ class AddressBody(Body, kw_only=True):
 
     def to_input(self) -> AddressInput:
         return AddressInput(
-            label=self.label, recipient=self.recipient, phone=self.phone, line1=self.line1, city=self.city,
-            postal_code=self.postal_code, lat=self.lat, lng=self.lng,
+            label=self.label,
+            recipient=self.recipient,
+            phone=self.phone,
+            line1=self.line1,
+            city=self.city,
+            postal_code=self.postal_code,
+            lat=self.lat,
+            lng=self.lng,
         )
 
 

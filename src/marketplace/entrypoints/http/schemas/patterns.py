@@ -61,12 +61,14 @@ COMMISSION_STATUS = r"^(?:pending|approved|paid|void)?$"
 MESSAGES = {
     UUID: "is not an id",
     **{stripped_text(0, c0_free_edges=edges): "must not contain control characters" for edges in (True, False)},
-    **{stripped_text(1, c0_free_edges=edges): "must not be blank or contain control characters"
-       for edges in (True, False)},
+    **{
+        stripped_text(1, c0_free_edges=edges): "must not be blank or contain control characters"
+        for edges in (True, False)
+    },
     stripped_text(2): "needs at least 2 characters besides the space around them, and no control characters",
     MARKDOWN: "must not be blank or contain control characters",
     LINK: "must be an http(s) URL or a path on this site starting with a single /, with no spaces, backslashes "
-          "or control characters",
+    "or control characters",
     CLIENT_ID: "must be 1 to 64 printable characters",
     REFERRAL_CODE: "up to 64 letters, digits, - and _",
     ACCOUNT_NUMBER: "must be 4 to 34 digits",

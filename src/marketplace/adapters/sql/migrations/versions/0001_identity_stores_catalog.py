@@ -25,8 +25,7 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 PENDING = "delivered_at IS NULL AND parked_at IS NULL"
 SEARCH = (
-    "setweight(to_tsvector('simple', title), 'A') || "
-    "setweight(to_tsvector('simple', coalesce(description, '')), 'B')"
+    "setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', coalesce(description, '')), 'B')"
 )
 
 
@@ -149,8 +148,11 @@ def _catalog(dialect: str) -> None:
         sa.UniqueConstraint("slug", name="uq_products_slug"),
     )
     for columns in (
-        ["status", "id"], ["status", "price_from_amount", "id"], ["category_id", "status", "id"],
-        ["store_id", "status", "id"], ["status", "rating_centi", "id"],
+        ["status", "id"],
+        ["status", "price_from_amount", "id"],
+        ["category_id", "status", "id"],
+        ["store_id", "status", "id"],
+        ["status", "rating_centi", "id"],
     ):
         op.create_index(f"ix_products_{'_'.join(columns)}", "products", columns)
     if dialect == "postgresql":
@@ -196,8 +198,11 @@ def _outbox() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),
     )
     op.create_index(
-        "ix_outbox_pending", "outbox", ["available_at", "id"],
-        postgresql_where=sa.text(PENDING), sqlite_where=sa.text(PENDING),
+        "ix_outbox_pending",
+        "outbox",
+        ["available_at", "id"],
+        postgresql_where=sa.text(PENDING),
+        sqlite_where=sa.text(PENDING),
     )
 
 

@@ -38,7 +38,9 @@ def upgrade() -> None:
         sa.Column("added_at", TIME, nullable=False),
         sa.CheckConstraint("quantity > 0", name="ck_cart_lines_quantity_positive"),
         sa.PrimaryKeyConstraint("buyer_id", "variant_id", name="pk_cart_lines"),
-        sa.ForeignKeyConstraint(["buyer_id"], ["carts.buyer_id"], name="fk_cart_lines_buyer_id_carts", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["buyer_id"], ["carts.buyer_id"], name="fk_cart_lines_buyer_id_carts", ondelete="CASCADE"
+        ),
     )
 
 

@@ -51,10 +51,16 @@ def _checkouts() -> None:
         sa.UniqueConstraint("invoice_id", name="uq_checkouts_invoice_id"),
     )
     op.create_index("ix_checkouts_buyer_id_id", "checkouts", ["buyer_id", "id"])
-    op.create_index("ix_checkouts_due", "checkouts", ["expires_at", "id"],
-                    postgresql_where=sa.text(DUE), sqlite_where=sa.text(DUE))
-    op.create_index("ix_checkouts_without_invoice", "checkouts", ["created_at", "id"],
-                    postgresql_where=sa.text(WITHOUT_INVOICE), sqlite_where=sa.text(WITHOUT_INVOICE))
+    op.create_index(
+        "ix_checkouts_due", "checkouts", ["expires_at", "id"], postgresql_where=sa.text(DUE), sqlite_where=sa.text(DUE)
+    )
+    op.create_index(
+        "ix_checkouts_without_invoice",
+        "checkouts",
+        ["created_at", "id"],
+        postgresql_where=sa.text(WITHOUT_INVOICE),
+        sqlite_where=sa.text(WITHOUT_INVOICE),
+    )
 
 
 def _orders() -> None:
@@ -73,8 +79,13 @@ def _orders() -> None:
         sa.Column("history", JSON, nullable=False),
         sa.Column("created_at", TIME, nullable=False),
         sa.Column("version", sa.Integer, nullable=False, server_default=sa.text("0")),
-        sa.ForeignKeyConstraint(["checkout_id"], ["checkouts.id"], name="fk_orders_checkout_id_checkouts",
-                                deferrable=True, initially="DEFERRED"),
+        sa.ForeignKeyConstraint(
+            ["checkout_id"],
+            ["checkouts.id"],
+            name="fk_orders_checkout_id_checkouts",
+            deferrable=True,
+            initially="DEFERRED",
+        ),
         sa.ForeignKeyConstraint(["store_id"], ["stores.id"], name="fk_orders_store_id_stores"),
         sa.ForeignKeyConstraint(["buyer_id"], ["users.id"], name="fk_orders_buyer_id_users"),
         sa.PrimaryKeyConstraint("id", name="pk_orders"),
@@ -95,8 +106,7 @@ def _orders() -> None:
         sa.Column("unit_price_amount", sa.BigInteger, nullable=False),
         sa.Column("unit_price_currency", sa.String(3), nullable=False),
         sa.CheckConstraint("quantity > 0", name="ck_order_lines_quantity_positive"),
-        sa.ForeignKeyConstraint(["order_id"], ["orders.id"], name="fk_order_lines_order_id_orders",
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["order_id"], ["orders.id"], name="fk_order_lines_order_id_orders", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name="pk_order_lines"),
     )
     op.create_index("ix_order_lines_order_id_position", "order_lines", ["order_id", "position"])

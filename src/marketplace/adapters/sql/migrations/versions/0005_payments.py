@@ -28,10 +28,20 @@ def upgrade() -> None:
         batch.add_column(sa.Column("flag", sa.Text, nullable=True))
         batch.add_column(sa.Column("checked_at", TIME, nullable=True))
         batch.add_column(sa.Column("refunds_pending", sa.Boolean, nullable=False, server_default=sa.text("false")))
-    op.create_index("ix_checkouts_unsettled", "checkouts", ["checked_at", "id"],
-                    postgresql_where=sa.text(UNSETTLED), sqlite_where=sa.text(UNSETTLED))
-    op.create_index("ix_checkouts_refunds_pending", "checkouts", ["checked_at", "id"],
-                    postgresql_where=sa.text("refunds_pending"), sqlite_where=sa.text("refunds_pending"))
+    op.create_index(
+        "ix_checkouts_unsettled",
+        "checkouts",
+        ["checked_at", "id"],
+        postgresql_where=sa.text(UNSETTLED),
+        sqlite_where=sa.text(UNSETTLED),
+    )
+    op.create_index(
+        "ix_checkouts_refunds_pending",
+        "checkouts",
+        ["checked_at", "id"],
+        postgresql_where=sa.text("refunds_pending"),
+        sqlite_where=sa.text("refunds_pending"),
+    )
     op.create_table(
         "provider_callbacks",
         sa.Column("id", sa.String(36), nullable=False),
@@ -46,8 +56,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_provider_callbacks"),
     )
     op.create_index("ix_provider_callbacks_reference", "provider_callbacks", ["provider", "reference"])
-    op.create_index("ix_provider_callbacks_unmatched", "provider_callbacks", ["received_at"],
-                    postgresql_where=sa.text("NOT matched"), sqlite_where=sa.text("NOT matched"))
+    op.create_index(
+        "ix_provider_callbacks_unmatched",
+        "provider_callbacks",
+        ["received_at"],
+        postgresql_where=sa.text("NOT matched"),
+        sqlite_where=sa.text("NOT matched"),
+    )
 
 
 def downgrade() -> None:

@@ -26,8 +26,13 @@ DELIVERED = "status = 'delivered'"
 def upgrade() -> None:
     with op.batch_alter_table("orders") as batch:
         batch.add_column(sa.Column("delivered_at", TIME, nullable=True))
-    op.create_index("ix_orders_delivered", "orders", ["delivered_at", "id"],
-                    postgresql_where=sa.text(DELIVERED), sqlite_where=sa.text(DELIVERED))
+    op.create_index(
+        "ix_orders_delivered",
+        "orders",
+        ["delivered_at", "id"],
+        postgresql_where=sa.text(DELIVERED),
+        sqlite_where=sa.text(DELIVERED),
+    )
     op.create_table(
         "shipments",
         sa.Column("id", sa.String(36), nullable=False),
@@ -40,8 +45,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["id"], ["orders.id"], name="fk_shipments_id_orders", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name="pk_shipments"),
     )
-    op.create_index("ix_shipments_quiet", "shipments", ["checked_at", "id"],
-                    postgresql_where=sa.text("live"), sqlite_where=sa.text("live"))
+    op.create_index(
+        "ix_shipments_quiet",
+        "shipments",
+        ["checked_at", "id"],
+        postgresql_where=sa.text("live"),
+        sqlite_where=sa.text("live"),
+    )
     op.create_table(
         "shipment_bookings",
         sa.Column("booking_id", sa.String(64), nullable=False),
@@ -53,8 +63,9 @@ def upgrade() -> None:
         sa.Column("created_at", TIME, nullable=False),
         sa.Column("reported", JSON, nullable=False),
         sa.Column("courier", JSON, nullable=False),
-        sa.ForeignKeyConstraint(["shipment_id"], ["shipments.id"], name="fk_shipment_bookings_shipment_id_shipments",
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["shipment_id"], ["shipments.id"], name="fk_shipment_bookings_shipment_id_shipments", ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("booking_id", name="pk_shipment_bookings"),
     )
     op.create_index("ix_shipment_bookings_shipment_id_position", "shipment_bookings", ["shipment_id", "position"])

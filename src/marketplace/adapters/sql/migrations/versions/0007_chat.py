@@ -37,11 +37,20 @@ def upgrade() -> None:
         sa.Column("buyer_read_seq", sa.Integer, nullable=False),
         sa.Column("seller_read_seq", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_chat_conversations"),
-        sa.UniqueConstraint("buyer_id", "store_id", "product_key", "order_key",
-                            name="uq_chat_conversations_buyer_id_store_id_product_key_order_key"),
+        sa.UniqueConstraint(
+            "buyer_id",
+            "store_id",
+            "product_key",
+            "order_key",
+            name="uq_chat_conversations_buyer_id_store_id_product_key_order_key",
+        ),
     )
-    op.create_index("ix_chat_conversations_buyer_id_active_at_id", "chat_conversations", ["buyer_id", "active_at", "id"])
-    op.create_index("ix_chat_conversations_store_id_active_at_id", "chat_conversations", ["store_id", "active_at", "id"])
+    op.create_index(
+        "ix_chat_conversations_buyer_id_active_at_id", "chat_conversations", ["buyer_id", "active_at", "id"]
+    )
+    op.create_index(
+        "ix_chat_conversations_store_id_active_at_id", "chat_conversations", ["store_id", "active_at", "id"]
+    )
     op.create_table(
         "chat_messages",
         sa.Column("id", sa.String(36), nullable=False),
@@ -53,12 +62,17 @@ def upgrade() -> None:
         sa.Column("media_ids", JSON, nullable=False),
         sa.Column("client_id", sa.String(64), nullable=False),
         sa.Column("created_at", TIME, nullable=False),
-        sa.ForeignKeyConstraint(["conversation_id"], ["chat_conversations.id"],
-                                name="fk_chat_messages_conversation_id_chat_conversations", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["chat_conversations.id"],
+            name="fk_chat_messages_conversation_id_chat_conversations",
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_chat_messages"),
         sa.UniqueConstraint("conversation_id", "seq", name="uq_chat_messages_conversation_id_seq"),
-        sa.UniqueConstraint("conversation_id", "sender_id", "client_id",
-                            name="uq_chat_messages_conversation_id_sender_id_client_id"),
+        sa.UniqueConstraint(
+            "conversation_id", "sender_id", "client_id", name="uq_chat_messages_conversation_id_sender_id_client_id"
+        ),
     )
 
 

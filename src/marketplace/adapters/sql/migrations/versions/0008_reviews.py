@@ -46,10 +46,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_reviews"),
         sa.UniqueConstraint("line_id", name="uq_reviews_line_id"),
     )
-    op.create_index("ix_reviews_product_id_status_created_at_id", "reviews",
-                    ["product_id", "status", "created_at", "id"])
-    op.create_index("ix_reviews_product_id_status_rating_created_at_id", "reviews",
-                    ["product_id", "status", "rating", "created_at", "id"])
+    op.create_index(
+        "ix_reviews_product_id_status_created_at_id", "reviews", ["product_id", "status", "created_at", "id"]
+    )
+    op.create_index(
+        "ix_reviews_product_id_status_rating_created_at_id",
+        "reviews",
+        ["product_id", "status", "rating", "created_at", "id"],
+    )
     op.create_table(
         "rating_summaries",
         sa.Column("kind", sa.String(10), nullable=False),

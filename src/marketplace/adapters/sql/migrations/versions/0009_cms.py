@@ -54,8 +54,9 @@ def upgrade() -> None:
         sa.Column("updated_at", TIME, nullable=False),
         sa.Column("published_at", TIME, nullable=True),
         sa.Column("version", sa.Integer, nullable=False, server_default=sa.text("0")),
-        sa.CheckConstraint("starts_at IS NULL OR ends_at IS NULL OR starts_at < ends_at",
-                           name="ck_cms_banners_window_order"),
+        sa.CheckConstraint(
+            "starts_at IS NULL OR ends_at IS NULL OR starts_at < ends_at", name="ck_cms_banners_window_order"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_cms_banners"),
     )
     op.create_index("ix_cms_banners_status_id", "cms_banners", ["status", "id"])

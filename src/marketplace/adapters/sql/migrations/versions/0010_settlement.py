@@ -85,8 +85,9 @@ def upgrade() -> None:
         sa.Column("target_id", sa.String(36), nullable=True),
         sa.Column("created_at", TIME, nullable=False),
         sa.Column("clicks", sa.Integer, nullable=False, server_default=sa.text("0")),
-        sa.ForeignKeyConstraint(["affiliate_id"], ["affiliates.user_id"],
-                                name="fk_referral_links_affiliate_id_affiliates"),
+        sa.ForeignKeyConstraint(
+            ["affiliate_id"], ["affiliates.user_id"], name="fk_referral_links_affiliate_id_affiliates"
+        ),
         sa.PrimaryKeyConstraint("code", name="pk_referral_links"),
     )
     op.create_index("ix_referral_links_affiliate_id", "referral_links", ["affiliate_id"])
@@ -109,8 +110,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_payouts_owner_kind_owner_id_id", "payouts", ["owner_kind", "owner_id", "id"])
     op.create_index("ix_payouts_provider_id", "payouts", ["provider_id"])
-    op.create_index("ix_payouts_open", "payouts", ["created_at", "id"], postgresql_where=sa.text(OPEN),
-                    sqlite_where=sa.text(OPEN))
+    op.create_index(
+        "ix_payouts_open", "payouts", ["created_at", "id"], postgresql_where=sa.text(OPEN), sqlite_where=sa.text(OPEN)
+    )
 
 
 def downgrade() -> None:

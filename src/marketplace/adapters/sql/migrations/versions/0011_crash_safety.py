@@ -27,14 +27,20 @@ def upgrade() -> None:
         batch.add_column(sa.Column("idempotency_key", sa.String(255), nullable=True))
         batch.add_column(sa.Column("voided", sa.Boolean, nullable=False, server_default=sa.text("false")))
         batch.create_index("ux_checkouts_buyer_id_idempotency_key", ["buyer_id", "idempotency_key"], unique=True)
-    op.create_index("ix_checkouts_ended_unchecked", "checkouts", ["created_at", "id"],
-                    postgresql_where=sa.text(ENDED_UNCHECKED), sqlite_where=sa.text(ENDED_UNCHECKED))
+    op.create_index(
+        "ix_checkouts_ended_unchecked",
+        "checkouts",
+        ["created_at", "id"],
+        postgresql_where=sa.text(ENDED_UNCHECKED),
+        sqlite_where=sa.text(ENDED_UNCHECKED),
+    )
     with op.batch_alter_table("orders") as batch:
         batch.add_column(sa.Column("voided", sa.Boolean, nullable=False, server_default=sa.text("false")))
     with op.batch_alter_table("payouts") as batch:
         batch.add_column(sa.Column("idempotency_key", sa.String(255), nullable=True))
-        batch.create_index("ux_payouts_owner_idempotency_key", ["owner_kind", "owner_id", "idempotency_key"],
-                           unique=True)
+        batch.create_index(
+            "ux_payouts_owner_idempotency_key", ["owner_kind", "owner_id", "idempotency_key"], unique=True
+        )
 
 
 def downgrade() -> None:
