@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import os
 import socket
 import subprocess
@@ -72,17 +73,25 @@ async def _admin(url: str, statement: str) -> None:
         await connection.close()
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database of our own for this test session, dropped at the end."""
+@contextlib.contextmanager
+def fresh_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database of our own, dropped when the block ends."""
     server = os.environ.get("MARKETPLACE_TEST_DATABASE_URL", LOCAL_POSTGRES)
     if not _reachable(server, 5432):
         _unavailable("PostgreSQL", "MARKETPLACE_TEST_DATABASE_URL")
     name = f"marketplace_test_{uuid.uuid4().hex[:12]}"
     _run(server, f'CREATE DATABASE "{name}"')
-    parts = urlsplit(server)
-    yield urlunsplit(parts._replace(path=f"/{name}"))
-    _run(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    finally:
+        _run(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database of our own for this test session (each xdist worker has its own)."""
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,15 +8,26 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
 from marketplace.entrypoints.container import resolve
+from tests.conftest import fresh_database
 from tests.integration.web.conftest import Api
 from tests.integration.web.test_checkout import _add, _address, _product
 from tests.integration.web.test_shipping import HAPPY, _auth, _courier
 
 BANK = {"channel_code": "ID_BCA", "account_number": "1234567890", "account_holder_name": "Toko Ayu"}
 PRICE, RATE, FEE_BPS = 200_000, 1_000, 500
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """Reconcile sums the whole ledger: these tests get a database no other test file writes to."""
+    with fresh_database() as url:
+        yield url
 
 
 async def _buy(
