@@ -1,0 +1,123 @@
+"""What every context's providers build on: settings, time and ids, secrets, the chosen backend's
+ports, security and live notifications."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from dependency_injector import containers, providers
+
+from marketplace.adapters.images.pillow import PillowImageProcessor
+from marketplace.adapters.security.argon2_hasher import Argon2PasswordHasher
+from marketplace.adapters.security.jwt_tokens import JwtTokenService
+from marketplace.adapters.security.zxcvbn_policy import ZxcvbnPasswordPolicy
+from marketplace.adapters.system import SystemClock, Uuid7Ids
+from marketplace.application.catalog.cache import CatalogCache
+from marketplace.application.ports.cache import Cache
+from marketplace.application.ports.chat import ChatStore
+from marketplace.application.ports.checkpoints import NoCheckpoints
+from marketplace.application.ports.images import ImageProcessor
+from marketplace.application.ports.markup import MarkupRenderer
+from marketplace.application.ports.notifier import Notifier
+from marketplace.application.ports.security import PasswordHasher, PasswordPolicy, TokenService
+from marketplace.entrypoints.container.backend import open_backend, port
+from marketplace.entrypoints.container.sandboxes import LateAsgi
+from marketplace.entrypoints.secrets import signing_keys
+from marketplace.entrypoints.settings import Settings
+
+if TYPE_CHECKING:
+    import socketio
+
+
+async def chat_store(settings: Settings, backend: containers.Container) -> AsyncIterator[ChatStore]:
+    """MongoDB when MARKETPLACE_MONGO_URL is set, whatever the backend; else the backend's own."""
+    if settings.mongo_url is None:
+        yield await port(backend, "chat")
+        return
+    from marketplace.adapters.mongo.chat_store import open_mongo_chat_store
+
+    client, store = await open_mongo_chat_store(settings.mongo_url)
+    try:
+        yield store
+    finally:
+        await client.close()
+
+
+def make_socket_server(settings: Settings) -> socketio.AsyncServer:
+    from marketplace.entrypoints.realtime.server import create_socket_server
+
+    return create_socket_server(settings)
+
+
+def socket_notifier(server: socketio.AsyncServer) -> Notifier:
+    from marketplace.adapters.socketio.notifier import SocketIONotifier
+
+    return SocketIONotifier(server)
+
+
+def markdown_renderer() -> MarkupRenderer:
+    from marketplace.adapters.markup.markdown import MarkdownRenderer
+
+    return MarkdownRenderer()
+
+
+def make_catalog_cache(settings: Settings, cache: Cache) -> CatalogCache:
+    return CatalogCache(cache if settings.catalog_cache else None, ttl_seconds=settings.catalog_cache_seconds)
+
+
+def seconds(count: float) -> timedelta:
+    return timedelta(seconds=count)
+
+
+def days(count: int) -> timedelta:
+    return timedelta(days=count)
+
+
+class Core(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(Uuid7Ids)
+    checkpoints = providers.Singleton(NoCheckpoints)  # the crash tests override it; nothing else does
+    secrets = providers.Singleton(signing_keys, settings)
+    this_app = providers.Singleton(LateAsgi)
+
+    # The backend (container/backend.py) and its ports. Each is a provider of its own here, so that a
+    # test can override one.
+    backend = providers.Resource(
+        open_backend, settings, clock.provider, ids.provider, secrets.provider, this_app.provider
+    )
+    memory_db = providers.Singleton(port, backend, "memory_db")
+    engine = providers.Singleton(port, backend, "engine")
+    redis = providers.Singleton(port, backend, "redis")
+    uow = providers.Singleton(port, backend, "uow")
+    catalog_queries = providers.Singleton(port, backend, "catalog_queries")
+    catalog_importer = providers.Singleton(port, backend, "catalog_importer")
+    idempotency = providers.Singleton(port, backend, "idempotency")
+    outbox = providers.Singleton(port, backend, "outbox")
+    money_totals = providers.Singleton(port, backend, "money_totals")
+    storage = providers.Singleton(port, backend, "storage")
+    chat = providers.Resource(chat_store, settings, backend)
+    cache = providers.Singleton(port, backend, "cache")
+    rate_limiter = providers.Singleton(port, backend, "rate_limiter")
+    back_off = providers.Singleton(port, backend, "back_off")
+    xendit_sandbox = providers.Singleton(port, backend, "xendit_sandbox")
+    xendit_http = providers.Singleton(port, backend, "xendit_http")
+    gosend_sandbox = providers.Singleton(port, backend, "gosend_sandbox")
+    gosend_http = providers.Singleton(port, backend, "gosend_http")
+    payments = providers.Singleton(port, backend, "payments")
+    payout_gateway = providers.Singleton(port, backend, "payout_gateway")
+    shipping = providers.Singleton(port, backend, "shipping")
+
+    catalog_cache = providers.Singleton(make_catalog_cache, settings, cache)
+    hasher = providers.Singleton[PasswordHasher](Argon2PasswordHasher, settings.provided.password_hash_profile)
+    password_policy = providers.Singleton[PasswordPolicy](ZxcvbnPasswordPolicy)
+    tokens = providers.Singleton[TokenService](
+        JwtTokenService, secrets.provided.tokens, settings.provided.access_token_seconds
+    )
+    images = providers.Singleton[ImageProcessor](PillowImageProcessor)
+    markup = providers.Singleton(markdown_renderer)
+    socket_server = providers.Singleton(make_socket_server, settings)
+    notifier = providers.Singleton(socket_notifier, socket_server)

@@ -1,0 +1,77 @@
+"""The memory backend (MARKETPLACE_BACKEND=memory): every port in the process, nothing to open."""
+
+from __future__ import annotations
+
+from dependency_injector import providers
+
+from marketplace.adapters.memory.back_off import InProcessBackOff
+from marketplace.adapters.memory.cache import InProcessCache, InProcessRateLimiter
+from marketplace.adapters.memory.catalog_queries import MemoryCatalogQueries
+from marketplace.adapters.memory.chat import MemoryChatStore
+from marketplace.adapters.memory.database import MemoryDatabase
+from marketplace.adapters.memory.idempotency import MemoryIdempotencyStore
+from marketplace.adapters.memory.importer import MemoryCatalogImporter
+from marketplace.adapters.memory.money_totals import MemoryMoneyTotals
+from marketplace.adapters.memory.outbox import MemoryOutboxStore
+from marketplace.adapters.memory.payments import MemoryPaymentGateway
+from marketplace.adapters.memory.payouts import MemoryPayoutGateway
+from marketplace.adapters.memory.shipping import MemoryShippingGateway
+from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
+from marketplace.adapters.storage.memory import MemoryObjectStorage
+from marketplace.application.ports.cache import Cache
+from marketplace.application.ports.catalog_queries import CatalogQueries
+from marketplace.application.ports.chat import ChatStore
+from marketplace.application.ports.idempotency import IdempotencyStore
+from marketplace.application.ports.importer import CatalogImporter
+from marketplace.application.ports.outbox import OutboxStore
+from marketplace.application.ports.payments import PaymentGateway
+from marketplace.application.ports.payouts import PayoutGateway
+from marketplace.application.ports.persistence import UnitOfWorkFactory
+from marketplace.application.ports.rate_limit import BackOff, RateLimiter
+from marketplace.application.ports.settlement import MoneyTotals
+from marketplace.application.ports.shipping import ShippingGateway
+from marketplace.application.ports.storage import ObjectStorage
+from marketplace.application.ports.system import Clock, IdGenerator
+from marketplace.entrypoints.container.backend import Backend
+
+
+def units_of_work(db: MemoryDatabase, clock: Clock, ids: IdGenerator) -> UnitOfWorkFactory:
+    return lambda: MemoryUnitOfWork(db, clock, ids)
+
+
+def sandbox_url(base_url: str) -> str:
+    return f"{base_url}/sandbox/xendit"
+
+
+class MemoryBackend(Backend):
+    memory_db = providers.Singleton(MemoryDatabase)
+    engine = providers.Object[None](None)
+    redis = providers.Object[None](None)
+
+    uow = providers.Singleton[UnitOfWorkFactory](units_of_work, memory_db, Backend.clock, Backend.ids)
+    catalog_queries = providers.Singleton[CatalogQueries](
+        MemoryCatalogQueries, memory_db, Backend.settings.provided.base_url
+    )
+    catalog_importer = providers.Singleton[CatalogImporter](MemoryCatalogImporter, memory_db)
+    idempotency = providers.Singleton[IdempotencyStore](MemoryIdempotencyStore)
+    outbox = providers.Singleton[OutboxStore](MemoryOutboxStore, memory_db)
+    money_totals = providers.Singleton[MoneyTotals](MemoryMoneyTotals, memory_db)
+    storage = providers.Singleton[ObjectStorage](MemoryObjectStorage)
+    chat = providers.Singleton[ChatStore](MemoryChatStore)
+
+    cache = providers.Singleton[Cache](InProcessCache)
+    rate_limiter = providers.Singleton[RateLimiter](InProcessRateLimiter)
+    back_off = providers.Singleton[BackOff](InProcessBackOff)
+
+    xendit_sandbox = providers.Object[None](None)
+    xendit_http = providers.Object[None](None)
+    gosend_sandbox = providers.Object[None](None)
+    gosend_http = providers.Object[None](None)
+    payments = providers.Singleton[PaymentGateway](
+        MemoryPaymentGateway,
+        Backend.clock,
+        Backend.ids,
+        base_url=providers.Callable(sandbox_url, Backend.settings.provided.base_url),
+    )
+    payout_gateway = providers.Singleton[PayoutGateway](MemoryPayoutGateway, Backend.ids)
+    shipping = providers.Singleton[ShippingGateway](MemoryShippingGateway)
