@@ -22,6 +22,7 @@ from marketplace.adapters.memory.catalog_queries import MemoryCatalogQueries
 from marketplace.adapters.memory.database import MemoryDatabase
 from marketplace.adapters.memory.idempotency import MemoryIdempotencyStore
 from marketplace.adapters.memory.importer import MemoryCatalogImporter
+from marketplace.adapters.memory.money_totals import MemoryMoneyTotals
 from marketplace.adapters.memory.outbox import MemoryOutboxStore
 from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
 from marketplace.adapters.sql.catalog_queries import SqlCatalogQueries
@@ -29,6 +30,7 @@ from marketplace.adapters.sql.engine import create_engine, read_only
 from marketplace.adapters.sql.idempotency import SqlIdempotencyStore
 from marketplace.adapters.sql.importer import SqlCatalogImporter
 from marketplace.adapters.sql.migrations import migrate
+from marketplace.adapters.sql.money_totals import SqlMoneyTotals
 from marketplace.adapters.sql.outbox import SqlOutboxStore
 from marketplace.adapters.sql.tables import metadata, outbox
 from marketplace.adapters.sql.unit_of_work import SqlUnitOfWork
@@ -38,6 +40,7 @@ from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.importer import CatalogImporter
 from marketplace.application.ports.outbox import OutboxStore
 from marketplace.application.ports.persistence import UnitOfWork
+from marketplace.application.ports.settlement import MoneyTotals
 from marketplace.domain.catalog.category import Category
 from marketplace.domain.catalog.product import Product, ProductStatus, Variant
 from marketplace.domain.identity.tokens import RefreshToken
@@ -64,6 +67,7 @@ class Backend:
     outbox: Callable[[], Awaitable[list[tuple[str, dict[str, Any]]]]]  # committed (topic, payload)
     idempotency: IdempotencyStore
     outbox_store: OutboxStore  # the outbox as the worker sees it
+    money_totals: MoneyTotals
     engine: AsyncEngine | None = None
 
 
@@ -118,6 +122,7 @@ async def open_backend(kind: str, url: str | None) -> AsyncIterator[Backend]:
             memory_outbox,
             MemoryIdempotencyStore(),
             MemoryOutboxStore(db),
+            MemoryMoneyTotals(db),
         )
         return
     engine = create_engine(url)
@@ -140,6 +145,7 @@ async def open_backend(kind: str, url: str | None) -> AsyncIterator[Backend]:
             sql_outbox,
             SqlIdempotencyStore(engine),
             SqlOutboxStore(engine),
+            SqlMoneyTotals(engine),
             engine,
         )
     finally:

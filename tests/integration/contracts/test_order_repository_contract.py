@@ -11,6 +11,7 @@ from sqlalchemy import event
 
 from marketplace.domain.identity.user import User
 from marketplace.domain.ordering.order import Order
+from marketplace.domain.ordering.policy import OrderAction
 from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.shared.errors import ConcurrentUpdate, Conflict
 from marketplace.domain.shared.ids import new_id
@@ -24,9 +25,9 @@ async def _orders(backend: Backend, buyer: User, stores: list[Store], statuses: 
     for i, status in enumerate(statuses):
         order = an_order(buyer, stores[i % len(stores)], new_id(), at=T0 + timedelta(minutes=i))
         if status is not OrderStatus.PENDING_PAYMENT:
-            order.pay(T0 + timedelta(minutes=i, seconds=1))
+            order.apply(OrderAction.PAY, T0 + timedelta(minutes=i, seconds=1))
         if status is OrderStatus.ACCEPTED:
-            order.accept(T0 + timedelta(minutes=i, seconds=2))
+            order.apply(OrderAction.ACCEPT, T0 + timedelta(minutes=i, seconds=2))
         order.pull_events()
         await seed(backend, a_checkout(buyer, [order]), order)
         made.append(order)
@@ -37,8 +38,8 @@ async def test_an_order_comes_back_with_its_lines_history_and_address(backend: B
     buyer = a_user()
     store = a_store(buyer)
     order = an_order(buyer, store, new_id(), lines=[("v-2", 2, 150_000), ("v-1", 1, 99_500), ("v-3", 4, 1_000)])
-    order.pay(T0 + timedelta(minutes=2))
-    order.accept(T0 + timedelta(minutes=5, microseconds=11))
+    order.apply(OrderAction.PAY, T0 + timedelta(minutes=2))
+    order.apply(OrderAction.ACCEPT, T0 + timedelta(minutes=5, microseconds=11))
     await seed(backend, buyer, store, a_checkout(buyer, [order]), order)
     stored = await fetch(backend, lambda uow: uow.orders.get(order.id))
     assert stored is not None
@@ -133,11 +134,11 @@ async def test_saving_moves_the_version_on_and_a_stale_save_fails(backend: Backe
     async with backend.uow() as first, backend.uow() as second:
         mine, theirs = await first.orders.get(order.id), await second.orders.get(order.id)
         assert mine is not None and theirs is not None
-        mine.accept(T0 + timedelta(hours=1))
+        mine.apply(OrderAction.ACCEPT, T0 + timedelta(hours=1))
         await first.orders.save(mine)
         assert mine.version == 1
         await first.commit()
-        theirs.reject(T0 + timedelta(hours=1))
+        theirs.apply(OrderAction.REJECT, T0 + timedelta(hours=1))
         with pytest.raises((ConcurrentUpdate, Conflict)):
             await second.orders.save(theirs)
             await second.commit()

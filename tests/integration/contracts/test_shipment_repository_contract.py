@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from marketplace.domain.ordering.order import Order
+from marketplace.domain.ordering.policy import OrderAction
 from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.shared.errors import ConcurrentUpdate, Conflict
 from marketplace.domain.shared.ids import new_id
@@ -24,8 +25,8 @@ async def _accepted_order(backend: Backend, minutes: int = 0) -> Order:
     buyer = a_user()
     store = a_store(buyer)
     order = an_order(buyer, store, new_id(), at=T0 + timedelta(minutes=minutes))
-    order.pay(T0 + timedelta(minutes=minutes, seconds=1))
-    order.accept(T0 + timedelta(minutes=minutes, seconds=2))
+    order.apply(OrderAction.PAY, T0 + timedelta(minutes=minutes, seconds=1))
+    order.apply(OrderAction.ACCEPT, T0 + timedelta(minutes=minutes, seconds=2))
     order.pull_events()
     await seed(backend, buyer, store, a_checkout(buyer, [order]), order)
     return order
@@ -130,10 +131,10 @@ async def test_delivered_before_finds_orders_still_delivered_oldest_first(backen
     for i, order in enumerate(orders):
         stored = await fetch(backend, lambda uow, order=order: uow.orders.get(order.id))
         assert stored is not None
-        stored.start_shipping(T0 + timedelta(hours=1))
-        stored.deliver(T0 + timedelta(hours=2, minutes=-i))
+        stored.apply(OrderAction.START_SHIPPING, T0 + timedelta(hours=1))
+        stored.apply(OrderAction.DELIVER, T0 + timedelta(hours=2, minutes=-i))
         if i == 1:
-            stored.complete(T0 + timedelta(hours=3))
+            stored.apply(OrderAction.COMPLETE, T0 + timedelta(hours=3))
         async with backend.uow() as uow:
             await uow.orders.save(stored)
             await uow.commit()

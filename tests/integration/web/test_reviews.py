@@ -11,6 +11,7 @@ from typing import Any
 
 from marketplace.domain.ordering.checkout import Checkout
 from marketplace.domain.ordering.order import Order, OrderLine
+from marketplace.domain.ordering.policy import OrderAction
 from marketplace.domain.shared.address import PostalAddress
 from marketplace.domain.shared.money import Money
 from marketplace.entrypoints.container import resolve
@@ -140,7 +141,7 @@ async def _completed_orders_directly(
                     address=address,
                 )
                 for move in ("pay", "accept", "start_shipping", "deliver", "complete"):
-                    getattr(order, move)(now)
+                    order.apply(OrderAction(move), now)
                 checkout = Checkout.place(
                     id=checkout_id,
                     buyer_id=buyer["id"],

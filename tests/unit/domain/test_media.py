@@ -114,3 +114,17 @@ def test_a_stored_object_that_differs_from_the_announcement_is_refused(
 ) -> None:
     with pytest.raises(InvalidValue):
         _png(size=100).check_stored(size, head, stored_type)
+
+
+def test_one_attach_rule_for_every_context_unfinished_refused_same_target_a_no_op_elsewhere_refused() -> None:
+    media = _png()
+    with pytest.raises(InvalidValue, match="not uploaded yet"):
+        media.attach("product:p1")
+    media.complete(NOW, None)
+    assert media.attach("product:p1") is True and media.attached_to == "product:p1"
+    assert media.attach("product:p1") is False, "again to the same product: nothing changes"
+    for elsewhere in ("product:p2", "review:r1", "conversation:c1"):
+        with pytest.raises(InvalidValue, match="attached elsewhere") as refused:
+            media.attach(elsewhere, field="logo_media_id")
+        assert refused.value.field == "logo_media_id"
+    assert media.attached_to == "product:p1"

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketplace.domain.ordering.order import Order, OrderLine, OrderReferral
+from marketplace.domain.ordering.policy import OrderAction
 from marketplace.domain.settlement.ledger import CLEARING, REVENUE, SHIPPING, EntryKind, LedgerTransaction, Posting
 from marketplace.domain.settlement.sale import booked_on_payment, released_on_completion, split
 from marketplace.domain.shared.errors import InvalidValue
@@ -48,7 +49,7 @@ def an_order(
         fee_bps=fee_bps,
         referral=referral,
     )
-    order.pay(T0)
+    order.apply(OrderAction.PAY, T0)
     return order
 
 

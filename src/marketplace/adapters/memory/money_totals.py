@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from marketplace.adapters.memory.database import MemoryDatabase
 from marketplace.domain.ordering.checkout import CheckoutStatus, PaymentStatus
-from marketplace.domain.ordering.status import OrderStatus
-
-REFUNDED = (OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.RETURNED)
+from marketplace.domain.ordering.policy import REFUNDED_STATUSES
 
 
 class MemoryMoneyTotals:
@@ -23,7 +21,7 @@ class MemoryMoneyTotals:
         refunded = sum(
             o.total.amount
             for o in self._db.table("orders").values()
-            if o.status in REFUNDED
+            if o.status in REFUNDED_STATUSES
             and (c := checkouts.get(o.checkout_id)) is not None
             and c.status is CheckoutStatus.PAID
         )

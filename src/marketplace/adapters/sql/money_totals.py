@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from marketplace.adapters.sql.engine import read_only
 from marketplace.adapters.sql.tables import checkouts, order_lines, orders
+from marketplace.domain.ordering.policy import REFUNDED_STATUSES
 
-REFUNDED = ("cancelled", "rejected", "returned")
+REFUNDED = sorted(status.value for status in REFUNDED_STATUSES)  # stored as the enum's values
 ENDED = ("expired", "cancelled")
 
 

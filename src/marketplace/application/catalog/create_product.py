@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.catalog.commands import CreateProductCommand
-from marketplace.application.catalog.product_writes import PRODUCT_MEDIA, CatalogWriter, attach_media, check_category
+from marketplace.application.catalog.product_writes import PRODUCT_MEDIA, CatalogWriter, check_category
 from marketplace.application.catalog.views import ProductDetail
+from marketplace.application.media.attachments import attach_media
 from marketplace.application.stores.lookup import owned_store
 from marketplace.domain.catalog.product import Product
 from marketplace.domain.shared.errors import DuplicateSku

@@ -46,33 +46,5 @@ def check_media(media_ids: list[str], field: str = "media_ids") -> list[str]:
     return []
 
 
-MAX_PRODUCT_MEDIA = 20
 PRODUCT_MEDIA = frozenset({Purpose.PRODUCT_IMAGE})
 STORE_LOGO = frozenset({Purpose.STORE_LOGO})
-
-
-async def attach_media(
-    uow: UnitOfWork,
-    user_id: str,
-    media_ids: list[str],
-    *,
-    target: str,
-    purposes: frozenset[Purpose],
-    field: str = "media_ids",
-) -> list[str]:
-    """The ids, once each is a completed upload of this user for an accepted purpose; attached to `target`.
-
-    Someone else's media is refused exactly like an unknown id, so ids reveal nothing.
-    """
-    if len(media_ids) > MAX_PRODUCT_MEDIA:
-        raise InvalidValue(field, f"at most {MAX_PRODUCT_MEDIA} media")
-    if len(set(media_ids)) != len(media_ids):
-        raise InvalidValue(field, "lists a media id twice")
-    for media_id in media_ids:
-        media = await uow.media.get(media_id) if is_id(media_id) else None
-        if media is None or not media.belongs_to(user_id) or media.purpose not in purposes or not media.is_ready:
-            raise InvalidValue(field, f"unknown media id {media_id!r}")
-        if media.attached_to != target:
-            media.attach(target)
-            await uow.media.save(media)
-    return list(media_ids)

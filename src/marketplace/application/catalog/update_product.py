@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from marketplace.application.catalog.commands import ProductChanges
 from marketplace.application.catalog.ownership import owned_product
-from marketplace.application.catalog.product_writes import PRODUCT_MEDIA, CatalogWriter, attach_media, check_category
+from marketplace.application.catalog.product_writes import PRODUCT_MEDIA, CatalogWriter, check_category
 from marketplace.application.catalog.views import ProductDetail
+from marketplace.application.media.attachments import attach_media
 
 
 @dataclass(frozen=True, slots=True)

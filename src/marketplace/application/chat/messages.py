@@ -14,6 +14,7 @@ from typing import Any
 from marketplace.application.chat.participants import Seat, seat_of
 from marketplace.application.chat.views import MessageView
 from marketplace.application.errors import BackendUnavailable, RateLimited
+from marketplace.application.media.attachments import attach_media
 from marketplace.application.ports.chat import ChatStore
 from marketplace.application.ports.notifier import Notifier
 from marketplace.application.ports.persistence import UnitOfWorkFactory
@@ -28,6 +29,7 @@ from marketplace.domain.shared.ids import is_id
 
 log = logging.getLogger("marketplace.chat")
 KIND = "messages"
+CHAT_ATTACHMENTS = frozenset({Purpose.CHAT_ATTACHMENT})
 SYNC_LIMIT = 500  # one catch-up answer at most; the client asks again from the last one it got
 
 
@@ -137,17 +139,7 @@ class ChatMessages:
         conversation's participants."""
         if not media_ids:
             return
-        target = f"conversation:{seat.conversation.id}"
         async with self.uow() as uow:
-            for media_id in media_ids:
-                media = await uow.media.get(media_id) if is_id(media_id) else None
-                if media is None or not media.belongs_to(user_id):
-                    raise InvalidValue("media_ids", f"{media_id[:64]!r} is not one of your uploads")
-                if media.purpose is not Purpose.CHAT_ATTACHMENT:
-                    raise InvalidValue("media_ids", f"{media_id} was not uploaded as a chat attachment")
-                if media.attached_to not in (None, target):
-                    raise InvalidValue("media_ids", f"{media_id} is attached elsewhere already")
-                if media.attached_to is None:
-                    media.attach(target)
-                    await uow.media.save(media)
+            target = f"conversation:{seat.conversation.id}"
+            await attach_media(uow, user_id, media_ids, target=target, purposes=CHAT_ATTACHMENTS)
             await uow.commit()

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from marketplace.application.catalog.product_writes import attach_media
 from marketplace.application.cms.cache import CmsCache
 from marketplace.application.cms.commands import BannerChanges, BannerInput, kept
 from marketplace.application.cms.listing import before_id, status_of
 from marketplace.application.cms.views import BannerView
 from marketplace.application.errors import NotFound
 from marketplace.application.identity.actors import require_admin
+from marketplace.application.media.attachments import attach_media
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.application.shared.cursor import check_limit, encode_cursor

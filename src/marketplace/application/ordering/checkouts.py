@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from marketplace.application.errors import NotFound
+from marketplace.application.ordering.moves import move_order
 from marketplace.application.ordering.views import CheckoutView, checkout_view
 from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.payments import Invoice, InvoiceStatus, PaymentGateway, PaymentRefused
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock
-from marketplace.application.settlement.booking import settle_order_money
 from marketplace.domain.ordering.checkout import Checkout
+from marketplace.domain.ordering.policy import OrderAction
 from marketplace.domain.shared.errors import IllegalTransition
 from marketplace.domain.shared.ids import is_id
 
@@ -62,10 +63,7 @@ async def settle(uow: UnitOfWork, checkout: Checkout, outcome: str, now: datetim
     """Moves a pending checkout and all its orders to paid, expired or cancelled; stock back unless paid."""
     getattr(checkout, outcome)(now)
     for order in await uow.orders.of_checkout(checkout.id):
-        released = getattr(order, outcome)(now)
-        if released:
-            await uow.stock.release(released)
-        await settle_order_money(uow, order)
+        await move_order(uow, order, OrderAction(outcome), now)
         await uow.orders.save(order)
     await uow.checkouts.save(checkout)
 

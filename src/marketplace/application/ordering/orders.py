@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.errors import NotFound
+from marketplace.application.ordering.moves import move_order
 from marketplace.application.ordering.views import OrderView, order_view
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock
-from marketplace.application.settlement.booking import settle_order_money
 from marketplace.application.shared.cursor import check_limit, decode_cursor, encode_cursor
 from marketplace.application.shared.views import Page
 from marketplace.application.stores.lookup import owned_store
 from marketplace.domain.ordering.order import Order
+from marketplace.domain.ordering.policy import OrderAction
 from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
 from marketplace.domain.shared.ids import is_id
@@ -81,8 +82,7 @@ class BuyerOrders:
             order = await buyers_order(uow, user_id, order_id)
             if order.status is OrderStatus.PENDING_PAYMENT:
                 raise IllegalTransition("this order is not paid yet: cancel its checkout instead")
-            await uow.stock.release(order.cancel(self.clock.now()))
-            await settle_order_money(uow, order)
+            await move_order(uow, order, OrderAction.CANCEL, self.clock.now())
             await uow.orders.save(order)
             await uow.commit()
             return order_view(order)
@@ -90,8 +90,7 @@ class BuyerOrders:
     async def confirm_received(self, user_id: str, order_id: str) -> OrderView:
         async with self.uow() as uow:
             order = await buyers_order(uow, user_id, order_id)
-            order.complete(self.clock.now())
-            await settle_order_money(uow, order)
+            await move_order(uow, order, OrderAction.COMPLETE, self.clock.now())
             await uow.orders.save(order)
             await uow.commit()
             return order_view(order)
@@ -118,21 +117,18 @@ class StoreOrders:
 
     async def accept(self, user_id: str, store_id: str, order_id: str) -> OrderView:
         """A suspended store may not take on new orders (it may still reject them: the buyer is refunded)."""
-        return await self._move(user_id, store_id, order_id, "accept")
+        return await self._move(user_id, store_id, order_id, OrderAction.ACCEPT)
 
     async def reject(self, user_id: str, store_id: str, order_id: str) -> OrderView:
         """The seller will not fill it: stock back, the buyer refunded (by the worker)."""
-        return await self._move(user_id, store_id, order_id, "reject")
+        return await self._move(user_id, store_id, order_id, OrderAction.REJECT)
 
-    async def _move(self, user_id: str, store_id: str, order_id: str, action: str) -> OrderView:
+    async def _move(self, user_id: str, store_id: str, order_id: str, action: OrderAction) -> OrderView:
         async with self.uow() as uow:
             order = await stores_order(uow, user_id, store_id, order_id)
-            if action == "accept":
+            if action is OrderAction.ACCEPT:
                 (await owned_store(uow, store_id, user_id)).ensure_trading("accept orders")
-            released = getattr(order, action)(self.clock.now())
-            if released:
-                await uow.stock.release(released)
-            await settle_order_money(uow, order)
+            await move_order(uow, order, action, self.clock.now())
             await uow.orders.save(order)
             await uow.commit()
             return order_view(order, await uow.users.get(order.buyer_id))

@@ -16,18 +16,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from marketplace.application.errors import BackendUnavailable, ProviderFailed
-from marketplace.application.ordering.basket import Basket, load_basket, shipping_options
+from marketplace.application.ordering.basket import Basket, StoreBasket, load_basket, shipping_options
 from marketplace.application.ordering.checkouts import void_checkout
 from marketplace.application.ordering.views import CheckoutView, checkout_view
 from marketplace.application.ports.catalog_queries import CatalogQueries
 from marketplace.application.ports.checkpoints import NO_CHECKPOINTS, Checkpoints
 from marketplace.application.ports.payments import Invoice, PaymentGateway, PaymentRefused
 from marketplace.application.ports.persistence import UnitOfWorkFactory
-from marketplace.application.ports.shipping import ShippingGateway
+from marketplace.application.ports.shipping import ShippingGateway, ShippingOption
 from marketplace.application.ports.system import Clock, IdGenerator
-from marketplace.domain.affiliate.program import LineInfo, ReferralLink, covered_lines
 from marketplace.domain.ordering.checkout import Checkout, check_referral_code
-from marketplace.domain.ordering.order import Order, OrderLine, OrderReferral
+from marketplace.domain.ordering.placement import ChosenLine, StoreChoice, StoreTerms, place
 from marketplace.domain.shared.errors import Conflict, InvalidValue
 from marketplace.domain.shared.money import Money
 
@@ -39,6 +38,30 @@ class CheckoutRequest:
     referral_code: str | None = None  # given in the body: must name a referral link
     clicked_code: str | None = None  # from a verified attribution cookie (the last click): ignored if unknown
     idempotency_key: str | None = None  # the buyer's Idempotency-Key, kept on the checkout
+
+
+def _choice(
+    store: StoreBasket, method: str, options: dict[str, list[ShippingOption]], terms: dict[str, StoreTerms]
+) -> StoreChoice:
+    """The store's lines at today's prices and the quote for the method the buyer chose."""
+    option = next((o for o in options[store.store_id] if o.method.value == method), None)
+    if option is None:
+        offered = ", ".join(o.method.value for o in options[store.store_id]) or "none for this address"
+        raise InvalidValue(
+            f"shipping.{store.store_id}", f"the store does not offer {method[:32]!r} here (offered: {offered})"
+        )
+    lines = tuple(
+        ChosenLine(
+            variant_id=line.snapshot.variant_id,
+            product_id=line.snapshot.product_id,
+            title=line.snapshot.title,
+            quantity=line.quantity,
+            unit_price=Money(line.snapshot.price.amount, line.snapshot.price.currency),
+        )
+        for line in store.lines
+    )
+    fee = Money(option.price, option.currency)
+    return StoreChoice(store.store_id, store.store_name, lines, method, fee, terms.get(store.store_id))
 
 
 def _check_choices(basket: Basket, chosen: dict[str, str]) -> None:
@@ -79,68 +102,23 @@ class PlaceCheckout:
         basket = await load_basket(self.uow, self.queries, user_id, request.address_id)
         _check_choices(basket, request.shipping)
         options = await shipping_options(self.shipping, basket)  # priced again, at this moment
+        terms = await self._terms(basket) if link is not None else {}
         now = self.clock.now()
-        orders: list[Order] = []
-        for store in basket.stores:
-            method = request.shipping[store.store_id]
-            option = next((o for o in options[store.store_id] if o.method.value == method), None)
-            if option is None:
-                offered = ", ".join(o.method.value for o in options[store.store_id]) or "none for this address"
-                raise InvalidValue(
-                    f"shipping.{store.store_id}", f"the store does not offer {method[:32]!r} here (offered: {offered})"
-                )
-            orders.append(
-                Order(
-                    id=self.ids.new_id(),
-                    checkout_id="",
-                    store_id=store.store_id,
-                    buyer_id=user_id,
-                    lines=[
-                        OrderLine(
-                            id=self.ids.new_id(),
-                            variant_id=line.snapshot.variant_id,
-                            product_id=line.snapshot.product_id,
-                            title=line.snapshot.title,
-                            quantity=line.quantity,
-                            unit_price=Money(line.snapshot.price.amount, line.snapshot.price.currency),
-                        )
-                        for line in store.lines
-                    ],
-                    shipping_fee=Money(option.price, option.currency),
-                    created_at=now,
-                    store_name=store.store_name,
-                    shipping_method=method,
-                    address=basket.address.address,
-                )
-            )
-        checkout_id = self.ids.new_id()
-        for order in orders:
-            order.checkout_id = checkout_id
-            order.fee_bps = self.fee_bps
-        if link is not None:
-            await self._attribute(link, user_id, orders)
-        amount = Money.zero("IDR")
-        for order in orders:
-            amount = amount + order.total
-        checkout = Checkout.place(
-            id=checkout_id,
+        placement = place(
+            new_id=self.ids.new_id,
             buyer_id=user_id,
-            order_ids=[o.id for o in orders],
             address=basket.address.address,
-            amount=amount,
+            stores=[_choice(store, request.shipping[store.store_id], options, terms) for store in basket.stores],
+            fee_bps=self.fee_bps,
             now=now,
             expires_at=now + timedelta(seconds=self.invoice_seconds),
-            referral_code=link.code if link is not None else None,
+            link=link,
             idempotency_key=request.idempotency_key,
         )
-        quantities: dict[str, int] = {}
-        for order in orders:
-            for variant_id, quantity in order.quantities.items():
-                quantities[variant_id] = quantities.get(variant_id, 0) + quantity
-
+        checkout = placement.checkout
         async with self.uow() as uow:
-            await uow.stock.reserve(quantities)
-            for order in orders:
+            await uow.stock.reserve(placement.quantities)
+            for order in placement.orders:
                 await uow.orders.add(order)
             await uow.checkouts.add(checkout)
             await uow.commit()
@@ -193,27 +171,11 @@ class PlaceCheckout:
             await uow.commit()
         return stored
 
-    async def _attribute(self, link: ReferralLink, buyer_id: str, orders: list[Order]) -> None:
-        """Each order's lines the link covers (none for the affiliate's own purchase or own store), at
-        its store's affiliate rate now."""
+    async def _terms(self, basket: Basket) -> dict[str, StoreTerms]:
+        """Whose each store is and its affiliate rate now, for the referral (an unknown store earns none)."""
         async with self.uow() as uow:
-            stores = {order.store_id: await uow.stores.get(order.store_id) for order in orders}
-        for order in orders:
-            store = stores[order.store_id]
-            if store is None:
-                continue
-            covered = covered_lines(
-                link,
-                buyer_id,
-                [
-                    LineInfo(id=line.id, product_id=line.product_id, store_id=store.id, store_owner_id=store.owner_id)
-                    for line in order.lines
-                ],
-            )
-            if covered:
-                order.referral = OrderReferral(
-                    affiliate_id=link.affiliate_id, code=link.code, rate_bps=store.affiliate_rate_bps, line_ids=covered
-                )
+            stores = [await uow.stores.get(store.store_id) for store in basket.stores]
+        return {s.id: StoreTerms(s.owner_id, s.affiliate_rate_bps) for s in stores if s is not None}
 
     async def _void(self, checkout_id: str) -> None:
         """Nothing stays reserved and nobody is shown what was written; the worker still asks the

@@ -19,6 +19,7 @@ from typing import TypeVar
 from marketplace.application.catalog.cache import CatalogCache
 from marketplace.application.errors import Forbidden, NotFound
 from marketplace.application.identity.actors import require_admin, viewer_of
+from marketplace.application.media.attachments import attach_media
 from marketplace.application.ports.catalog_queries import CatalogQueries
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.reviews import ReviewPosition, ReviewSort
@@ -35,6 +36,7 @@ from marketplace.domain.shared.ids import is_id
 KIND = "reviews"
 ATTEMPTS = 20
 T = TypeVar("T")
+REVIEW_PHOTOS = frozenset({Purpose.REVIEW_PHOTO})
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,18 +205,7 @@ class Reviews:
     @staticmethod
     async def _attach(uow: UnitOfWork, user_id: str, review: Review) -> None:
         """Photos must be the author's finished `review_photo` uploads; they show with the review."""
-        target = f"review:{review.id}"
-        for media_id in review.media_ids:
-            media = await uow.media.get(media_id) if is_id(media_id) else None
-            if media is None or not media.belongs_to(user_id):
-                raise InvalidValue("media_ids", f"{media_id[:64]!r} is not one of your uploads")
-            if media.purpose is not Purpose.REVIEW_PHOTO:
-                raise InvalidValue("media_ids", f"{media_id} was not uploaded as a review photo")
-            if media.attached_to not in (None, target):
-                raise InvalidValue("media_ids", f"{media_id} is attached elsewhere already")
-            if media.attached_to is None:
-                media.attach(target)
-                await uow.media.save(media)
+        await attach_media(uow, user_id, review.media_ids, target=f"review:{review.id}", purposes=REVIEW_PHOTOS)
 
     async def _view(self, uow: UnitOfWork, review: Review) -> ReviewView:
         author = await uow.users.get(review.author_id)

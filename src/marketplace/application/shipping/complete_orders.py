@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from marketplace.application.ordering.moves import move_order
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.ports.system import Clock
-from marketplace.application.settlement.booking import settle_order_money
+from marketplace.domain.ordering.policy import OrderAction
 from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.shared.errors import Conflict
 
@@ -31,8 +32,7 @@ class CompleteDeliveredOrders:
                     order = await uow.orders.get(order_id)
                     if order is None or order.status is not OrderStatus.DELIVERED:
                         continue  # the buyer confirmed meanwhile
-                    order.complete(self.clock.now())
-                    await settle_order_money(uow, order)
+                    await move_order(uow, order, OrderAction.COMPLETE, self.clock.now())
                     await uow.orders.save(order)
                     await uow.commit()
                     completed += 1

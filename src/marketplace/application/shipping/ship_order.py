@@ -24,7 +24,6 @@ from marketplace.application.ports.shipping import (
     Stop,
 )
 from marketplace.application.ports.system import Clock
-from marketplace.application.settlement.booking import settle_order_money
 from marketplace.application.shipping.track_shipment import CONFIRMED_WITH_COURIER, report_of
 from marketplace.application.shipping.tracking import courier_of, follow
 from marketplace.application.shipping.views import ShipmentView, shipment_view
@@ -152,8 +151,7 @@ class StoreShipping:
                         shipment.report(booked.booking_id, report[0], report[1], report[2], now)
             else:
                 shipment.report(booked.booking_id, booked.status, now, courier_of(booked), now)
-            if follow(order, shipment, now):
-                await settle_order_money(uow, order)
+            await follow(uow, order, shipment, now)
             await (uow.shipments.add(shipment) if is_new else uow.shipments.save(shipment))
             await uow.orders.save(order)
             await uow.commit()

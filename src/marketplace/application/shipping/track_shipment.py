@@ -19,7 +19,6 @@ from marketplace.application.errors import BackendUnavailable
 from marketplace.application.ports.persistence import ProviderCallback, UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.shipping import ShippingGateway, ShippingRefused
 from marketplace.application.ports.system import Clock, IdGenerator
-from marketplace.application.settlement.booking import settle_order_money
 from marketplace.application.shipping.tracking import courier_of, follow
 from marketplace.domain.shared.errors import Conflict, InvalidValue
 from marketplace.domain.shipping.shipment import Courier
@@ -145,8 +144,7 @@ class ShipmentReports:
                 changed = False
             else:
                 changed = shipment.report(booking.booking_id, booking.status, now, courier_of(booking), now)
-                if follow(order, shipment, now):
-                    await settle_order_money(uow, order)
+                await follow(uow, order, shipment, now)
                 await uow.orders.save(order)
             await uow.shipments.save(shipment)
             await uow.commit()
@@ -166,10 +164,9 @@ class ShipmentReports:
                         )
                     now = self.clock.now()
                     changed = shipment.report(booking_id, status, at, courier, now)
-                    moved = follow(order, shipment, now)
+                    moved = await follow(uow, order, shipment, now)
                     await uow.shipments.save(shipment)
                     if moved:
-                        await settle_order_money(uow, order)
                         await uow.orders.save(order)
                     booking = shipment.booking(booking_id)
                     current = booking.status.value if booking else status.value

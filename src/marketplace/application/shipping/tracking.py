@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from marketplace.application.ordering.moves import move_order
+from marketplace.application.ports.persistence import UnitOfWork
 from marketplace.application.ports.shipping import Booking as CourierBooking
 from marketplace.domain.ordering.order import Order
+from marketplace.domain.ordering.policy import OrderAction
 from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.shipping.shipment import Courier, Shipment
 from marketplace.domain.shipping.status import FAILED, BookingStatus
 
 # The order's moves, from where it is, that bring it in line with its booking.
-_MOVES: dict[str, dict[OrderStatus, tuple[str, ...]]] = {
-    "live": {OrderStatus.ACCEPTED: ("start_shipping",)},
-    "delivered": {OrderStatus.ACCEPTED: ("start_shipping", "deliver"), OrderStatus.SHIPPING: ("deliver",)},
-    "failed": {OrderStatus.SHIPPING: ("booking_failed",)},
-    "rejected": {OrderStatus.ACCEPTED: ("start_shipping", "return"), OrderStatus.SHIPPING: ("return",)},
+_SHIP, _DELIVER, _RETURN = OrderAction.START_SHIPPING, OrderAction.DELIVER, OrderAction.RETURN
+_MOVES: dict[str, dict[OrderStatus, tuple[OrderAction, ...]]] = {
+    "live": {OrderStatus.ACCEPTED: (_SHIP,)},
+    "delivered": {OrderStatus.ACCEPTED: (_SHIP, _DELIVER), OrderStatus.SHIPPING: (_DELIVER,)},
+    "failed": {OrderStatus.SHIPPING: (OrderAction.BOOKING_FAILED,)},
+    "rejected": {OrderStatus.ACCEPTED: (_SHIP, _RETURN), OrderStatus.SHIPPING: (_RETURN,)},
 }
 
 
@@ -33,14 +37,15 @@ def _kind(status: BookingStatus) -> str:
     return "failed" if status in FAILED else "live"
 
 
-def follow(order: Order, shipment: Shipment, now: datetime) -> bool:
-    """Moves the order to match the shipment's current booking; answers whether it moved."""
+async def follow(uow: UnitOfWork, order: Order, shipment: Shipment, now: datetime) -> bool:
+    """Moves the order to match the shipment's current booking (stock and money follow, see
+    `move_order`); answers whether it moved. The caller saves the order."""
     current = shipment.current
     if current is None:
         return False
     moves = _MOVES[_kind(current.status)].get(order.status, ())
     for action in moves:
-        getattr(order, "return_to_store" if action == "return" else action)(now)
+        await move_order(uow, order, action, now)
     return bool(moves)
 
 

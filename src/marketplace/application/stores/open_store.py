@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.catalog.cache import CatalogCache
-from marketplace.application.catalog.product_writes import STORE_LOGO, attach_media
+from marketplace.application.catalog.product_writes import STORE_LOGO
 from marketplace.application.identity.actors import current_user
 from marketplace.application.identity.addresses import AddressInput
+from marketplace.application.media.attachments import attach_media
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.application.stores.views import StoreView

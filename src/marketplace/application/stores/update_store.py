@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.catalog.cache import CatalogCache
-from marketplace.application.catalog.product_writes import STORE_LOGO, attach_media
+from marketplace.application.catalog.product_writes import STORE_LOGO
 from marketplace.application.identity.addresses import AddressInput
+from marketplace.application.media.attachments import attach_media
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.stores.lookup import owned_store
 from marketplace.application.stores.views import StoreView

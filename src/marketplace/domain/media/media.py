@@ -116,11 +116,18 @@ class MediaObject(Aggregate):
         if stored_type != self.content_type:
             raise InvalidValue("content_type", f"the upload was stored as {stored_type}, not {self.content_type}")
 
-    def attach(self, target: str) -> None:
-        """Used by `target` from now on; only a completed upload can be attached."""
+    def attach(self, target: str, field: str = "media_ids") -> bool:
+        """Used by `target` ("product:<id>", "review:<id>", ...) from now on. The one rule for every
+        context: only a completed upload, and by one thing only; attaching it again to the same target
+        changes nothing (answers False), attaching it to another is refused."""
         if not self.is_ready:
-            raise InvalidValue("media_ids", f"media {self.id!r} is not uploaded yet")
+            raise InvalidValue(field, f"media {self.id!r} is not uploaded yet")
+        if self.attached_to == target:
+            return False
+        if self.attached_to is not None:
+            raise InvalidValue(field, f"media {self.id!r} is attached elsewhere already")
         self.attached_to = target
+        return True
 
     def complete(self, now: datetime, thumbnail_key: str | None) -> None:
         if self.is_ready:

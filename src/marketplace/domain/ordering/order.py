@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from marketplace.domain.ordering.status import REFUNDED_FROM, RELEASES_STOCK, OrderStatus, next_status
+from marketplace.domain.ordering.policy import MOVES, RESTOCKED_STATUSES, LedgerEffect, OrderAction
+from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.shared.address import PostalAddress
 from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
 from marketplace.domain.shared.events import Aggregate, DomainEvent
@@ -62,6 +63,19 @@ class OrderStatusChanged(DomainEvent):
     currency: str
 
 
+@dataclass(frozen=True, slots=True)
+class OrderEffects:
+    """What an order's move asks of the rest of the system, besides saving the order."""
+
+    action: OrderAction
+    source: OrderStatus
+    target: OrderStatus
+    released: dict[str, int]  # variant id -> quantity back to stock (often none)
+    refund: Money | None  # the total owed back to the buyer, when the move gives the payment back
+    ledger: LedgerEffect
+    events: tuple[DomainEvent, ...]
+
+
 @dataclass(eq=False)
 class Order(Aggregate):
     id: str
@@ -116,29 +130,37 @@ class Order(Aggregate):
     @property
     def holds_stock(self) -> bool:
         """Whether its quantities are counted as reserved or sold (not back on the shelf)."""
-        return self.status not in (OrderStatus.EXPIRED, OrderStatus.CANCELLED, OrderStatus.REJECTED)
+        return self.status not in RESTOCKED_STATUSES
 
-    def _move(self, action: str, now: datetime) -> dict[str, int]:
-        """Moves the order; answers the quantities that go back to stock with this move (often none)."""
-        target = next_status(self.status, action)
-        if target is None:
-            raise IllegalTransition(f"an order that is {self.status.value} cannot {action.replace('_', ' ')}")
-        refund_due = self.status in REFUNDED_FROM.get(action, frozenset())
-        self.status = target
-        self.history.append(StatusChange(target, now))
-        self.record(
-            OrderStatusChanged(
-                order_id=self.id,
-                checkout_id=self.checkout_id,
-                store_id=self.store_id,
-                buyer_id=self.buyer_id,
-                status=target.value,
-                refund_due=refund_due,
-                amount=self.total.amount,
-                currency=self.total.currency,
-            )
+    def apply(self, action: OrderAction, now: datetime) -> OrderEffects:
+        """Moves the order as the policy says (domain/ordering/policy.py) and answers what else must
+        happen because of it: stock back, a refund, the ledger."""
+        move, source = MOVES[action], self.status
+        if source not in move.sources:
+            raise IllegalTransition(f"an order that is {source.value} cannot {action.value.replace('_', ' ')}")
+        refund = self.total if move.refunds_from(source) else None
+        self.status = move.target
+        self.history.append(StatusChange(move.target, now))
+        event = OrderStatusChanged(
+            order_id=self.id,
+            checkout_id=self.checkout_id,
+            store_id=self.store_id,
+            buyer_id=self.buyer_id,
+            status=move.target.value,
+            refund_due=refund is not None,
+            amount=self.total.amount,
+            currency=self.total.currency,
         )
-        return self.quantities if action in RELEASES_STOCK else {}
+        self.record(event)
+        return OrderEffects(
+            action=action,
+            source=source,
+            target=move.target,
+            released=self.quantities if move.releases_stock else {},
+            refund=refund,
+            ledger=move.ledger_from(source),
+            events=(event,),
+        )
 
     def void(self, now: datetime) -> dict[str, int]:
         """Its checkout failed before the buyer was given an invoice: cancelled without a word to
@@ -148,33 +170,3 @@ class Order(Aggregate):
         self.status, self.voided = OrderStatus.CANCELLED, True
         self.history.append(StatusChange(OrderStatus.CANCELLED, now))
         return self.quantities
-
-    def pay(self, now: datetime) -> dict[str, int]:
-        return self._move("pay", now)
-
-    def expire(self, now: datetime) -> dict[str, int]:
-        return self._move("expire", now)
-
-    def cancel(self, now: datetime) -> dict[str, int]:
-        return self._move("cancel", now)
-
-    def accept(self, now: datetime) -> dict[str, int]:
-        return self._move("accept", now)
-
-    def reject(self, now: datetime) -> dict[str, int]:
-        return self._move("reject", now)
-
-    def start_shipping(self, now: datetime) -> dict[str, int]:
-        return self._move("start_shipping", now)
-
-    def booking_failed(self, now: datetime) -> dict[str, int]:
-        return self._move("booking_failed", now)
-
-    def deliver(self, now: datetime) -> dict[str, int]:
-        return self._move("deliver", now)
-
-    def complete(self, now: datetime) -> dict[str, int]:
-        return self._move("complete", now)
-
-    def return_to_store(self, now: datetime) -> dict[str, int]:
-        return self._move("return", now)
