@@ -100,6 +100,26 @@ EVENTS = EventRegistry(
 )
 
 
+# Events no handler here takes: they stay in the outbox (marked delivered) for integrations that read it.
+# Every registered event is either handled by the worker (entrypoints/worker.py) or listed here, with why;
+# tests/unit/test_every_event_is_handled.py holds that, so an event is never written for nobody.
+PUBLISHED_FOR_INTEGRATORS: Mapping[type[DomainEvent], str] = {
+    UserRegistered: "a new account, for a CRM or a welcome-mail service",
+    StoreOpened: "a new store, for seller onboarding and verification tools",
+    StoreSuspended: "a store taken down, for trust-and-safety and seller-support tools",
+    StoreReinstated: "a suspended store back up, for the same tools as StoreSuspended",
+    ProductPublished: "a product gone live, for search indexes and catalogue feeds",
+    ProductArchived: "a product withdrawn, so the same indexes and feeds drop it",
+    CheckoutPlaced: "a checkout awaiting payment, for analytics and abandoned-checkout reminders",
+    PaymentFlagged: "a payment a person must look at, for the finance team's alerting",
+    PayoutSettled: "a payout paid or failed, for accounting exports",
+    CmsPagePublished: "a page gone live, for CDN purges and sitemap builders",
+    CmsPageUnpublished: "a page taken down, for CDN purges and sitemap builders",
+    CmsBannerPublished: "a banner gone live, for CDN purges",
+    CmsBannerUnpublished: "a banner taken down, for CDN purges",
+}
+
+
 class OutboxMessage(msgspec.Struct, frozen=True):
     id: str
     topic: str
