@@ -1,5 +1,7 @@
 """No event is written for nobody: every registered event class is either taken by a handler of the
-worker as this deployment builds it, or listed in PUBLISHED_FOR_INTEGRATORS with a reason."""
+worker as this deployment builds it, or listed in PUBLISHED_FOR_INTEGRATORS with a reason. With the
+registry's own tests (every domain event class registered) and the unit of work refusing an event of an
+unregistered class (the UnitOfWork contract), whatever a use case writes has a reader."""
 
 from __future__ import annotations
 

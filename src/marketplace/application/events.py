@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 import msgspec
@@ -58,7 +59,7 @@ class EventRegistry:
 
     @property
     def topics(self) -> Mapping[str, type[DomainEvent]]:
-        return dict(self._by_topic)
+        return MappingProxyType(self._by_topic)
 
     def class_of(self, topic: str) -> type[DomainEvent]:
         try:
@@ -128,4 +129,7 @@ class OutboxMessage(msgspec.Struct, frozen=True):
 
     @classmethod
     def of(cls, event: DomainEvent, *, id: str, now: datetime) -> OutboxMessage:
+        """Refuses an event whose class is not the one registered for its topic: the worker could not read it."""
+        if EVENTS.topics.get(event.topic) is not type(event):
+            raise UnknownTopic(f"{type(event).__qualname__} is not registered in application/events.py")
         return cls(id=id, topic=event.topic, payload=event.payload(), created_at=now)

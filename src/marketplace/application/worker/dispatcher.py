@@ -100,7 +100,7 @@ class Lanes:
 class OutboxDispatcher:
     store: OutboxStore
     clock: Clock
-    handlers: list[Subscriber] = field(default_factory=list)  # each subscribes itself, then is done with
+    handlers: list[Subscriber] = field(default_factory=list)  # subscribed on creation, as `register` does
     max_attempts: int = 8
     lease_seconds: int = 60
     batch: int = 50
@@ -122,7 +122,7 @@ class OutboxDispatcher:
         return await self.store.claim(self.clock.now(), limit, self.lease_seconds)
 
     async def run_once(self) -> DeliveryReport:
-        """Claims one batch and delivers it, `concurrency` messages at a time, each to every handler of its topic."""
+        """Claims one batch and delivers it, `concurrency` messages at a time, each to its event's handlers."""
         report, lanes, slots = DeliveryReport(), Lanes(), asyncio.Semaphore(self.concurrency)
 
         async def deliver(message: OutboxEntry) -> Outcome:
