@@ -73,8 +73,8 @@ def test_outbox_list_shows_parked_messages_and_replay_puts_one_back(embedded: di
 
 def test_the_worker_delivers_waiting_messages_and_stops_on_sigterm(embedded: dict[str, str]) -> None:
     with _database(embedded) as db:
-        for n in range(3):
-            _message(db, f"0190a0a0-0000-7000-8000-00000000001{n}", parked=False)
+        for n in range(3):  # a known topic: one no release knows is retried and parked instead
+            _message(db, f"0190a0a0-0000-7000-8000-00000000001{n}", parked=False, topic="UserRegistered")
     worker = subprocess.Popen(
         [str(CLI), "worker"], env=embedded, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass
+from typing import ClassVar
 
 from sqlalchemy import text
 
@@ -16,27 +18,39 @@ from marketplace.adapters.sql.engine import create_engine
 from marketplace.adapters.sql.outbox import SqlOutboxStore
 from marketplace.adapters.sql.unit_of_work import SqlUnitOfWork
 from marketplace.adapters.system import SystemClock, Uuid7Ids
-from marketplace.application.ports.outbox import OutboxEntry
+from marketplace.application.events import EventRegistry
 from marketplace.application.worker.dispatcher import OutboxDispatcher, once
+from marketplace.application.worker.subscriptions import Received, Subscriptions
+from marketplace.domain.shared.events import DomainEvent
 
-TOPIC = "CrashTestEvent"
+
+@dataclass(frozen=True, slots=True)
+class CrashTestEvent(DomainEvent):
+    topic: ClassVar[str] = "CrashTestEvent"
+
+    n: int
+
+
+TOPIC = CrashTestEvent.topic
 
 
 class RecordEffect:
     name = "record-effect"
-    topics = (TOPIC,)
 
     def __init__(self, uow_factory: object, worker: str) -> None:
         self._uow, self._worker = uow_factory, worker
 
-    async def __call__(self, message: OutboxEntry) -> None:
+    def subscribe(self, bus: Subscriptions) -> None:
+        bus.subscribe(CrashTestEvent, self.name, self)
+
+    async def __call__(self, received: Received[CrashTestEvent]) -> None:
         async def work(uow: SqlUnitOfWork) -> None:
             await uow.write(
                 text("INSERT INTO crash_effects (message_id, worker) VALUES (:m, :w)"),
-                {"m": message.id, "w": self._worker},
+                {"m": received.message_id, "w": self._worker},
             )
 
-        await once(self._uow, message, self.name, work)  # type: ignore[arg-type]
+        await once(self._uow, received.message_id, self.name, work)  # type: ignore[arg-type]
         await asyncio.sleep(0.01)
 
 
@@ -50,6 +64,7 @@ async def main(url: str, worker: str) -> None:
         lease_seconds=2,
         batch=20,
         handlers=[RecordEffect(lambda: SqlUnitOfWork(engine, clock, ids), worker)],
+        subscriptions=Subscriptions(EventRegistry([CrashTestEvent])),
     )
     print("ready", flush=True)
     while await store.pending() > 0:

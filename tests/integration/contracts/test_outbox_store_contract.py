@@ -1,4 +1,5 @@
-"""OutboxStore contract over memory, SQLite and PostgreSQL: leases, retries, parking, concurrent workers."""
+"""OutboxStore contract over memory, SQLite and PostgreSQL: leases, retries, parking, concurrent workers,
+and what each handler made of a message (a failing handler is retried alone)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from datetime import UTC, datetime, timedelta
 from marketplace.adapters.sql.engine import create_engine
 from marketplace.adapters.sql.outbox import SqlOutboxStore
 from marketplace.application.ports.outbox import OutboxEntry, OutboxStore
+from marketplace.application.worker.dispatcher import OutboxDispatcher
+from marketplace.application.worker.subscriptions import Received
+from marketplace.domain.identity.user import UserRegistered
 from tests.integration.contracts.conftest import Backend, a_user, is_utc
 
 LEASE = 30
@@ -127,3 +131,65 @@ async def test_concurrent_claimers_never_get_the_same_message(backend: Backend) 
     ids = [m.id for taken in results for m in taken]
     assert len(ids) == len(set(ids)) == 40
     assert all(m.attempts == 1 for taken in results for m in taken)
+
+
+async def test_each_handlers_runs_and_outcome_are_recorded_per_message(backend: Backend) -> None:
+    store = backend.outbox_store
+    now = await _messages(backend, 2)
+    first, second = await store.claim(now, 10, LEASE)
+    assert await store.deliveries(first.id) == []
+    retry_at = now + timedelta(seconds=8)
+    await store.handler_failed(first.id, "push", "ConnectError: down", retry_at, now)
+    await store.handler_delivered(first.id, "refund", now)
+    await store.handler_failed(first.id, "push", "ConnectError: still down", None, now)
+    await store.handler_delivered(first.id, "push", now + timedelta(seconds=9))
+    push, refund = await store.deliveries(first.id)
+    assert (push.handler, push.attempts, push.next_attempt_at, push.last_error) == (
+        "push",
+        3,
+        None,
+        "ConnectError: still down",
+    )
+    assert push.done_at == now + timedelta(seconds=9) and is_utc(push.done_at)
+    assert (refund.handler, refund.attempts, refund.done_at, refund.last_error) == ("refund", 1, now, None)
+    await store.handler_failed(second.id, "push", "boom", retry_at, now)
+    (other,) = await store.deliveries(second.id)
+    assert (other.attempts, other.next_attempt_at, other.done_at) == (1, retry_at, None) and is_utc(
+        other.next_attempt_at
+    )
+
+
+class _Clock:
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+async def test_a_failing_handler_is_retried_alone_and_the_other_ran_exactly_once(backend: Backend) -> None:
+    clock = _Clock(await _messages(backend, 1))
+    runs, seen = {"steady": 0, "flaky": 0}, []
+
+    async def steady(received: Received[UserRegistered]) -> None:
+        runs["steady"] += 1
+        seen.append(received.message_id)
+
+    async def flaky(received: Received[UserRegistered]) -> None:
+        runs["flaky"] += 1
+        if runs["flaky"] <= 2:
+            raise RuntimeError("the provider is down")
+
+    dispatcher = OutboxDispatcher(store=backend.outbox_store, clock=clock)
+    dispatcher.subscriptions.subscribe(UserRegistered, "steady", steady)  # runs first, before flaky fails
+    dispatcher.subscriptions.subscribe(UserRegistered, "flaky", flaky)
+    outcomes = []
+    for _ in range(3):
+        report = await dispatcher.run_once()
+        outcomes.append((report.delivered, report.failed))
+        clock.at += timedelta(hours=2)
+    assert outcomes == [(0, 1), (0, 1), (1, 0)] and runs == {"steady": 1, "flaky": 3}
+    assert await backend.outbox_store.pending() == 0
+    flaky_record, steady_record = await backend.outbox_store.deliveries(seen[0])
+    assert (flaky_record.attempts, steady_record.attempts) == (3, 1)
+    assert flaky_record.done_at is not None and steady_record.done_at is not None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import text, update
@@ -12,9 +13,11 @@ from sqlalchemy import text, update
 from marketplace.adapters.sql.engine import create_engine
 from marketplace.adapters.sql.migrations import migrate
 from marketplace.adapters.sql.tables import variants
+from marketplace.application.events import UnknownTopic
 from marketplace.domain.catalog.product import Product, ProductStatus
 from marketplace.domain.identity.user import Address
 from marketplace.domain.shared.errors import ConcurrentUpdate, DuplicateEmail, DuplicateSku, DuplicateSlug
+from marketplace.domain.shared.events import DomainEvent
 from marketplace.domain.shared.ids import new_id
 from marketplace.domain.shared.money import Money
 from marketplace.domain.stores.store import StoreStatus
@@ -292,6 +295,24 @@ async def test_events_reach_the_outbox_only_when_committed(backend: Backend) -> 
     events = await backend.outbox()
     assert sorted(topic for topic, _ in events) == ["StoreOpened", "UserRegistered"]
     assert {"store_id": store.id, "owner_id": owner.id} in [payload for _, payload in events]
+
+
+@dataclass(frozen=True, slots=True)
+class Unregistered(DomainEvent):
+    topic: ClassVar[str] = "tests.unregistered"
+
+    user_id: str
+
+
+async def test_an_event_of_an_unregistered_class_is_refused_and_nothing_is_written(backend: Backend) -> None:
+    user = a_user()
+    user.record(Unregistered(user.id))  # no handler could ever read it: the commit fails, all of it
+    with pytest.raises(UnknownTopic, match="Unregistered"):
+        async with backend.uow() as uow:
+            await uow.users.add(user)
+            await uow.commit()
+    assert await backend.outbox() == []
+    assert await fetch(backend, lambda uow: uow.users.get(user.id)) is None
 
 
 async def test_concurrent_writers_all_get_through(backend: Backend) -> None:

@@ -13,6 +13,7 @@ from marketplace.adapters.system import Uuid7Ids
 from marketplace.application.notifications.push_updates import PushUpdates
 from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.worker.dispatcher import OutboxDispatcher
+from marketplace.domain.ordering.checkout import CheckoutSettled
 from marketplace.entrypoints.realtime.server import create_socket_server
 from marketplace.entrypoints.settings import Settings
 
@@ -41,7 +42,7 @@ async def test_a_push_that_cannot_reach_redis_is_retried_then_parked_never_marke
     store = MemoryOutboxStore(db)
     db.outbox["m1"] = OutboxEntry(
         id="m1",
-        topic="CheckoutSettled",
+        topic=CheckoutSettled.topic,
         created_at=T0,
         attempts=0,
         available_at=T0,

@@ -8,18 +8,16 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pytest
 
 from marketplace.adapters.memory.database import MemoryDatabase
 from marketplace.adapters.memory.outbox import MemoryOutboxStore
-from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.worker.dispatcher import OutboxDispatcher
 from marketplace.application.worker.loop import PeriodicJob, Worker
-
-T0 = datetime(2026, 11, 25, 9, tzinfo=UTC)
-PATIENCE = 10.0  # seconds a test waits for an outcome before it calls it missing (never reached when it works)
+from marketplace.application.worker.subscriptions import Received, Subscriber, Subscriptions
+from tests.unit.application.outbox_things import PATIENCE, T0, Recorder, Thing, put, subscriptions
 
 
 class Clock:
@@ -27,31 +25,17 @@ class Clock:
         return T0
 
 
-class Recorder:
-    """A handler that notes each message it got; `hang_on` ids wait until cancelled."""
-
-    name, topics = "recorder", ("Thing",)
-
-    def __init__(self, hang_on: tuple[str, ...] = ()) -> None:
-        self.seen: list[str] = []
-        self.hang_on = hang_on
-        self.arrived = asyncio.Condition()
-
-    async def __call__(self, message: OutboxEntry) -> None:
-        if message.id in self.hang_on:
-            await asyncio.Event().wait()
-        self.seen.append(message.id)
-        async with self.arrived:
-            self.arrived.notify_all()
-
-    async def wait_for(self, message_id: str) -> None:
-        async with self.arrived:
-            await asyncio.wait_for(self.arrived.wait_for(lambda: message_id in self.seen), PATIENCE)
-
-
 def _put(db: MemoryDatabase, message_id: str, **payload: object) -> None:
-    db.outbox[message_id] = OutboxEntry(
-        id=message_id, topic="Thing", payload=dict(payload), created_at=T0, attempts=0, available_at=T0
+    put(db, message_id, **payload)
+
+
+def _dispatcher(db: MemoryDatabase, *handlers: Subscriber, handler_seconds: float = 20.0) -> OutboxDispatcher:
+    return OutboxDispatcher(
+        store=MemoryOutboxStore(db),
+        clock=Clock(),
+        handlers=list(handlers),
+        subscriptions=subscriptions(),
+        handler_seconds=handler_seconds,
     )
 
 
@@ -82,7 +66,7 @@ async def running(worker: Worker) -> AsyncIterator[asyncio.Task[None]]:
 async def test_messages_are_delivered_at_the_usual_pace_while_a_job_hangs() -> None:
     db, recorder = MemoryDatabase(), Recorder()
     started, cancelled = asyncio.Event(), []
-    dispatcher = OutboxDispatcher(store=MemoryOutboxStore(db), clock=Clock(), handlers=[recorder])
+    dispatcher = _dispatcher(db, recorder)
     stuck = PeriodicJob("reconcile-payments", 0.01, _hangs_forever(started, cancelled), limit_seconds=3600)
     worker = Worker(dispatcher, idle_seconds=0.01, jobs=[stuck])
     async with running(worker):
@@ -185,7 +169,7 @@ async def test_stopping_the_worker_returns_promptly_and_cancels_running_jobs() -
     db = MemoryDatabase()
     _put(db, "stuck")
     recorder = Recorder(hang_on=("stuck",))
-    dispatcher = OutboxDispatcher(store=MemoryOutboxStore(db), clock=Clock(), handlers=[recorder])
+    dispatcher = _dispatcher(db, recorder)
     worker = Worker(
         dispatcher,
         idle_seconds=0.01,
@@ -207,7 +191,7 @@ async def test_a_hanging_handler_holds_up_no_other_message() -> None:
     _put(db, "slow", order_id="o1")
     for n in range(5):
         _put(db, f"m{n}", order_id=f"o{n + 2}")
-    dispatcher = OutboxDispatcher(store=MemoryOutboxStore(db), clock=Clock(), handlers=[recorder], handler_seconds=3600)
+    dispatcher = _dispatcher(db, recorder, handler_seconds=3600)
     async with running(Worker(dispatcher, idle_seconds=0.01, stop_grace_seconds=0.05)):
         for n in range(5):
             await recorder.wait_for(f"m{n}")
@@ -221,8 +205,7 @@ async def test_a_handler_that_overruns_its_time_limit_is_a_failed_attempt_retrie
     recorder = Recorder(hang_on=("slow",))
     _put(db, "slow", order_id="o1")
     _put(db, "quick", order_id="o2")
-    store = MemoryOutboxStore(db)
-    dispatcher = OutboxDispatcher(store=store, clock=Clock(), handlers=[recorder], handler_seconds=0.05)
+    dispatcher = _dispatcher(db, recorder, handler_seconds=0.05)
     report = await asyncio.wait_for(dispatcher.run_once(), PATIENCE)
     assert (report.delivered, report.failed) == (1, 1) and recorder.seen == ["quick"]
     slow = db.outbox["slow"]
@@ -235,18 +218,19 @@ async def test_messages_about_the_same_order_keep_their_order_while_others_pass(
     first_of_o1_may_finish = asyncio.Event()
 
     class Ordered:
-        name, topics = "ordered", ("Thing",)
+        def subscribe(self, bus: Subscriptions) -> None:
+            bus.subscribe(Thing, "ordered", self)
 
-        async def __call__(self, message: OutboxEntry) -> None:
-            if message.id == "o1-first":
+        async def __call__(self, received: Received[Thing]) -> None:
+            if received.message_id == "o1-first":
                 await first_of_o1_may_finish.wait()
-            seen.append(message.id)
-            if message.id == "o2-only":
+            seen.append(received.message_id)
+            if received.message_id == "o2-only":
                 first_of_o1_may_finish.set()
 
     for message_id, order in (("o1-first", "o1"), ("o1-second", "o1"), ("o2-only", "o2")):
         _put(db, message_id, order_id=order)
-    dispatcher = OutboxDispatcher(store=MemoryOutboxStore(db), clock=Clock(), handlers=[Ordered()])
+    dispatcher = _dispatcher(db, Ordered())
     report = await asyncio.wait_for(dispatcher.run_once(), PATIENCE)
     assert report.delivered == 3
     assert seen == ["o2-only", "o1-first", "o1-second"]

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from marketplace.application.ports.outbox import OutboxEntry
+from marketplace.application.ports.outbox import HandlerDelivery, OutboxEntry
 
 
 @dataclass
 class MemoryDatabase:
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     outbox: dict[str, OutboxEntry] = field(default_factory=dict)  # by id, in the order written
+    deliveries: dict[tuple[str, str], HandlerDelivery] = field(default_factory=dict)  # by (message id, handler)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def table(self, name: str) -> dict[str, Any]:

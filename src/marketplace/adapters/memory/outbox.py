@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import msgspec
 
 from marketplace.adapters.memory.database import MemoryDatabase
-from marketplace.application.ports.outbox import OutboxEntry
+from marketplace.application.ports.outbox import HandlerDelivery, OutboxEntry
 
 
 def _pending(entry: OutboxEntry) -> bool:
@@ -63,6 +63,25 @@ class MemoryOutboxStore:
     async def pending(self) -> int:
         async with self._db.lock:
             return sum(1 for e in self._db.outbox.values() if _pending(e))
+
+    async def deliveries(self, message_id: str) -> list[HandlerDelivery]:
+        async with self._db.lock:
+            found = [d for (m, _), d in self._db.deliveries.items() if m == message_id]
+            return sorted(found, key=lambda d: d.handler)
+
+    async def handler_delivered(self, message_id: str, handler: str, now: datetime) -> None:
+        await self._run(message_id, handler, next_attempt_at=None, done_at=now)
+
+    async def handler_failed(
+        self, message_id: str, handler: str, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        await self._run(message_id, handler, next_attempt_at=retry_at, last_error=error)
+
+    async def _run(self, message_id: str, handler: str, **outcome: object) -> None:
+        async with self._db.lock:
+            key = (message_id, handler)
+            before = self._db.deliveries.get(key) or HandlerDelivery(message_id, handler, attempts=0)
+            self._db.deliveries[key] = msgspec.structs.replace(before, attempts=before.attempts + 1, **outcome)
 
     async def _change(self, message_id: str, **changes: object) -> None:
         async with self._db.lock:

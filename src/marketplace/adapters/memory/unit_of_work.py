@@ -34,6 +34,7 @@ from marketplace.adapters.memory.settlement import (
     MemoryLedgerRepository,
     MemoryPayoutRepository,
 )
+from marketplace.application.events import OutboxMessage
 from marketplace.application.ports.cms import CmsBannerRepository, CmsPageRepository
 from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.persistence import (
@@ -136,17 +137,13 @@ class MemoryUnitOfWork:
                     raise ConcurrentUpdate(failure)
             self._stock.check(self.table("products"))  # before anything is written: all or nothing
             now = self._clock.now()
-            for aggregate in self._touched:
-                for event in aggregate.pull_events():
-                    message_id = self._ids.new_id()
-                    self._db.outbox[message_id] = OutboxEntry(
-                        id=message_id,
-                        topic=event.topic,
-                        payload=event.payload(),
-                        created_at=now,
-                        attempts=0,
-                        available_at=now,
-                    )
+            messages = [
+                OutboxMessage.of(event, id=self._ids.new_id(), now=now)
+                for aggregate in self._touched
+                for event in aggregate.pull_events()
+            ]  # all made (an unregistered event refused) before anything is written
+            for m in messages:
+                self._db.outbox[m.id] = OutboxEntry(m.id, m.topic, m.payload, now, attempts=0, available_at=now)
             for table in self._tables.values():
                 table.apply()
             self._stock.apply(self._db.table("products"))

@@ -6,12 +6,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import RowMapping, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from marketplace.adapters.sql.engine import read_only
 from marketplace.adapters.sql.errors import translated
+from marketplace.adapters.sql.outbox_tables import outbox_deliveries
 from marketplace.adapters.sql.tables import outbox
-from marketplace.application.ports.outbox import OutboxEntry
+from marketplace.application.ports.outbox import HandlerDelivery, OutboxEntry
 
 _PENDING = (outbox.c.delivered_at.is_(None), outbox.c.parked_at.is_(None))
 
@@ -97,6 +99,37 @@ class SqlOutboxStore:
             return int(
                 (await connection.execute(select(func.count()).select_from(outbox).where(*_PENDING))).scalar_one()
             )
+
+    @translated
+    async def deliveries(self, message_id: str) -> list[HandlerDelivery]:
+        statement = (
+            select(outbox_deliveries)
+            .where(outbox_deliveries.c.message_id == message_id)
+            .order_by(outbox_deliveries.c.handler)
+        )
+        async with read_only(self._engine).connect() as connection:
+            return [HandlerDelivery(**row) for row in (await connection.execute(statement)).mappings()]
+
+    @translated
+    async def handler_delivered(self, message_id: str, handler: str, now: datetime) -> None:
+        await self._ran(message_id, handler, next_attempt_at=None, done_at=now)
+
+    @translated
+    async def handler_failed(
+        self, message_id: str, handler: str, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        await self._ran(message_id, handler, next_attempt_at=retry_at, last_error=error)
+
+    async def _ran(self, message_id: str, handler: str, **outcome: Any) -> None:
+        """One more run of `handler` for the message, and its outcome: one upsert."""
+        factory = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
+        statement = factory(outbox_deliveries).values(message_id=message_id, handler=handler, attempts=1, **outcome)
+        statement = statement.on_conflict_do_update(
+            index_elements=[outbox_deliveries.c.message_id, outbox_deliveries.c.handler],
+            set_={"attempts": outbox_deliveries.c.attempts + 1, **outcome},
+        )
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
 
     async def _change(self, message_id: str, **values: Any) -> None:
         async with self._engine.begin() as connection:

@@ -7,8 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.ports.notifier import Notifier
-from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.persistence import UnitOfWorkFactory
+from marketplace.application.worker.subscriptions import Received, Subscriptions
+from marketplace.domain.ordering.checkout import CheckoutSettled
+from marketplace.domain.ordering.order import OrderStatusChanged
+from marketplace.domain.shipping.shipment import ShipmentStatusChanged
 
 PAYMENT_STATUS = {"paid": "paid", "expired": "expired", "cancelled": "expired"}  # checkout -> its payment
 
@@ -18,47 +21,51 @@ class PushUpdates:
     uow: UnitOfWorkFactory
     notifier: Notifier
     name: str = "push-updates"
-    topics: tuple[str, ...] = ("OrderStatusChanged", "CheckoutSettled", "ShipmentStatusChanged")
 
-    async def __call__(self, message: OutboxEntry) -> None:
-        payload, at = message.payload, message.created_at.isoformat()
-        if message.topic == "CheckoutSettled":
-            status = str(payload["status"])
-            await self.notifier.notify(
-                [payload["buyer_id"]],
-                "payment:updated",
-                {
-                    "checkout_id": payload["checkout_id"],
-                    "status": PAYMENT_STATUS.get(status, status),
-                    "checkout_status": status,
-                    "at": at,
-                },
-            )
-            return
-        people = [payload["buyer_id"], *await self._owner(payload["store_id"])]
-        if message.topic == "OrderStatusChanged":
-            await self.notifier.notify(
-                people,
-                "order:updated",
-                {
-                    "order_id": payload["order_id"],
-                    "checkout_id": payload["checkout_id"],
-                    "store_id": payload["store_id"],
-                    "status": payload["status"],
-                    "at": at,
-                },
-            )
-        elif message.topic == "ShipmentStatusChanged":
-            await self.notifier.notify(
-                people,
-                "shipment:updated",
-                {
-                    "order_id": payload["order_id"],
-                    "booking_id": payload["booking_id"],
-                    "status": payload["status"],
-                    "at": payload.get("at") or at,
-                },
-            )
+    def subscribe(self, bus: Subscriptions) -> None:
+        bus.subscribe(CheckoutSettled, self.name, self.checkout_settled)
+        bus.subscribe(OrderStatusChanged, self.name, self.order_changed)
+        bus.subscribe(ShipmentStatusChanged, self.name, self.shipment_changed)
+
+    async def checkout_settled(self, received: Received[CheckoutSettled]) -> None:
+        event, status = received.event, received.event.status
+        await self.notifier.notify(
+            [event.buyer_id],
+            "payment:updated",
+            {
+                "checkout_id": event.checkout_id,
+                "status": PAYMENT_STATUS.get(status, status),
+                "checkout_status": status,
+                "at": received.created_at.isoformat(),
+            },
+        )
+
+    async def order_changed(self, received: Received[OrderStatusChanged]) -> None:
+        event = received.event
+        await self.notifier.notify(
+            [event.buyer_id, *await self._owner(event.store_id)],
+            "order:updated",
+            {
+                "order_id": event.order_id,
+                "checkout_id": event.checkout_id,
+                "store_id": event.store_id,
+                "status": event.status,
+                "at": received.created_at.isoformat(),
+            },
+        )
+
+    async def shipment_changed(self, received: Received[ShipmentStatusChanged]) -> None:
+        event = received.event
+        await self.notifier.notify(
+            [event.buyer_id, *await self._owner(event.store_id)],
+            "shipment:updated",
+            {
+                "order_id": event.order_id,
+                "booking_id": event.booking_id,
+                "status": event.status,
+                "at": event.at.isoformat(),
+            },
+        )
 
     async def _owner(self, store_id: str) -> list[str]:
         async with self.uow() as uow:

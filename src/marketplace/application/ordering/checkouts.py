@@ -9,11 +9,11 @@ from datetime import datetime
 from marketplace.application.errors import NotFound
 from marketplace.application.ordering.moves import move_order
 from marketplace.application.ordering.views import CheckoutView, checkout_view
-from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.payments import Invoice, InvoiceStatus, PaymentGateway, PaymentRefused
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock
-from marketplace.domain.ordering.checkout import Checkout
+from marketplace.application.worker.subscriptions import Received, Subscriptions
+from marketplace.domain.ordering.checkout import Checkout, CheckoutSettled
 from marketplace.domain.ordering.policy import OrderAction
 from marketplace.domain.shared.errors import IllegalTransition
 from marketplace.domain.shared.ids import is_id
@@ -170,13 +170,15 @@ class ExpireCancelledInvoice:
     payments: PaymentGateway
     apply: ApplyInvoice
     name: str = "expire-cancelled-invoice"
-    topics: tuple[str, ...] = ("CheckoutSettled",)
 
-    async def __call__(self, message: OutboxEntry) -> None:
-        if message.payload.get("status") != "cancelled":
+    def subscribe(self, bus: Subscriptions) -> None:
+        bus.subscribe(CheckoutSettled, self.name, self)
+
+    async def __call__(self, received: Received[CheckoutSettled]) -> None:
+        if received.event.status != "cancelled":
             return
         async with self.uow() as uow:
-            checkout = await uow.checkouts.get(message.payload["checkout_id"])
+            checkout = await uow.checkouts.get(received.event.checkout_id)
         if checkout is None or checkout.invoice_id is None:
             return
         try:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from marketplace.application.ordering.checkouts import adopt_invoice
-from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.payments import PaymentGateway
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.ports.system import Clock
-from marketplace.domain.ordering.checkout import RefundRecord, RefundState
+from marketplace.application.worker.subscriptions import Received, Subscriptions
+from marketplace.domain.ordering.checkout import LatePaymentReceived, RefundRecord, RefundRecorded, RefundState
+from marketplace.domain.ordering.order import OrderStatusChanged
 from marketplace.domain.shared.money import Money
 
 REASONS = {
@@ -32,32 +33,30 @@ class RefundOrder:
     payments: PaymentGateway
     clock: Clock
     name: str = "refund-order"
-    topics: tuple[str, ...] = ("OrderStatusChanged", "RefundRecorded", "LatePaymentReceived")
 
-    async def __call__(self, message: OutboxEntry) -> None:
-        payload = message.payload
-        if message.topic == "OrderStatusChanged":
-            if not payload.get("refund_due"):
-                return
-            reason = REASONS.get(payload["status"], "order refunded")
-            await self._refund(
-                payload["checkout_id"], payload["order_id"], Money(payload["amount"], payload["currency"]), reason
-            )
-        elif message.topic == "RefundRecorded":
-            if payload["status"] == RefundState.FAILED.value:
-                await self._refund(
-                    payload["checkout_id"],
-                    payload["order_id"],
-                    Money(payload["amount"], "IDR"),
-                    "refund tried again after a failure",
-                )
-        elif message.topic == "LatePaymentReceived":
-            await self._refund(
-                payload["checkout_id"],
-                "",
-                Money(payload["amount"], payload["currency"]),
-                "paid after the checkout had ended",
-            )
+    def subscribe(self, bus: Subscriptions) -> None:
+        bus.subscribe(OrderStatusChanged, self.name, self.order_left)
+        bus.subscribe(RefundRecorded, self.name, self.refund_recorded)
+        bus.subscribe(LatePaymentReceived, self.name, self.late_payment)
+
+    async def order_left(self, received: Received[OrderStatusChanged]) -> None:
+        """An order that leaves after payment (cancelled, rejected, returned) is refunded."""
+        event = received.event
+        if event.refund_due:
+            reason = REASONS.get(event.status, "order refunded")
+            await self._refund(event.checkout_id, event.order_id, Money(event.amount, event.currency), reason)
+
+    async def refund_recorded(self, received: Received[RefundRecorded]) -> None:
+        """A refund the provider failed is tried again."""
+        event = received.event
+        if event.status == RefundState.FAILED.value:
+            reason = "refund tried again after a failure"
+            await self._refund(event.checkout_id, event.order_id, Money(event.amount, "IDR"), reason)
+
+    async def late_payment(self, received: Received[LatePaymentReceived]) -> None:
+        event = received.event
+        reason = "paid after the checkout had ended"
+        await self._refund(event.checkout_id, "", Money(event.amount, event.currency), reason)
 
     async def _refund(self, checkout_id: str, order_id: str, amount: Money, reason: str) -> None:
         async with self.uow() as uow:

@@ -1,4 +1,5 @@
-"""The outbox as the worker sees it: claim due messages, then mark each delivered or failed."""
+"""The outbox as the worker sees it: claim due messages, then mark each delivered or failed, and what
+each handler of a message made of it (so a failed handler is tried again alone)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,18 @@ class OutboxEntry(msgspec.Struct, frozen=True):
     available_at: datetime
     delivered_at: datetime | None = None
     parked_at: datetime | None = None
+    last_error: str | None = None
+
+
+class HandlerDelivery(msgspec.Struct, frozen=True):
+    """One handler's share of one message. Once done it is never run again for that message; a failed
+    one is tried again, alone, when the message comes back."""
+
+    message_id: str
+    handler: str
+    attempts: int  # runs so far, the one that succeeded included
+    next_attempt_at: datetime | None = None  # when the message comes back for it; None once done or parked
+    done_at: datetime | None = None
     last_error: str | None = None
 
 
@@ -43,4 +56,18 @@ class OutboxStore(Protocol):
 
     async def pending(self) -> int:
         """How many messages wait for delivery (parked ones excluded)."""
+        ...
+
+    async def deliveries(self, message_id: str) -> list[HandlerDelivery]:
+        """What each handler that ran for the message made of it, by handler name."""
+        ...
+
+    async def handler_delivered(self, message_id: str, handler: str, now: datetime) -> None:
+        """`handler` succeeded: counted as a run, and done for good."""
+        ...
+
+    async def handler_failed(
+        self, message_id: str, handler: str, error: str, retry_at: datetime | None, now: datetime
+    ) -> None:
+        """`handler` failed: counted as a run, to be tried again at `retry_at` (None: parked with its message)."""
         ...

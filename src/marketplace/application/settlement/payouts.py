@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 
 from marketplace.application.errors import BackendUnavailable
 from marketplace.application.ports.checkpoints import NO_CHECKPOINTS, Checkpoints
-from marketplace.application.ports.outbox import OutboxEntry
 from marketplace.application.ports.payouts import (
     BankAccount,
     PayoutGateway,
@@ -27,8 +26,9 @@ from marketplace.application.ports.payouts import (
 from marketplace.application.ports.persistence import ProviderCallback, UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.application.settlement.views import PayoutView
+from marketplace.application.worker.subscriptions import Received, Subscriptions
 from marketplace.domain.settlement.ledger import Bucket, EntryKind, LedgerTransaction, Posting, account
-from marketplace.domain.settlement.payout import Destination, Payout
+from marketplace.domain.settlement.payout import Destination, Payout, PayoutRequested
 from marketplace.domain.shared.errors import ConcurrentUpdate, Conflict, InvalidValue
 from marketplace.domain.shared.ids import is_id, new_id
 from marketplace.domain.shared.money import Money
@@ -62,7 +62,6 @@ class Payouts:
     ids: IdGenerator
     minimum: int = 10_000
     name: str = "send-payout"
-    topics: tuple[str, ...] = ("PayoutRequested",)
     checkpoints: Checkpoints = NO_CHECKPOINTS
 
     async def request_for(
@@ -127,9 +126,12 @@ class Payouts:
         await uow.payouts.add(payout)
         return PayoutView.of(payout)
 
-    async def __call__(self, message: OutboxEntry) -> None:
+    def subscribe(self, bus: Subscriptions) -> None:
+        bus.subscribe(PayoutRequested, self.name, self)
+
+    async def __call__(self, received: Received[PayoutRequested]) -> None:
         """The worker sends a requested payout to the provider (safe to repeat: same idempotency key)."""
-        await self.send(message.payload["payout_id"])
+        await self.send(received.event.payout_id)
 
     async def send(self, payout_id: str) -> None:
         async with self.uow() as uow:

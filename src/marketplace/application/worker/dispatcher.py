@@ -1,7 +1,10 @@
 """Outbox delivery: at least once to each handler, retried with backoff, parked after too many failures.
 
-Handlers must be idempotent: a message comes again when its worker died before marking it
-delivered. Those that only write to the database make that exact with `once` (the mark that they
+Handlers subscribe to event classes and receive the event decoded (application/worker/subscriptions.py).
+Each handler's outcome is recorded per message: one that succeeded is not run again for that message
+when another of its handlers failed; only the failed ones are, when the message comes back.
+
+Handlers must be idempotent: a message comes again when its worker died before recording them done. Those that only write to the database make that exact with `once` (the mark that they
 ran commits with their own changes); those that call a provider pass it an idempotency key.
 Each handler call has a time limit (overrunning it is a failed attempt), and messages are delivered
 several at a time, those about one order (else one checkout) in the order they were written.
@@ -15,11 +18,13 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Literal
 
 from marketplace.application.ports.outbox import OutboxEntry, OutboxStore
 from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock
+from marketplace.application.worker.subscriptions import Received, Subscriber, Subscription, Subscriptions
+from marketplace.domain.shared.events import DomainEvent
 
 log = logging.getLogger("marketplace.worker")
 ORDERED_BY = ("order_id", "checkout_id")  # see lane_of
@@ -27,20 +32,13 @@ Outcome = Literal["delivered", "failed", "parked"]
 Deliver = Callable[[OutboxEntry], Awaitable[Outcome]]
 
 
-class Handler(Protocol):
-    name: str
-    topics: tuple[str, ...]
-
-    def __call__(self, message: OutboxEntry) -> Awaitable[None]: ...
-
-
 async def once(
-    uow_factory: UnitOfWorkFactory, message: OutboxEntry, handler: str, work: Callable[[UnitOfWork], Awaitable[None]]
+    uow_factory: UnitOfWorkFactory, message_id: str, handler: str, work: Callable[[UnitOfWork], Awaitable[None]]
 ) -> bool:
-    """Runs `work` in a unit of work that also records that `handler` handled `message`: committed
+    """Runs `work` in a unit of work that also records that `handler` handled the message: committed
     together, so a redelivered message is not applied twice. False when it already was."""
     async with uow_factory() as uow:
-        if not await uow.processed.claim(message.id, handler):
+        if not await uow.processed.claim(message_id, handler):
             return False
         await work(uow)
         await uow.commit()
@@ -102,7 +100,7 @@ class Lanes:
 class OutboxDispatcher:
     store: OutboxStore
     clock: Clock
-    handlers: list[Handler] = field(default_factory=list)
+    handlers: list[Subscriber] = field(default_factory=list)  # subscribed on creation, as `register` does
     max_attempts: int = 8
     lease_seconds: int = 60
     batch: int = 50
@@ -111,14 +109,20 @@ class OutboxDispatcher:
     handler_seconds: float = 20.0
     concurrency: int = 8  # messages in delivery at once (each holds a database connection only briefly)
 
-    def register(self, handler: Handler) -> None:
-        self.handlers.append(handler)
+    subscriptions: Subscriptions = field(default_factory=Subscriptions)
+
+    def __post_init__(self) -> None:
+        for handler in self.handlers:
+            handler.subscribe(self.subscriptions)
+
+    def register(self, handler: Subscriber) -> None:
+        handler.subscribe(self.subscriptions)
 
     async def claim(self, limit: int) -> list[OutboxEntry]:
         return await self.store.claim(self.clock.now(), limit, self.lease_seconds)
 
     async def run_once(self) -> DeliveryReport:
-        """Claims one batch and delivers it, `concurrency` messages at a time, each to every handler of its topic."""
+        """Claims one batch and delivers it, `concurrency` messages at a time, each to its event's handlers."""
         report, lanes, slots = DeliveryReport(), Lanes(), asyncio.Semaphore(self.concurrency)
 
         async def deliver(message: OutboxEntry) -> Outcome:
@@ -134,32 +138,63 @@ class OutboxDispatcher:
         return report
 
     async def deliver(self, message: OutboxEntry) -> Outcome:
-        """Delivered, or failed (to be retried with backoff), or parked after `max_attempts`."""
+        """Runs each handler of the message's event not yet done with it, recording each outcome: delivered
+        once all are done; else failed (those that failed alone run again, after a backoff) or parked after
+        `max_attempts`."""
         try:
-            for handler in self.handlers:
-                if message.topic in handler.topics:
-                    await self._call(handler, message)
-        except Exception as error:  # any handler failure: retry later, or park
-            return await self._failed(message, error)
+            due = await self._due(message)
+        except Exception as error:  # an unknown topic, a payload that does not decode: retry, then park
+            return await self._failed(message, [(None, error)])
+        failures: list[tuple[str | None, Exception]] = []
+        for subscription, received in due:
+            try:
+                await self._call(subscription, received)
+            except Exception as error:  # this handler's failure: the others still run
+                failures.append((subscription.name, error))
+            else:
+                await self.store.handler_delivered(message.id, subscription.name, self.clock.now())
+        if failures:
+            return await self._failed(message, failures)
         await self.store.delivered(message.id, self.clock.now())
         return "delivered"
 
-    async def _call(self, handler: Handler, message: OutboxEntry) -> None:
+    async def _due(self, message: OutboxEntry) -> list[tuple[Subscription, Received[DomainEvent]]]:
+        """The handlers of the message's event that are not done with it, each with the decoded event."""
+        registry = self.subscriptions.registry
+        subscriptions = self.subscriptions.of(registry.class_of(message.topic))
+        if not subscriptions:
+            return []
+        done = {d.handler for d in await self.store.deliveries(message.id) if d.done_at is not None}
+        due = [s for s in subscriptions if s.name not in done]
+        if not due:
+            return []
+        received = Received(message.id, message.created_at, registry.decode(message.topic, message.payload))
+        return [(subscription, received) for subscription in due]
+
+    async def _call(self, handler: Subscription, received: Received[DomainEvent]) -> None:
         limit = asyncio.timeout(self.handler_seconds)
         try:
             async with limit:
-                await handler(message)
+                await handler.handle(received)
         except TimeoutError as error:
             if not limit.expired():
                 raise  # the handler's own
             raise HandlerTimedOut(f"handler {handler.name} did not finish within {self.handler_seconds:g} s") from error
 
-    async def _failed(self, message: OutboxEntry, error: Exception) -> Outcome:
+    async def _failed(self, message: OutboxEntry, failures: list[tuple[str | None, Exception]]) -> Outcome:
+        """Records each failed handler (None: the message itself, undecodable) and when the message comes back."""
         now = self.clock.now()
         retry_at: datetime | None = None
         if message.attempts < self.max_attempts:
             retry_at = now + timedelta(seconds=backoff(message.attempts))
-        detail = f"{type(error).__name__}: {error}"[:2000]
+        details = []
+        for handler, error in failures:
+            detail = f"{type(error).__name__}: {error}"[:2000]
+            if handler is not None:
+                await self.store.handler_failed(message.id, handler, detail, retry_at, now)
+                detail = f"{handler}: {detail}"
+            details.append(detail)
+        detail = "; ".join(details)[:2000]
         await self.store.failed(message.id, detail, retry_at, now)
         if retry_at is None:
             log.error(

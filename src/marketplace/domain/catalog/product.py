@@ -6,6 +6,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from marketplace.domain.shared.errors import Conflict, DuplicateSku, IllegalTransition, InsufficientStock, InvalidValue
 from marketplace.domain.shared.events import Aggregate, DomainEvent
@@ -26,12 +27,16 @@ class ProductStatus(str, enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class ProductPublished(DomainEvent):
+    topic: ClassVar[str] = "ProductPublished"
+
     product_id: str
     store_id: str
 
 
 @dataclass(frozen=True, slots=True)
 class ProductArchived(DomainEvent):
+    topic: ClassVar[str] = "ProductArchived"
+
     product_id: str
     store_id: str
 

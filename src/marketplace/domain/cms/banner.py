@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from marketplace.domain.cms.content import ContentStatus, check_link, check_time
 from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
@@ -18,12 +19,16 @@ PLACEMENT_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
 @dataclass(frozen=True, slots=True)
 class CmsBannerPublished(DomainEvent):
+    topic: ClassVar[str] = "CmsBannerPublished"
+
     banner_id: str
     placement: str
 
 
 @dataclass(frozen=True, slots=True)
 class CmsBannerUnpublished(DomainEvent):
+    topic: ClassVar[str] = "CmsBannerUnpublished"
+
     banner_id: str
     placement: str
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from marketplace.domain.cms.content import ContentStatus, check_markdown
 from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
@@ -18,12 +19,16 @@ MAX_BODY_BYTES = 100_000
 
 @dataclass(frozen=True, slots=True)
 class CmsPagePublished(DomainEvent):
+    topic: ClassVar[str] = "CmsPagePublished"
+
     page_id: str
     slug: str
 
 
 @dataclass(frozen=True, slots=True)
 class CmsPageUnpublished(DomainEvent):
+    topic: ClassVar[str] = "CmsPageUnpublished"
+
     page_id: str
     slug: str
 

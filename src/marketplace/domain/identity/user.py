@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from marketplace.domain.shared.address import PostalAddress, _phone
 from marketplace.domain.shared.errors import InvalidValue
@@ -37,6 +38,8 @@ def check_password(password: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class UserRegistered(DomainEvent):
+    topic: ClassVar[str] = "UserRegistered"
+
     user_id: str
     email: str
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import ClassVar
 
 from marketplace.domain.shared.address import PostalAddress
 from marketplace.domain.shared.errors import Conflict, IllegalTransition, InvalidValue
@@ -47,6 +48,8 @@ class RefundRecord:
 
 @dataclass(frozen=True, slots=True)
 class CheckoutPlaced(DomainEvent):
+    topic: ClassVar[str] = "CheckoutPlaced"
+
     checkout_id: str
     buyer_id: str
     amount: int
@@ -57,6 +60,8 @@ class CheckoutPlaced(DomainEvent):
 class CheckoutSettled(DomainEvent):
     """The checkout left `pending_payment`: paid, expired or cancelled."""
 
+    topic: ClassVar[str] = "CheckoutSettled"
+
     checkout_id: str
     buyer_id: str
     status: str
@@ -64,6 +69,8 @@ class CheckoutSettled(DomainEvent):
 
 @dataclass(frozen=True, slots=True)
 class PaymentFlagged(DomainEvent):
+    topic: ClassVar[str] = "PaymentFlagged"
+
     checkout_id: str
     buyer_id: str
     reason: str
@@ -72,6 +79,8 @@ class PaymentFlagged(DomainEvent):
 
 @dataclass(frozen=True, slots=True)
 class LatePaymentReceived(DomainEvent):
+    topic: ClassVar[str] = "LatePaymentReceived"
+
     checkout_id: str
     buyer_id: str
     amount: int
@@ -80,6 +89,8 @@ class LatePaymentReceived(DomainEvent):
 
 @dataclass(frozen=True, slots=True)
 class RefundRecorded(DomainEvent):
+    topic: ClassVar[str] = "RefundRecorded"
+
     checkout_id: str
     buyer_id: str
     order_id: str

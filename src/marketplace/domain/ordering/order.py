@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from marketplace.domain.ordering.policy import MOVES, RESTOCKED_STATUSES, LedgerEffect, OrderAction
 from marketplace.domain.ordering.status import OrderStatus
@@ -53,6 +54,8 @@ class StatusChange:
 
 @dataclass(frozen=True, slots=True)
 class OrderStatusChanged(DomainEvent):
+    topic: ClassVar[str] = "OrderStatusChanged"
+
     order_id: str
     checkout_id: str
     store_id: str

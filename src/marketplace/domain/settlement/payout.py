@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from marketplace.domain.shared.errors import InvalidValue
 from marketplace.domain.shared.events import Aggregate, DomainEvent
@@ -37,6 +38,8 @@ class Destination:
 
 @dataclass(frozen=True, slots=True)
 class PayoutRequested(DomainEvent):
+    topic: ClassVar[str] = "PayoutRequested"
+
     payout_id: str
     owner_kind: str
     owner_id: str
@@ -46,6 +49,8 @@ class PayoutRequested(DomainEvent):
 
 @dataclass(frozen=True, slots=True)
 class PayoutSettled(DomainEvent):
+    topic: ClassVar[str] = "PayoutSettled"
+
     payout_id: str
     owner_kind: str
     owner_id: str

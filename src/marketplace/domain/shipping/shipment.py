@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from marketplace.domain.shared.errors import Conflict, InvalidValue
 from marketplace.domain.shared.events import Aggregate, DomainEvent
@@ -35,6 +36,8 @@ class TrackPoint:
 
 @dataclass(frozen=True, slots=True)
 class ShipmentStatusChanged(DomainEvent):
+    topic: ClassVar[str] = "ShipmentStatusChanged"
+
     order_id: str
     store_id: str
     buyer_id: str

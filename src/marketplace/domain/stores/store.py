@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from marketplace.domain.shared.address import PostalAddress
 from marketplace.domain.shared.errors import IllegalTransition, InvalidValue
@@ -27,17 +28,23 @@ class StoreStatus(str, enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class StoreOpened(DomainEvent):
+    topic: ClassVar[str] = "StoreOpened"
+
     store_id: str
     owner_id: str
 
 
 @dataclass(frozen=True, slots=True)
 class StoreSuspended(DomainEvent):
+    topic: ClassVar[str] = "StoreSuspended"
+
     store_id: str
 
 
 @dataclass(frozen=True, slots=True)
 class StoreReinstated(DomainEvent):
+    topic: ClassVar[str] = "StoreReinstated"
+
     store_id: str
 
 
