@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 
 class InProcessCache:
     """Shared by every request of one process; bounded so it never grows without end."""
 
-    def __init__(self, max_entries: int = 10_000, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
         self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self._counters: dict[str, int] = {}
         self._max = max_entries
@@ -64,7 +65,7 @@ class InProcessCache:
 class InProcessRateLimiter:
     """Fixed windows counted in this process only (the embedded default is one process)."""
 
-    def __init__(self, clock=time.time) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._windows: dict[str, tuple[int, int]] = {}
         self._clock = clock
 

@@ -11,7 +11,7 @@ from marketplace.domain.cms.page import CmsPage
 from marketplace.domain.shared.errors import DuplicateSlug
 
 
-class MemoryCmsPageRepository(_Repository):
+class MemoryCmsPageRepository(_Repository[CmsPage]):
     table_name, versioned = "cms_pages", True
 
     def _check_slug(self, page: CmsPage) -> None:
@@ -23,7 +23,7 @@ class MemoryCmsPageRepository(_Repository):
         self._insert(page)
 
     async def get(self, page_id: str) -> CmsPage | None:
-        return self._get(page_id)  # type: ignore[no-any-return]
+        return self._get(page_id)
 
     async def get_by_slug(self, slug: str) -> CmsPage | None:
         found = next((p for p in self._table.rows() if p.slug == slug), None)
@@ -42,17 +42,17 @@ class MemoryCmsPageRepository(_Repository):
             for p in self._table.rows()
             if (status is None or p.status is status) and (before_id is None or p.id < before_id)
         ]
-        return [self._get(p.id) for p in sorted(found, key=lambda p: p.id, reverse=True)[:limit]]
+        return [self._present(p.id) for p in sorted(found, key=lambda p: p.id, reverse=True)[:limit]]
 
 
-class MemoryCmsBannerRepository(_Repository):
+class MemoryCmsBannerRepository(_Repository[CmsBanner]):
     table_name, versioned = "cms_banners", True
 
     async def add(self, banner: CmsBanner) -> None:
         self._insert(banner)
 
     async def get(self, banner_id: str) -> CmsBanner | None:
-        return self._get(banner_id)  # type: ignore[no-any-return]
+        return self._get(banner_id)
 
     async def save(self, banner: CmsBanner) -> None:
         self._update(banner)
@@ -67,8 +67,8 @@ class MemoryCmsBannerRepository(_Repository):
             and (status is None or b.status is status)
             and (before_id is None or b.id < before_id)
         ]
-        return [self._get(b.id) for b in sorted(found, key=lambda b: b.id, reverse=True)[:limit]]
+        return [self._present(b.id) for b in sorted(found, key=lambda b: b.id, reverse=True)[:limit]]
 
     async def published_until(self, now: datetime) -> list[CmsBanner]:
         found = [b for b in self._table.rows() if b.is_published and not b.has_ended(now)]
-        return [self._get(b.id) for b in sorted(found, key=lambda b: b.id, reverse=True)]
+        return [self._present(b.id) for b in sorted(found, key=lambda b: b.id, reverse=True)]

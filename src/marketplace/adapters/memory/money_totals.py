@@ -18,14 +18,14 @@ class MemoryMoneyTotals:
 
     async def refunded(self) -> int:
         checkouts = self._db.table("checkouts")
-        refunded = sum(
+        refunded: int = sum(
             o.total.amount
             for o in self._db.table("orders").values()
             if o.status in REFUNDED_STATUSES
             and (c := checkouts.get(o.checkout_id)) is not None
             and c.status is CheckoutStatus.PAID
         )
-        late = sum(
+        late: int = sum(
             c.amount.amount
             for c in checkouts.values()
             if c.payment_status is PaymentStatus.PAID and c.status in (CheckoutStatus.EXPIRED, CheckoutStatus.CANCELLED)

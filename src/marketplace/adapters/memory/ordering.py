@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
 
 
-class MemoryCheckoutRepository(_Repository):
+class MemoryCheckoutRepository(_Repository[Checkout]):
     table_name, versioned = "checkouts", True
 
     def _check_unique(self, checkout: Checkout) -> None:
@@ -40,7 +40,7 @@ class MemoryCheckoutRepository(_Repository):
         self._insert(checkout)
 
     async def get(self, checkout_id: str) -> Checkout | None:
-        return self._get(checkout_id)  # type: ignore[no-any-return]
+        return self._get(checkout_id)
 
     async def get_by_invoice(self, invoice_id: str) -> Checkout | None:
         found = next((c for c in self._table.rows() if c.invoice_id == invoice_id), None)
@@ -91,14 +91,14 @@ class MemoryCheckoutRepository(_Repository):
         return [c.id for c in found[:limit]]
 
 
-class MemoryOrderRepository(_Repository):
+class MemoryOrderRepository(_Repository[Order]):
     table_name, versioned = "orders", True
 
     async def add(self, order: Order) -> None:
         self._insert(order)
 
     async def get(self, order_id: str) -> Order | None:
-        return self._get(order_id)  # type: ignore[no-any-return]
+        return self._get(order_id)
 
     async def save(self, order: Order) -> None:
         self._update(order)
@@ -110,7 +110,7 @@ class MemoryOrderRepository(_Repository):
             (o for o in self._table.rows() if o.checkout_id == checkout_id),
             key=lambda o: (position.get(o.id, len(position)), o.id),
         )
-        return [self._get(o.id) for o in mine]
+        return [self._present(o.id) for o in mine]
 
     async def of_buyer(
         self, buyer_id: str, status: OrderStatus | None, before_id: str | None, limit: int
@@ -140,7 +140,7 @@ class MemoryOrderRepository(_Repository):
         found = [
             o for o in candidates if (status is None or o.status is status) and (before_id is None or o.id < before_id)
         ]
-        return [self._get(o.id) for o in sorted(found, key=lambda o: o.id, reverse=True)[:limit]]
+        return [self._present(o.id) for o in sorted(found, key=lambda o: o.id, reverse=True)[:limit]]
 
 
 def _positive(quantities: dict[str, int]) -> None:
@@ -235,7 +235,7 @@ class ProcessedMark:
     version: int = 0
 
 
-class MemoryProcessedMessages(_Repository):
+class MemoryProcessedMessages(_Repository[ProcessedMark]):
     table_name = "processed_messages"
 
     async def claim(self, message_id: str, handler: str) -> bool:
@@ -248,7 +248,7 @@ class MemoryProcessedMessages(_Repository):
         return True
 
 
-class MemoryProviderCallbackRepository(_Repository):
+class MemoryProviderCallbackRepository(_Repository[ProviderCallback]):
     table_name = "provider_callbacks"
 
     async def add(self, callback: ProviderCallback) -> None:
@@ -259,7 +259,7 @@ class MemoryProviderCallbackRepository(_Repository):
         return sorted(found, key=lambda c: (c.received_at, c.id), reverse=True)[:limit]
 
 
-class MemoryShipmentRepository(_Repository):
+class MemoryShipmentRepository(_Repository[Shipment]):
     table_name, versioned = "shipments", True
 
     def _check_unique(self, shipment: Shipment) -> None:
@@ -277,7 +277,7 @@ class MemoryShipmentRepository(_Repository):
         self._insert(shipment)
 
     async def get(self, order_id: str) -> Shipment | None:
-        return self._get(order_id)  # type: ignore[no-any-return]
+        return self._get(order_id)
 
     async def get_by_booking(self, booking_id: str) -> Shipment | None:
         found = next((s for s in self._table.rows() if s.booking(booking_id) is not None), None)

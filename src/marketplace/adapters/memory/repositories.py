@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from marketplace.domain.cart.cart import Cart
 from marketplace.domain.catalog.category import Category
@@ -15,11 +15,23 @@ from marketplace.domain.media.media import MediaObject
 from marketplace.domain.shared.errors import ConcurrentUpdate, DuplicateEmail, DuplicateSku, DuplicateSlug
 from marketplace.domain.stores.store import Store, StoreStatus
 
+Row = TypeVar("Row")
+
+
+class _Versioned(Protocol):
+    """The rows of a versioned table."""
+
+    version: int
+
+
 if TYPE_CHECKING:
+    from marketplace.adapters.memory.database import StagedTable
     from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
 
 
-class _Repository:
+class _Repository(Generic[Row]):
+    """Rows of one table; `Row` is what the table holds (the memory database itself stores anything)."""
+
     table_name = ""
     versioned = False
 
@@ -27,13 +39,20 @@ class _Repository:
         self._uow = uow
 
     @property
-    def _table(self):  # type: ignore[no-untyped-def]
+    def _table(self) -> StagedTable:
         return self._uow.table(self.table_name)
 
-    def _get(self, key: str) -> Any:
-        value = self._table.get(key)
+    def _get(self, key: str) -> Row | None:
+        value: Row | None = self._table.get(key)
         if value is not None and self.versioned:
-            self._uow.remember_version(self.table_name, key, value.version)
+            self._uow.remember_version(self.table_name, key, cast(_Versioned, value).version)
+        return value
+
+    def _present(self, key: str) -> Row:
+        """A row this unit of work just found in the table (by a scan): read as `_get` reads it."""
+        value = self._get(key)
+        if value is None:
+            raise KeyError(f"{self.table_name} {key} vanished while being read")
         return value
 
     def _insert(self, aggregate: Any) -> None:
@@ -50,7 +69,7 @@ class _Repository:
         self._uow.touch(aggregate)
 
 
-class MemoryUserRepository(_Repository):
+class MemoryUserRepository(_Repository[User]):
     table_name, versioned = "users", True
 
     async def add(self, user: User) -> None:
@@ -73,7 +92,7 @@ class MemoryUserRepository(_Repository):
         self._update(user)
 
 
-class MemoryRefreshTokenRepository(_Repository):
+class MemoryRefreshTokenRepository(_Repository[RefreshToken]):
     table_name = "refresh_tokens"
 
     async def add(self, token: RefreshToken) -> None:
@@ -86,7 +105,7 @@ class MemoryRefreshTokenRepository(_Repository):
     async def rotate(self, token: RefreshToken) -> bool:
         if not _rotatable(token, self._table.rows()):
             return False
-        stored = self._get(token.id)
+        stored = self._present(token.id)
         stored.rotate()
         self._table.put(stored.id, stored)
         # Another unit of work rotating it, or revoking its family, before this one commits makes the
@@ -101,7 +120,7 @@ class MemoryRefreshTokenRepository(_Repository):
     async def revoke_family(self, family_id: str) -> None:
         for token in [t for t in self._table.rows() if t.family_id == family_id]:
             if token.status is not TokenStatus.REVOKED:
-                revoked = self._get(token.id)
+                revoked = self._present(token.id)
                 revoked.revoke()
                 self._table.put(revoked.id, revoked)
 
@@ -116,7 +135,7 @@ def _rotatable(token: RefreshToken, rows: Iterable[RefreshToken]) -> bool:
     return active
 
 
-class MemoryAddressRepository(_Repository):
+class MemoryAddressRepository(_Repository[Address]):
     table_name = "addresses"
 
     async def add(self, address: Address) -> None:
@@ -127,7 +146,7 @@ class MemoryAddressRepository(_Repository):
 
     async def list_for_user(self, user_id: str) -> list[Address]:
         mine = sorted((a for a in self._table.rows() if a.user_id == user_id), key=lambda a: (a.created_at, a.id))
-        return [self._get(a.id) for a in mine]
+        return [self._present(a.id) for a in mine]
 
     async def save(self, address: Address) -> None:
         self._table.put(address.id, address)
@@ -136,7 +155,7 @@ class MemoryAddressRepository(_Repository):
         self._table.delete(address_id)
 
 
-class MemoryStoreRepository(_Repository):
+class MemoryStoreRepository(_Repository[Store]):
     table_name, versioned = "stores", True
 
     async def names(self, store_ids: list[str]) -> dict[str, str]:
@@ -173,10 +192,10 @@ class MemoryStoreRepository(_Repository):
             and (before_id is None or s.id < before_id)
             and (needle in s.name.lower() or needle in s.description.lower())
         ]
-        return [self._get(s.id) for s in sorted(found, key=lambda s: s.id, reverse=True)[:limit]]
+        return [self._present(s.id) for s in sorted(found, key=lambda s: s.id, reverse=True)[:limit]]
 
 
-class MemoryCategoryRepository(_Repository):
+class MemoryCategoryRepository(_Repository[Category]):
     table_name = "categories"
 
     async def add(self, category: Category) -> None:
@@ -191,10 +210,10 @@ class MemoryCategoryRepository(_Repository):
         return any(c.slug == slug for c in self._table.rows())
 
     async def list_all(self) -> list[Category]:
-        return [self._get(c.id) for c in sorted(self._table.rows(), key=lambda c: c.id)]
+        return [self._present(c.id) for c in sorted(self._table.rows(), key=lambda c: c.id)]
 
 
-class MemoryProductRepository(_Repository):
+class MemoryProductRepository(_Repository[Product]):
     table_name, versioned = "products", True
 
     def _check_unique(self, product: Product) -> None:
@@ -225,14 +244,14 @@ class MemoryProductRepository(_Repository):
         self._update(product)
 
 
-class MemoryMediaRepository(_Repository):
+class MemoryMediaRepository(_Repository[MediaObject]):
     table_name, versioned = "media", True
 
     async def add(self, media: MediaObject) -> None:
         self._insert(media)
 
     async def get(self, media_id: str) -> MediaObject | None:
-        return self._get(media_id)  # type: ignore[no-any-return]
+        return self._get(media_id)
 
     async def save(self, media: MediaObject) -> None:
         self._update(media)
@@ -245,21 +264,21 @@ class MemoryMediaRepository(_Repository):
             (m for m in self._table.rows() if not m.is_ready and m.created_at < cutoff),
             key=lambda m: (m.created_at, m.id),
         )
-        return [self._get(m.id) for m in stale[:limit]]
+        return [self._present(m.id) for m in stale[:limit]]
 
     async def created_before(self, cutoff: datetime, after_id: str | None, limit: int) -> list[MediaObject]:
         old = sorted(
             (m for m in self._table.rows() if m.created_at < cutoff and (after_id is None or m.id > after_id)),
             key=lambda m: m.id,
         )
-        return [self._get(m.id) for m in old[:limit]]
+        return [self._present(m.id) for m in old[:limit]]
 
 
-class MemoryCartRepository(_Repository):
+class MemoryCartRepository(_Repository[Cart]):
     table_name, versioned = "carts", True
 
     async def get(self, buyer_id: str) -> Cart | None:
-        return self._get(buyer_id)  # type: ignore[no-any-return]
+        return self._get(buyer_id)
 
     async def save(self, cart: Cart) -> None:
         if self._table.get(cart.id) is None:

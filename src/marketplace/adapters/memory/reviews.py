@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from marketplace.adapters.memory.repositories import _Repository
 from marketplace.application.ports.reviews import ReviewPosition, ReviewSort
@@ -28,9 +29,9 @@ class LineMark:
     version: int = 0
 
 
-def _order_key(sort: ReviewSort, rating: int, created_at: object, review_id: str) -> tuple[object, ...]:
+def _order_key(sort: ReviewSort, rating: int, created_at: datetime, review_id: str) -> tuple[object, ...]:
     """Grows along the list's order; newest first is descending time and id."""
-    stamp = created_at.timestamp()  # type: ignore[attr-defined]
+    stamp = created_at.timestamp()
     inverted = tuple(-ord(ch) for ch in review_id)
     if sort is ReviewSort.HIGHEST:
         return (-rating, -stamp, inverted)
@@ -39,7 +40,7 @@ def _order_key(sort: ReviewSort, rating: int, created_at: object, review_id: str
     return (-stamp, inverted)
 
 
-class MemoryReviewRepository(_Repository):
+class MemoryReviewRepository(_Repository[Review]):
     table_name, versioned = "reviews", True
 
     async def add(self, review: Review) -> None:
@@ -50,7 +51,7 @@ class MemoryReviewRepository(_Repository):
         self._insert(review)
 
     async def get(self, review_id: str) -> Review | None:
-        return self._get(review_id)  # type: ignore[no-any-return]
+        return self._get(review_id)
 
     async def save(self, review: Review) -> None:
         self._update(review)
@@ -67,10 +68,10 @@ class MemoryReviewRepository(_Repository):
         if after is not None:
             start = _order_key(sort, *after)
             ordered = [r for r in ordered if _order_key(sort, r.rating, r.created_at, r.id) > start]
-        return [self._get(r.id) for r in ordered[:limit]]
+        return [self._present(r.id) for r in ordered[:limit]]
 
 
-class MemoryRatingRepository(_Repository):
+class MemoryRatingRepository(_Repository[SummaryRow]):
     table_name, versioned = RATINGS, True
 
     async def change(self, kind: str, subject_id: str, change: RatingChange) -> RatingSummary:
@@ -84,7 +85,7 @@ class MemoryRatingRepository(_Repository):
             return updated.summary
         row.summary = row.summary.apply(change)
         self._update(row)
-        return row.summary  # type: ignore[no-any-return]
+        return row.summary
 
     async def get(self, kind: str, subject_id: str) -> RatingSummary:
         row = self._table.get(f"{kind}:{subject_id}")

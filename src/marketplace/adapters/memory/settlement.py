@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from marketplace.adapters.memory.repositories import _Repository
 from marketplace.application.ports.settlement import Entry
@@ -13,6 +14,8 @@ from marketplace.domain.affiliate.program import Affiliate, Commission, Commissi
 from marketplace.domain.settlement.ledger import InsufficientBalance, LedgerTransaction, is_guarded
 from marketplace.domain.settlement.payout import Payout
 from marketplace.domain.shared.errors import Conflict
+
+V = TypeVar("V")
 
 
 @dataclass
@@ -23,13 +26,13 @@ class Balance:
 
 
 @dataclass
-class Row:
+class Row(Generic[V]):
     id: str
-    value: object
+    value: V
     version: int = 0
 
 
-class MemoryLedgerRepository(_Repository):
+class MemoryLedgerRepository(_Repository[Balance]):
     table_name, versioned = "account_balances", True
 
     async def post(self, transaction: LedgerTransaction) -> None:
@@ -82,14 +85,14 @@ class MemoryLedgerRepository(_Repository):
         return {row.id: row.amount for row in self._table.rows()}
 
 
-class MemoryCommissionRepository(_Repository):
+class MemoryCommissionRepository(_Repository[Commission]):
     table_name, versioned = "commissions", True
 
     async def add(self, commission: Commission) -> None:
         self._insert(commission)
 
     async def of_order(self, order_id: str) -> list[Commission]:
-        return [self._get(c.id) for c in self._table.rows() if c.order_id == order_id]
+        return [self._present(c.id) for c in self._table.rows() if c.order_id == order_id]
 
     async def save(self, commission: Commission) -> None:
         self._update(commission)
@@ -104,13 +107,13 @@ class MemoryCommissionRepository(_Repository):
             and (status is None or c.status is status)
             and (before_id is None or c.id < before_id)
         ]
-        return [self._get(c.id) for c in sorted(found, key=lambda c: c.id, reverse=True)[:limit]]
+        return [self._present(c.id) for c in sorted(found, key=lambda c: c.id, reverse=True)[:limit]]
 
     async def approved_of(self, affiliate_id: str) -> list[Commission]:
         found = [
             c for c in self._table.rows() if c.affiliate_id == affiliate_id and c.status is CommissionStatus.APPROVED
         ]
-        return [self._get(c.id) for c in sorted(found, key=lambda c: c.id)]
+        return [self._present(c.id) for c in sorted(found, key=lambda c: c.id)]
 
     async def totals(self, affiliate_id: str) -> dict[str, tuple[int, int]]:
         totals: dict[str, tuple[int, int]] = {}
@@ -121,13 +124,13 @@ class MemoryCommissionRepository(_Repository):
         return totals
 
 
-class MemoryAffiliateRepository(_Repository):
+class MemoryAffiliateRepository(_Repository[Row[Affiliate]]):
     table_name = "affiliates"
 
     async def join(self, affiliate: Affiliate) -> Affiliate:
-        known = self._table.get(affiliate.user_id)
+        known = self._get(affiliate.user_id)
         if known is not None:
-            return known.value  # type: ignore[no-any-return]
+            return known.value
         self._uow.remember_version(self.table_name, affiliate.user_id, -1)
         self._table.put(affiliate.user_id, Row(affiliate.user_id, affiliate))
         return affiliate
@@ -162,7 +165,7 @@ class MemoryAffiliateRepository(_Repository):
         )
 
 
-class MemoryPayoutRepository(_Repository):
+class MemoryPayoutRepository(_Repository[Payout]):
     table_name, versioned = "payouts", True
 
     async def add(self, payout: Payout) -> None:
@@ -186,7 +189,7 @@ class MemoryPayoutRepository(_Repository):
         return self._get(found.id) if found else None
 
     async def get(self, payout_id: str) -> Payout | None:
-        return self._get(payout_id)  # type: ignore[no-any-return]
+        return self._get(payout_id)
 
     async def get_by_provider(self, provider_id: str) -> Payout | None:
         found = next((p for p in self._table.rows() if p.provider_id == provider_id), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import jwt
 
@@ -12,7 +13,7 @@ ISSUER = "marketplace"
 
 
 class JwtTokenService:
-    def __init__(self, secret: str, lifetime_seconds: int, clock=time.time) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, secret: str, lifetime_seconds: int, clock: Callable[[], float] = time.time) -> None:
         self._secret = secret
         self.lifetime_seconds = lifetime_seconds
         self._clock = clock

@@ -8,6 +8,7 @@ import hmac
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -28,7 +29,7 @@ class LocalObjectStorage:
     parameter), which `verify` checks in constant time. The route enforces the size as it reads.
     """
 
-    def __init__(self, root: str | Path, base_url: str, secret: str, clock=time.time) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, root: str | Path, base_url: str, secret: str, clock: Callable[[], float] = time.time) -> None:
         self._objects = Path(root) / "objects"
         self._types = Path(root) / "types"
         self._base_url = base_url.rstrip("/")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from minio import Minio
 from minio.commonconfig import CopySource
@@ -16,6 +17,8 @@ from urllib3.exceptions import HTTPError
 from marketplace.adapters.storage.keys import checked_key
 from marketplace.application.errors import BackendUnavailable
 from marketplace.application.ports.storage import PresignedRequest, StoredObject
+
+T = TypeVar("T")
 
 _MISSING = {"NoSuchKey", "NoSuchObject", "NotFound", "NoSuchBucket"}
 
@@ -28,7 +31,7 @@ class MinioObjectStorage:
         self._client = client
         self._bucket = bucket
 
-    async def _call(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+    async def _call(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
             return await asyncio.to_thread(function, *args, **kwargs)
         except (HTTPError, OSError) as error:
@@ -87,7 +90,7 @@ class MinioObjectStorage:
         def listing() -> list[str]:
             return sorted(o.object_name for o in self._client.list_objects(self._bucket, prefix=prefix, recursive=True))
 
-        return await self._call(listing)  # type: ignore[no-any-return]
+        return await self._call(listing)
 
     async def move(self, source: str, target: str) -> None:
         if checked_key(source) == checked_key(target):

@@ -179,7 +179,7 @@ class XenditPaymentGateway:
                 return min(5.0, float(answer.headers.get("Rate-Limit-Reset", "1")))
             except ValueError:
                 return 1.0
-        return random.uniform(0.5, 1.0) * 0.2 * 2**attempt
+        return random.uniform(0.5, 1.0) * 0.2 * 2.0**attempt
 
 
 def _error(answer: httpx.Response) -> XenditError:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from marketplace.application.catalog.cache import CatalogCache
 from marketplace.application.catalog.views import CategoryNode
 from marketplace.application.identity.actors import require_admin
-from marketplace.application.ports.persistence import UnitOfWorkFactory
+from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.domain.catalog.category import MAX_DEPTH, Category, depth_of
 from marketplace.domain.shared.errors import Conflict, DuplicateSlug, InvalidValue
@@ -63,7 +63,7 @@ class CreateCategory:
         return CategoryNode(id=category.id, name=category.name, slug=category.slug, parent_id=parent_id, children=[])
 
     @staticmethod
-    async def _slug(uow, name: str, parent: Category | None) -> str:  # type: ignore[no-untyped-def]
+    async def _slug(uow: UnitOfWork, name: str, parent: Category | None) -> str:
         for candidate in (slugify(name, fallback="category"), slugify(f"{parent.slug} {name}") if parent else None):
             if candidate and not await uow.categories.slug_taken(candidate):
                 return candidate

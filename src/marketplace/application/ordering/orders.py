@@ -34,9 +34,10 @@ def _before(cursor: str | None) -> str | None:
     position = decode_cursor(cursor, kind=KIND)
     if position is None:
         return None
-    if not isinstance(position.get("id"), str) or not is_id(position["id"]):
+    before = position.get("id")
+    if not isinstance(before, str) or not is_id(before):
         raise InvalidValue("cursor", "is not a cursor this list made")
-    return position["id"]  # type: ignore[no-any-return]
+    return before
 
 
 def _page(orders: list[Order], limit: int, views: list[OrderView]) -> Page[OrderView]:

@@ -32,7 +32,7 @@ class BackOffPolicy:
         """Seconds the next try waits after `failures` failures in a row."""
         if failures <= self.free:
             return 0
-        return min(self.cap_seconds, self.base_seconds * 2 ** min(failures - self.free - 1, 32))
+        return min(self.cap_seconds, self.base_seconds << min(failures - self.free - 1, 32))
 
 
 class BackOff(Protocol):

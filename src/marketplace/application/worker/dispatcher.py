@@ -47,7 +47,7 @@ async def once(
 
 def backoff(attempts: int, base_seconds: float = 2.0, cap_seconds: float = 3600.0) -> float:
     """Exponential with full jitter: 2, 4, 8 ... s on average halved, at most an hour."""
-    return random.uniform(0.5, 1.0) * min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1))
+    return random.uniform(0.5, 1.0) * min(cap_seconds, base_seconds * 2.0 ** max(0, attempts - 1))
 
 
 @dataclass

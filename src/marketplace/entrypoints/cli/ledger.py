@@ -49,4 +49,5 @@ def run_reconcile(args: argparse.Namespace) -> int:
 async def _reconcile(settings: Settings) -> Reconciliation:
     await upgrade_schema(settings)
     async with started(settings) as container:
-        return await (await resolve(container.reconcile_ledger))()  # type: ignore[no-any-return]
+        report: Reconciliation = await (await resolve(container.reconcile_ledger))()
+        return report

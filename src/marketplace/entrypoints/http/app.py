@@ -51,12 +51,13 @@ from marketplace.entrypoints.http.controllers.webhooks import (
     XenditPayoutWebhookController,
     XenditWebhookController,
 )
-from marketplace.entrypoints.http.dependencies import DEPENDENCIES, resolve_services
+from marketplace.entrypoints.http.dependencies import DEPENDENCIES
 from marketplace.entrypoints.http.docs import ROUTES as DOCS_ROUTES
 from marketplace.entrypoints.http.input_guard import guard_input
 from marketplace.entrypoints.http.observability import AccessLog, Metrics, configure_logging, observe
 from marketplace.entrypoints.http.openapi_fixes import tighten
 from marketplace.entrypoints.http.problems import EXCEPTION_HANDLERS
+from marketplace.entrypoints.http.services import http_services, started_services
 from marketplace.entrypoints.realtime.handlers import ChatSocket
 from marketplace.entrypoints.realtime.server import PATH as SOCKET_PATH
 from marketplace.entrypoints.settings import Settings
@@ -100,8 +101,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         worker_task: asyncio.Task[None] | None = None
         stop = asyncio.Event()
         try:
-            app.state.services = await resolve_services(container)
-            _start_socket_manager(app.state.services.socket_server)
+            app.state.services = await http_services(container)
+            _start_socket_manager(container.socket_server())
             app.state.xendit_sandbox = await resolve(container.xendit_sandbox)
             app.state.gosend_sandbox = await resolve(container.gosend_sandbox)
             if settings.run_worker:
@@ -191,7 +192,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     # Keep Litestar's attributes reachable (tests use `.state`, servers only call the ASGI app).
     wrapped.litestar = app
     socket_server = container.socket_server()
-    ChatSocket(socket_server, lambda: app.state.services, events_per_minute=settings.chat_rate_limit * 10)
+    ChatSocket(socket_server, lambda: started_services(app.state), events_per_minute=settings.chat_rate_limit * 10)
     served = socketio.ASGIApp(socket_server, other_asgi_app=wrapped, socketio_path=SOCKET_PATH)
     container.this_app().app = wrapped
     if settings.sandbox == "on":

@@ -132,5 +132,5 @@ def tighten(document: OpenAPI, payout_minimum: int = 10_000) -> None:
     _, exact = msgspec.json.schema_components(_bodies(), ref_template="#/components/schemas/{name}")
     _between_fields(exact)
     _within_fields(exact, payout_minimum)
-    document.components.schemas.update(exact)  # type: ignore[arg-type]  # JSON Schema as dicts, served as they are
+    document.components.schemas.update(exact)  # JSON Schema as dicts, served as they are
     _parameters_and_payloads(document)

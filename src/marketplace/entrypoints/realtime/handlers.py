@@ -21,6 +21,7 @@ import socketio
 from marketplace.adapters.socketio.notifier import user_room
 from marketplace.application.errors import BackendUnavailable, RateLimited, Unauthenticated
 from marketplace.domain.shared.errors import DomainError
+from marketplace.entrypoints.http.services import HttpServices
 
 log = logging.getLogger("marketplace.realtime")
 
@@ -54,7 +55,9 @@ def _error(kind: str, detail: str, **extra: Any) -> dict[str, Any]:
 class ChatSocket:
     """Binds the events to `services` (resolved when the app starts; read at each event)."""
 
-    def __init__(self, server: socketio.AsyncServer, services: Callable[[], Any], events_per_minute: int = 600) -> None:
+    def __init__(
+        self, server: socketio.AsyncServer, services: Callable[[], HttpServices], events_per_minute: int = 600
+    ) -> None:
         self._server, self._services = server, services
         self._events_per_minute = events_per_minute
         self._expiry: dict[str, asyncio.TimerHandle] = {}

@@ -12,6 +12,7 @@ from marketplace.application.errors import NotFound, Unauthenticated
 from marketplace.entrypoints.container import uses_builtin_gosend, uses_builtin_xendit
 from marketplace.entrypoints.http.controllers._types import Svc
 from marketplace.entrypoints.http.problems import PROBLEM_BASE, PROBLEM_TYPES, problem_responses
+from marketplace.entrypoints.http.services import started_services
 
 
 class Liveness(msgspec.Struct, frozen=True):
@@ -114,14 +115,15 @@ class OperationsController(Controller):
             given = request.headers.get("authorization", "")
             if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
                 raise Unauthenticated("the metrics need their bearer token")
-        stats = request.app.state.services.catalog_cache.stats
+        stats = started_services(request.app.state).catalog_cache.stats
         cache_lines = (
             "# HELP catalog_cache_reads_total Catalog reads by outcome (hit: served from the cache).\n"
             "# TYPE catalog_cache_reads_total counter\n"
             f'catalog_cache_reads_total{{outcome="hit"}} {stats.hits}\n'
             f'catalog_cache_reads_total{{outcome="miss"}} {stats.misses}\n'
         )
-        return request.app.state.metrics.render() + cache_lines  # type: ignore[no-any-return]
+        rendered: str = request.app.state.metrics.render()
+        return rendered + cache_lines
 
     @get(
         "/problems",

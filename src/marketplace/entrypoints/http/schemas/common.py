@@ -69,8 +69,8 @@ class AddressBody(Body, kw_only=True):
 class PickupAddressBody(AddressBody, kw_only=True):
     """A store's pickup address: coordinates are required (couriers need them)."""
 
-    lat: Latitude  # type: ignore[assignment]
-    lng: Longitude  # type: ignore[assignment]
+    lat: Latitude
+    lng: Longitude
 
 
 class AddressPatch(Body, kw_only=True):

@@ -8,6 +8,7 @@ Create Date: 2025-01-01 00:00:00
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -29,7 +30,7 @@ SEARCH = (
 )
 
 
-def _address(prefix: str) -> list[sa.Column]:  # type: ignore[type-arg]
+def _address(prefix: str) -> list[sa.Column[Any]]:
     return [
         sa.Column(f"{prefix}label", sa.String(60), nullable=False, server_default=""),
         sa.Column(f"{prefix}recipient", sa.String(120), nullable=False),
@@ -42,7 +43,7 @@ def _address(prefix: str) -> list[sa.Column]:  # type: ignore[type-arg]
     ]
 
 
-def _rating() -> list[sa.Column]:  # type: ignore[type-arg]
+def _rating() -> list[sa.Column[Any]]:
     return [
         sa.Column("rating_centi", sa.Integer, nullable=False, server_default=sa.text("-1")),
         sa.Column("rating_count", sa.Integer, nullable=False, server_default=sa.text("0")),
