@@ -83,6 +83,27 @@ async def test_a_failing_handler_is_retried_alone_and_the_others_of_its_message_
     assert records["flaky"].done_at is not None and records["flaky"].last_error == "RuntimeError: provider down"
 
 
+async def test_a_replayed_message_runs_only_the_handler_that_failed() -> None:
+    db, clock = MemoryDatabase(), Clock()
+    steady, broken = Recorder("steady"), Recorder("broken", failures=10)
+    put(db, "m1")
+    dispatcher = _dispatcher(db, clock, steady, broken, max_attempts=2)
+    await dispatcher.run_once()
+    clock.at += timedelta(hours=2)
+    assert (await dispatcher.run_once()).parked == 1
+    broken.failures = 0
+    assert await MemoryOutboxStore(db).replay("m1", clock.now())
+    assert (await dispatcher.run_once()).delivered == 1
+    assert (steady.calls, broken.calls, broken.seen) == (1, 3, ["m1"])
+
+
+async def test_handlers_that_all_succeed_at_once_need_no_record_of_their_own() -> None:
+    db, clock = MemoryDatabase(), Clock()
+    put(db, "m1")
+    assert (await _dispatcher(db, clock, Recorder("a"), Recorder("b")).run_once()).delivered == 1
+    assert await MemoryOutboxStore(db).deliveries("m1") == []
+
+
 async def test_a_message_of_an_unknown_topic_or_an_undecodable_payload_is_parked_not_dropped() -> None:
     db, clock, recorder = MemoryDatabase(), Clock(), Recorder()
     put(db, "future", topic="tests.from-a-newer-release")

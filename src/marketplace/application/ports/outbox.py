@@ -23,7 +23,8 @@ class OutboxEntry(msgspec.Struct, frozen=True):
 
 class HandlerDelivery(msgspec.Struct, frozen=True):
     """One handler's share of one message. Once done it is never run again for that message; a failed
-    one is tried again, alone, when the message comes back."""
+    one is tried again, alone, when the message comes back. Written once a handler of the message failed
+    (from then on for every run): a message whose handlers all succeed at once needs none."""
 
     message_id: str
     handler: str

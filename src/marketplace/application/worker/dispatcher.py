@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
@@ -138,38 +138,50 @@ class OutboxDispatcher:
         return report
 
     async def deliver(self, message: OutboxEntry) -> Outcome:
-        """Runs each handler of the message's event not yet done with it, recording each outcome: delivered
-        once all are done; else failed (those that failed alone run again, after a backoff) or parked after
-        `max_attempts`."""
+        """Runs each handler of the message's event not yet done with it: delivered once all are done; else
+        failed (only those that failed run again, after a backoff) or parked after `max_attempts`."""
         try:
-            due = await self._due(message)
+            due, recorded = await self._due(message)
         except Exception as error:  # an unknown topic, a payload that does not decode: retry, then park
             return await self._failed(message, [(None, error)])
-        failures: list[tuple[str | None, Exception]] = []
+        ran: list[tuple[str, Exception | None, datetime]] = []
         for subscription, received in due:
             try:
                 await self._call(subscription, received)
             except Exception as error:  # this handler's failure: the others still run
-                failures.append((subscription.name, error))
+                ran.append((subscription.name, error, self.clock.now()))
             else:
-                await self.store.handler_delivered(message.id, subscription.name, self.clock.now())
+                ran.append((subscription.name, None, self.clock.now()))
+        failures: list[tuple[str | None, Exception]] = [(name, e) for name, e, _ in ran if e is not None]
+        if failures or recorded:
+            # Who is done matters only once a handler failed: a message all of whose handlers succeed at
+            # once needs no record beyond being delivered (one write instead of one per handler).
+            for name, outcome, at in ran:
+                if outcome is None:
+                    await self.store.handler_delivered(message.id, name, at)
         if failures:
             return await self._failed(message, failures)
         await self.store.delivered(message.id, self.clock.now())
         return "delivered"
 
-    async def _due(self, message: OutboxEntry) -> list[tuple[Subscription, Received[DomainEvent]]]:
-        """The handlers of the message's event that are not done with it, each with the decoded event."""
+    async def _due(self, message: OutboxEntry) -> tuple[list[tuple[Subscription, Received[DomainEvent]]], bool]:
+        """The handlers of the message's event not done with it, each with the decoded event; and whether
+        any handler's outcome is recorded for the message."""
         registry = self.subscriptions.registry
         subscriptions = self.subscriptions.of(registry.class_of(message.topic))
         if not subscriptions:
-            return []
-        done = {d.handler for d in await self.store.deliveries(message.id) if d.done_at is not None}
+            return [], False
+        # Records are written only once a handler failed, and a failure sets last_error (never cleared) before
+        # the message comes back (or the worker died: then this is a later claim): a first try has none.
+        records = (
+            [] if message.attempts <= 1 and message.last_error is None else await self.store.deliveries(message.id)
+        )
+        done = {d.handler for d in records if d.done_at is not None}
         due = [s for s in subscriptions if s.name not in done]
         if not due:
-            return []
+            return [], bool(records)
         received = Received(message.id, message.created_at, registry.decode(message.topic, message.payload))
-        return [(subscription, received) for subscription in due]
+        return [(subscription, received) for subscription in due], bool(records)
 
     async def _call(self, handler: Subscription, received: Received[DomainEvent]) -> None:
         limit = asyncio.timeout(self.handler_seconds)
@@ -181,7 +193,7 @@ class OutboxDispatcher:
                 raise  # the handler's own
             raise HandlerTimedOut(f"handler {handler.name} did not finish within {self.handler_seconds:g} s") from error
 
-    async def _failed(self, message: OutboxEntry, failures: list[tuple[str | None, Exception]]) -> Outcome:
+    async def _failed(self, message: OutboxEntry, failures: Sequence[tuple[str | None, Exception]]) -> Outcome:
         """Records each failed handler (None: the message itself, undecodable) and when the message comes back."""
         now = self.clock.now()
         retry_at: datetime | None = None
