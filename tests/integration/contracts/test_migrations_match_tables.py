@@ -7,7 +7,7 @@ from typing import Any
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from marketplace.adapters.sql.outbox_tables import metadata  # tables.py's, with the outbox deliveries
+from marketplace.adapters.sql.tables import metadata
 from tests.integration.contracts.conftest import Backend
 
 

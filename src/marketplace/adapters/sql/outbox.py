@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from marketplace.adapters.sql.engine import read_only
 from marketplace.adapters.sql.errors import translated
-from marketplace.adapters.sql.outbox_tables import outbox_deliveries
-from marketplace.adapters.sql.tables import outbox
+from marketplace.adapters.sql.tables import outbox, outbox_deliveries
 from marketplace.application.ports.outbox import HandlerDelivery, OutboxEntry
 
 _PENDING = (outbox.c.delivered_at.is_(None), outbox.c.parked_at.is_(None))

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from marketplace.adapters.sql.engine import create_engine
-from marketplace.adapters.sql.outbox_tables import metadata  # tables.py's, with the outbox deliveries
+from marketplace.adapters.sql.tables import metadata
 
 
 def _run_on(connection: Connection) -> None:

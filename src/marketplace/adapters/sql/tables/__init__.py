@@ -11,7 +11,7 @@ from marketplace.adapters.sql.tables.idempotency import idempotency_keys
 from marketplace.adapters.sql.tables.identity import addresses, refresh_tokens, users
 from marketplace.adapters.sql.tables.media import media
 from marketplace.adapters.sql.tables.ordering import ENDED_UNCHECKED, checkouts, order_lines, orders, provider_callbacks
-from marketplace.adapters.sql.tables.outbox import outbox, processed_messages
+from marketplace.adapters.sql.tables.outbox import outbox, outbox_deliveries, processed_messages
 from marketplace.adapters.sql.tables.reviews import rating_summaries, reviews
 from marketplace.adapters.sql.tables.settlement import account_balances, ledger_postings, payouts
 from marketplace.adapters.sql.tables.shipping import shipment_bookings, shipments
@@ -38,6 +38,7 @@ __all__ = [
     "order_lines",
     "orders",
     "outbox",
+    "outbox_deliveries",
     "payouts",
     "processed_messages",
     "products",

@@ -1,8 +1,8 @@
-"""The outbox and the record of which handler has processed which message."""
+"""The outbox, the record of which handler has processed which message, and each handler's delivery record."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, PrimaryKeyConstraint, String, Table, Text, text
+from sqlalchemy import Column, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Table, Text, text
 
 from marketplace.adapters.sql.tables.common import id_column, metadata
 from marketplace.adapters.sql.types import UtcDateTime, json_type
@@ -36,5 +36,20 @@ processed_messages = Table(
     Column("message_id", String(36), nullable=False),
     Column("handler", String(100), nullable=False),
     Column("processed_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("message_id", "handler"),
+)
+
+
+# One row per (message, handler) that ran once a handler of the message has failed (migration 0012): a
+# handler done is never run again for that message, so a failing handler is retried alone.
+outbox_deliveries = Table(
+    "outbox_deliveries",
+    metadata,
+    Column("message_id", String(36), ForeignKey("outbox.id", ondelete="CASCADE"), nullable=False),
+    Column("handler", String(100), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=True),
+    Column("done_at", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
     PrimaryKeyConstraint("message_id", "handler"),
 )
