@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from marketplace.adapters.memory.database import Staging
 from marketplace.domain.cart.cart import Cart
 from marketplace.domain.catalog.category import Category
 from marketplace.domain.catalog.product import Product
@@ -15,15 +16,12 @@ from marketplace.domain.media.media import MediaObject
 from marketplace.domain.shared.errors import ConcurrentUpdate, DuplicateEmail, DuplicateSku, DuplicateSlug
 from marketplace.domain.stores.store import Store, StoreStatus
 
-if TYPE_CHECKING:
-    from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
-
 
 class _Repository:
     table_name = ""
     versioned = False
 
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
+    def __init__(self, uow: Staging) -> None:
         self._uow = uow
 
     @property
