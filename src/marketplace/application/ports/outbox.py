@@ -1,4 +1,5 @@
-"""The outbox as the worker sees it: claim due messages, then mark each delivered or failed."""
+"""The outbox as the worker sees it: claim due messages, then mark each delivered or failed; and
+what its handlers already did."""
 
 from __future__ import annotations
 
@@ -43,4 +44,12 @@ class OutboxStore(Protocol):
 
     async def pending(self) -> int:
         """How many messages wait for delivery (parked ones excluded)."""
+        ...
+
+
+class ProcessedMessages(Protocol):
+    """What outbox handlers already did: committed with the handler's own changes."""
+
+    async def claim(self, message_id: str, handler: str) -> bool:
+        """False when this handler already handled this message (then do nothing)."""
         ...
