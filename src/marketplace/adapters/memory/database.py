@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from marketplace.application.ports.outbox import HandlerDelivery, OutboxEntry
 
@@ -68,3 +69,18 @@ class StagedTable:
             else:
                 self.committed[key] = value
         self.staged.clear()
+
+
+class Staging(Protocol):
+    """What a repository needs of the unit of work it belongs to (MemoryUnitOfWork is one): its
+    staged tables, the time, and what commit must check and announce."""
+
+    def table(self, name: str) -> StagedTable: ...
+
+    def now(self) -> datetime: ...
+
+    def touch(self, aggregate: Any) -> None: ...
+
+    def remember_version(self, table: str, key: str, version: int) -> None: ...
+
+    def require(self, holds: Callable[[MemoryDatabase], bool], failure: str) -> None: ...

@@ -6,8 +6,9 @@ import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from marketplace.adapters.memory.database import StagedTable, Staging
 from marketplace.adapters.memory.repositories import _Repository
 from marketplace.application.ports.persistence import ProviderCallback
 from marketplace.domain.ordering.checkout import Checkout
@@ -15,10 +16,6 @@ from marketplace.domain.ordering.order import Order
 from marketplace.domain.ordering.status import OrderStatus
 from marketplace.domain.shared.errors import Conflict, InsufficientStock, InvalidValue
 from marketplace.domain.shipping.shipment import Shipment
-
-if TYPE_CHECKING:
-    from marketplace.adapters.memory.database import StagedTable
-    from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
 
 
 class MemoryCheckoutRepository(_Repository[Checkout]):
@@ -182,7 +179,7 @@ class MemoryStockRepository:
     rather than put the old stock back.
     """
 
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
+    def __init__(self, uow: Staging) -> None:
         self._uow = uow
         self._deltas: dict[str, int] = {}
 

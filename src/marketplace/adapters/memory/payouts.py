@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import msgspec
 
-from marketplace.adapters.sandbox.xendit.records import MAX_ACCOUNT_DIGITS, PAYOUT_CHANNELS, PAYOUT_FAILURE_CODES
-from marketplace.adapters.sandbox.xendit.validation import MAX_LOCAL_TRANSFER
+from marketplace.adapters.sandbox.xendit.payouts import (
+    MAX_ACCOUNT_DIGITS,
+    MAX_LOCAL_TRANSFER,
+    PAYOUT_CHANNELS,
+    PAYOUT_FAILURE_CODES,
+)
 from marketplace.application.ports.payouts import BankAccount, PayoutRefused, PayoutStatus, ProviderPayout
 from marketplace.application.ports.system import IdGenerator
 from marketplace.domain.shared.money import Money

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
+from marketplace.adapters.memory.database import StagedTable, Staging
 from marketplace.domain.cart.cart import Cart
 from marketplace.domain.catalog.category import Category
 from marketplace.domain.catalog.product import Product
@@ -24,18 +25,13 @@ class _Versioned(Protocol):
     version: int
 
 
-if TYPE_CHECKING:
-    from marketplace.adapters.memory.database import StagedTable
-    from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
-
-
 class _Repository(Generic[Row]):
     """Rows of one table; `Row` is what the table holds (the memory database itself stores anything)."""
 
     table_name = ""
     versioned = False
 
-    def __init__(self, uow: MemoryUnitOfWork) -> None:
+    def __init__(self, uow: Staging) -> None:
         self._uow = uow
 
     @property

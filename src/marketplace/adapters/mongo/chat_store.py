@@ -31,8 +31,8 @@ Everything else used is plain CRUD: no `$addToSet`, no Decimal128, no aggregatio
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine, Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Coroutine
+from datetime import UTC
 from typing import Any, ParamSpec, TypeVar
 
 from bson.codec_options import CodecOptions
@@ -41,11 +41,19 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, DuplicateKeyError
 
+from marketplace.adapters.mongo.documents import (
+    Document,
+    conversation_to_document,
+    conversation_to_domain,
+    last_message_document,
+    message_to_document,
+    message_to_domain,
+    read_field,
+)
 from marketplace.application.errors import BackendUnavailable
 from marketplace.application.ports.chat import Position
 from marketplace.domain.chat.conversation import Conversation, Draft, Message, Role
 
-Document = dict[str, Any]
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -89,81 +97,6 @@ def unavailable_as_backend(method: Callable[P, Coroutine[Any, Any, R]]) -> Calla
             raise BackendUnavailable("the chat database is unavailable") from error
 
     return wrapper
-
-
-def _ms(at: datetime) -> datetime:
-    """As a BSON date keeps it: whole milliseconds."""
-    return at.replace(microsecond=at.microsecond // 1000 * 1000)
-
-
-def _read_field(role: Role) -> str:
-    return "buyer_read_seq" if role is Role.BUYER else "seller_read_seq"
-
-
-def _message_fields(message: Message) -> Document:
-    return {
-        "conversation_id": message.conversation_id,
-        "seq": message.seq,
-        "sender_id": message.sender_id,
-        "sender_role": message.sender_role.value,
-        "body": message.body,
-        "media_ids": list(message.media_ids),
-        "client_id": message.client_id,
-        "created_at": _ms(message.created_at),
-    }
-
-
-def message_to_document(message: Message) -> Document:
-    return {"_id": message.id, **_message_fields(message)}
-
-
-def message_to_domain(document: Mapping[str, Any]) -> Message:
-    return Message(
-        id=document["_id"] if "_id" in document else document["id"],
-        conversation_id=document["conversation_id"],
-        seq=document["seq"],
-        sender_id=document["sender_id"],
-        sender_role=Role(document["sender_role"]),
-        body=document["body"],
-        media_ids=tuple(document["media_ids"]),
-        client_id=document["client_id"],
-        created_at=document["created_at"],
-    )
-
-
-def _last_message(message: Message) -> Document:
-    return {"id": message.id, **_message_fields(message)}
-
-
-def conversation_to_document(c: Conversation) -> Document:
-    return {
-        "_id": c.id,
-        "buyer_id": c.buyer_id,
-        "store_id": c.store_id,
-        "product_key": c.product_id or "",
-        "order_key": c.order_id or "",
-        "created_at": _ms(c.created_at),
-        "last_seq": c.last_seq,
-        "last_message": _last_message(c.last_message) if c.last_message else None,
-        "buyer_read_seq": c.read.get(Role.BUYER, 0),
-        "seller_read_seq": c.read.get(Role.SELLER, 0),
-        "position": {"at": _ms(c.active_at), "id": c.id},
-    }
-
-
-def conversation_to_domain(document: Mapping[str, Any]) -> Conversation:
-    last = document.get("last_message")
-    return Conversation(
-        id=document["_id"],
-        buyer_id=document["buyer_id"],
-        store_id=document["store_id"],
-        product_id=document["product_key"] or None,
-        order_id=document["order_key"] or None,
-        created_at=document["created_at"],
-        last_seq=document["last_seq"],
-        last_message=message_to_domain(last) if last else None,
-        read={Role.BUYER: document["buyer_read_seq"], Role.SELLER: document["seller_read_seq"]},
-    )
 
 
 class MongoChatStore:
@@ -296,7 +229,7 @@ class MongoChatStore:
         # `last_seq` only grows, so capping at the one just read never passes the last message.
         target = min(up_to_seq, int(current["last_seq"]))
         found = await self._conversations.find_one_and_update(
-            {"_id": conversation_id}, {"$max": {_read_field(role): target}}, return_document=ReturnDocument.AFTER
+            {"_id": conversation_id}, {"$max": {read_field(role): target}}, return_document=ReturnDocument.AFTER
         )
         return conversation_to_domain(found) if found else None
 
@@ -310,13 +243,13 @@ class MongoChatStore:
         """The conversation after `message`: its sender has read up to it, and it is the last message
         unless a newer one already is. Forward-only single-document updates, so any order of
         concurrent calls (and repeating one) ends the same."""
-        read = {_read_field(message.sender_role): message.seq}
+        read = {read_field(message.sender_role): message.seq}
         newer = await self._conversations.update_one(
             {"_id": message.conversation_id, "last_seq": {"$lt": message.seq}},
             {
                 "$set": {
                     "last_seq": message.seq,
-                    "last_message": _last_message(message),
+                    "last_message": last_message_document(message),
                     "position": {"at": message.created_at, "id": message.conversation_id},
                 },
                 "$max": read,

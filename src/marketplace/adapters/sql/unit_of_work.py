@@ -9,6 +9,7 @@ from sqlalchemy import Executable, insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from marketplace.adapters.sql.affiliate_repository import SqlAffiliateRepository, SqlCommissionRepository
 from marketplace.adapters.sql.base import Params
 from marketplace.adapters.sql.cart_repository import SqlCartRepository
 from marketplace.adapters.sql.checkout_repository import SqlCheckoutRepository, SqlProviderCallbackRepository
@@ -24,12 +25,7 @@ from marketplace.adapters.sql.media_repository import SqlMediaRepository
 from marketplace.adapters.sql.order_repository import SqlOrderRepository
 from marketplace.adapters.sql.product_repository import SqlProductRepository
 from marketplace.adapters.sql.review_repository import SqlRatingRepository, SqlReviewRepository
-from marketplace.adapters.sql.settlement_repository import (
-    SqlAffiliateRepository,
-    SqlCommissionRepository,
-    SqlLedgerRepository,
-    SqlPayoutRepository,
-)
+from marketplace.adapters.sql.settlement_repository import SqlLedgerRepository, SqlPayoutRepository
 from marketplace.adapters.sql.shipment_repository import SqlShipmentRepository
 from marketplace.adapters.sql.stock_repository import SqlProcessedMessages, SqlStockRepository
 from marketplace.adapters.sql.store_repositories import SqlCategoryRepository, SqlStoreRepository

@@ -1,5 +1,6 @@
-"""The outbox as the worker sees it: claim due messages, then mark each delivered or failed, and what
-each handler of a message made of it (so a failed handler is tried again alone)."""
+"""The outbox as the worker sees it: claim due messages, then mark each delivered or failed; what
+each handler of a message made of it (so a failed handler is tried again alone); and what its
+handlers already did."""
 
 from __future__ import annotations
 
@@ -71,4 +72,12 @@ class OutboxStore(Protocol):
         self, message_id: str, handler: str, error: str, retry_at: datetime | None, now: datetime
     ) -> None:
         """`handler` failed: counted as a run, to be tried again at `retry_at` (None: parked with its message)."""
+        ...
+
+
+class ProcessedMessages(Protocol):
+    """What outbox handlers already did: committed with the handler's own changes."""
+
+    async def claim(self, message_id: str, handler: str) -> bool:
+        """False when this handler already handled this message (then do nothing)."""
         ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from dependency_injector import containers, providers
 
@@ -16,12 +16,16 @@ from marketplace.adapters.security.zxcvbn_policy import ZxcvbnPasswordPolicy
 from marketplace.adapters.system import SystemClock, Uuid7Ids
 from marketplace.application.catalog.cache import CatalogCache
 from marketplace.application.ports.cache import Cache
+from marketplace.application.ports.catalog_queries import CatalogQueries
 from marketplace.application.ports.chat import ChatStore
 from marketplace.application.ports.checkpoints import NoCheckpoints
+from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.images import ImageProcessor
 from marketplace.application.ports.markup import MarkupRenderer
 from marketplace.application.ports.notifier import Notifier
+from marketplace.application.ports.rate_limit import RateLimiter
 from marketplace.application.ports.security import PasswordHasher, PasswordPolicy, TokenService
+from marketplace.application.ports.storage import ObjectStorage
 from marketplace.entrypoints.container.backend import open_backend, port
 from marketplace.entrypoints.container.sandboxes import LateAsgi
 from marketplace.entrypoints.secrets import signing_keys
@@ -85,7 +89,8 @@ class Core(containers.DeclarativeContainer):
     this_app = providers.Singleton(LateAsgi)
 
     # The backend (container/backend.py) and its ports. Each is a provider of its own here, so that a
-    # test can override one.
+    # test can override one. Those the HTTP boundary reads are typed with their port (called, they hand
+    # back an awaitable of it, since the backend is an async Resource; http/services.py awaits it).
     backend = providers.Resource(
         open_backend, settings, clock.provider, ids.provider, secrets.provider, this_app.provider
     )
@@ -93,15 +98,15 @@ class Core(containers.DeclarativeContainer):
     engine = providers.Singleton(port, backend, "engine")
     redis = providers.Singleton(port, backend, "redis")
     uow = providers.Singleton(port, backend, "uow")
-    catalog_queries = providers.Singleton(port, backend, "catalog_queries")
+    catalog_queries = cast("providers.Singleton[CatalogQueries]", providers.Singleton(port, backend, "catalog_queries"))
     catalog_importer = providers.Singleton(port, backend, "catalog_importer")
-    idempotency = providers.Singleton(port, backend, "idempotency")
+    idempotency = cast("providers.Singleton[IdempotencyStore]", providers.Singleton(port, backend, "idempotency"))
     outbox = providers.Singleton(port, backend, "outbox")
     money_totals = providers.Singleton(port, backend, "money_totals")
-    storage = providers.Singleton(port, backend, "storage")
+    storage = cast("providers.Singleton[ObjectStorage]", providers.Singleton(port, backend, "storage"))
     chat = providers.Resource(chat_store, settings, backend)
-    cache = providers.Singleton(port, backend, "cache")
-    rate_limiter = providers.Singleton(port, backend, "rate_limiter")
+    cache = cast("providers.Singleton[Cache]", providers.Singleton(port, backend, "cache"))
+    rate_limiter = cast("providers.Singleton[RateLimiter]", providers.Singleton(port, backend, "rate_limiter"))
     back_off = providers.Singleton(port, backend, "back_off")
     xendit_sandbox = providers.Singleton(port, backend, "xendit_sandbox")
     xendit_http = providers.Singleton(port, backend, "xendit_http")

@@ -32,7 +32,7 @@ from marketplace.application.ports.settlement import MoneyTotals
 from marketplace.application.ports.shipping import ShippingGateway
 from marketplace.application.ports.storage import ObjectStorage
 from marketplace.application.ports.system import Clock, IdGenerator
-from marketplace.entrypoints.container.backend import Backend
+from marketplace.entrypoints.container.bundle import Backend
 
 
 def units_of_work(db: MemoryDatabase, clock: Clock, ids: IdGenerator) -> UnitOfWorkFactory:

@@ -39,7 +39,7 @@ from marketplace.application.ports.shipping import ShippingGateway
 from marketplace.application.ports.storage import ObjectStorage
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.entrypoints.container import sandboxes
-from marketplace.entrypoints.container.backend import Backend
+from marketplace.entrypoints.container.bundle import Backend
 from marketplace.entrypoints.secrets import SigningKeys
 from marketplace.entrypoints.settings import Settings
 

@@ -13,14 +13,10 @@ import msgspec
 
 from marketplace.adapters.sandbox.asgi import Request, Response, Router, json_response
 from marketplace.adapters.sandbox.xendit.errors import validation_error
-from marketplace.adapters.sandbox.xendit.records import InvoiceRecord, PayoutRecord, RefundRecord
+from marketplace.adapters.sandbox.xendit.payouts import PayoutRecord, validate_payout
+from marketplace.adapters.sandbox.xendit.records import InvoiceRecord, RefundRecord
 from marketplace.adapters.sandbox.xendit.service import XenditSandboxService
-from marketplace.adapters.sandbox.xendit.validation import (
-    json_object,
-    validate_invoice,
-    validate_payout,
-    validate_refund,
-)
+from marketplace.adapters.sandbox.xendit.validation import json_object, validate_invoice, validate_refund
 
 INVOICE_STATUSES = ("PENDING", "PAID", "SETTLED", "EXPIRED")
 DEFAULT_LIMIT, MAX_LIMIT = 10, 100  # Xendit's list page sizes are not known (docs/providers.md); these are assumed

@@ -9,7 +9,7 @@ from typing import Any
 from marketplace.adapters.sandbox.asgi import Request, Response, Router, html_response, json_response, redirect
 from marketplace.adapters.sandbox.xendit.errors import XenditError, validation_error
 from marketplace.adapters.sandbox.xendit.page import MERCHANT_SVG, invoice_page, missing_page
-from marketplace.adapters.sandbox.xendit.records import PAYOUT_FAILURE_CODES
+from marketplace.adapters.sandbox.xendit.payouts import PAYOUT_FAILURE_CODES
 from marketplace.adapters.sandbox.xendit.service import XenditSandboxService
 from marketplace.adapters.sandbox.xendit.validation import is_number, json_object
 

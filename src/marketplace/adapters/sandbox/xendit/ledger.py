@@ -16,18 +16,17 @@ import msgspec
 
 from marketplace.adapters.sandbox.state import Keep, forget
 from marketplace.adapters.sandbox.xendit.errors import XenditError, validation_error
+from marketplace.adapters.sandbox.xendit.payouts import PayoutFields, PayoutRecord, new_payout_id
 from marketplace.adapters.sandbox.xendit.records import (
     REFUND_METHOD_TYPE,
     Amount,
     InvoiceRecord,
     Payment,
-    PayoutRecord,
     RefundRecord,
     new_invoice_id,
-    new_payout_id,
     new_refund_id,
 )
-from marketplace.adapters.sandbox.xendit.validation import InvoiceFields, PayoutFields, RefundFields, in_currency
+from marketplace.adapters.sandbox.xendit.validation import InvoiceFields, RefundFields, in_currency
 
 KINDS = {"invoices": InvoiceRecord, "refunds": RefundRecord, "payouts": PayoutRecord, "keys": tuple[bytes, str]}
 

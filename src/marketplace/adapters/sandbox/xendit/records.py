@@ -1,6 +1,6 @@
-"""Invoices, refunds and payouts as the sandbox keeps them, and their JSON as Xendit shapes it
-(docs/providers.md: the invoice object in "Xendit invoices", the flat callback in "Xendit callbacks", the
-refund object in "Xendit refunds", the Payouts v2 object in "Xendit payouts")."""
+"""Invoices and refunds as the sandbox keeps them, and their JSON as Xendit shapes it (docs/providers.md:
+the invoice object in "Xendit invoices", the flat callback in "Xendit callbacks", the refund object in
+"Xendit refunds"); payouts are in payouts.py."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 Amount = int | float
@@ -62,36 +62,6 @@ ECHOED = (
 )
 CALLBACK_ECHOED = ("payer_email", "description", "success_redirect_url", "failure_redirect_url", "items", "fees")
 
-# Payouts v2 (docs/providers.md, "Xendit payouts"). The Indonesian destinations this sandbox pays out to: a
-# subset of what Xendit's `GET /payouts_channels` lists, by its `ID_` channel codes (the full list is not in
-# docs/providers.md).
-PAYOUT_BANKS = (
-    "ID_BCA",
-    "ID_BNI",
-    "ID_BRI",
-    "ID_MANDIRI",
-    "ID_PERMATA",
-    "ID_BSI",
-    "ID_CIMB",
-    "ID_DANAMON",
-    "ID_BTN",
-    "ID_MAYBANK",
-    "ID_PANIN",
-    "ID_OCBC",
-)
-PAYOUT_EWALLETS = ("ID_DANA", "ID_OVO", "ID_GOPAY", "ID_SHOPEEPAY", "ID_LINKAJA")
-PAYOUT_CHANNELS = PAYOUT_BANKS + PAYOUT_EWALLETS
-PAYOUT_PENDING = ("ACCEPTED", "REQUESTED", "LOCKED")  # on its way; CANCELLED only from ACCEPTED
-PAYOUT_FAILURE_CODES = (
-    "INSUFFICIENT_BALANCE",
-    "REJECTED_BY_CHANNEL",
-    "TEMPORARY_TRANSFER_ERROR",
-    "INVALID_DESTINATION",
-    "TRANSFER_ERROR",
-)
-PAYOUT_ARRIVAL = timedelta(minutes=15)  # Xendit's estimate on local rails (its create example: created + 15 min)
-MAX_ACCOUNT_DIGITS = 30  # Indonesian bank accounts have 7-17 digits, e-wallets are phone numbers
-
 
 def utc_now() -> datetime:
     """Now, to the millisecond Xendit's timestamps carry, so stored and shown times agree."""
@@ -111,11 +81,6 @@ def new_invoice_id() -> str:
 
 def new_refund_id() -> str:
     return f"rfd-{uuid.uuid4()}"
-
-
-def new_payout_id() -> str:
-    """`disb-` and 24 hex characters, as in Xendit's payout examples (`disb-571f3644d2b4edf0745e9703`)."""
-    return f"disb-{new_invoice_id()}"
 
 
 def digits_of(hex_id: str, count: int) -> str:
@@ -286,43 +251,3 @@ class RefundRecord:
             "updated": stamp(self.updated),
             "metadata": self.metadata,
         }
-
-
-@dataclass(slots=True)
-class PayoutRecord:
-    id: str
-    business_id: str
-    reference_id: str
-    channel_code: str
-    channel_properties: dict[str, Any]
-    amount: int
-    currency: str
-    created: datetime
-    updated: datetime
-    options: dict[str, Any] = field(default_factory=dict)  # description, receipt_notification, metadata as given
-    status: str = "ACCEPTED"
-    failure_code: str | None = None
-
-    @property
-    def pending(self) -> bool:
-        return self.status in PAYOUT_PENDING
-
-    def to_json(self) -> dict[str, Any]:
-        """The payout object (the SDKs' GetPayouts200ResponseDataInner); optional fields only when set."""
-        body: dict[str, Any] = {
-            "id": self.id,
-            "amount": self.amount,
-            "channel_code": self.channel_code,
-            "currency": self.currency,
-            "reference_id": self.reference_id,
-            "status": self.status,
-            "created": stamp(self.created),
-            "updated": stamp(self.updated),
-            "estimated_arrival_time": stamp(self.created + PAYOUT_ARRIVAL),
-            "business_id": self.business_id,
-            "channel_properties": self.channel_properties,
-        }
-        body.update(self.options)
-        if self.failure_code is not None:
-            body["failure_code"] = self.failure_code
-        return body

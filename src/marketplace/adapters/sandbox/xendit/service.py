@@ -19,16 +19,9 @@ from marketplace.adapters.sandbox.xendit.config import (
 )
 from marketplace.adapters.sandbox.xendit.errors import XenditError
 from marketplace.adapters.sandbox.xendit.ledger import XenditLedger
-from marketplace.adapters.sandbox.xendit.records import (
-    PAYOUT_PENDING,
-    Amount,
-    InvoiceRecord,
-    PayoutRecord,
-    RefundRecord,
-    stamp,
-    utc_now,
-)
-from marketplace.adapters.sandbox.xendit.validation import InvoiceFields, PayoutFields, RefundFields
+from marketplace.adapters.sandbox.xendit.payouts import PAYOUT_PENDING, PayoutFields, PayoutRecord
+from marketplace.adapters.sandbox.xendit.records import Amount, InvoiceRecord, RefundRecord, stamp, utc_now
+from marketplace.adapters.sandbox.xendit.validation import InvoiceFields, RefundFields
 
 log = logging.getLogger("marketplace.sandbox.xendit")
 EXPIRY_SLACK = 0.005  # a timer may wake a hair before the wall clock reaches the expiry date

@@ -1,4 +1,4 @@
-"""Create bodies checked the way Xendit answers: 400 API_VALIDATION_ERROR with `errors` for shape
+"""Invoice and refund create bodies (payouts: payouts.py) checked the way Xendit answers: 400 API_VALIDATION_ERROR with `errors` for shape
 problems, then the specific invoice and payout codes it documents (docs/providers.md: "Xendit invoices",
 "Xendit errors", "Xendit payouts", "Xendit refunds")."""
 
@@ -11,7 +11,7 @@ from typing import Any
 import msgspec
 
 from marketplace.adapters.sandbox.xendit.errors import XenditError, validation_error
-from marketplace.adapters.sandbox.xendit.records import MAX_ACCOUNT_DIGITS, METHOD_OF_CHANNEL, PAYOUT_CHANNELS, Amount
+from marketplace.adapters.sandbox.xendit.records import METHOD_OF_CHANNEL, Amount
 
 CURRENCIES = ("IDR", "USD", "THB", "VND", "PHP", "MYR")  # the SDK's InvoiceCurrency enum
 DEFAULT_DURATION = 86_400
@@ -68,20 +68,6 @@ class RefundFields:
     currency: str | None
     reason: str | None
     metadata: dict[str, Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class PayoutFields:
-    reference_id: str
-    channel_code: str
-    channel_properties: dict[str, Any]
-    amount: int
-    currency: str
-    options: dict[str, Any]  # description, receipt_notification, metadata: echoed as given
-
-
-PAYOUT_CURRENCY = "IDR"  # every ID_ channel pays out in rupiah
-MAX_LOCAL_TRANSFER = 250_000_000  # Xendit's transaction limit on Indonesian local rails (RTGS needs activation)
 
 
 class Problems:
@@ -233,83 +219,3 @@ def validate_refund(body: dict[str, Any]) -> RefundFields:
         text["reason"],
         metadata,
     )
-
-
-def validate_payout(body: dict[str, Any]) -> PayoutFields:
-    """Shape first (API_VALIDATION_ERROR with every problem), then the payout codes of Xendit's payout error
-    guide in this order: CHANNEL_CODE_NOT_SUPPORTED_ERROR, RECIPIENT_ACCOUNT_NUMBER_ERROR, RECIPIENT_AMOUNT_ERROR,
-    MAXIMUM_TRANSFER_LIMIT_ERROR."""
-    problems = Problems()
-    for name in ("reference_id", "channel_code", "currency"):
-        value = body.get(name)
-        if not isinstance(value, str) or not value.strip():
-            problems.add(name, "is required and must be a non-empty string")
-        elif len(value) > 255:
-            problems.add(name, "must be at most 255 characters")
-    properties = body.get("channel_properties")
-    if not isinstance(properties, dict):
-        problems.add("channel_properties", "is required and must be an object")
-        properties = {}
-    number = properties.get("account_number")
-    if not isinstance(number, str) or not number:
-        problems.add("channel_properties.account_number", "is required and must be a non-empty string")
-    for name in ("account_holder_name", "account_type"):
-        if properties.get(name) is not None and not isinstance(properties[name], str):
-            problems.add(f"channel_properties.{name}", "must be a string")
-    amount: Any = body.get("amount")
-    if not is_number(amount):
-        problems.add("amount", "is required and must be a number")
-    elif isinstance(amount, float) and not amount.is_integer():
-        problems.add("amount", "must be a whole number: IDR has no decimals")
-    options = {
-        name: body[name] for name in ("description", "receipt_notification", "metadata") if body.get(name) is not None
-    }
-    if not isinstance(options.get("description", ""), str) or len(options.get("description", "")) > 1000:
-        problems.add("description", "must be a string of at most 1000 characters")
-    _receipt(options.get("receipt_notification", {}), problems)
-    metadata = options.get("metadata", {})
-    if not isinstance(metadata, dict):
-        problems.add("metadata", "must be an object")
-    else:
-        check_metadata(metadata, problems)
-    problems.check()
-    channel, currency = str(body["channel_code"]), str(body["currency"])
-    if channel not in PAYOUT_CHANNELS:
-        raise XenditError(
-            400,
-            "CHANNEL_CODE_NOT_SUPPORTED_ERROR",
-            f"channel_code {channel!r} is not supported; this sandbox knows {', '.join(PAYOUT_CHANNELS)}",
-        )
-    if currency != PAYOUT_CURRENCY:
-        raise validation_error([{"path": "currency", "message": f"must be {PAYOUT_CURRENCY} for {channel}"}])
-    if not str(number).isascii() or not str(number).isdigit() or len(str(number)) > MAX_ACCOUNT_DIGITS:
-        raise XenditError(
-            400,
-            "RECIPIENT_ACCOUNT_NUMBER_ERROR",
-            f"account_number must be up to {MAX_ACCOUNT_DIGITS} digits (e-wallets: the phone number)",
-        )
-    if amount < 1:
-        raise XenditError(400, "RECIPIENT_AMOUNT_ERROR", f"the amount {amount:g} is below {channel}'s minimum of 1")
-    if amount > MAX_LOCAL_TRANSFER:
-        raise XenditError(
-            400,
-            "MAXIMUM_TRANSFER_LIMIT_ERROR",
-            f"the amount {amount:g} is over the {MAX_LOCAL_TRANSFER} limit of local transfers",
-        )
-    return PayoutFields(str(body["reference_id"]), channel, dict(properties), int(amount), currency, options)
-
-
-def _receipt(receipt: Any, problems: Problems) -> None:
-    """`{email_to, email_cc, email_bcc}`: each a list of at most three e-mail addresses."""
-    if not isinstance(receipt, dict):
-        problems.add("receipt_notification", "must be an object")
-        return
-    for name, emails in receipt.items():
-        if name not in ("email_to", "email_cc", "email_bcc"):
-            problems.add(f"receipt_notification.{name}", "is not a field (email_to, email_cc, email_bcc)")
-        elif (
-            not isinstance(emails, list)
-            or len(emails) > 3
-            or not all(isinstance(e, str) and EMAIL.fullmatch(e) for e in emails)
-        ):
-            problems.add(f"receipt_notification.{name}", "must be a list of at most three e-mail addresses")

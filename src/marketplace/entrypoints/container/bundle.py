@@ -1,0 +1,26 @@
+"""What a backend is given and what it provides: the shape memory.py and sql.py both have."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from marketplace.application.ports.system import Clock, IdGenerator
+from marketplace.entrypoints.container.sandboxes import LateAsgi
+from marketplace.entrypoints.secrets import SigningKeys
+from marketplace.entrypoints.settings import Settings
+
+
+class Backend(containers.DeclarativeContainer):
+    """What a backend is given; each one (memory.py, sql.py) provides the same ports under the same
+    names: uow, catalog_queries, catalog_importer, idempotency, outbox, money_totals, storage, chat,
+    cache, rate_limiter, back_off, payments, payout_gateway, shipping, and the clients behind them
+    (memory_db, engine, redis, xendit_sandbox, xendit_http, gosend_sandbox, gosend_http; None where
+    a backend has no such thing)."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    # The composition root's own providers, so that overriding one there (the tests' clocks) reaches
+    # the adapters too.
+    clock = providers.Dependency[Clock]()
+    ids = providers.Dependency[IdGenerator]()
+    keys = providers.Dependency[SigningKeys]()
+    this_app = providers.Dependency[LateAsgi]()
