@@ -11,6 +11,7 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from marketplace.adapters.gosend import callbacks as gosend_callbacks
 from marketplace.adapters.images.pillow import PillowImageProcessor
 from marketplace.adapters.memory.back_off import InProcessBackOff
 from marketplace.adapters.memory.cache import InProcessCache, InProcessRateLimiter
@@ -86,6 +87,9 @@ from marketplace.application.stores.suspend_store import SetStoreSuspension
 from marketplace.application.stores.update_store import UpdateStore
 from marketplace.entrypoints.secrets import SigningKeys, signing_keys
 from marketplace.entrypoints.settings import Settings, SettingsError
+
+# Every courier provider's webhook translator, to read kept webhooks again (StoreShipping).
+BOOKING_EVENTS = {gosend_callbacks.PROVIDER: gosend_callbacks.booking_report}
 
 
 async def sql_engine(settings: Settings) -> AsyncIterator[Any]:
@@ -595,7 +599,9 @@ class Container(containers.DeclarativeContainer):
     reconcile_payments = providers.Singleton(ReconcilePayments, uow=uow, payments=payments, clock=clock)
 
     # Shipping
-    store_shipping = providers.Singleton(StoreShipping, uow=uow, shipping=shipping, clock=clock)
+    store_shipping = providers.Singleton(
+        StoreShipping, uow=uow, shipping=shipping, clock=clock, booking_events=providers.Object(BOOKING_EVENTS)
+    )
     shipment_reports = providers.Singleton(
         ShipmentReports,
         uow=uow,
