@@ -237,12 +237,13 @@ def warn_if_sandbox_forced(settings: Settings) -> None:
 
 
 def uses_builtin_xendit(settings: Settings) -> bool:
-    return settings.backend == "sql" and settings.serves_sandbox and settings.xendit_base_url is None
+    return settings.payments_with == "xendit" and settings.serves_sandbox and settings.xendit_base_url is None
 
 
 def _sandbox_state(settings: Settings) -> Path | None:
     """On SQLite (one process) the built-in sandboxes keep their records in the data dir across restarts."""
-    return Path(settings.data_dir) / "sandbox" if settings.sql_url.startswith("sqlite") else None
+    on_sqlite = settings.backend == "sql" and settings.sql_url.startswith("sqlite")  # the memory backend forgets
+    return Path(settings.data_dir) / "sandbox" if on_sqlite else None
 
 
 async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterator[Any]:
@@ -281,7 +282,7 @@ async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 async def xendit_http(settings: Settings, sandbox: Any) -> AsyncIterator[Any]:
     """The HTTP client of the Xendit adapter: to Xendit (or a standalone sandbox), or in process to
     the built-in sandbox."""
-    if settings.backend != "sql" or (sandbox is None and settings.xendit_base_url is None):
+    if settings.payments_with != "xendit" or (sandbox is None and settings.xendit_base_url is None):
         yield None  # no provider configured: a command that needs none (the app refuses to start)
         return
     import httpx
@@ -299,7 +300,7 @@ async def xendit_http(settings: Settings, sandbox: Any) -> AsyncIterator[Any]:
 
 
 def _payment_gateway(settings: Settings, clock: SystemClock, ids: Uuid7Ids, http: Any) -> Any:
-    if settings.backend == "memory":
+    if settings.payments_with == "memory":
         from marketplace.adapters.memory.payments import MemoryPaymentGateway
 
         return MemoryPaymentGateway(clock, ids, base_url=f"{settings.base_url}/sandbox/xendit")
@@ -309,7 +310,7 @@ def _payment_gateway(settings: Settings, clock: SystemClock, ids: Uuid7Ids, http
 
 
 def _payout_gateway(settings: Settings, ids: Uuid7Ids, http: Any) -> Any:
-    if settings.backend == "memory":
+    if settings.payments_with == "memory":
         from marketplace.adapters.memory.payouts import MemoryPayoutGateway
 
         return MemoryPayoutGateway(ids)
@@ -329,7 +330,7 @@ def _money_totals(settings: Settings, engine: Any, memory_db: MemoryDatabase) ->
 
 
 def uses_builtin_gosend(settings: Settings) -> bool:
-    return settings.backend == "sql" and settings.serves_sandbox and settings.gosend_base_url is None
+    return settings.shipping_with == "gosend" and settings.serves_sandbox and settings.gosend_base_url is None
 
 
 def _configured(http: Any, variable: str) -> Any:
@@ -374,7 +375,7 @@ async def gosend_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 async def gosend_http(settings: Settings, sandbox: Any) -> AsyncIterator[Any]:
     """The HTTP client of the GoSend adapter: to GoSend (or a standalone sandbox), or in process to
     the built-in sandbox."""
-    if settings.backend != "sql" or (sandbox is None and settings.gosend_base_url is None):
+    if settings.shipping_with != "gosend" or (sandbox is None and settings.gosend_base_url is None):
         yield None
         return
     import httpx
@@ -397,7 +398,7 @@ async def gosend_http(settings: Settings, sandbox: Any) -> AsyncIterator[Any]:
 
 
 def _shipping_gateway(settings: Settings, http: Any) -> Any:
-    if settings.backend == "memory":
+    if settings.shipping_with == "memory":
         from marketplace.adapters.memory.shipping import MemoryShippingGateway
 
         return MemoryShippingGateway()
