@@ -133,6 +133,38 @@ async def test_a_mismatched_callback_is_flagged_and_an_unknown_one_is_kept(world
     assert [c.matched for c in kept] == [False] and flagged.flag and "external_id" in flagged.flag
 
 
+async def test_a_payment_short_of_the_amount_is_a_mismatch_only_when_the_invoice_says_paid(world: World) -> None:
+    view = await world.checkout()
+    receive = await world.use("receive_callback")
+    short = view.payment.amount.amount - 1
+    assert await receive.invoice(world.callback(view, "SETTLED", paid_amount=short)) == (
+        f"mismatch: paid_amount {short} is less than {view.payment.amount.amount}"
+    )
+    assert (await world.current(view)).status == "pending_payment"
+    assert await receive.invoice(world.callback(view, "EXPIRED", paid_amount=short)) == "expired"
+
+
+async def test_a_report_from_any_provider_is_applied_alike_and_kept_under_its_name(world: World) -> None:
+    """What a second payment provider's adapter would hand over: the use case reads nothing else."""
+    view = await world.checkout()
+    report = InvoiceReport(
+        provider="another-provider",
+        invoice_id=view.payment.invoice_id,
+        status=InvoiceStatus.PAID,
+        status_text="settlement",
+        external_id=view.id,
+        amount=view.payment.amount.amount,
+        paid_amount=None,
+        currency=None,
+        invoice_url="",
+        payload={"transaction_status": "settlement", "order_id": view.id},
+    )
+    assert await (await world.use("receive_callback")).invoice(report) == "paid"
+    async with (await world.use("uow"))() as uow:
+        kept = await uow.callbacks.recent("another-provider", view.payment.invoice_id, 10)
+    assert [(c.status, c.matched, c.note, c.payload) for c in kept] == [("settlement", True, "paid", report.payload)]
+
+
 async def test_an_expired_callback_releases_stock_and_a_late_payment_is_refunded_whole(world: World) -> None:
     view = await world.checkout()
     receive = await world.use("receive_callback")
