@@ -222,23 +222,19 @@ class PayoutCallbacks:
     ids: IdGenerator
 
     async def receive(self, report: PayoutReport) -> str:
-        provider_id, reference, status_text, status = (
-            report.payout_id,
-            report.reference,
-            report.status_text,
-            report.status,
-        )
+        status, reference = report.status, report.reference
         async with self.uow() as uow:
             payout = await uow.payouts.get(reference) if reference is not None and is_id(reference) else None
             if payout is None:
-                payout = await uow.payouts.get_by_provider(provider_id)
+                payout = await uow.payouts.get_by_provider(report.payout_id)
         if payout is None or status is None:
-            note = "no payout has this id" if payout is None else f"unknown status {status_text[:40]}"
+            note = "no payout has this id" if payout is None else f"unknown status {report.status_text[:40]}"
             return await self._keep(report, False, note)
         if report.amount is not None and report.amount != payout.amount.amount:
             note = f"mismatch: amount {report.amount} is not {payout.amount.amount}; ignored"
             return await self._keep(report, True, note)
-        outcome = await self.payouts.settle(payout.id, status, report.failure_code or status_text, provider_id)
+        failure = report.failure_code or report.status_text
+        outcome = await self.payouts.settle(payout.id, status, failure, report.payout_id)
         return await self._keep(report, True, outcome)
 
     async def _keep(self, report: PayoutReport, matched: bool, note: str) -> str:
