@@ -174,3 +174,64 @@ async def test_a_container_without_providers_starts_for_commands_that_need_none(
             await resolve(container.shipping)
     finally:
         await container.shutdown_resources()
+
+
+@pytest.mark.parametrize(
+    ("variable", "switch"),
+    [
+        ("MARKETPLACE_PAYMENT_PROVIDER", "MARKETPLACE_PAYMENT_PROVIDER=xendit"),
+        ("MARKETPLACE_SHIPPING_PROVIDER", "MARKETPLACE_SHIPPING_PROVIDER=gosend"),
+    ],
+)
+def test_a_provider_in_memory_is_a_sandbox_a_deployment_refuses(variable: str, switch: str) -> None:
+    deployment = {**POSTGRES, **REDIS, **XENDIT, **GOSEND, "MARKETPLACE_JWT_SECRET": SECRET}
+    Settings.from_env(deployment).check_deployable()
+    settings = Settings.from_env({**deployment, variable: "memory"})
+    assert settings.missing_settings() == [switch]
+    message = _refusal({**deployment, variable: "memory"})
+    assert "\n" not in message and switch in message and "a provider in memory is a sandbox too" in message
+
+
+def test_a_provider_in_memory_without_the_real_ones_settings_names_the_switch_and_every_setting() -> None:
+    environ = {**POSTGRES, **GOSEND, "MARKETPLACE_PAYMENT_PROVIDER": "memory"}
+    assert Settings.from_env(environ).missing_settings() == [
+        "MARKETPLACE_JWT_SECRET",
+        "MARKETPLACE_PAYMENT_PROVIDER=xendit",
+        *XENDIT_NAMES,
+    ]
+
+
+def test_a_provider_in_memory_is_served_where_the_sandboxes_are_and_only_there() -> None:
+    both = {"MARKETPLACE_PAYMENT_PROVIDER": "memory", "MARKETPLACE_SHIPPING_PROVIDER": "memory"}
+    Settings.from_env(both).check_deployable()  # the embedded default on a loopback address
+    Settings.from_env({**POSTGRES, **REDIS, **both, "MARKETPLACE_SANDBOX": "on"}, host="0.0.0.0").check_deployable()
+    assert "MARKETPLACE_SANDBOX=off" in _refusal(
+        {**both, **XENDIT, **GOSEND, "MARKETPLACE_SANDBOX": "off"}, jwt_secret=SECRET
+    )
+    message = _refusal(both, host="0.0.0.0")
+    assert all(f"{name}=" in message for name in ("MARKETPLACE_PAYMENT_PROVIDER", "MARKETPLACE_SHIPPING_PROVIDER"))
+
+
+def test_a_provider_in_memory_refused_by_the_app_factory_too() -> None:
+    from marketplace.entrypoints.http.app import create_app
+
+    settings = Settings.from_env(
+        {
+            **POSTGRES,
+            **REDIS,
+            **XENDIT,
+            **GOSEND,
+            "MARKETPLACE_JWT_SECRET": SECRET,
+            "MARKETPLACE_PAYMENT_PROVIDER": "memory",
+        }
+    )
+    with pytest.raises(SettingsError, match="MARKETPLACE_PAYMENT_PROVIDER=xendit"):
+        create_app(settings)
+
+
+def test_the_memory_backend_keeps_its_providers_in_the_process_unless_told_otherwise() -> None:
+    """Tests and notebooks: nothing changes for the memory backend; a real provider asked of it needs its settings."""
+    Settings.in_memory(host="0.0.0.0", jwt_secret=SECRET).check_deployable()
+    settings = Settings.in_memory(host="0.0.0.0", jwt_secret=SECRET, payment_provider="xendit")
+    assert settings.missing_settings() == XENDIT_NAMES and not uses_builtin_xendit(settings)
+    assert uses_builtin_xendit(Settings.in_memory(payment_provider="xendit"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from marketplace.entrypoints.container import build_container, resolve
@@ -57,6 +59,10 @@ def test_the_process_environment_is_read_when_no_mapping_is_given(monkeypatch: p
         ("MARKETPLACE_JWT_SECRET", "too-short"),
         ("MARKETPLACE_TRUSTED_PROXIES", "10.0.0.1, proxy.internal"),
         ("MARKETPLACE_TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("MARKETPLACE_PAYMENT_PROVIDER", "stripe"),
+        ("MARKETPLACE_PAYMENT_PROVIDER", "gosend"),
+        ("MARKETPLACE_SHIPPING_PROVIDER", "xendit"),
+        ("MARKETPLACE_SHIPPING_PROVIDER", ""),
     ],
 )
 def test_a_bad_value_raises_settings_error_naming_the_variable(variable: str, value: str) -> None:
@@ -98,3 +104,42 @@ async def test_a_container_built_from_in_memory_settings_serves_use_cases() -> N
         assert (await (await resolve(container.browse_stores))(None, 20, None)).items == []
     finally:
         await container.shutdown_resources()
+
+
+def test_the_providers_default_to_the_backends_and_their_own_settings_choose_them() -> None:
+    assert (Settings().payments_with, Settings().shipping_with) == ("xendit", "gosend")
+    assert (Settings.in_memory().payments_with, Settings.in_memory().shipping_with) == ("memory", "memory")
+    chosen = Settings.from_env({"MARKETPLACE_PAYMENT_PROVIDER": "memory", "MARKETPLACE_SHIPPING_PROVIDER": "memory"})
+    assert (chosen.backend, chosen.payments_with, chosen.shipping_with) == ("sql", "memory", "memory")
+    real = Settings.in_memory(payment_provider="xendit", shipping_provider="gosend")
+    assert (real.payments_with, real.shipping_with) == ("xendit", "gosend")
+
+
+async def test_the_container_picks_the_gateways_by_the_provider_settings_not_by_the_backend(tmp_path: Any) -> None:
+    from marketplace.adapters.gosend.shipping import GoSendShippingGateway
+    from marketplace.adapters.memory.payments import MemoryPaymentGateway
+    from marketplace.adapters.memory.payouts import MemoryPayoutGateway
+    from marketplace.adapters.memory.shipping import MemoryShippingGateway
+    from marketplace.adapters.xendit.payments import XenditPaymentGateway
+    from marketplace.adapters.xendit.payouts import XenditPayoutGateway
+
+    for settings, expected in (
+        (
+            Settings.from_env({"MARKETPLACE_PAYMENT_PROVIDER": "memory"}, data_dir=str(tmp_path / "sql")),
+            (MemoryPaymentGateway, MemoryPayoutGateway, GoSendShippingGateway),
+        ),
+        (
+            Settings.in_memory(payment_provider="xendit", data_dir=str(tmp_path / "memory")),
+            (XenditPaymentGateway, XenditPayoutGateway, MemoryShippingGateway),
+        ),
+    ):
+        container = build_container(settings)
+        await container.init_resources()
+        try:
+            gateways = [await resolve(getattr(container, name)) for name in ("payments", "payout_gateway", "shipping")]
+            assert [type(gateway) for gateway in gateways] == list(expected)
+            assert (await resolve(container.xendit_sandbox) is None) is (settings.payments_with == "memory")
+            assert (await resolve(container.gosend_sandbox) is None) is (settings.shipping_with == "memory")
+        finally:
+            await container.shutdown_resources()
+    assert not (tmp_path / "memory" / "sandbox").exists(), "the memory backend's sandbox keeps nothing on disk"

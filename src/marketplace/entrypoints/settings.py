@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -12,8 +11,9 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from marketplace.entrypoints.networks import IPNetwork, is_loopback, parse_networks
+
 PREFIX = "MARKETPLACE_"
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # The built-in sandboxes' credentials, used only where the sandboxes are served (never accepted by the
 # real providers, never accepted anywhere else: see `Settings.serves_sandbox`).
 DEV_XENDIT_KEY = "xnd_development_embedded_sandbox"
@@ -26,17 +26,6 @@ DEV_GOSEND_TOKEN = "embedded-sandbox-gosend-token"
 
 class SettingsError(ValueError):
     """A MARKETPLACE_* variable has a value we cannot use; the message names it."""
-
-
-def _networks(spec: str) -> tuple[IPNetwork, ...]:
-    """MARKETPLACE_TRUSTED_PROXIES: comma-separated addresses (one-address networks) or networks."""
-    networks = []
-    for entry in filter(None, (part.strip() for part in spec.split(","))):
-        try:
-            networks.append(ipaddress.ip_network(entry, strict=False))
-        except ValueError:
-            raise SettingsError(f"{PREFIX}TRUSTED_PROXIES: {entry!r} is not an IP address or network") from None
-    return tuple(networks)
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -69,6 +58,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     port: int = 8000
     invoice_duration_seconds: int = 86_400
+    # Unset: the backend's (memory on the memory backend); read through `payments_with`, `shipping_with`.
+    payment_provider: Literal["xendit", "memory"] | None = None
+    shipping_provider: Literal["gosend", "memory"] | None = None
     xendit_base_url: str | None = None  # unset: the sandbox built into this process
     xendit_secret_key: str | None = None
     xendit_callback_token: str | None = None
@@ -147,7 +139,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"{PREFIX}SANDBOX_REFUND_SECONDS is out of range")
         if self.public_url is not None and not re.match(r"^https?://[^/?#\s]+", self.public_url):
             raise SettingsError(f"{PREFIX}PUBLIC_URL must be an http(s) URL with a host")
-        _networks(self.trusted_proxies)  # a bad entry stops the start, not the first forwarded request
+        try:  # a bad entry stops the start, not the first forwarded request
+            parse_networks(self.trusted_proxies)
+        except ValueError as error:
+            raise SettingsError(f"{PREFIX}TRUSTED_PROXIES: {error}") from None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -210,22 +205,32 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             return self.sandbox == "on"
         return self.is_embedded_default and is_loopback(self.host)
 
+    @property
+    def payments_with(self) -> Literal["xendit", "memory"]:
+        """MARKETPLACE_PAYMENT_PROVIDER (payments, refunds, payouts); unset, memory on the memory backend."""
+        return self.payment_provider or ("memory" if self.backend == "memory" else "xendit")
+
+    @property
+    def shipping_with(self) -> Literal["gosend", "memory"]:
+        """MARKETPLACE_SHIPPING_PROVIDER; unset, memory on the memory backend."""
+        return self.shipping_provider or ("memory" if self.backend == "memory" else "gosend")
+
     def missing_settings(self) -> list[str]:
-        """The variables a setup without the sandboxes must set and has not."""
+        """The variables a setup without the sandboxes must set and has not; a provider in memory on the SQL
+        backend must be set to the real one (`MARKETPLACE_PAYMENT_PROVIDER=xendit`), with its settings."""
         if self.serves_sandbox:
             return []
-        wanted = ["jwt_secret"]
-        if self.backend == "sql":  # the memory backend's providers live in the process (tests, notebooks)
-            wanted += [
-                "xendit_base_url",
-                "xendit_secret_key",
-                "xendit_callback_token",
-                "gosend_base_url",
-                "gosend_client_id",
-                "gosend_pass_key",
-                "gosend_webhook_token",
-            ]
-        return [f"{PREFIX}{name.upper()}" for name in wanted if getattr(self, name) is None]
+        missing = [f"{PREFIX}JWT_SECRET"] if self.jwt_secret is None else []
+        for variable, used, real, names in (
+            ("PAYMENT_PROVIDER", self.payments_with, "xendit", ("base_url", "secret_key", "callback_token")),
+            ("SHIPPING_PROVIDER", self.shipping_with, "gosend", ("base_url", "client_id", "pass_key", "webhook_token")),
+        ):
+            if used == "memory" and self.backend == "memory":
+                continue  # the memory backend's providers may live in the process (tests, notebooks)
+            if used == "memory":
+                missing.append(f"{PREFIX}{variable}={real}")
+            missing += [f"{PREFIX}{real}_{name}".upper() for name in names if getattr(self, f"{real}_{name}") is None]
+        return missing
 
     def check_deployable(self) -> None:
         """Refuses (SettingsError, one line) a setup that would serve without a setting it needs."""
@@ -246,6 +251,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 f"this is not the embedded default ({', '.join(self.external_parts)}), so the built-in provider "
                 f"sandboxes and development secrets are off ({PREFIX}SANDBOX=on serves them anyway, for a demo)"
             )
+        if any(name.endswith(("=xendit", "=gosend")) for name in missing):
+            why += " (a provider in memory is a sandbox too)"
         raise SettingsError(f"refusing to start: {why}; set {', '.join(missing)}")
 
     def _development(self, value: str, variable: str) -> str:
@@ -255,7 +262,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def trusted_networks(self) -> tuple[IPNetwork, ...]:
-        return _networks(self.trusted_proxies)
+        return parse_networks(self.trusted_proxies)
 
     @property
     def sql_url(self) -> str:
@@ -286,14 +293,3 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 or `localhost`; a wildcard (0.0.0.0, ::, empty) reaches the network."""
-    host = host.strip("[]")
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

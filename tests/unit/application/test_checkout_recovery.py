@@ -15,6 +15,7 @@ import msgspec
 import pytest
 from dependency_injector import providers
 
+from marketplace.adapters.xendit.callbacks import invoice_report
 from marketplace.application.catalog.commands import CreateProductCommand, VariantInput
 from marketplace.application.errors import BackendUnavailable
 from marketplace.application.identity.addresses import AddressInput
@@ -223,13 +224,15 @@ async def test_money_owed_back_and_never_asked_of_the_provider_is_a_disagreement
     gateway, receive = await world.use("payments"), await world.use("receive_callback")
     gateway.mark_paid(view.payment.invoice_id)
     await receive.invoice(
-        {
-            "id": view.payment.invoice_id,
-            "external_id": view.id,
-            "status": "PAID",
-            "amount": view.payment.amount.amount,
-            "currency": "IDR",
-        }
+        invoice_report(
+            {
+                "id": view.payment.invoice_id,
+                "external_id": view.id,
+                "status": "PAID",
+                "amount": view.payment.amount.amount,
+                "currency": "IDR",
+            }
+        )
     )
     await (await world.use("buyer_orders")).cancel(world.buyer, view.orders[0].id)
     reconcile = await world.use("reconcile_ledger")

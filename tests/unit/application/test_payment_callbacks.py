@@ -11,11 +11,13 @@ import msgspec
 import pytest
 from dependency_injector import providers
 
+from marketplace.adapters.xendit.callbacks import invoice_report, refund_report
 from marketplace.application.catalog.commands import CreateProductCommand, VariantInput
 from marketplace.application.identity.addresses import AddressInput
 from marketplace.application.identity.register_user import Register
 from marketplace.application.ordering.place_checkout import CheckoutRequest
 from marketplace.application.ports.payments import InvoiceStatus
+from marketplace.application.ports.provider_reports import InvoiceReport
 from marketplace.application.stores.open_store import OpenStoreCommand
 from marketplace.entrypoints.container import Container, build_container, resolve
 from marketplace.entrypoints.settings import Settings
@@ -66,15 +68,18 @@ class World:
         self.buyer = buyer
         return await (await self.use("place_checkout"))(buyer, CheckoutRequest(address.id, {store.id: "instant"}))
 
-    def callback(self, view: Any, status: str, **changes: Any) -> dict[str, Any]:
-        return {
-            "id": view.payment.invoice_id,
-            "external_id": view.id,
-            "status": status,
-            "amount": view.payment.amount.amount,
-            "currency": "IDR",
-            **changes,
-        }
+    def callback(self, view: Any, status: str, **changes: Any) -> InvoiceReport:
+        """Xendit's invoice callback about this checkout, as its adapter reports it."""
+        return invoice_report(
+            {
+                "id": view.payment.invoice_id,
+                "external_id": view.id,
+                "status": status,
+                "amount": view.payment.amount.amount,
+                "currency": "IDR",
+                **changes,
+            }
+        )
 
     async def current(self, view: Any) -> Any:
         return await (await self.use("get_checkout"))(self.buyer, view.id)
@@ -118,12 +123,46 @@ async def test_a_mismatched_callback_is_flagged_and_an_unknown_one_is_kept(world
     assert (await receive.invoice(world.callback(view, "PAID", currency="USD"))).startswith("mismatch")
     assert (await receive.invoice(world.callback(view, "PAID", external_id="someone-else"))).startswith("mismatch")
     assert (await world.current(view)).status == "pending_payment"
-    unknown = {"id": "f" * 24, "external_id": "nobody", "status": "PAID", "amount": 5, "currency": "IDR"}
+    unknown = invoice_report(
+        {"id": "f" * 24, "external_id": "nobody", "status": "PAID", "amount": 5, "currency": "IDR"}
+    )
     assert await receive.invoice(unknown) == "no checkout has this invoice"
     async with (await world.use("uow"))() as uow:
         kept = await uow.callbacks.recent("xendit", "f" * 24, 10)
         flagged = await uow.checkouts.get(view.id)
     assert [c.matched for c in kept] == [False] and flagged.flag and "external_id" in flagged.flag
+
+
+async def test_a_payment_short_of_the_amount_is_a_mismatch_only_when_the_invoice_says_paid(world: World) -> None:
+    view = await world.checkout()
+    receive = await world.use("receive_callback")
+    short = view.payment.amount.amount - 1
+    assert await receive.invoice(world.callback(view, "SETTLED", paid_amount=short)) == (
+        f"mismatch: paid_amount {short} is less than {view.payment.amount.amount}"
+    )
+    assert (await world.current(view)).status == "pending_payment"
+    assert await receive.invoice(world.callback(view, "EXPIRED", paid_amount=short)) == "expired"
+
+
+async def test_a_report_from_any_provider_is_applied_alike_and_kept_under_its_name(world: World) -> None:
+    """What a second payment provider's adapter would hand over: the use case reads nothing else."""
+    view = await world.checkout()
+    report = InvoiceReport(
+        provider="another-provider",
+        invoice_id=view.payment.invoice_id,
+        status=InvoiceStatus.PAID,
+        status_text="settlement",
+        external_id=view.id,
+        amount=view.payment.amount.amount,
+        paid_amount=None,
+        currency=None,
+        invoice_url="",
+        payload={"transaction_status": "settlement", "order_id": view.id},
+    )
+    assert await (await world.use("receive_callback")).invoice(report) == "paid"
+    async with (await world.use("uow"))() as uow:
+        kept = await uow.callbacks.recent("another-provider", view.payment.invoice_id, 10)
+    assert [(c.status, c.matched, c.note, c.payload) for c in kept] == [("settlement", True, "paid", report.payload)]
 
 
 async def test_an_expired_callback_releases_stock_and_a_late_payment_is_refunded_whole(world: World) -> None:
@@ -166,8 +205,8 @@ async def test_refund_outcomes_arrive_by_callback_and_a_failed_one_is_tried_agai
             "amount": order.total.amount,
         },
     }
-    assert await receive.refund(event) == "failed"
-    assert await receive.refund(event) == "ignored: already failed"
+    assert await receive.refund(refund_report(event)) == "failed"
+    assert await receive.refund(refund_report(event)) == "ignored: already failed"
     await world.run_worker()
     refunds = (await world.current(view)).payment.refunds
     assert [r.status for r in refunds] == ["failed", "pending"], "the failed one stays visible, a new one is asked"
@@ -183,12 +222,12 @@ async def test_refund_outcomes_arrive_by_callback_and_a_failed_one_is_tried_agai
             "amount": order.total.amount,
         },
     }
-    assert await receive.refund(succeeded) == "succeeded"
-    assert await receive.refund({**succeeded, "event": "refund.failed"}) == "ignored: already succeeded"
+    assert await receive.refund(refund_report(succeeded)) == "succeeded"
+    assert await receive.refund(refund_report({**succeeded, "event": "refund.failed"})) == "ignored: already succeeded"
     assert [r.status for r in (await world.current(view)).payment.refunds] == ["failed", "succeeded"]
-    assert await receive.refund({"event": "refund.succeeded", "data": {"id": "rfd-x", "invoice_id": "nope"}}) == (
-        "no checkout has this refund's invoice"
-    )
+    assert await receive.refund(
+        refund_report({"event": "refund.succeeded", "data": {"id": "rfd-x", "invoice_id": "nope"}})
+    ) == ("no checkout has this refund's invoice")
 
 
 async def test_reconciliation_catches_a_lost_paid_callback_and_a_lost_refund_outcome(world: World) -> None:

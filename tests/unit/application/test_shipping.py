@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from dependency_injector import providers
 
+from marketplace.adapters.gosend.callbacks import booking_report
 from marketplace.adapters.memory.shipping import MemoryShippingGateway
 from marketplace.application.errors import BackendUnavailable, ProviderFailed
 from marketplace.application.ports.shipping import Booking, BookingRequest, ShippingRefused
@@ -131,7 +132,13 @@ async def test_delivered_orders_complete_by_themselves_after_the_delay(world: Wo
     booked = await (await world.use("store_shipping")).ship(world.seller, world.store_id, order_id)
     reports, complete = await world.use("shipment_reports"), await world.use("complete_delivered_orders")
     outcome = await reports.webhook(
-        {"booking_id": booked.booking_id, "status": "delivered", "event_date": int(world.clock.at.timestamp() * 1000)}
+        booking_report(
+            {
+                "booking_id": booked.booking_id,
+                "status": "delivered",
+                "event_date": int(world.clock.at.timestamp() * 1000),
+            }
+        )
     )
     assert outcome == "applied: the booking is delivered"
     assert await complete() == 0
@@ -150,7 +157,7 @@ async def test_every_order_and_shipment_change_leaves_an_event_in_the_outbox(wor
     booked = await (await world.use("store_shipping")).ship(world.seller, world.store_id, order_id)
     reports = await world.use("shipment_reports")
     for status in ("allocated", "no_driver"):
-        await reports.webhook({"booking_id": booked.booking_id, "status": status})
+        await reports.webhook(booking_report({"booking_id": booked.booking_id, "status": status}))
     outbox = (await world.use("memory_db")).outbox
     shipment_events = [
         (m.payload["booking_id"], m.payload["status"]) for m in outbox.values() if m.topic == "ShipmentStatusChanged"
@@ -179,7 +186,7 @@ class EagerCourier(MemoryShippingGateway):
         base = int(datetime.now(UTC).timestamp() * 1000) - 60_000
         for offset, status in enumerate(("confirmed", "allocated")):
             outcome = await self.reports.webhook(
-                {"booking_id": booked.booking_id, "status": status, "event_date": base + offset * 1_000}
+                booking_report({"booking_id": booked.booking_id, "status": status, "event_date": base + offset * 1_000})
             )
             assert outcome == "no shipment has this booking"
         return booked
@@ -209,11 +216,13 @@ async def test_a_rejected_webhook_the_courier_does_not_confirm_changes_nothing(w
     order_id = await _accepted(world)
     booked = await (await world.use("store_shipping")).ship(world.seller, world.store_id, order_id)
     reports = await world.use("shipment_reports")
-    outcome = await reports.webhook({"booking_id": booked.booking_id, "status": "rejected"})
+    outcome = await reports.webhook(booking_report({"booking_id": booked.booking_id, "status": "rejected"}))
     assert outcome == "unconfirmed: the courier says the booking is confirmed"
     assert await _order_status(world, order_id) == "shipping"
     courier = await world.use("shipping")
     courier.advance(booked.booking_id, BookingStatus.PICKED)
     courier.advance(booked.booking_id, BookingStatus.REJECTED)
-    assert (await reports.webhook({"booking_id": booked.booking_id, "status": "rejected"})).startswith("applied")
+    assert (await reports.webhook(booking_report({"booking_id": booked.booking_id, "status": "rejected"}))).startswith(
+        "applied"
+    )
     assert await _order_status(world, order_id) == "returned"

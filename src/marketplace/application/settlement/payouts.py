@@ -24,12 +24,13 @@ from marketplace.application.ports.payouts import (
     ProviderPayout,
 )
 from marketplace.application.ports.persistence import ProviderCallback, UnitOfWork, UnitOfWorkFactory
+from marketplace.application.ports.provider_reports import PayoutReport
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.application.settlement.views import PayoutView
 from marketplace.application.worker.subscriptions import Received, Subscriptions
 from marketplace.domain.settlement.ledger import Bucket, EntryKind, LedgerTransaction, Posting, account
 from marketplace.domain.settlement.payout import Destination, Payout, PayoutRequested
-from marketplace.domain.shared.errors import ConcurrentUpdate, Conflict, InvalidValue
+from marketplace.domain.shared.errors import ConcurrentUpdate, Conflict
 from marketplace.domain.shared.ids import is_id, new_id
 from marketplace.domain.shared.money import Money
 
@@ -211,68 +212,45 @@ class Payouts:
         return changed
 
 
-XENDIT_PAYOUT_STATUS = {
-    "ACCEPTED": PayoutStatus.PENDING,
-    "REQUESTED": PayoutStatus.PENDING,
-    "LOCKED": PayoutStatus.PENDING,
-    "SUCCEEDED": PayoutStatus.SUCCEEDED,
-    "FAILED": PayoutStatus.FAILED,
-    "CANCELLED": PayoutStatus.FAILED,
-    "REVERSED": PayoutStatus.FAILED,
-}
-
-
 @dataclass(frozen=True, slots=True)
 class PayoutCallbacks:
-    """Xendit's payout webhook: `{event, business_id, created, data: {payout}}`. Applied once (a
-    settled payout stays settled, so replays change nothing); an unknown payout is acknowledged and
-    kept for a person to look at, like every provider callback."""
+    """A payout's outcome as its provider's adapter reported it. Applied once (a settled payout stays
+    settled, so replays change nothing); an unknown payout is acknowledged and kept for a person to
+    look at, like every provider callback."""
 
     uow: UnitOfWorkFactory
     payouts: Payouts
     clock: Clock
     ids: IdGenerator
 
-    async def receive(self, payload: dict[str, object]) -> str:
-        data = payload.get("data") if isinstance(payload.get("data"), dict) else payload
-        assert isinstance(data, dict)
-        provider_id, reference = data.get("id"), data.get("reference_id")
-        status_text = str(data.get("status", "")).upper()
-        if not isinstance(provider_id, str) or not provider_id or len(provider_id) > 100:
-            raise InvalidValue("data.id", "is missing")
-        status = XENDIT_PAYOUT_STATUS.get(status_text)
+    async def receive(self, report: PayoutReport) -> str:
+        status, reference = report.status, report.reference
         async with self.uow() as uow:
-            payout = await uow.payouts.get(reference) if isinstance(reference, str) and is_id(reference) else None
+            payout = await uow.payouts.get(reference) if reference is not None and is_id(reference) else None
             if payout is None:
-                payout = await uow.payouts.get_by_provider(provider_id)
+                payout = await uow.payouts.get_by_provider(report.payout_id)
         if payout is None or status is None:
-            note = "no payout has this id" if payout is None else f"unknown status {status_text[:40]}"
-            return await self._keep(provider_id, status_text, False, note, payload)
-        amount = data.get("amount")
-        if isinstance(amount, int | float) and not isinstance(amount, bool) and int(amount) != payout.amount.amount:
-            return await self._keep(
-                provider_id,
-                status_text,
-                True,
-                f"mismatch: amount {amount} is not {payout.amount.amount}; ignored",
-                payload,
-            )
-        failure = data.get("failure_code")
-        outcome = await self.payouts.settle(payout.id, status, str(failure) if failure else status_text, provider_id)
-        return await self._keep(provider_id, status_text, True, outcome, payload)
+            note = "no payout has this id" if payout is None else f"unknown status {report.status_text[:40]}"
+            return await self._keep(report, False, note)
+        if report.amount is not None and report.amount != payout.amount.amount:
+            note = f"mismatch: amount {report.amount} is not {payout.amount.amount}; ignored"
+            return await self._keep(report, True, note)
+        failure = report.failure_code or report.status_text
+        outcome = await self.payouts.settle(payout.id, status, failure, report.payout_id)
+        return await self._keep(report, True, outcome)
 
-    async def _keep(self, reference: str, status: str, matched: bool, note: str, payload: dict[str, object]) -> str:
+    async def _keep(self, report: PayoutReport, matched: bool, note: str) -> str:
         async with self.uow() as uow:
             await uow.callbacks.add(
                 ProviderCallback(
                     id=self.ids.new_id(),
-                    provider="xendit",
+                    provider=report.provider,
                     kind="payout",
-                    reference=reference[:100],
-                    status=status[:40] or "?",
+                    reference=report.payout_id[:100],
+                    status=report.status_text[:40] or "?",
                     matched=matched,
                     note=note[:500],
-                    payload=dict(payload),
+                    payload=dict(report.payload),
                     received_at=self.clock.now(),
                 )
             )

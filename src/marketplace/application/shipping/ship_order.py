@@ -10,11 +10,13 @@ not be reached (try again), 502 when it refused (the message says why).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from marketplace.application.errors import BackendUnavailable, ProviderFailed
 from marketplace.application.ordering.orders import stores_order
-from marketplace.application.ports.persistence import UnitOfWork, UnitOfWorkFactory
+from marketplace.application.ports.persistence import ProviderCallback, UnitOfWork, UnitOfWorkFactory
+from marketplace.application.ports.provider_reports import BookingReport, BookingTranslator
 from marketplace.application.ports.shipping import Booking as CourierBooking
 from marketplace.application.ports.shipping import (
     BookingRequest,
@@ -24,7 +26,7 @@ from marketplace.application.ports.shipping import (
     Stop,
 )
 from marketplace.application.ports.system import Clock
-from marketplace.application.shipping.track_shipment import CONFIRMED_WITH_COURIER, report_of
+from marketplace.application.shipping.track_shipment import CONFIRMED_WITH_COURIER, event_time
 from marketplace.application.shipping.tracking import courier_of, follow
 from marketplace.application.shipping.views import ShipmentView, shipment_view
 from marketplace.domain.ordering.order import Order
@@ -47,6 +49,8 @@ class StoreShipping:
     uow: UnitOfWorkFactory
     shipping: ShippingGateway
     clock: Clock
+    # Each courier provider's translator, by the provider's name, to read its kept webhooks again.
+    booking_events: Mapping[str, BookingTranslator]
 
     async def ship(self, user_id: str, store_id: str, order_id: str) -> ShipmentView:
         async with self.uow() as uow:
@@ -145,10 +149,12 @@ class StoreShipping:
                 )
                 # Webhooks that came before this booking was recorded (GoSend sends `confirmed` at once)
                 # were kept unmatched: they apply now.
-                for early in await uow.callbacks.recent("gosend", booked.booking_id, 20):
-                    report = report_of(early.payload, now) if not early.matched else None
-                    if report is not None and report[0] not in CONFIRMED_WITH_COURIER:
-                        shipment.report(booked.booking_id, report[0], report[1], report[2], now)
+                for provider in self.booking_events:
+                    for early in await uow.callbacks.recent(provider, booked.booking_id, 20):
+                        report = self._early(early)
+                        if report is not None and report.status is not None:
+                            at = event_time(report, now)
+                            shipment.report(booked.booking_id, report.status, at, report.courier, now)
             else:
                 shipment.report(booked.booking_id, booked.status, now, courier_of(booked), now)
             await follow(uow, order, shipment, now)
@@ -156,3 +162,15 @@ class StoreShipping:
             await uow.orders.save(order)
             await uow.commit()
             return shipment_view(shipment, order)
+
+    def _early(self, kept: ProviderCallback) -> BookingReport | None:
+        """A webhook kept unmatched, read again by its provider's translator; None when it does not apply
+        now (matched already, unreadable, or a status that must be confirmed with the courier first)."""
+        translate = self.booking_events.get(kept.provider)
+        if kept.matched or translate is None:
+            return None
+        try:
+            report = translate(kept.payload)
+        except InvalidValue:
+            return None
+        return None if report.status in CONFIRMED_WITH_COURIER else report

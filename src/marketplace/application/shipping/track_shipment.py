@@ -13,15 +13,14 @@ import logging
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from marketplace.application.errors import BackendUnavailable
 from marketplace.application.ports.persistence import ProviderCallback, UnitOfWork, UnitOfWorkFactory
+from marketplace.application.ports.provider_reports import BookingReport
 from marketplace.application.ports.shipping import ShippingGateway, ShippingRefused
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.application.shipping.tracking import courier_of, follow
-from marketplace.domain.shared.errors import Conflict, InvalidValue
-from marketplace.domain.shipping.shipment import Courier
+from marketplace.domain.shared.errors import Conflict
 from marketplace.domain.shipping.status import BookingStatus
 
 log = logging.getLogger("marketplace.shipping")
@@ -31,46 +30,10 @@ EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
 CONFIRMED_WITH_COURIER = frozenset({BookingStatus.REJECTED})  # statuses checked with the courier before they apply
 
 
-def _text(payload: dict[str, Any], *names: str) -> str | None:
-    for name in names:
-        value = payload.get(name)
-        if isinstance(value, str) and value.strip():
-            return value.strip()[:200]
-    return None
-
-
-def _number(value: Any) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return int(value)
-
-
-def event_time(payload: dict[str, Any], now: datetime) -> datetime:
-    """`event_date` is epoch milliseconds (docs/providers.md, "GoSend webhook"); one missing or absurd is taken as now."""
-    millis = _number(payload.get("event_date"))
-    if millis is None:
-        return now
-    try:
-        at = datetime.fromtimestamp(millis / 1000, UTC)
-    except (OverflowError, OSError, ValueError):
-        return now
-    return at if EARLIEST <= at <= now + timedelta(minutes=5) else now
-
-
-def report_of(payload: dict[str, Any], now: datetime) -> tuple[BookingStatus, datetime, Courier] | None:
-    """A booking event's status, time and courier details; None when its status is not one we know."""
-    status_text = _text(payload, "status", "booking_status")
-    try:
-        status = BookingStatus((status_text or "").lower().replace("-", "_").replace(" ", "_"))
-    except ValueError:
-        return None
-    courier = Courier(
-        driver_name=_text(payload, "driver_name"),
-        driver_phone=_text(payload, "driver_phone"),
-        tracking_url=_text(payload, "live_tracking_url"),
-        price=_number(payload.get("price")),
-    )
-    return status, event_time(payload, now), courier
+def event_time(report: BookingReport, now: datetime) -> datetime:
+    """When the provider says the event happened; a time missing or absurd is taken as now."""
+    at = report.occurred_at
+    return at if at is not None and EARLIEST <= at <= now + timedelta(minutes=5) else now
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,34 +44,19 @@ class ShipmentReports:
     ids: IdGenerator
     quiet_after: timedelta = timedelta(minutes=5)  # a live booking unheard of this long is asked about
 
-    async def webhook(self, payload: dict[str, Any]) -> str:
-        """A GoSend booking event; answers what became of it."""
-        booking_id = _text(payload, "booking_id", "entity_id")
-        status_text = _text(payload, "status", "booking_status")
-        if booking_id is None:
-            raise InvalidValue("booking_id", "is missing")
-        if status_text is None:
-            raise InvalidValue("status", "is missing")
-        try:
-            status = BookingStatus(status_text.lower().replace("-", "_").replace(" ", "_"))
-        except ValueError:
-            return await self._keep(booking_id, status_text, False, f"unknown status {status_text[:40]}", payload)
+    async def webhook(self, report: BookingReport) -> str:
+        """A booking event as its provider's adapter reported it; answers what became of it."""
+        booking_id, status = report.booking_id, report.status
+        if status is None:
+            return await self._keep(report, report.status_text, False, f"unknown status {report.status_text[:40]}")
         if status in CONFIRMED_WITH_COURIER:
             # A refund follows: the static token alone is not enough, the courier must say so too.
             booking = await self.shipping.booking(booking_id)
             if booking is None or booking.status is not status:
                 said = booking.status.value if booking is not None else "unknown"
-                return await self._keep(
-                    booking_id, status_text, False, f"unconfirmed: the courier says the booking is {said}", payload
-                )
-        now = self.clock.now()
-        courier = Courier(
-            driver_name=_text(payload, "driver_name"),
-            driver_phone=_text(payload, "driver_phone"),
-            tracking_url=_text(payload, "live_tracking_url"),
-            price=_number(payload.get("price")),
-        )
-        return await self._apply(booking_id, status, event_time(payload, now), courier, payload)
+                note = f"unconfirmed: the courier says the booking is {said}"
+                return await self._keep(report, report.status_text, False, note)
+        return await self._apply(report, status)
 
     async def poll(self) -> int:
         """Asks the courier about live bookings not heard of for `quiet`; answers how many changed."""
@@ -150,20 +98,17 @@ class ShipmentReports:
             await uow.commit()
         return int(changed)
 
-    async def _apply(
-        self, booking_id: str, status: BookingStatus, at: datetime, courier: Courier, payload: dict[str, Any]
-    ) -> str:
+    async def _apply(self, report: BookingReport, status: BookingStatus) -> str:
+        booking_id = report.booking_id
         for attempt in range(ATTEMPTS):
             try:
                 async with self.uow() as uow:
                     shipment = await uow.shipments.get_by_booking(booking_id)
                     order = await uow.orders.get(shipment.order_id) if shipment is not None else None
                     if shipment is None or order is None:
-                        return await self._keep_in(
-                            uow, booking_id, status.value, False, "no shipment has this booking", payload
-                        )
+                        return await self._keep_in(uow, report, status.value, False, "no shipment has this booking")
                     now = self.clock.now()
-                    changed = shipment.report(booking_id, status, at, courier, now)
+                    changed = shipment.report(booking_id, status, event_time(report, now), report.courier, now)
                     moved = await follow(uow, order, shipment, now)
                     await uow.shipments.save(shipment)
                     if moved:
@@ -171,30 +116,28 @@ class ShipmentReports:
                     booking = shipment.booking(booking_id)
                     current = booking.status.value if booking else status.value
                     note = f"applied: the booking is {current}" if changed else f"ignored: the booking is {current}"
-                    return await self._keep_in(uow, booking_id, status.value, True, note, payload)
+                    return await self._keep_in(uow, report, status.value, True, note)
             except Conflict:
                 if attempt == ATTEMPTS - 1:
                     raise
                 await asyncio.sleep(random.uniform(0, 0.01 * (attempt + 1)))
         raise AssertionError("unreachable")
 
-    async def _keep(self, reference: str, status: str, matched: bool, note: str, payload: dict[str, Any]) -> str:
+    async def _keep(self, report: BookingReport, status: str, matched: bool, note: str) -> str:
         async with self.uow() as uow:
-            return await self._keep_in(uow, reference, status, matched, note, payload)
+            return await self._keep_in(uow, report, status, matched, note)
 
-    async def _keep_in(
-        self, uow: UnitOfWork, reference: str, status: str, matched: bool, note: str, payload: dict[str, Any]
-    ) -> str:
+    async def _keep_in(self, uow: UnitOfWork, report: BookingReport, status: str, matched: bool, note: str) -> str:
         await uow.callbacks.add(
             ProviderCallback(
                 id=self.ids.new_id(),
-                provider="gosend",
+                provider=report.provider,
                 kind="booking",
-                reference=reference[:100],
+                reference=report.booking_id[:100],
                 status=status[:40],
                 matched=matched,
                 note=note[:500],
-                payload=payload,
+                payload=dict(report.payload),
                 received_at=self.clock.now(),
             )
         )

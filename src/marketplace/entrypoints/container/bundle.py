@@ -13,9 +13,9 @@ from marketplace.entrypoints.settings import Settings
 class Backend(containers.DeclarativeContainer):
     """What a backend is given; each one (memory.py, sql.py) provides the same ports under the same
     names: uow, catalog_queries, catalog_importer, idempotency, outbox, money_totals, storage, chat,
-    cache, rate_limiter, back_off, payments, payout_gateway, shipping, and the clients behind them
-    (memory_db, engine, redis, xendit_sandbox, xendit_http, gosend_sandbox, gosend_http; None where
-    a backend has no such thing)."""
+    cache, rate_limiter, back_off, and the clients behind them (memory_db, engine, redis; None where
+    a backend has no such thing). The payment and courier providers are not the backend's: they are
+    chosen by their own settings (gateways.py)."""
 
     settings = providers.Dependency(instance_of=Settings)
     # The composition root's own providers, so that overriding one there (the tests' clocks) reaches

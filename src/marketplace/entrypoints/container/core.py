@@ -26,6 +26,7 @@ from marketplace.application.ports.notifier import Notifier
 from marketplace.application.ports.rate_limit import RateLimiter
 from marketplace.application.ports.security import PasswordHasher, PasswordPolicy, TokenService
 from marketplace.application.ports.storage import ObjectStorage
+from marketplace.entrypoints.container import gateways, sandboxes
 from marketplace.entrypoints.container.backend import open_backend, port
 from marketplace.entrypoints.container.sandboxes import LateAsgi
 from marketplace.entrypoints.secrets import signing_keys
@@ -108,13 +109,15 @@ class Core(containers.DeclarativeContainer):
     cache = cast("providers.Singleton[Cache]", providers.Singleton(port, backend, "cache"))
     rate_limiter = cast("providers.Singleton[RateLimiter]", providers.Singleton(port, backend, "rate_limiter"))
     back_off = providers.Singleton(port, backend, "back_off")
-    xendit_sandbox = providers.Singleton(port, backend, "xendit_sandbox")
-    xendit_http = providers.Singleton(port, backend, "xendit_http")
-    gosend_sandbox = providers.Singleton(port, backend, "gosend_sandbox")
-    gosend_http = providers.Singleton(port, backend, "gosend_http")
-    payments = providers.Singleton(port, backend, "payments")
-    payout_gateway = providers.Singleton(port, backend, "payout_gateway")
-    shipping = providers.Singleton(port, backend, "shipping")
+
+    # The providers, chosen by their own settings (container/gateways.py), whatever the backend.
+    xendit_sandbox = providers.Resource(sandboxes.xendit_sandbox, settings, this_app)
+    xendit_http = providers.Resource(sandboxes.xendit_http, settings, xendit_sandbox)
+    gosend_sandbox = providers.Resource(sandboxes.gosend_sandbox, settings, this_app)
+    gosend_http = providers.Resource(sandboxes.gosend_http, settings, gosend_sandbox)
+    payments = providers.Singleton(gateways.payment_gateway, settings, clock, ids, xendit_http)
+    payout_gateway = providers.Singleton(gateways.payout_gateway, settings, ids, xendit_http)
+    shipping = providers.Singleton(gateways.shipping_gateway, settings, gosend_http)
 
     catalog_cache = providers.Singleton(make_catalog_cache, settings, cache)
     hasher = providers.Singleton[PasswordHasher](Argon2PasswordHasher, settings.provided.password_hash_profile)

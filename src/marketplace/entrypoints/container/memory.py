@@ -13,9 +13,6 @@ from marketplace.adapters.memory.idempotency import MemoryIdempotencyStore
 from marketplace.adapters.memory.importer import MemoryCatalogImporter
 from marketplace.adapters.memory.money_totals import MemoryMoneyTotals
 from marketplace.adapters.memory.outbox import MemoryOutboxStore
-from marketplace.adapters.memory.payments import MemoryPaymentGateway
-from marketplace.adapters.memory.payouts import MemoryPayoutGateway
-from marketplace.adapters.memory.shipping import MemoryShippingGateway
 from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
 from marketplace.adapters.storage.memory import MemoryObjectStorage
 from marketplace.application.ports.cache import Cache
@@ -24,12 +21,9 @@ from marketplace.application.ports.chat import ChatStore
 from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.importer import CatalogImporter
 from marketplace.application.ports.outbox import OutboxStore
-from marketplace.application.ports.payments import PaymentGateway
-from marketplace.application.ports.payouts import PayoutGateway
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.ports.rate_limit import BackOff, RateLimiter
 from marketplace.application.ports.settlement import MoneyTotals
-from marketplace.application.ports.shipping import ShippingGateway
 from marketplace.application.ports.storage import ObjectStorage
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.entrypoints.container.bundle import Backend
@@ -37,10 +31,6 @@ from marketplace.entrypoints.container.bundle import Backend
 
 def units_of_work(db: MemoryDatabase, clock: Clock, ids: IdGenerator) -> UnitOfWorkFactory:
     return lambda: MemoryUnitOfWork(db, clock, ids)
-
-
-def sandbox_url(base_url: str) -> str:
-    return f"{base_url}/sandbox/xendit"
 
 
 class MemoryBackend(Backend):
@@ -62,16 +52,3 @@ class MemoryBackend(Backend):
     cache = providers.Singleton[Cache](InProcessCache)
     rate_limiter = providers.Singleton[RateLimiter](InProcessRateLimiter)
     back_off = providers.Singleton[BackOff](InProcessBackOff)
-
-    xendit_sandbox = providers.Object[None](None)
-    xendit_http = providers.Object[None](None)
-    gosend_sandbox = providers.Object[None](None)
-    gosend_http = providers.Object[None](None)
-    payments = providers.Singleton[PaymentGateway](
-        MemoryPaymentGateway,
-        Backend.clock,
-        Backend.ids,
-        base_url=providers.Callable(sandbox_url, Backend.settings.provided.base_url),
-    )
-    payout_gateway = providers.Singleton[PayoutGateway](MemoryPayoutGateway, Backend.ids)
-    shipping = providers.Singleton[ShippingGateway](MemoryShippingGateway)

@@ -33,11 +33,11 @@ class LateAsgi:
 
 
 def uses_builtin_xendit(settings: Settings) -> bool:
-    return settings.backend == "sql" and settings.serves_sandbox and settings.xendit_base_url is None
+    return settings.payments_with == "xendit" and settings.serves_sandbox and settings.xendit_base_url is None
 
 
 def uses_builtin_gosend(settings: Settings) -> bool:
-    return settings.backend == "sql" and settings.serves_sandbox and settings.gosend_base_url is None
+    return settings.shipping_with == "gosend" and settings.serves_sandbox and settings.gosend_base_url is None
 
 
 def warn_if_sandbox_forced(settings: Settings) -> None:
@@ -65,7 +65,8 @@ def configured(http: Client | None, variable: str) -> Client:
 
 def _sandbox_state(settings: Settings) -> Path | None:
     """On SQLite (one process) the built-in sandboxes keep their records in the data dir across restarts."""
-    return Path(settings.data_dir) / "sandbox" if settings.sql_url.startswith("sqlite") else None
+    on_sqlite = settings.backend == "sql" and settings.sql_url.startswith("sqlite")  # the memory backend forgets
+    return Path(settings.data_dir) / "sandbox" if on_sqlite else None
 
 
 def _callbacks_client(settings: Settings, this_app: LateAsgi) -> httpx.AsyncClient:
@@ -108,7 +109,7 @@ async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 async def xendit_http(settings: Settings, sandbox: XenditSandbox | None) -> AsyncIterator[httpx.AsyncClient | None]:
     """The HTTP client of the Xendit adapter: to Xendit (or a standalone sandbox), or in process to
     the built-in sandbox."""
-    if sandbox is None and settings.xendit_base_url is None:
+    if settings.payments_with != "xendit" or (sandbox is None and settings.xendit_base_url is None):
         yield None  # no provider configured: a command that needs none (the app refuses to start)
         return
     import httpx
@@ -157,7 +158,7 @@ async def gosend_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
 async def gosend_http(settings: Settings, sandbox: GoSendSandbox | None) -> AsyncIterator[httpx.AsyncClient | None]:
     """The HTTP client of the GoSend adapter: to GoSend (or a standalone sandbox), or in process to
     the built-in sandbox."""
-    if sandbox is None and settings.gosend_base_url is None:
+    if settings.shipping_with != "gosend" or (sandbox is None and settings.gosend_base_url is None):
         yield None
         return
     import httpx

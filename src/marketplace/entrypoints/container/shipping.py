@@ -9,12 +9,15 @@ from marketplace.application.shipping.ship_order import StoreShipping
 from marketplace.application.shipping.show_shipment import GetShipment
 from marketplace.application.shipping.track_shipment import ShipmentReports
 from marketplace.entrypoints.container.core import Core, seconds
+from marketplace.entrypoints.container.gateways import BOOKING_EVENTS
 
 uow, clock, settings = Core.uow, Core.clock, Core.settings
 
 
 class ShippingServices(Core):
-    store_shipping = providers.Singleton(StoreShipping, uow=uow, shipping=Core.shipping, clock=clock)
+    store_shipping = providers.Singleton(
+        StoreShipping, uow=uow, shipping=Core.shipping, clock=clock, booking_events=providers.Object(BOOKING_EVENTS)
+    )
     shipment_reports = providers.Singleton(
         ShipmentReports,
         uow=uow,

@@ -7,11 +7,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 from dependency_injector import providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from marketplace.adapters.gosend.shipping import GoSendShippingGateway
 from marketplace.adapters.memory.back_off import InProcessBackOff
 from marketplace.adapters.memory.cache import InProcessCache, InProcessRateLimiter
 from marketplace.adapters.sql.catalog_queries import SqlCatalogQueries
@@ -22,23 +20,17 @@ from marketplace.adapters.sql.importer import SqlCatalogImporter
 from marketplace.adapters.sql.money_totals import SqlMoneyTotals
 from marketplace.adapters.sql.outbox import SqlOutboxStore
 from marketplace.adapters.sql.unit_of_work import SqlUnitOfWork
-from marketplace.adapters.xendit.payments import XenditPaymentGateway
-from marketplace.adapters.xendit.payouts import XenditPayoutGateway
 from marketplace.application.ports.cache import Cache
 from marketplace.application.ports.catalog_queries import CatalogQueries
 from marketplace.application.ports.chat import ChatStore
 from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.importer import CatalogImporter
 from marketplace.application.ports.outbox import OutboxStore
-from marketplace.application.ports.payments import PaymentGateway
-from marketplace.application.ports.payouts import PayoutGateway
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.ports.rate_limit import BackOff, RateLimiter
 from marketplace.application.ports.settlement import MoneyTotals
-from marketplace.application.ports.shipping import ShippingGateway
 from marketplace.application.ports.storage import ObjectStorage
 from marketplace.application.ports.system import Clock, IdGenerator
-from marketplace.entrypoints.container import sandboxes
 from marketplace.entrypoints.container.bundle import Backend
 from marketplace.entrypoints.secrets import SigningKeys
 from marketplace.entrypoints.settings import Settings
@@ -127,18 +119,6 @@ def make_back_off(settings: Settings, redis: Redis | None) -> BackOff:
     return RedisBackOff(redis, prefix=settings.redis_prefix + "bo:")
 
 
-def xendit_payments(http: httpx.AsyncClient | None) -> PaymentGateway:
-    return XenditPaymentGateway(sandboxes.configured(http, "MARKETPLACE_XENDIT_BASE_URL"))
-
-
-def xendit_payouts(http: httpx.AsyncClient | None) -> PayoutGateway:
-    return XenditPayoutGateway(sandboxes.configured(http, "MARKETPLACE_XENDIT_BASE_URL"))
-
-
-def gosend_shipping(http: httpx.AsyncClient | None) -> ShippingGateway:
-    return GoSendShippingGateway(sandboxes.configured(http, "MARKETPLACE_GOSEND_BASE_URL"))
-
-
 class SqlBackend(Backend):
     memory_db = providers.Object[None](None)
     engine = providers.Resource(sql_engine, Backend.settings)
@@ -156,11 +136,3 @@ class SqlBackend(Backend):
     cache = providers.Singleton(make_cache, Backend.settings, redis)
     rate_limiter = providers.Singleton(make_rate_limiter, Backend.settings, redis)
     back_off = providers.Singleton(make_back_off, Backend.settings, redis)
-
-    xendit_sandbox = providers.Resource(sandboxes.xendit_sandbox, Backend.settings, Backend.this_app)
-    xendit_http = providers.Resource(sandboxes.xendit_http, Backend.settings, xendit_sandbox)
-    gosend_sandbox = providers.Resource(sandboxes.gosend_sandbox, Backend.settings, Backend.this_app)
-    gosend_http = providers.Resource(sandboxes.gosend_http, Backend.settings, gosend_sandbox)
-    payments = providers.Singleton(xendit_payments, xendit_http)
-    payout_gateway = providers.Singleton(xendit_payouts, xendit_http)
-    shipping = providers.Singleton(gosend_shipping, gosend_http)

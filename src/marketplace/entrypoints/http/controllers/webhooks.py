@@ -1,7 +1,8 @@
 """Provider callbacks: Xendit invoices, refunds and payouts; GoSend booking events.
 
 The token is compared in constant time before anything is read; a wrong one is 401 and changes
-nothing. A callback about something we do not know is acknowledged (200) and recorded, so the
+nothing. The provider's adapter reads the body into a report (malformed: 422), which the use case
+applies. A callback about something we do not know is acknowledged (200) and recorded, so the
 provider stops retrying and a person can look.
 """
 
@@ -13,6 +14,8 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, post
 
+from marketplace.adapters.gosend import callbacks as gosend
+from marketplace.adapters.xendit import callbacks as xendit
 from marketplace.application.errors import Unauthenticated
 from marketplace.domain.shared.errors import InvalidValue
 from marketplace.entrypoints.http.controllers._types import Svc
@@ -53,7 +56,7 @@ class XenditWebhookController(Controller):
     )
     async def invoice(self, request: Request[Any, Any, Any], services: Svc) -> Acknowledged:
         _check_token(request, request.app.state.settings.xendit_token)
-        outcome = await services.receive_callback.invoice(await _payload(request))
+        outcome = await services.receive_callback.invoice(xendit.invoice_report(await _payload(request)))
         return Acknowledged(received=True, outcome=outcome)
 
     @post(
@@ -65,7 +68,7 @@ class XenditWebhookController(Controller):
     )
     async def refund(self, request: Request[Any, Any, Any], services: Svc) -> Acknowledged:
         _check_token(request, request.app.state.settings.xendit_token)
-        outcome = await services.receive_callback.refund(await _payload(request))
+        outcome = await services.receive_callback.refund(xendit.refund_report(await _payload(request)))
         return Acknowledged(received=True, outcome=outcome)
 
 
@@ -82,7 +85,7 @@ class XenditPayoutWebhookController(Controller):
     )
     async def payout(self, request: Request[Any, Any, Any], services: Svc) -> Acknowledged:
         _check_token(request, request.app.state.settings.xendit_token)
-        outcome = await services.payout_callbacks.receive(await _payload(request))
+        outcome = await services.payout_callbacks.receive(xendit.payout_report(await _payload(request)))
         return Acknowledged(received=True, outcome=outcome)
 
 
@@ -100,5 +103,5 @@ class GoSendWebhookController(Controller):
     async def booking_event(self, request: Request[Any, Any, Any], services: Svc) -> Acknowledged:
         settings = request.app.state.settings
         _check_token(request, settings.gosend_token, settings.gosend_webhook_header.lower())
-        outcome = await services.shipment_reports.webhook(await _payload(request))
+        outcome = await services.shipment_reports.webhook(gosend.booking_report(await _payload(request)))
         return Acknowledged(received=True, outcome=outcome)
