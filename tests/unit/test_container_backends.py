@@ -20,6 +20,6 @@ def test_the_memory_and_sql_backends_provide_the_same_names() -> None:
 
 
 def test_each_backend_provides_every_port_the_core_reads() -> None:
-    assert len(_read_by_the_core()) > 20
+    assert len(_read_by_the_core()) > 10  # the storage, cache and database ports; not the providers (gateways.py)
     assert _read_by_the_core() <= set(MemoryBackend.providers)
     assert _read_by_the_core() <= set(SqlBackend.providers)
