@@ -184,8 +184,10 @@ def _settings(kind: str, tmp_path: Any, request: pytest.FixtureRequest) -> Setti
     postgres_url = request.getfixturevalue("postgres_url")
     redis_url = request.getfixturevalue("redis_url")
     # PostgreSQL + Redis is a deployment's setup: the built-in provider sandboxes are asked for by name.
+    # Local files (media) go to the test's own directory, never a ./var that parallel workers share.
     return Settings.from_env(
         {},
+        data_dir=str(tmp_path),
         database_url=postgres_url,
         redis_url=redis_url,
         jwt_secret=TEST_SECRET,
