@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
@@ -470,6 +470,12 @@ def _catalog_cache(settings: Settings, cache: Any) -> CatalogCache:
 
 
 class Container(containers.DeclarativeContainer):
+    if TYPE_CHECKING:
+        # Some resources are async (the engine, the clients), so both always return an awaitable.
+        def init_resources(self, resource_type: type[providers.BaseResource[Any]] = ...) -> Awaitable[None]: ...
+
+        def shutdown_resources(self, resource_type: type[providers.BaseResource[Any]] = ...) -> Awaitable[None]: ...
+
     settings = providers.Dependency(instance_of=Settings)
 
     clock = providers.Singleton(SystemClock)

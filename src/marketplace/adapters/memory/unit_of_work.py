@@ -34,7 +34,31 @@ from marketplace.adapters.memory.settlement import (
     MemoryLedgerRepository,
     MemoryPayoutRepository,
 )
+from marketplace.application.ports.cms import CmsBannerRepository, CmsPageRepository
 from marketplace.application.ports.outbox import OutboxEntry
+from marketplace.application.ports.persistence import (
+    AddressRepository,
+    CartRepository,
+    CategoryRepository,
+    CheckoutRepository,
+    MediaRepository,
+    OrderRepository,
+    ProcessedMessages,
+    ProductRepository,
+    ProviderCallbackRepository,
+    RefreshTokenRepository,
+    ShipmentRepository,
+    StockRepository,
+    StoreRepository,
+    UserRepository,
+)
+from marketplace.application.ports.reviews import RatingRepository, ReviewRepository
+from marketplace.application.ports.settlement import (
+    AffiliateRepository,
+    CommissionRepository,
+    LedgerRepository,
+    PayoutRepository,
+)
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.domain.shared.errors import ConcurrentUpdate
 from marketplace.domain.shared.events import Aggregate
@@ -47,28 +71,29 @@ class MemoryUnitOfWork:
         self._read_versions: dict[tuple[str, str], int] = {}
         self._touched: list[Aggregate] = []
         self._conditions: list[tuple[Callable[[MemoryDatabase], bool], str]] = []
-        self.users = MemoryUserRepository(self)
-        self.refresh_tokens = MemoryRefreshTokenRepository(self)
-        self.addresses = MemoryAddressRepository(self)
-        self.stores = MemoryStoreRepository(self)
-        self.categories = MemoryCategoryRepository(self)
-        self.products = MemoryProductRepository(self)
-        self.media = MemoryMediaRepository(self)
-        self.carts = MemoryCartRepository(self)
-        self.checkouts = MemoryCheckoutRepository(self)
-        self.orders = MemoryOrderRepository(self)
-        self.shipments = MemoryShipmentRepository(self)
-        self.reviews = MemoryReviewRepository(self)
-        self.ratings = MemoryRatingRepository(self)
-        self.ledger = MemoryLedgerRepository(self)
-        self.commissions = MemoryCommissionRepository(self)
-        self.affiliates = MemoryAffiliateRepository(self)
-        self.payouts = MemoryPayoutRepository(self)
-        self.stock = MemoryStockRepository(self)
-        self.processed = MemoryProcessedMessages(self)
-        self.callbacks = MemoryProviderCallbackRepository(self)
-        self.cms_pages = MemoryCmsPageRepository(self)
-        self.cms_banners = MemoryCmsBannerRepository(self)
+        self.users: UserRepository = MemoryUserRepository(self)
+        self.refresh_tokens: RefreshTokenRepository = MemoryRefreshTokenRepository(self)
+        self.addresses: AddressRepository = MemoryAddressRepository(self)
+        self.stores: StoreRepository = MemoryStoreRepository(self)
+        self.categories: CategoryRepository = MemoryCategoryRepository(self)
+        self.products: ProductRepository = MemoryProductRepository(self)
+        self.media: MediaRepository = MemoryMediaRepository(self)
+        self.carts: CartRepository = MemoryCartRepository(self)
+        self.checkouts: CheckoutRepository = MemoryCheckoutRepository(self)
+        self.orders: OrderRepository = MemoryOrderRepository(self)
+        self.shipments: ShipmentRepository = MemoryShipmentRepository(self)
+        self.reviews: ReviewRepository = MemoryReviewRepository(self)
+        self.ratings: RatingRepository = MemoryRatingRepository(self)
+        self.ledger: LedgerRepository = MemoryLedgerRepository(self)
+        self.commissions: CommissionRepository = MemoryCommissionRepository(self)
+        self.affiliates: AffiliateRepository = MemoryAffiliateRepository(self)
+        self.payouts: PayoutRepository = MemoryPayoutRepository(self)
+        self._stock = MemoryStockRepository(self)
+        self.stock: StockRepository = self._stock
+        self.processed: ProcessedMessages = MemoryProcessedMessages(self)
+        self.callbacks: ProviderCallbackRepository = MemoryProviderCallbackRepository(self)
+        self.cms_pages: CmsPageRepository = MemoryCmsPageRepository(self)
+        self.cms_banners: CmsBannerRepository = MemoryCmsBannerRepository(self)
 
     def table(self, name: str) -> StagedTable:
         if name not in self._tables:
@@ -108,7 +133,7 @@ class MemoryUnitOfWork:
             for holds, failure in self._conditions:
                 if not holds(self._db):
                     raise ConcurrentUpdate(failure)
-            self.stock.check(self.table("products"))  # before anything is written: all or nothing
+            self._stock.check(self.table("products"))  # before anything is written: all or nothing
             now = self._clock.now()
             for aggregate in self._touched:
                 for event in aggregate.pull_events():
@@ -123,7 +148,7 @@ class MemoryUnitOfWork:
                     )
             for table in self._tables.values():
                 table.apply()
-            self.stock.apply(self._db.table("products"))
+            self._stock.apply(self._db.table("products"))
         self._read_versions.clear()
         self._conditions.clear()
         self._touched.clear()
@@ -133,7 +158,7 @@ class MemoryUnitOfWork:
             table.staged.clear()
         self._read_versions.clear()
         self._conditions.clear()
-        self.stock.forget()
+        self._stock.forget()
         for aggregate in self._touched:
             aggregate.pull_events()
         self._touched.clear()

@@ -31,7 +31,7 @@ Everything else used is plain CRUD: no `$addToSet`, no Decimal128, no aggregatio
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
@@ -77,7 +77,7 @@ MESSAGE_INDEXES = [
 ]
 
 
-def unavailable_as_backend(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+def unavailable_as_backend(method: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, Coroutine[Any, Any, R]]:
     """Runs a store method with MongoDB being unreachable (no server selected in time, a dropped
     connection, a stepped-down primary) translated into BackendUnavailable."""
 

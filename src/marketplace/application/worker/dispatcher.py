@@ -28,8 +28,11 @@ Deliver = Callable[[OutboxEntry], Awaitable[Outcome]]
 
 
 class Handler(Protocol):
-    name: str
-    topics: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def topics(self) -> tuple[str, ...]: ...
 
     def __call__(self, message: OutboxEntry) -> Awaitable[None]: ...
 
