@@ -10,12 +10,12 @@ JOBS ?= auto
 VENV := .venv
 PIP := $(VENV)/bin/python -m pip --disable-pip-version-check -q
 
-.PHONY: serve test test-quick lint format
+.PHONY: serve test test-quick lint typecheck format
 
 serve: $(VENV)/.stamp-serve
 	exec $(VENV)/bin/marketplace serve --host '$(HOST)' --port '$(PORT)'
 
-test: lint $(VENV)/.stamp-test
+test: lint typecheck $(VENV)/.stamp-test
 	scripts/ensure-services
 	$(VENV)/bin/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
@@ -23,6 +23,10 @@ test: lint $(VENV)/.stamp-test
 lint: $(VENV)/.stamp-test
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
+
+# mypy (configured in pyproject.toml): src under --strict, then tests and bench with every body checked.
+typecheck: $(VENV)/.stamp-test
+	$(VENV)/bin/mypy src tests bench
 
 format: $(VENV)/.stamp-test
 	$(VENV)/bin/ruff check --fix src tests bench

@@ -292,8 +292,9 @@ class Generator:
 
     def _delivered(self, mine: frozenset[str], data: Any = None) -> None:
         now = clock()
-        client_id = data.get("client_id") if isinstance(data, dict) else None
-        sent = self.pending.get(client_id) if isinstance(client_id, str) else None
+        named = data.get("client_id") if isinstance(data, dict) else None
+        client_id = named if isinstance(named, str) else ""
+        sent = self.pending.get(client_id)
         if sent is None or sent.delivered:
             self.unknown_deliveries += 1
             return

@@ -320,7 +320,7 @@ async def test_an_invoice_paid_while_the_app_was_dead_is_kept_by_its_order(shop:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
 
             async def orders() -> list[dict[str, Any]]:
-                return (await client.get("/api/v1/orders", headers=world["buyer"])).json()["items"]  # type: ignore[no-any-return]
+                return (await client.get("/api/v1/orders", headers=world["buyer"])).json()["items"]
 
             paid = await _until(orders, lambda found: [o["status"] for o in found] == ["paid"])
             assert [(o["checkout_id"], o["status"]) for o in paid] == [(invoice["external_id"], "paid")]
@@ -333,7 +333,7 @@ async def test_an_orphaned_invoice_is_expired_at_the_provider_and_can_no_longer_
     with shop.running(orphan_after=2):
 
         async def at_provider() -> str:
-            return (await _sandbox(shop, "GET", f"/v2/invoices/{invoice['id']}"))["status"]  # type: ignore[no-any-return]
+            return (await _sandbox(shop, "GET", f"/v2/invoices/{invoice['id']}"))["status"]
 
         assert await _until(at_provider, lambda s: s == "EXPIRED") == "EXPIRED"
         async with httpx.AsyncClient(base_url=shop.sandbox) as sandbox:
@@ -378,7 +378,7 @@ async def _available_balance(client: httpx.AsyncClient, world: dict[str, Any]) -
     assert moved.status_code == 200, moved.text
 
     async def order_status() -> str:
-        return (await client.get(f"/api/v1/orders/{order_id}", headers=world["buyer"])).json()["status"]  # type: ignore[no-any-return]
+        return (await client.get(f"/api/v1/orders/{order_id}", headers=world["buyer"])).json()["status"]
 
     assert await _until(order_status, lambda s: s == "delivered") == "delivered"
     confirmed = await client.post(f"/api/v1/orders/{order_id}/confirm-received", headers=world["buyer"])
@@ -429,7 +429,7 @@ async def test_a_withdrawal_killed_at_any_step_is_one_payout_for_its_key(shop: S
 
             async def at_provider() -> list[Any]:
                 found = await _sandbox(shop, "GET", "/v2/payouts", params={"reference_id": answer.json()["id"]})
-                return found["data"]  # type: ignore[no-any-return]
+                return found["data"]
 
             assert len(await _until(at_provider, lambda found: len(found) >= 1)) == 1, "the provider was asked once"
             balance = (await client.get(f"/api/v1/stores/{world['store_id']}/balance", headers=world["seller"])).json()

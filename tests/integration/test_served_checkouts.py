@@ -62,7 +62,7 @@ async def _variant(client: httpx.AsyncClient, seller: dict[str, str], store_id: 
         )
     ).json()
     assert (await client.post(f"/api/v1/products/{product['id']}/publish", headers=auth)).status_code == 200
-    return product["variants"][0]["id"]  # type: ignore[no-any-return]
+    return product["variants"][0]["id"]
 
 
 async def _store(client: httpx.AsyncClient, seller: dict[str, str]) -> str:
@@ -72,7 +72,7 @@ async def _store(client: httpx.AsyncClient, seller: dict[str, str]) -> str:
         headers={"Authorization": seller["Authorization"]},
     )
     assert store.status_code == 201, store.text
-    return store.json()["id"]  # type: ignore[no-any-return]
+    return store.json()["id"]
 
 
 def _checkout(buyer: dict[str, str], store_id: str) -> tuple[dict[str, Any], dict[str, str]]:

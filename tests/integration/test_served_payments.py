@@ -76,7 +76,7 @@ async def _until(
     while True:
         current = (await client.get(f"/api/v1/checkouts/{checkout_id}", headers=auth)).json()
         if done(current) or time.monotonic() > deadline:
-            return current  # type: ignore[no-any-return]
+            return current
         await asyncio.sleep(0.1)
 
 

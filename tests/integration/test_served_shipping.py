@@ -56,7 +56,7 @@ async def _accepted_order(client: httpx.AsyncClient) -> dict[str, Any]:
     order_id = checkout["orders"][0]["id"]
 
     async def order_status() -> str:
-        return (await client.get(f"/api/v1/orders/{order_id}", headers=buyer_auth)).json()["status"]  # type: ignore[no-any-return]
+        return (await client.get(f"/api/v1/orders/{order_id}", headers=buyer_auth)).json()["status"]
 
     assert await _until(order_status, lambda s: s == "paid") == "paid"
     seller_auth = {"Authorization": seller["Authorization"]}
@@ -75,7 +75,7 @@ async def _accepted_order(client: httpx.AsyncClient) -> dict[str, Any]:
 async def _shipment(client: httpx.AsyncClient, world: dict[str, Any], who: str = "buyer") -> dict[str, Any]:
     found = await client.get(f"/api/v1/orders/{world['order_id']}/shipment", headers=world[who])
     assert found.status_code == 200, found.text
-    return found.json()  # type: ignore[no-any-return]
+    return found.json()
 
 
 async def test_the_sandbox_courier_takes_a_parcel_through_every_status_to_completion(embedded: str) -> None:

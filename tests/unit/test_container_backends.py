@@ -11,7 +11,11 @@ from marketplace.entrypoints.container.sql import SqlBackend
 
 
 def _read_by_the_core() -> set[str]:
-    names = {p.args[1] for p in Core.providers.values() if isinstance(p, providers.Singleton) and p.provides is port}
+    names = {
+        str(list(p.args)[1])
+        for p in Core.providers.values()
+        if isinstance(p, providers.Singleton) and p.provides is port
+    }
     return names | {"chat"}  # read by chat_store unless MongoDB takes its place
 
 

@@ -13,8 +13,9 @@ from marketplace.adapters.security.keys import derive_key
 from marketplace.application.affiliate.attribution import AttributionSigner
 from marketplace.application.errors import Unauthenticated
 from marketplace.entrypoints.container import build_container, resolve, uses_builtin_gosend, uses_builtin_xendit
+from marketplace.entrypoints.networks import is_loopback
 from marketplace.entrypoints.secrets import DEVELOPMENT_SECRET_FILE, signing_keys
-from marketplace.entrypoints.settings import Settings, SettingsError, is_loopback
+from marketplace.entrypoints.settings import Settings, SettingsError
 
 SECRET = "m" * 40
 POSTGRES = {"MARKETPLACE_DATABASE_URL": "postgresql+asyncpg://app@db/marketplace"}

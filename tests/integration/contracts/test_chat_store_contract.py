@@ -163,14 +163,14 @@ async def test_read_markers_only_move_forward_and_stop_at_the_last_message(chat:
     conversation, _ = await chat.open(a_conversation())
     for i in range(4):
         await chat.append(a_draft(conversation, f"r{i}"))
-    assert (await chat.get(conversation.id)).unread(Role.SELLER) == 4  # type: ignore[union-attr]
+    assert (await chat.get(conversation.id)).unread(Role.SELLER) == 4
     moved = await chat.mark_read(conversation.id, Role.SELLER, 3)
     assert moved is not None and moved.read[Role.SELLER] == 3 and moved.unread(Role.SELLER) == 1
     back = await chat.mark_read(conversation.id, Role.SELLER, 1)
     assert back is not None and back.read[Role.SELLER] == 3
     past = await chat.mark_read(conversation.id, Role.SELLER, 99)
     assert past is not None and past.read[Role.SELLER] == 4 and past.unread(Role.SELLER) == 0
-    assert (await chat.get(conversation.id)).read[Role.SELLER] == 4  # type: ignore[union-attr]
+    assert (await chat.get(conversation.id)).read[Role.SELLER] == 4
     assert await chat.mark_read(new_id(), Role.BUYER, 1) is None
 
 

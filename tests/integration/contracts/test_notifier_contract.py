@@ -9,6 +9,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import msgspec
 import pytest
@@ -31,7 +32,7 @@ def _over(manager: socketio.AsyncManager | None) -> SocketIONotifier:
 
 
 @asynccontextmanager
-async def through_redis(url: str, channel: str, **options: float) -> AsyncIterator[SocketIONotifier]:
+async def through_redis(url: str, channel: str, **options: Any) -> AsyncIterator[SocketIONotifier]:
     manager = CheckedRedisManager(url, channel=channel, **options)
     try:
         yield _over(manager)
@@ -71,7 +72,7 @@ async def test_through_redis_each_user_room_gets_the_event_once(redis_url: str) 
     try:
         async with through_redis(redis_url, channel) as notifier:
             await notifier.notify(["u-1", "u-2", "u-1"], "payment:updated", {"checkout_id": "c-1", "status": "paid"})
-        published = []
+        published: list[dict[str, Any]] = []
         async with asyncio.timeout(PATIENCE):
             while len(published) < 2:
                 message = await pubsub.get_message(timeout=1.0)

@@ -177,5 +177,5 @@ async def test_an_invoice_is_found_by_our_external_id_when_its_own_id_was_lost(p
     found = await payer.gateway.find_invoice(checkout_id)
     assert found is not None and (found.id, found.status, found.amount) == (made.id, InvoiceStatus.PENDING, 125_000)
     await payer.pay(made.id)
-    assert (await payer.gateway.find_invoice(checkout_id)).status is InvoiceStatus.PAID  # type: ignore[union-attr]
+    assert (await payer.gateway.find_invoice(checkout_id)).status is InvoiceStatus.PAID
     assert await payer.gateway.find_invoice(f"checkout-{_key()}") is None

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.application.ports.reviews import ReviewSort
+from marketplace.application.ports.reviews import ReviewPosition, ReviewSort
 from marketplace.domain.catalog.product import Product
 from marketplace.domain.reviews.review import Review
 from marketplace.domain.reviews.summary import RatingChange
@@ -108,7 +108,9 @@ async def test_reviews_list_by_newest_highest_lowest_with_a_filter_and_pages(bac
             await uow.reviews.add(review)
         await uow.commit()
 
-    async def ids(sort: ReviewSort, rating: int | None = None, limit: int = 10, after: object = None) -> list[str]:
+    async def ids(
+        sort: ReviewSort, rating: int | None = None, limit: int = 10, after: ReviewPosition | None = None
+    ) -> list[str]:
         found = await fetch(backend, lambda uow: uow.reviews.of_product(product.id, rating, sort, after, limit))
         return [r.id for r in found]
 

@@ -129,7 +129,8 @@ async def test_quiet_lists_live_shipments_least_recently_heard_first(backend: Ba
 async def test_delivered_before_finds_orders_still_delivered_oldest_first(backend: Backend) -> None:
     orders = [await _accepted_order(backend, minutes=i) for i in range(3)]
     for i, order in enumerate(orders):
-        stored = await fetch(backend, lambda uow, order=order: uow.orders.get(order.id))
+        async with backend.uow() as uow:
+            stored = await uow.orders.get(order.id)
         assert stored is not None
         stored.apply(OrderAction.START_SHIPPING, T0 + timedelta(hours=1))
         stored.apply(OrderAction.DELIVER, T0 + timedelta(hours=2, minutes=-i))

@@ -13,12 +13,12 @@ from marketplace.domain.shared.ids import is_id
 
 @pytest.fixture(params=[SystemClock], ids=["system"])
 def clock(request: pytest.FixtureRequest) -> Clock:
-    return request.param()  # type: ignore[no-any-return]
+    return request.param()
 
 
 @pytest.fixture(params=[Uuid7Ids], ids=["uuid7"])
 def ids(request: pytest.FixtureRequest) -> IdGenerator:
-    return request.param()  # type: ignore[no-any-return]
+    return request.param()
 
 
 def test_the_clock_gives_aware_utc_time(clock: Clock) -> None:

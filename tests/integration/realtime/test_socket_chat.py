@@ -145,6 +145,7 @@ async def test_malformed_payloads_oversized_bodies_and_floods_get_error_acks(emb
     conversation_id = world["conversation_id"]
     buyer = await _connected(embedded, "buyer", world["buyer"]["token"])
     try:
+        payload: object
         for payload in (
             None,
             "text",

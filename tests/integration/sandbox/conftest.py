@@ -180,7 +180,7 @@ def paid_invoice(client: httpx.Client, amount: int = 100_000, **fields: Any) -> 
     assert created.status_code == 200, created.text
     paid = client.post(f"/_sandbox/invoices/{created.json()['id']}/pay")
     assert paid.status_code == 200, paid.text
-    return paid.json()  # type: ignore[no-any-return]
+    return paid.json()
 
 
 # --- GoSend: the sandbox in process (httpx.ASGITransport), its webhooks routed to a small ASGI receiver ---
@@ -242,12 +242,12 @@ class GoSendHarness:
     async def book(self, store_order_id: str, **options: Any) -> dict[str, Any]:
         answer = await self.client.post("/gokilat/v10/booking", json=booking_body(store_order_id, **options))
         assert answer.status_code == 201, answer.text
-        return answer.json()  # type: ignore[no-any-return]
+        return answer.json()
 
     async def status(self, order_no: str) -> dict[str, Any]:
         answer = await self.client.get(f"/gokilat/v10/booking/orderno/{order_no}")
         assert answer.status_code == 200, answer.text
-        return answer.json()  # type: ignore[no-any-return]
+        return answer.json()
 
     async def advance(self, order_no: str, status: str | None = None) -> httpx.Response:
         body = {} if status is None else {"status": status}

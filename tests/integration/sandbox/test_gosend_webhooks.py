@@ -101,10 +101,10 @@ async def test_every_status_change_is_sent_in_order_with_the_token(gosend: GoSen
     assert [c.payload["status"] for c in calls] == HAPPY and all(c.answered == 200 for c in calls)
     for call, status in zip(calls, HAPPY, strict=True):
         _check(call, order_no, status)
-    status = await gosend.status(order_no)
+    current = await gosend.status(order_no)
     first, *later = [c.payload for c in calls]
     assert first["driver_name"] is None and first["driver_phone"] is None
-    assert all(p["driver_name"] == status["driverName"] and p["driver_phone"] == status["driverPhone"] for p in later)
+    assert all(p["driver_name"] == current["driverName"] and p["driver_phone"] == current["driverPhone"] for p in later)
     assert all(
         p["booking_type"] == "instant"
         and p["price"] == 32_500

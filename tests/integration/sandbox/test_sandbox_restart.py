@@ -200,12 +200,12 @@ async def test_the_built_in_sandbox_remembers_its_invoices_when_the_app_restarts
         {}, data_dir=str(tmp_path), password_hash_profile="light", access_log=False, run_worker=False
     )
     auth = {"Authorization": "Basic " + base64.b64encode(f"{DEV_XENDIT_KEY}:".encode()).decode()}
-    async with AsyncTestClient(app=create_app(settings)) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=create_app(settings)) as client:
         made = await client.post(
             "/sandbox/xendit/v2/invoices", headers=auth, json={"external_id": "checkout-9", "amount": 25_000}
         )
         assert made.status_code == 200, made.text
-    async with AsyncTestClient(app=create_app(settings)) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=create_app(settings)) as client:
         found = await client.get(f"/sandbox/xendit/v2/invoices/{made.json()['id']}", headers=auth)
         assert found.status_code == 200 and found.json()["status"] == "PENDING"
         assert (await client.post(f"/sandbox/xendit/_sandbox/invoices/{made.json()['id']}/pay")).status_code == 200

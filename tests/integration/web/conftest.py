@@ -123,7 +123,7 @@ class Api:
             return
 
         async def pending(container: Any) -> int:
-            return await (await resolve(container.outbox)).pending()  # type: ignore[no-any-return]
+            return await (await resolve(container.outbox)).pending()
 
         for _ in range(200):
             if await self.use(pending) == 0:
@@ -164,7 +164,7 @@ class Api:
         }
         response = await self.client.post("/api/v1/stores", json=body, headers={"Authorization": user["auth"]})
         assert response.status_code == 201, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
 
 
 def _settings(kind: str, tmp_path: Any, request: pytest.FixtureRequest) -> Settings:
@@ -206,5 +206,5 @@ async def api(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIterator[Ap
         await migrate(settings.sql_url)
     container = build_container(settings)
     app = create_app(settings, container)
-    async with AsyncTestClient(app=app) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=app) as client:
         yield Api(client=client, settings=settings, container=container)

@@ -22,7 +22,7 @@ async def test_an_unreachable_database_is_503_and_readiness_names_it(tmp_path: A
         access_log=False,
         password_hash_profile="light",
     )
-    async with AsyncTestClient(app=create_app(settings)) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=create_app(settings)) as client:
         listing = await client.get("/api/v1/products")
         assert listing.status_code == 503 and listing.headers["retry-after"] == "5"
         assert listing.json()["type"] == "/problems/service-unavailable"
@@ -42,7 +42,7 @@ async def test_the_catalog_is_served_from_the_database_when_redis_is_down(tmp_pa
         access_log=False,
         password_hash_profile="light",
     )
-    async with AsyncTestClient(app=create_app(settings)) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=create_app(settings)) as client:
         listing = await client.get("/api/v1/products")
         assert listing.status_code == 200 and listing.json() == {"items": [], "next_cursor": None}
         registered = await client.post(

@@ -21,7 +21,7 @@ def _problem(response: Any, status: int, kind: str) -> dict[str, Any]:
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
     assert body["type"] == f"/problems/{kind}" and body["status"] == status and body["title"] and body["detail"]
-    return body  # type: ignore[no-any-return]
+    return body
 
 
 async def test_malformed_json_is_400(api: Api) -> None:
@@ -173,7 +173,7 @@ async def test_every_response_carries_the_request_id(api: Api) -> None:
 
 async def test_login_and_register_are_rate_limited_per_client() -> None:
     app = create_app(Settings.in_memory(auth_rate_limit=3))
-    async with AsyncTestClient(app=app) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=app) as client:
         statuses = [
             (await client.post("/api/v1/auth/login", json={"email": "a@example.com", "password": "x"})).status_code
             for _ in range(4)

@@ -41,7 +41,7 @@ async def _stock(api: Api, product: dict[str, Any]) -> int:
 
     async def read(container: Any) -> int:
         queries = await resolve(container.catalog_queries)
-        return (await queries.variants([product["variants"][0]["id"]]))[0].stock  # type: ignore[no-any-return]
+        return (await queries.variants([product["variants"][0]["id"]]))[0].stock
 
     return await api.use(read)
 
@@ -51,7 +51,7 @@ async def _address(api: Api, user: dict[str, str], **changes: Any) -> str:
         "/api/v1/me/addresses", headers={"Authorization": user["auth"]}, json={**ADDRESS, **changes}
     )
     assert response.status_code == 201, response.text
-    return response.json()["id"]  # type: ignore[no-any-return]
+    return response.json()["id"]
 
 
 async def _add(api: Api, user: dict[str, str], product: dict[str, Any], quantity: int) -> None:
@@ -94,7 +94,7 @@ async def _check_out(api: Api, world: dict[str, Any], key: str | None = None) ->
         headers={"Authorization": world["buyer"]["auth"], "Idempotency-Key": key or uuid.uuid4().hex},
     )
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 async def test_two_stores_quote_check_out_replay_and_cancel(api: Api) -> None:
@@ -157,7 +157,7 @@ async def _invoice_status(api: Api, invoice_id: str) -> str:
     """The invoice as the provider has it: the built-in sandbox's callbacks on SQL, the in-memory provider's record."""
     if api.settings.backend == "memory":
         invoice = await (await resolve(api.container.payments)).get_invoice(invoice_id)
-        return invoice.status.value  # type: ignore[no-any-return]
+        return invoice.status.value
     for _ in range(100):
         sent = (await api.client.get(f"/sandbox/xendit/_sandbox/callbacks?subject_id={invoice_id}")).json()["data"]
         if any(d["topic"] == "invoice.EXPIRED" for d in sent):

@@ -47,7 +47,7 @@ async def _page(api: Api, auth: dict[str, str], slug: str, body: str = "Hello", 
         "/api/v1/admin/cms/pages", headers=auth, json={"slug": slug, "title": slug.title(), "body": body, **extra}
     )
     assert created.status_code == 201, created.text
-    return created.json()  # type: ignore[no-any-return]
+    return created.json()
 
 
 async def _banner(api: Api, auth: dict[str, str], title: str, *, publish: bool = True, **fields: Any) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def _deployment(tmp_path: Path, **overrides: Any) -> Settings:
 
 @pytest.fixture
 async def deployment(tmp_path: Path) -> AsyncIterator[AsyncTestClient[Any]]:
-    async with AsyncTestClient(app=create_app(_deployment(tmp_path))) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=create_app(_deployment(tmp_path))) as client:
         yield client
 
 

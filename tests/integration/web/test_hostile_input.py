@@ -16,7 +16,7 @@ def _problem(response: Any, status: int, kind: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     body = response.json()
     assert body["type"] == f"/problems/{kind}" and body["status"] == status
-    return body  # type: ignore[no-any-return]
+    return body
 
 
 async def test_a_nul_in_a_json_id_is_422_naming_the_field(api: Api) -> None:

@@ -51,7 +51,7 @@ async def proxied() -> AsyncIterator[Api]:
         jwt_secret="a-proxied-deployment-master-secret-0123",
     )
     container = build_container(settings)
-    async with AsyncTestClient(app=create_app(settings, container)) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=create_app(settings, container)) as client:
         yield Api(client=client, settings=settings, container=container)
 
 

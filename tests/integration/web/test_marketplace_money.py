@@ -300,7 +300,7 @@ async def test_withdrawals_race_fail_and_replay_and_the_ledger_still_agrees(api:
 
     # A replayed webhook (and a forged one) changes nothing.
     provider_id = await _provider_id(api, second.json()["id"])
-    event = {
+    event: dict[str, Any] = {
         "event": "payout.failed",
         "business_id": "x",
         "created": "2026-11-26T00:00:00Z",

@@ -36,7 +36,7 @@ async def _announce(api: Api, auth: dict[str, str], data: bytes, filename: str =
         json={"filename": filename, "content_type": "image/png", "size": len(data), "purpose": "product_image"},
     )
     assert ticket.status_code == 201, ticket.text
-    return ticket.json()  # type: ignore[no-any-return]
+    return ticket.json()
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ async def local_api(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncItera
     """The embedded default (SQLite and the local folder): the signed file route is its storage's."""
     settings = _settings("sqlite", tmp_path, request)
     container = build_container(settings)
-    async with AsyncTestClient(app=create_app(settings, container)) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=create_app(settings, container)) as client:
         yield Api(client=client, settings=settings, container=container)
 
 

@@ -35,7 +35,7 @@ async def s3_api(request: pytest.FixtureRequest, tmp_path: Any, s3_endpoint: Any
         },
     )  # S3 is a deployment's: the sandboxes by name
     container = build_container(settings)
-    async with AsyncTestClient(app=create_app(settings, container)) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=create_app(settings, container)) as client:
         yield Api(client=client, settings=settings, container=container)
 
 
@@ -52,7 +52,7 @@ async def _announce(api: Api, auth: dict[str, str], data: bytes) -> dict[str, An
         json={"filename": "ulos.png", "content_type": "image/png", "size": len(data), "purpose": "product_image"},
     )
     assert ticket.status_code == 201, ticket.text
-    return ticket.json()  # type: ignore[no-any-return]
+    return ticket.json()
 
 
 async def test_a_seller_uploads_a_product_image_to_s3_and_anyone_fetches_it(s3_api: Api) -> None:

@@ -47,7 +47,7 @@ async def api(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[A
     else:
         settings = _settings(tmp_path, request.getfixturevalue("sandbox"), "xnd_development_not_the_right_key")
     container = build_container(settings)
-    async with AsyncTestClient(app=create_app(settings, container)) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=create_app(settings, container)) as client:
         yield Api(client=client, settings=settings, container=container)
 
 
@@ -79,7 +79,7 @@ async def test_checkout_fails_cleanly_and_can_be_retried_with_the_same_key(api: 
         assert failed.headers.get("retry-after") and "try again" in failed.json()["detail"]
 
     async def stock(container: Any) -> int:
-        return (await (await resolve(container.catalog_queries)).variants([variant_id]))[0].stock  # type: ignore[no-any-return]
+        return (await (await resolve(container.catalog_queries)).variants([variant_id]))[0].stock
 
     assert await api.use(stock) == 4, "nothing stays reserved"
     cart = (await api.client.get("/api/v1/cart", headers=auth_b)).json()

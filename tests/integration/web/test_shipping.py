@@ -87,7 +87,7 @@ async def _accepted_order(api: Api) -> dict[str, Any]:
 async def _shipment(api: Api, world: dict[str, Any], user: str = "buyer") -> dict[str, Any]:
     found = await api.client.get(f"/api/v1/orders/{world['order_id']}/shipment", headers=_auth(world[user]))
     assert found.status_code == 200, found.text
-    return found.json()  # type: ignore[no-any-return]
+    return found.json()
 
 
 async def _courier(api: Api, world: dict[str, Any], status: str) -> dict[str, Any]:
@@ -115,7 +115,7 @@ async def _order(api: Api, world: dict[str, Any], user: str = "buyer") -> dict[s
     path = f"/api/v1/orders/{world['order_id']}" if user == "buyer" else world["base"]
     found = await api.client.get(path, headers=_auth(world[user]))
     assert found.status_code == 200, found.text
-    return found.json()  # type: ignore[no-any-return]
+    return found.json()
 
 
 async def test_an_order_is_shipped_tracked_to_delivery_and_completed_by_the_buyer(api: Api) -> None:

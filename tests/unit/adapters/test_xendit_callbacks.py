@@ -215,7 +215,7 @@ def test_a_payout_without_a_status_is_kept_with_none() -> None:
 
 
 def test_a_payout_is_read_from_the_envelope_or_from_a_bare_body() -> None:
-    enveloped = {
+    enveloped: dict[str, Any] = {
         "event": "payout.failed",
         "data": {**PAYOUT, "status": "FAILED", "failure_code": "INVALID_DESTINATION"},
     }

@@ -38,7 +38,7 @@ class Chat:
 
     async def user(self, name: str) -> str:
         register = await self.use("register_user")
-        return (await register(Register(f"{name}@example.com", PASSWORD, name.title()))).id  # type: ignore[no-any-return]
+        return (await register(Register(f"{name}@example.com", PASSWORD, name.title()))).id
 
     async def setup(self) -> None:
         self.seller, self.buyer, self.stranger = (

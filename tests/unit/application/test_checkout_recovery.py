@@ -90,7 +90,7 @@ class World:
         return await (await self.use("place_checkout"))(self.buyer, request)
 
     async def stock(self) -> int:
-        return (await (await self.use("catalog_queries")).variants([self.variant_id]))[0].stock  # type: ignore[no-any-return]
+        return (await (await self.use("catalog_queries")).variants([self.variant_id]))[0].stock
 
     async def cart_lines(self) -> int:
         async with (await self.use("uow"))() as uow:

@@ -85,7 +85,7 @@ class World:
         return await (await self.use("get_checkout"))(self.buyer, view.id)
 
     async def stock(self) -> int:
-        return (await (await self.use("catalog_queries")).variants([self.variant_id]))[0].stock  # type: ignore[no-any-return]
+        return (await (await self.use("catalog_queries")).variants([self.variant_id]))[0].stock
 
     async def run_worker(self) -> None:
         worker = await build_worker(self.container)

@@ -62,7 +62,7 @@ async def _accepted(world: World) -> str:
 
 
 async def _order_status(world: World, order_id: str) -> str:
-    return (await (await world.use("buyer_orders")).get(world.buyer, order_id)).status  # type: ignore[no-any-return]
+    return (await (await world.use("buyer_orders")).get(world.buyer, order_id)).status
 
 
 async def test_a_courier_that_fails_leaves_the_order_as_it_was_and_a_retry_books_once(world: World) -> None:

@@ -146,7 +146,7 @@ class Checkouts(RuleBasedStateMachine):
                 assert "cart" in str(error), error
                 return ""
             event("checkout placed")
-            return placed.id  # type: ignore[no-any-return]
+            return placed.id
 
         placed = self.run(go())
         if placed:

@@ -26,7 +26,7 @@ class Clock:
 
 
 def _put(db: MemoryDatabase, message_id: str, **payload: object) -> None:
-    put(db, message_id, **payload)
+    put(db, message_id, Thing.topic, **payload)
 
 
 def _dispatcher(db: MemoryDatabase, *handlers: Subscriber, handler_seconds: float = 20.0) -> OutboxDispatcher:
@@ -65,7 +65,7 @@ async def running(worker: Worker) -> AsyncIterator[asyncio.Task[None]]:
 
 async def test_messages_are_delivered_at_the_usual_pace_while_a_job_hangs() -> None:
     db, recorder = MemoryDatabase(), Recorder()
-    started, cancelled = asyncio.Event(), []
+    started, cancelled = asyncio.Event(), list[str]()
     dispatcher = _dispatcher(db, recorder)
     stuck = PeriodicJob("reconcile-payments", 0.01, _hangs_forever(started, cancelled), limit_seconds=3600)
     worker = Worker(dispatcher, idle_seconds=0.01, jobs=[stuck])
@@ -165,7 +165,7 @@ async def test_a_failing_job_does_not_stop_the_others() -> None:
 
 
 async def test_stopping_the_worker_returns_promptly_and_cancels_running_jobs() -> None:
-    started, cancelled = asyncio.Event(), []
+    started, cancelled = asyncio.Event(), list[str]()
     db = MemoryDatabase()
     _put(db, "stuck")
     recorder = Recorder(hang_on=("stuck",))

@@ -18,7 +18,7 @@ MAX_MILLIS = (1 << 48) - 1
 def _made_at(millis: int) -> str:
     """An id made at that moment by a fresh process (no earlier id to stay after)."""
     ids._last[:] = [0, 0]
-    with mock.patch.object(ids.time, "time_ns", return_value=millis * 1_000_000 + 123_456):
+    with mock.patch.object(time, "time_ns", return_value=millis * 1_000_000 + 123_456):
         return new_id()
 
 
@@ -49,7 +49,7 @@ def test_ids_made_in_sequence_on_the_real_clock_sort_by_creation_time() -> None:
 
 
 def test_ids_are_unique_within_one_millisecond() -> None:
-    with mock.patch.object(ids.time, "time_ns", return_value=1_700_000_000_000_000_000):
+    with mock.patch.object(time, "time_ns", return_value=1_700_000_000_000_000_000):
         made = {new_id() for _ in range(1_000)}
     assert len(made) == 1_000
 
@@ -74,7 +74,7 @@ def test_is_id_refuses_anything_but_the_canonical_form(text: str) -> None:
 
 def test_ids_made_within_one_millisecond_still_sort_in_the_order_they_were_made() -> None:
     ids._last[:] = [0, 0]
-    with mock.patch.object(ids.time, "time_ns", return_value=1_800_000_000_000 * 1_000_000):
+    with mock.patch.object(time, "time_ns", return_value=1_800_000_000_000 * 1_000_000):
         made = [new_id() for _ in range(5_000)]  # more than the 12-bit counter holds in one millisecond
     assert made == sorted(made)
     assert len(set(made)) == len(made)
@@ -82,8 +82,8 @@ def test_ids_made_within_one_millisecond_still_sort_in_the_order_they_were_made(
 
 def test_ids_never_go_backwards_when_the_clock_does() -> None:
     ids._last[:] = [0, 0]
-    with mock.patch.object(ids.time, "time_ns", return_value=1_800_000_000_500 * 1_000_000):
+    with mock.patch.object(time, "time_ns", return_value=1_800_000_000_500 * 1_000_000):
         later = new_id()
-    with mock.patch.object(ids.time, "time_ns", return_value=1_800_000_000_000 * 1_000_000):
+    with mock.patch.object(time, "time_ns", return_value=1_800_000_000_000 * 1_000_000):
         earlier_clock = new_id()
     assert earlier_clock > later

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from marketplace.adapters.sql.engine import read_only
@@ -61,6 +61,6 @@ class SqlMoneyTotals:
             total += sum(int(r["amount"]) for r in refunds or [] if r.get("status") in statuses)
         return total
 
-    async def _scalar(self, statement: object) -> int:
+    async def _scalar(self, statement: Select[tuple[Any]]) -> int:
         async with self._engine.connect() as connection:
-            return int((await connection.execute(statement)).scalar() or 0)  # type: ignore[call-overload]
+            return int((await connection.execute(statement)).scalar() or 0)

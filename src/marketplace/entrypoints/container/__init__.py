@@ -6,6 +6,11 @@ of them together, every provider under its own name."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any
+
+from dependency_injector import providers
+
 from marketplace.entrypoints.container.backend import resolve
 from marketplace.entrypoints.container.catalog import CartServices, CatalogServices, StoreServices
 from marketplace.entrypoints.container.chat import ChatServices
@@ -40,6 +45,12 @@ class Container(
 ):
     """Every context's providers over one core: a provider overridden here (the clock, a gateway)
     is overridden for every context."""
+
+    if TYPE_CHECKING:
+        # Some resources are async (the engine, the clients), so both always return an awaitable.
+        def init_resources(self, resource_type: type[providers.BaseResource[Any]] = ...) -> Awaitable[None]: ...
+
+        def shutdown_resources(self, resource_type: type[providers.BaseResource[Any]] = ...) -> Awaitable[None]: ...
 
 
 def build_container(settings: Settings | None = None) -> Container:
