@@ -140,7 +140,7 @@ def _operation(world: World, operation: str, rule: Rule) -> dict[str, Any]:
 def _config(world: World) -> SchemathesisConfig:
     return SchemathesisConfig.from_dict(
         {
-            # A NUL is refused in any body by design (API.md: PostgreSQL text cannot hold it): a 422 every time.
+            # A NUL is refused in any body by design (docs/api.md: PostgreSQL text cannot hold it): a 422 every time.
             "generation": {"allow-x00": False},
             "operations": [_operation(world, operation, rule) for operation, rule in TABLE.items()],
         }

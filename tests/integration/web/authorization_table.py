@@ -5,7 +5,7 @@ operations) and fails when the document has an operation the table does not name
 
 Ids are party A's: buyer A's address and orders, seller A's store and products. Everyone else asks
 for them: buyer B and seller B (the other party), staff, an admin, anonymous. "staff" is a plain
-signed-in user who owns nothing here: store staff are a later feature (API.md "Operating the
+signed-in user who owns nothing here: store staff are a later feature (docs/api.md "Operating the
 marketplace"), so until then they must fare exactly as a stranger does.
 """
 

@@ -1,4 +1,4 @@
-"""The JSON the provider callbacks read (PROVIDERS.md), as JSON Schema for the OpenAPI document.
+"""The JSON the provider callbacks read (docs/providers.md), as JSON Schema for the OpenAPI document.
 
 The handlers read the raw body, so Litestar documents none; these say what the use cases check:
 the fields they need, as non-blank strings. Everything else a provider sends is kept as it came
