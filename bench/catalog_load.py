@@ -29,7 +29,16 @@ from _observe import MetricsReading
 from _options import EXIT_SERVER_FAILED, EXIT_SETUP_FAILED, HERE, parse_args
 from _probe import PhaseProbe
 from _report import census_text, plan_text, profile_text, table, write_json
-from _workloads import PLAIN, TRIVIAL, build_queries, check_queries, demo_word_categories, discover, query_fields
+from _workloads import (
+    PLAIN,
+    TRIVIAL,
+    build_queries,
+    check_queries,
+    demo_word_categories,
+    detail_paths,
+    discover,
+    query_fields,
+)
 
 
 def base_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
@@ -141,10 +150,17 @@ async def measure_mode(
             state["categories"] = await discover(server.port, allow_empty=args.memory) or demo_word_categories()
             state["queries"] = build_queries(state["categories"])
             state["query_check"] = await check_queries(server.port, state["queries"])
-        workloads = (("search", state["queries"]), ("first_page", [PLAIN]), ("trivial", [TRIVIAL]))
+            state["details"] = await detail_paths(server.port)
+        workloads = {
+            "search": state["queries"],
+            "first_page": [PLAIN],
+            "detail": state["details"],
+            "trivial": [TRIVIAL],
+        }
         mode["phases"] = [
-            await measure_workload(args, server.port, server.process.pid, workers, name, paths)
-            for name, paths in workloads
+            await measure_workload(args, server.port, server.process.pid, workers, name, workloads[name])
+            for name in args.phase_list
+            if workloads[name]
         ]
         mode["memory"]["after_load"] = memory(server.process.pid)
         hits = sum(p["cache_hits"] for p in mode["phases"])
