@@ -117,12 +117,16 @@ async def redis_client(settings: Settings) -> AsyncIterator[Any]:
         await client.aclose()
 
 
-def _uow_factory(settings: Settings, engine: Any, memory_db: MemoryDatabase, clock: SystemClock, ids: Uuid7Ids) -> Any:
+def _uow_factory(
+    settings: Settings, engine: Any, memory_db: MemoryDatabase, clock: SystemClock, ids: Uuid7Ids, catalog: CatalogCache
+) -> Any:
+    # After a commit that moved stock, the products' cached details go stale (docs/api.md, the catalog).
+    moved = catalog.stock_moved if catalog.enabled else None
     if settings.backend == "memory":
-        return lambda: MemoryUnitOfWork(memory_db, clock, ids)
+        return lambda: MemoryUnitOfWork(memory_db, clock, ids, moved)
     from marketplace.adapters.sql.unit_of_work import SqlUnitOfWork
 
-    return lambda: SqlUnitOfWork(engine, clock, ids)
+    return lambda: SqlUnitOfWork(engine, clock, ids, moved)
 
 
 def _catalog_queries(settings: Settings, engine: Any, memory_db: MemoryDatabase) -> Any:
@@ -481,13 +485,13 @@ class Container(containers.DeclarativeContainer):
     secrets = providers.Singleton(signing_keys, settings)
     storage = providers.Resource(object_storage, settings, secrets)
 
-    uow = providers.Singleton(_uow_factory, settings, engine, memory_db, clock, ids)
-    catalog_queries = providers.Singleton(_catalog_queries, settings, engine, memory_db)
-    catalog_importer = providers.Singleton(_catalog_importer, settings, engine, memory_db)
     cache = providers.Singleton(_cache, settings, redis)
     rate_limiter = providers.Singleton(_rate_limiter, settings, redis)
     back_off = providers.Singleton(_back_off, settings, redis)
     catalog_cache = providers.Singleton(_catalog_cache, settings, cache)
+    uow = providers.Singleton(_uow_factory, settings, engine, memory_db, clock, ids, catalog_cache)
+    catalog_queries = providers.Singleton(_catalog_queries, settings, engine, memory_db)
+    catalog_importer = providers.Singleton(_catalog_importer, settings, engine, memory_db)
     hasher = providers.Singleton(Argon2PasswordHasher, settings.provided.password_hash_profile)
     password_policy = providers.Singleton(ZxcvbnPasswordPolicy)
     tokens = providers.Singleton(JwtTokenService, secrets.provided.tokens, settings.provided.access_token_seconds)

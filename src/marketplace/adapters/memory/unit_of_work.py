@@ -35,14 +35,18 @@ from marketplace.adapters.memory.settlement import (
     MemoryPayoutRepository,
 )
 from marketplace.application.ports.outbox import OutboxEntry
+from marketplace.application.ports.persistence import StockMoved
 from marketplace.application.ports.system import Clock, IdGenerator
 from marketplace.domain.shared.errors import ConcurrentUpdate
 from marketplace.domain.shared.events import Aggregate
 
 
 class MemoryUnitOfWork:
-    def __init__(self, db: MemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self, db: MemoryDatabase, clock: Clock, ids: IdGenerator, on_stock_moved: StockMoved | None = None
+    ) -> None:
         self._db, self._clock, self._ids = db, clock, ids
+        self._on_stock_moved = on_stock_moved
         self._tables: dict[str, StagedTable] = {}
         self._read_versions: dict[tuple[str, str], int] = {}
         self._touched: list[Aggregate] = []
@@ -123,10 +127,12 @@ class MemoryUnitOfWork:
                     )
             for table in self._tables.values():
                 table.apply()
-            self.stock.apply(self._db.table("products"))
+            moved = self.stock.apply(self._db.table("products"))
         self._read_versions.clear()
         self._conditions.clear()
         self._touched.clear()
+        if moved and self._on_stock_moved:
+            await self._on_stock_moved(moved)
 
     async def rollback(self) -> None:
         for table in self._tables.values():

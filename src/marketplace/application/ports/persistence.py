@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -335,3 +335,5 @@ class UnitOfWork(Protocol):
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+StockMoved = Callable[[list[str]], Awaitable[None]]
+"""What a unit of work calls after a commit that moved stock: the ids and slugs of those products."""
