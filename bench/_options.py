@@ -1,4 +1,4 @@
-"""Command-line options of the benchmarks (catalog_load.py, checkout_load.py)."""
+"""Command-line options of the benchmarks (catalog_load.py, checkout_load.py) and their exit statuses."""
 
 from __future__ import annotations
 
@@ -47,7 +47,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--no-worker", action="store_true", help="pass --no-worker to serve (no background worker)")
     add("--no-plan", action="store_true", help="skip the EXPLAIN (ANALYZE, BUFFERS) of a search")
     add("--memory", action="store_true", help="smoke test on the in-memory backend: empty catalog, no database")
-    add("--no-uvloop", action="store_true", help="run the load generator on the plain asyncio loop")
+    add("--no-uvloop", action="store_true", help="run the Python load generator on the plain asyncio loop")
+    add(
+        "--loader",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="who sends the load: wrk (apt-get install -y wrk), the Python client, or auto: wrk when installed "
+        "(default auto; wrk ignores --max-requests, its phases are bounded by time)",
+    )
     add("--results-dir", type=Path, default=HERE / "results", help="where the JSON goes (default bench/results)")
     args = parser.parse_args(argv)
     args.worker_counts = worker_counts(parser, args.workers)
