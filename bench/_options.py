@@ -1,4 +1,4 @@
-"""Command-line options of the benchmarks (catalog_load.py, checkout_load.py)."""
+"""Command-line options of the benchmarks (catalog_load.py, checkout_load.py) and their exit statuses."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ DEFAULT_DB = "postgresql+asyncpg://postgres@127.0.0.1:5432/marketplace_bench"
 DEFAULT_CHECKOUT_DB = "postgresql+asyncpg://postgres@127.0.0.1:5432/marketplace_bench_checkout"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 EXIT_SERVER_FAILED, EXIT_SETUP_FAILED, EXIT_CHECK_FAILED = 3, 2, 4
+CATALOG_PHASES = ("search", "first_page", "detail", "trivial")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -25,6 +26,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--workers", default="1", help="server processes; a comma list runs each (default 1; e.g. 1,2)")
     add("--modes", default="cached,uncached", help="cache modes to measure (default cached,uncached)")
     add("--connections", type=int, default=50, help="concurrent keep-alive connections (default 50)")
+    add("--phases", default=",".join(CATALOG_PHASES), help=f"workloads to run (default {','.join(CATALOG_PHASES)})")
     add("--seconds", type=float, default=15.0, help="measured seconds per workload (default 15)")
     add("--warmup", type=float, default=3.0, help="warm-up seconds per workload, not recorded (default 3)")
     add("--max-requests", type=int, default=500_000, help="request cap per phase (default 500,000)")
@@ -45,11 +47,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--no-worker", action="store_true", help="pass --no-worker to serve (no background worker)")
     add("--no-plan", action="store_true", help="skip the EXPLAIN (ANALYZE, BUFFERS) of a search")
     add("--memory", action="store_true", help="smoke test on the in-memory backend: empty catalog, no database")
-    add("--no-uvloop", action="store_true", help="run the load generator on the plain asyncio loop")
+    add("--no-uvloop", action="store_true", help="run the Python load generator on the plain asyncio loop")
+    add(
+        "--loader",
+        choices=("auto", "wrk", "python"),
+        default="auto",
+        help="who sends the load: wrk (apt-get install -y wrk), the Python client, or auto: wrk when installed "
+        "(default auto; wrk ignores --max-requests, its phases are bounded by time)",
+    )
     add("--results-dir", type=Path, default=HERE / "results", help="where the JSON goes (default bench/results)")
     args = parser.parse_args(argv)
     args.worker_counts = worker_counts(parser, args.workers)
     args.mode_list = [m.strip() for m in args.modes.split(",") if m.strip() in ("cached", "uncached")]
+    args.phase_list = [p.strip() for p in args.phases.split(",") if p.strip()]
+    if not args.phase_list or not set(args.phase_list) <= set(CATALOG_PHASES):
+        parser.error(f"--phases takes some of {','.join(CATALOG_PHASES)}")
     if not args.worker_counts or not args.mode_list or min(args.worker_counts) < 1:
         parser.error("--workers needs numbers >= 1 and --modes cached and/or uncached")
     if args.connections < 1 or args.seconds <= 0 or args.max_requests < 1:

@@ -48,14 +48,20 @@ def table(report: dict[str, Any]) -> str:
         for mode in run["modes"]:
             phases = by_mode[mode["cache"]]
             ratio = mode.get("hit_ratio")
+            trivial = phases.get("trivial", {}).get("rps", 0.0)
+            ratios = "".join(
+                f", {name} / trivial {_ratio(phases[name]['rps'], trivial)}"
+                for name in ("search", "first_page", "detail")
+                if name in phases
+            )
             lines.append(
                 f"  {run['workers']}w {mode['cache']:<8} hit ratio (measured phases) "
-                f"{'n/a' if ratio is None else f'{ratio:.1%}'} (workers read {mode.get('workers_read')}); "
-                f"search / trivial {_ratio(phases['search']['rps'], phases['trivial']['rps'])}, "
-                f"first page / trivial {_ratio(phases['first_page']['rps'], phases['trivial']['rps'])}"
+                f"{'n/a' if ratio is None else f'{ratio:.1%}'} (workers read {mode.get('workers_read')}){ratios}"
             )
         if {"cached", "uncached"} <= by_mode.keys():
-            for name in ("search", "first_page", "trivial"):
+            for name in ("search", "first_page", "detail", "trivial"):
+                if name not in by_mode["cached"] or name not in by_mode["uncached"]:
+                    continue
                 lines.append(
                     f"  {run['workers']}w cached / uncached req/s, {name}: "
                     f"{_ratio(by_mode['cached'][name]['rps'], by_mode['uncached'][name]['rps'])}"

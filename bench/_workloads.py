@@ -1,4 +1,4 @@
-"""The three workloads: 50 search queries built from the seeded catalog, the first page, liveness."""
+"""The workloads: 50 search queries built from the seeded catalog, the first page, product details, liveness."""
 
 from __future__ import annotations
 
@@ -63,6 +63,12 @@ async def discover(port: int, per_category: int = 40, allow_empty: bool = False)
     if not found and not allow_empty:
         raise WorkloadError("no category has products: seed the catalog first")
     return found
+
+
+async def detail_paths(port: int, count: int = 20) -> list[str]:
+    """`GET /api/v1/products/{id}` of the first page's products (the detail workload)."""
+    page = await _json(port, f"/api/v1/products?limit={count}")
+    return [f"/api/v1/products/{item['id']}" for item in page["items"]]
 
 
 def demo_word_categories() -> list[Category]:

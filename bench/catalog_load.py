@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+import functools
 import os
 import secrets
 import sys
@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _common import run_main, server_environment
 from _infra import (
-    BenchError,
-    ServerFailed,
     analyze,
     count_products,
     drop_redis_prefix,
@@ -24,29 +23,32 @@ from _infra import (
     start_server,
     wait_for_quiet,
 )
-from _loadgen import run_phase
 from _observe import MetricsReading
-from _options import EXIT_SERVER_FAILED, EXIT_SETUP_FAILED, HERE, parse_args
+from _options import EXIT_SETUP_FAILED, HERE, parse_args
 from _probe import PhaseProbe
 from _report import census_text, plan_text, profile_text, table, write_json
-from _workloads import PLAIN, TRIVIAL, build_queries, check_queries, demo_word_categories, discover, query_fields
+from _workloads import (
+    PLAIN,
+    TRIVIAL,
+    build_queries,
+    check_queries,
+    demo_word_categories,
+    detail_paths,
+    discover,
+    query_fields,
+)
+from _wrk import WRK_HINT, drive, load_tool
 
 
 def base_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
-    """The process environment without inherited MARKETPLACE_* values, plus this run's settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    env.update(MARKETPLACE_ACCESS_LOG="false", MARKETPLACE_DATA_DIR=str(data_dir))
+    """The server's environment (see `_common.server_environment`) for this run's backend."""
     if args.memory:
-        env["MARKETPLACE_BACKEND"] = "memory"
-    else:
-        env.update(
-            MARKETPLACE_DATABASE_URL=args.database_url,
-            MARKETPLACE_REDIS_URL=args.redis_url,
-            MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48),
-            MARKETPLACE_SANDBOX="on",
-            MARKETPLACE_REDIS_PREFIX=f"bench-setup-{secrets.token_hex(6)}:",
-        )  # the seed bumps a key
-    return env
+        return server_environment(data_dir=data_dir, MARKETPLACE_BACKEND="memory")
+    # the seed bumps a key: a prefix of its own, deleted after it
+    prefix = f"bench-setup-{secrets.token_hex(6)}:"
+    return server_environment(
+        data_dir=data_dir, database_url=args.database_url, redis_url=args.redis_url, MARKETPLACE_REDIS_PREFIX=prefix
+    )
 
 
 def probe_environment(args: argparse.Namespace) -> dict[str, str]:
@@ -89,15 +91,11 @@ async def measure_workload(
 ) -> dict[str, Any]:
     """Warm up, then one measured phase with the server's counters, CPU, GC and sessions read around it."""
     busy_before = await wait_for_quiet(args.quiet_wait, args.quiet_below)
-    await run_phase(
-        name,
-        port,
-        paths,
-        connections=args.connections,
-        seconds=args.warmup,
-        max_requests=args.max_requests,
-        record=False,
+    load = functools.partial(
+        drive, name, port, paths, connections=args.connections, max_requests=args.max_requests, tool=args.tool
     )
+    if args.warmup > 0:
+        await load(seconds=args.warmup, record=False)
     probe = PhaseProbe(
         port=port,
         root_pid=pid,
@@ -107,10 +105,7 @@ async def measure_workload(
         profile=args.profile and name != "trivial",
     )
     await probe.start(name, args.seconds)
-    result = await run_phase(
-        name, port, paths, connections=args.connections, seconds=args.seconds, max_requests=args.max_requests
-    )
-    summary = result.summary()
+    summary = await load(seconds=args.seconds)
     summary.update(await probe.stop(paths[0].split("?")[0]))
     summary.update(machine_busy_before_pct=busy_before, distinct_paths=len(set(paths)))
     print(
@@ -141,10 +136,17 @@ async def measure_mode(
             state["categories"] = await discover(server.port, allow_empty=args.memory) or demo_word_categories()
             state["queries"] = build_queries(state["categories"])
             state["query_check"] = await check_queries(server.port, state["queries"])
-        workloads = (("search", state["queries"]), ("first_page", [PLAIN]), ("trivial", [TRIVIAL]))
+            state["details"] = await detail_paths(server.port)
+        workloads = {
+            "search": state["queries"],
+            "first_page": [PLAIN],
+            "detail": state["details"],
+            "trivial": [TRIVIAL],
+        }
         mode["phases"] = [
-            await measure_workload(args, server.port, server.process.pid, workers, name, paths)
-            for name, paths in workloads
+            await measure_workload(args, server.port, server.process.pid, workers, name, workloads[name])
+            for name in args.phase_list
+            if workloads[name]
         ]
         mode["memory"]["after_load"] = memory(server.process.pid)
         hits = sum(p["cache_hits"] for p in mode["phases"])
@@ -222,25 +224,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    runner_options: dict[str, Any] = {}
-    if not args.no_uvloop:
-        try:
-            import uvloop
-
-            runner_options["loop_factory"] = uvloop.new_event_loop
-        except ImportError:
-            pass
-    try:
-        with asyncio.Runner(**runner_options) as runner:
-            report = runner.run(run(args))
-    except ServerFailed as error:
-        print(f"catalog_load: {error}", file=sys.stderr)
-        return EXIT_SERVER_FAILED
-    except (BenchError, OSError, TimeoutError) as error:  # OSError: PostgreSQL or Redis unreachable
-        print(f"catalog_load: {type(error).__name__}: {error}", file=sys.stderr)
-        return EXIT_SETUP_FAILED
+def show(report: dict[str, Any]) -> None:
     if "database" in report:
         print(f"Database: {report['database']}")
     print(f"Search queries: {len(report['queries'])} distinct; check {report['query_check']}")
@@ -252,7 +236,15 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(plan_text(plan))
     print(f"\nJSON: {report['json']}")
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.tool = load_tool(prefer_python=args.loader == "python")
+    if args.loader == "wrk" and args.tool != "wrk":
+        print(f"catalog_load: --loader wrk but wrk is not installed: {WRK_HINT}", file=sys.stderr)
+        return EXIT_SETUP_FAILED
+    return run_main("catalog_load", lambda: run(args), show, uvloop=not args.no_uvloop)
 
 
 if __name__ == "__main__":

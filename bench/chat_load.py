@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import _profile
+from _common import MANY_USERS, run_main, server_environment, server_problems
 from _infra import (
     BenchError,
     Server,
-    ServerFailed,
     drop_redis_prefix,
     fresh_database,
     memory,
@@ -39,7 +39,7 @@ from _infra import (
 )
 from _loadgen import LOOPBACK, percentile_ms
 from _observe import CpuMeter
-from _options import DEFAULT_REDIS, EXIT_CHECK_FAILED, EXIT_SERVER_FAILED, EXIT_SETUP_FAILED, HERE
+from _options import DEFAULT_REDIS, HERE
 from _report import write_json
 from _shop import Api, _user, open_store
 
@@ -589,25 +589,19 @@ class ChatCpuMeter(CpuMeter):
 
 
 def base_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
-    """The process environment without inherited MARKETPLACE_* values, plus this run's settings."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    env.update(
-        MARKETPLACE_DATA_DIR=str(data_dir),
-        MARKETPLACE_ACCESS_LOG="false",
-        MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48),
-        MARKETPLACE_SANDBOX="on",
-        MARKETPLACE_PASSWORD_HASH_PROFILE="light",  # set-up registers hundreds of users
-        MARKETPLACE_AUTH_RATE_LIMIT="1000000",  # ... from one address
-        MARKETPLACE_ACCESS_TOKEN_SECONDS="86400",  # the sockets' tokens outlive the run
-        MARKETPLACE_CHAT_RATE_LIMIT=str(CHAT_RATE_LIMIT),
-    )  # the limiter must not throttle the bench
-    if not args.embedded:
-        env.update(
-            MARKETPLACE_DATABASE_URL=args.database_url,
-            MARKETPLACE_REDIS_URL=args.redis_url,
-            MARKETPLACE_REDIS_PREFIX=f"bench-chat-{secrets.token_hex(6)}:",
-        )
-    return env
+    """The server's environment (`_common.server_environment`); the chat limiter must not throttle."""
+    backend = (
+        {}
+        if args.embedded
+        else {
+            "database_url": args.database_url,
+            "redis_url": args.redis_url,
+            "MARKETPLACE_REDIS_PREFIX": f"bench-chat-{secrets.token_hex(6)}:",
+        }
+    )
+    return server_environment(
+        data_dir=data_dir, MARKETPLACE_CHAT_RATE_LIMIT=str(CHAT_RATE_LIMIT), **backend, **MANY_USERS
+    )
 
 
 async def prepare_database(args: argparse.Namespace, env: dict[str, str], logs: Path) -> dict[str, Any]:
@@ -981,12 +975,6 @@ async def body(args: argparse.Namespace, env: dict[str, str], logs: Path, report
             report["redis_keys_deleted"] = await drop_redis_prefix(args.redis_url, env["MARKETPLACE_REDIS_PREFIX"])
 
 
-def server_problems(log_path: Path, limit: int = 40) -> list[str]:
-    from checkout_load import server_problems as problems
-
-    return problems(log_path, limit)
-
-
 def server_log_summary(log_path: Path) -> list[tuple[str, int]]:
     """The app's error and warning lines (JSON) counted by level, message and the exception's last line."""
     kinds: Counter[str] = Counter()
@@ -1162,19 +1150,7 @@ def print_failures(report: dict[str, Any]) -> None:
         print("!" * 100)
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--generator"]:
-        return asyncio.run(generator_main(int(argv[1])))
-    args = parse_args(argv)
-    try:
-        report = asyncio.run(run(args))
-    except ServerFailed as error:
-        print(f"chat_load: {error}", file=sys.stderr)
-        return EXIT_SERVER_FAILED
-    except (BenchError, OSError, TimeoutError) as error:  # OSError: PostgreSQL or Redis unreachable
-        print(f"chat_load: {type(error).__name__}: {error}", file=sys.stderr)
-        return EXIT_SETUP_FAILED
+def show(report: dict[str, Any]) -> None:
     print(
         f"Database: {report['database']}; {report['connect']['connected']} sockets on one server process; "
         f"MARKETPLACE_CHAT_RATE_LIMIT={CHAT_RATE_LIMIT} (the limiter never throttles)"
@@ -1184,7 +1160,14 @@ def main(argv: list[str] | None = None) -> int:
     if report["failed_checks"] or any(p["errors"] for p in report["phases"]) or report.get("server_log_problems"):
         print_failures(report)
     print(f"\nJSON: {report['json']}")
-    return EXIT_CHECK_FAILED if report["failed_checks"] else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--generator"]:
+        return asyncio.run(generator_main(int(argv[1])))
+    args = parse_args(argv)
+    return run_main("chat_load", lambda: run(args), show, uvloop=False)
 
 
 if __name__ == "__main__":

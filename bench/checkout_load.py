@@ -7,7 +7,6 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import secrets
 import sys
 import time
@@ -16,10 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from _common import MANY_USERS, run_main, server_environment, server_problems
 from _infra import (
-    BenchError,
     Server,
-    ServerFailed,
     drop_redis_prefix,
     fresh_database,
     memory,
@@ -29,7 +27,7 @@ from _infra import (
     wait_for_quiet,
 )
 from _loadgen import TRANSPORT_FAILURES, Connection, PhaseResult, encode_request, percentile_ms
-from _options import EXIT_CHECK_FAILED, EXIT_SERVER_FAILED, EXIT_SETUP_FAILED, parse_checkout_args
+from _options import parse_checkout_args
 from _probe import PhaseProbe
 from _report import checkout_table, write_json
 from _shop import AGENT, Api, Buyer, add_variant, bearer, fill_carts, open_store, register_buyers
@@ -42,24 +40,15 @@ SAMPLES_PER_STATUS = 5  # unexpected answers kept (body and all) per kind and st
 
 
 def base_environment(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
-    """The process environment without inherited MARKETPLACE_* values, plus this run's settings.
-
-    One signing key for the whole run, so the buyers' tokens stay valid from one server to the next.
-    """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    env.update(
-        MARKETPLACE_DATABASE_URL=args.database_url,
-        MARKETPLACE_REDIS_URL=args.redis_url,
-        MARKETPLACE_DATA_DIR=str(data_dir),
-        MARKETPLACE_ACCESS_LOG="false",
-        MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48),
-        MARKETPLACE_SANDBOX="on",
-        MARKETPLACE_PASSWORD_HASH_PROFILE="light",  # set-up registers hundreds of users
-        MARKETPLACE_AUTH_RATE_LIMIT="1000000",  # ... from one address
-        MARKETPLACE_ACCESS_TOKEN_SECONDS="86400",  # a long run outlives the default 15 minutes
+    """The server's environment (`_common.server_environment`); one signing key for the whole run, so
+    the buyers' tokens stay valid from one server to the next."""
+    return server_environment(
+        data_dir=data_dir,
+        database_url=args.database_url,
+        redis_url=args.redis_url,
         MARKETPLACE_REDIS_PREFIX=f"bench-checkout-setup-{secrets.token_hex(6)}:",
+        **MANY_USERS,
     )
-    return env
 
 
 async def prepare_database(args: argparse.Namespace, env: dict[str, str], logs: Path) -> dict[str, Any]:
@@ -436,18 +425,6 @@ async def contended_probe(
     return result
 
 
-_PROBLEM_LINE = re.compile(r'"level": "(error|critical|warning)"|Traceback|\[(ERROR|WARNING|CRITICAL)\]')
-
-
-def server_problems(log_path: Path, limit: int = 40) -> list[str]:
-    """The server log's error and warning lines (the app logs JSON lines; granian its own)."""
-    try:
-        lines = log_path.read_text(errors="replace").splitlines()
-    except OSError:
-        return []
-    return [line[:3000] for line in lines if _PROBLEM_LINE.search(line)][:limit]
-
-
 async def measure_server(
     args: argparse.Namespace, env: dict[str, str], workers: int, state: dict[str, Any], runs: list[dict[str, Any]]
 ) -> None:
@@ -565,31 +542,17 @@ def print_failures(report: dict[str, Any]) -> None:
     print("!" * 100)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_checkout_args(argv)
-    runner_options: dict[str, Any] = {}
-    if not args.no_uvloop:
-        try:
-            import uvloop
-
-            runner_options["loop_factory"] = uvloop.new_event_loop
-        except ImportError:
-            pass
-    try:
-        with asyncio.Runner(**runner_options) as runner:
-            report = runner.run(run(args))
-    except ServerFailed as error:
-        print(f"checkout_load: {error}", file=sys.stderr)
-        return EXIT_SERVER_FAILED
-    except (BenchError, OSError, TimeoutError) as error:  # OSError: PostgreSQL or Redis unreachable
-        print(f"checkout_load: {type(error).__name__}: {error}", file=sys.stderr)
-        return EXIT_SETUP_FAILED
+def show(report: dict[str, Any]) -> None:
     print(f"Database: {report['database']}")
     print(checkout_table(report))
     if report["failed_checks"]:
         print_failures(report)
     print(f"\nJSON: {report['json']}")
-    return EXIT_CHECK_FAILED if report["failed_checks"] else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_checkout_args(argv)
+    return run_main("checkout_load", lambda: run(args), show, uvloop=not args.no_uvloop)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from _common import MANY_USERS, run_main, server_environment, server_problems
 from _infra import (
     BenchError,
     Server,
@@ -37,11 +38,10 @@ from _infra import (
 )
 from _loadgen import LOOPBACK, TRANSPORT_FAILURES, Connection, PhaseResult, encode_request, fetch
 from _observe import CpuMeter
-from _options import DEFAULT_REDIS, EXIT_CHECK_FAILED, EXIT_SERVER_FAILED, EXIT_SETUP_FAILED, HERE, worker_counts
+from _options import DEFAULT_REDIS, HERE, worker_counts
 from _probe import PhaseProbe
 from _report import write_json
 from _shop import AGENT, Api, Buyer, add_variant, bearer, open_store, register_buyers
-from checkout_load import server_problems
 
 DEFAULT_SHIPPING_DB = "postgresql+asyncpg://postgres@127.0.0.1:5432/marketplace_bench_shipping"
 # Written as the comment of the database this benchmark creates: only such a database is ever dropped.
@@ -159,23 +159,15 @@ class Secrets:
 
 
 def base_environment(args: argparse.Namespace, keys: Secrets) -> dict[str, str]:
-    """The process environment without inherited MARKETPLACE_* values, plus this run's settings.
-
-    The webhook token is this run's own in both sandbox modes (the embedded sandbox signs with it too).
-    """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    env.update(
-        MARKETPLACE_ACCESS_LOG="false",
-        MARKETPLACE_JWT_SECRET=secrets.token_urlsafe(48),
-        MARKETPLACE_SANDBOX="on",
-        MARKETPLACE_PASSWORD_HASH_PROFILE="light",  # set-up registers a hundred users
-        MARKETPLACE_AUTH_RATE_LIMIT="1000000",  # ... from one address
-        MARKETPLACE_ACCESS_TOKEN_SECONDS="86400",
+    """The server's environment (`_common.server_environment`). The webhook token is this run's own in
+    both sandbox modes (the embedded sandbox signs with it too)."""
+    return server_environment(
+        data_dir=None,
+        database_url=None if args.sqlite else args.database_url,
+        redis_url=None if args.sqlite else args.redis_url,
         MARKETPLACE_GOSEND_WEBHOOK_TOKEN=keys.gosend_token,
+        **MANY_USERS,
     )
-    if not args.sqlite:
-        env.update(MARKETPLACE_DATABASE_URL=args.database_url, MARKETPLACE_REDIS_URL=args.redis_url)
-    return env
 
 
 async def prepare_database(args: argparse.Namespace, env: dict[str, str], logs: Path) -> dict[str, Any]:
@@ -1007,25 +999,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    runner_options: dict[str, Any] = {}
-    if not args.no_uvloop:
-        try:
-            import uvloop
-
-            runner_options["loop_factory"] = uvloop.new_event_loop
-        except ImportError:
-            pass
-    try:
-        with asyncio.Runner(**runner_options) as runner:
-            report = runner.run(run(args))
-    except ServerFailed as error:
-        print(f"shipping_load: {error}", file=sys.stderr)
-        return EXIT_SERVER_FAILED
-    except (BenchError, OSError, TimeoutError) as error:  # OSError: PostgreSQL or Redis unreachable
-        print(f"shipping_load: {type(error).__name__}: {error}", file=sys.stderr)
-        return EXIT_SETUP_FAILED
+def show(report: dict[str, Any]) -> None:
     print(f"Database: {report['database']}")
     print(shipping_table(report))
     for note in notes(report):
@@ -1033,7 +1007,11 @@ def main(argv: list[str] | None = None) -> int:
     if report["failed_checks"]:
         print_failures(report)
     print(f"\nJSON: {report['json']}")
-    return EXIT_CHECK_FAILED if report["failed_checks"] else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    return run_main("shipping_load", lambda: run(args), show, uvloop=not args.no_uvloop)
 
 
 if __name__ == "__main__":

@@ -210,17 +210,18 @@ class MemoryStockRepository:
             if error is not None:
                 raise error
 
-    def apply(self, committed: dict[str, Any]) -> None:
-        """Adds the deltas to the committed products (a vanished variant is skipped)."""
+    def apply(self, committed: dict[str, Any]) -> list[str]:
+        """Adds the deltas to the committed products (a vanished variant is skipped): their ids and slugs."""
         deltas = {v: delta for v, delta in self._deltas.items() if delta}
-        stock = _stock_of(committed.values(), deltas)
-        for product_id in {product_id for product_id, _ in stock.values()}:
+        moved = {product_id for product_id, _ in _stock_of(committed.values(), deltas).values()}
+        for product_id in moved:
             product = copy.deepcopy(committed[product_id])
             for variant in product.variants:
                 variant.stock += deltas.get(variant.id, 0)
             product.version += 1
             committed[product_id] = product
         self._deltas.clear()
+        return sorted({ref for product_id in moved for ref in (product_id, committed[product_id].slug)})
 
     def forget(self) -> None:
         self._deltas.clear()

@@ -49,6 +49,7 @@ from marketplace.application.ports.persistence import (
     ProviderCallbackRepository,
     RefreshTokenRepository,
     ShipmentRepository,
+    StockMoved,
     StockRepository,
     StoreRepository,
     UserRepository,
@@ -66,8 +67,11 @@ from marketplace.domain.shared.events import Aggregate
 
 
 class MemoryUnitOfWork:
-    def __init__(self, db: MemoryDatabase, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self, db: MemoryDatabase, clock: Clock, ids: IdGenerator, on_stock_moved: StockMoved | None = None
+    ) -> None:
         self._db, self._clock, self._ids = db, clock, ids
+        self._on_stock_moved = on_stock_moved
         self._tables: dict[str, StagedTable] = {}
         self._read_versions: dict[tuple[str, str], int] = {}
         self._touched: list[Aggregate] = []
@@ -146,10 +150,12 @@ class MemoryUnitOfWork:
                 self._db.outbox[m.id] = OutboxEntry(m.id, m.topic, m.payload, now, attempts=0, available_at=now)
             for table in self._tables.values():
                 table.apply()
-            self._stock.apply(self._db.table("products"))
+            moved = self._stock.apply(self._db.table("products"))
         self._read_versions.clear()
         self._conditions.clear()
         self._touched.clear()
+        if moved and self._on_stock_moved:
+            await self._on_stock_moved(moved)
 
     async def rollback(self) -> None:
         for table in self._tables.values():

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from marketplace.adapters.sql.base import Session, SqlRepository, insert_new
-from marketplace.adapters.sql.tables import processed_messages, variants
+from marketplace.adapters.sql.tables import processed_messages, products, variants
 from marketplace.application.ports.system import Clock
 from marketplace.domain.shared.errors import InsufficientStock, InvalidValue
 
@@ -21,7 +21,27 @@ def _check(quantities: dict[str, int]) -> None:
 class SqlStockRepository(SqlRepository):
     """Each change is one conditional UPDATE: PostgreSQL re-checks `stock >= q` on the row it locked,
     so concurrent reservations never oversell; SQLite holds its one write lock (`session.write`).
-    Variants are visited in id order so two reservations never wait for each other's rows (deadlock)."""
+    Variants are visited in id order so two reservations never wait for each other's rows (deadlock).
+    It remembers the variants it moved until the transaction ends, for the catalog cache (`moved_refs`)."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._moved: set[str] = set()
+
+    async def moved_refs(self) -> list[str]:
+        """Ids and slugs of the products whose stock this transaction moved (read inside it)."""
+        if not self._moved:
+            return []
+        rows = await self._all(
+            select(products.c.id, products.c.slug)
+            .join(variants, variants.c.product_id == products.c.id)
+            .where(variants.c.id.in_(sorted(self._moved)))
+            .distinct()
+        )
+        return sorted({ref for row in rows for ref in (row["id"], row["slug"])})
+
+    def forget(self) -> None:
+        self._moved.clear()
 
     async def reserve(self, quantities: dict[str, int]) -> None:
         _check(quantities)
@@ -36,6 +56,7 @@ class SqlStockRepository(SqlRepository):
             )
             if result.rowcount == 1:
                 taken[variant_id] = quantity
+                self._moved.add(variant_id)
             else:
                 short.append(variant_id)
         if not short:
@@ -57,6 +78,7 @@ class SqlStockRepository(SqlRepository):
         await self._add(quantities)
 
     async def _add(self, quantities: dict[str, int]) -> None:
+        self._moved.update(quantities)
         for variant_id in sorted(quantities):  # a missing variant updates no row
             await self._write(
                 update(variants)

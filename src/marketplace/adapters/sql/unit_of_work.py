@@ -44,6 +44,7 @@ from marketplace.application.ports.persistence import (
     ProviderCallbackRepository,
     RefreshTokenRepository,
     ShipmentRepository,
+    StockMoved,
     StockRepository,
     StoreRepository,
     UserRepository,
@@ -67,8 +68,11 @@ class SqlUnitOfWork:
     versioned, so data read before that point cannot be overwritten unnoticed.
     """
 
-    def __init__(self, engine: AsyncEngine, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self, engine: AsyncEngine, clock: Clock, ids: IdGenerator, on_stock_moved: StockMoved | None = None
+    ) -> None:
         self._engine, self._clock, self._ids = engine, clock, ids
+        self._on_stock_moved = on_stock_moved
         self._sqlite = is_sqlite(engine)
         self._connection: AsyncConnection | None = None
         self._writing = False
@@ -91,7 +95,8 @@ class SqlUnitOfWork:
         self.commissions: CommissionRepository = SqlCommissionRepository(self)
         self.affiliates: AffiliateRepository = SqlAffiliateRepository(self, engine.dialect.name)
         self.payouts: PayoutRepository = SqlPayoutRepository(self)
-        self.stock: StockRepository = SqlStockRepository(self)
+        self._stock = SqlStockRepository(self)
+        self.stock: StockRepository = self._stock
         self.processed: ProcessedMessages = SqlProcessedMessages(self, clock, engine.dialect.name)
         self.callbacks: ProviderCallbackRepository = SqlProviderCallbackRepository(self)
         self.cms_pages: CmsPageRepository = SqlCmsPageRepository(self)
@@ -128,10 +133,14 @@ class SqlUnitOfWork:
         ]
         if rows:
             await self.write(insert(outbox), rows)
+        moved = await self._stock.moved_refs() if self._on_stock_moved else []
         with busy_as_conflict():
             await connection.commit()
         self._touched.clear()
+        self._stock.forget()
         await self._next_transaction(connection, DEFERRED)
+        if moved and self._on_stock_moved:
+            await self._on_stock_moved(moved)
 
     async def rollback(self) -> None:
         connection = self._open()
@@ -170,7 +179,8 @@ class SqlUnitOfWork:
         return self._connection
 
     def _forget(self) -> None:
-        """Drops the events of aggregates whose changes were not committed."""
+        """Drops the events of aggregates whose changes were not committed, and their stock moves."""
+        self._stock.forget()
         for aggregate in self._touched:
             aggregate.pull_events()
         self._touched.clear()

@@ -28,7 +28,7 @@ class GetProduct:
             raise NotFound("product", ref[:100])
         lookup = None
         if self.cache.enabled:
-            lookup = await self.cache.read("product", ref, ProductDetail)
+            lookup = await self.cache.read("product", ref, ProductDetail, watch=self.cache.stock_key(ref))
             if lookup.value is not None:
                 return lookup.value
         record = await self.queries.product(ref)

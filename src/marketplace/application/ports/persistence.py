@@ -3,7 +3,7 @@ port lives with its context (identity.py, stores.py, catalog.py, ...); they are 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -93,8 +93,12 @@ __all__ = [
     "ReviewRepository",
     "ShipmentRepository",
     "StockRepository",
+    "StockMoved",
     "StoreRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "UserRepository",
 ]
+
+StockMoved = Callable[[list[str]], Awaitable[None]]
+"""What a unit of work calls after a commit that moved stock: the ids and slugs of those products."""

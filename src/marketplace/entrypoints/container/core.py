@@ -23,11 +23,13 @@ from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.images import ImageProcessor
 from marketplace.application.ports.markup import MarkupRenderer
 from marketplace.application.ports.notifier import Notifier
+from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.ports.rate_limit import RateLimiter
 from marketplace.application.ports.security import PasswordHasher, PasswordPolicy, TokenService
 from marketplace.application.ports.storage import ObjectStorage
 from marketplace.entrypoints.container import gateways, sandboxes
 from marketplace.entrypoints.container.backend import open_backend, port
+from marketplace.entrypoints.container.bundle import UnitsOfWork
 from marketplace.entrypoints.container.sandboxes import LateAsgi
 from marketplace.entrypoints.secrets import signing_keys
 from marketplace.entrypoints.settings import Settings
@@ -72,6 +74,12 @@ def make_catalog_cache(settings: Settings, cache: Cache) -> CatalogCache:
     return CatalogCache(cache if settings.catalog_cache else None, ttl_seconds=settings.catalog_cache_seconds)
 
 
+def live_stock_units(units: UnitsOfWork, catalog: CatalogCache) -> UnitOfWorkFactory:
+    """The backend's units of work; after a commit that moved stock, those products' cached details
+    are stale at once (docs/api.md, the catalog: `stock` is what can still be bought)."""
+    return units(catalog.stock_moved if catalog.enabled else None)
+
+
 def seconds(count: float) -> timedelta:
     return timedelta(seconds=count)
 
@@ -98,7 +106,7 @@ class Core(containers.DeclarativeContainer):
     memory_db = providers.Singleton(port, backend, "memory_db")
     engine = providers.Singleton(port, backend, "engine")
     redis = providers.Singleton(port, backend, "redis")
-    uow = providers.Singleton(port, backend, "uow")
+    units_of_work = providers.Singleton(port, backend, "units_of_work")
     catalog_queries = cast("providers.Singleton[CatalogQueries]", providers.Singleton(port, backend, "catalog_queries"))
     catalog_importer = providers.Singleton(port, backend, "catalog_importer")
     idempotency = cast("providers.Singleton[IdempotencyStore]", providers.Singleton(port, backend, "idempotency"))
@@ -120,6 +128,7 @@ class Core(containers.DeclarativeContainer):
     shipping = providers.Singleton(gateways.shipping_gateway, settings, gosend_http)
 
     catalog_cache = providers.Singleton(make_catalog_cache, settings, cache)
+    uow = providers.Singleton(live_stock_units, units_of_work, catalog_cache)
     hasher = providers.Singleton[PasswordHasher](Argon2PasswordHasher, settings.provided.password_hash_profile)
     password_policy = providers.Singleton[PasswordPolicy](ZxcvbnPasswordPolicy)
     tokens = providers.Singleton[TokenService](

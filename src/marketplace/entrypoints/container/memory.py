@@ -21,16 +21,19 @@ from marketplace.application.ports.chat import ChatStore
 from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.importer import CatalogImporter
 from marketplace.application.ports.outbox import OutboxStore
-from marketplace.application.ports.persistence import UnitOfWorkFactory
+from marketplace.application.ports.persistence import StockMoved, UnitOfWorkFactory
 from marketplace.application.ports.rate_limit import BackOff, RateLimiter
 from marketplace.application.ports.settlement import MoneyTotals
 from marketplace.application.ports.storage import ObjectStorage
 from marketplace.application.ports.system import Clock, IdGenerator
-from marketplace.entrypoints.container.bundle import Backend
+from marketplace.entrypoints.container.bundle import Backend, UnitsOfWork
 
 
-def units_of_work(db: MemoryDatabase, clock: Clock, ids: IdGenerator) -> UnitOfWorkFactory:
-    return lambda: MemoryUnitOfWork(db, clock, ids)
+def units_of_work(db: MemoryDatabase, clock: Clock, ids: IdGenerator) -> UnitsOfWork:
+    def made(on_stock_moved: StockMoved | None) -> UnitOfWorkFactory:
+        return lambda: MemoryUnitOfWork(db, clock, ids, on_stock_moved)
+
+    return made
 
 
 class MemoryBackend(Backend):
@@ -38,7 +41,7 @@ class MemoryBackend(Backend):
     engine = providers.Object[None](None)
     redis = providers.Object[None](None)
 
-    uow = providers.Singleton[UnitOfWorkFactory](units_of_work, memory_db, Backend.clock, Backend.ids)
+    units_of_work = providers.Singleton[UnitsOfWork](units_of_work, memory_db, Backend.clock, Backend.ids)
     catalog_queries = providers.Singleton[CatalogQueries](
         MemoryCatalogQueries, memory_db, Backend.settings.provided.base_url
     )

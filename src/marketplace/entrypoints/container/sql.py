@@ -26,12 +26,12 @@ from marketplace.application.ports.chat import ChatStore
 from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.importer import CatalogImporter
 from marketplace.application.ports.outbox import OutboxStore
-from marketplace.application.ports.persistence import UnitOfWorkFactory
+from marketplace.application.ports.persistence import StockMoved, UnitOfWorkFactory
 from marketplace.application.ports.rate_limit import BackOff, RateLimiter
 from marketplace.application.ports.settlement import MoneyTotals
 from marketplace.application.ports.storage import ObjectStorage
 from marketplace.application.ports.system import Clock, IdGenerator
-from marketplace.entrypoints.container.bundle import Backend
+from marketplace.entrypoints.container.bundle import Backend, UnitsOfWork
 from marketplace.entrypoints.secrets import SigningKeys
 from marketplace.entrypoints.settings import Settings
 
@@ -91,8 +91,11 @@ async def object_storage(settings: Settings, keys: SigningKeys) -> AsyncIterator
     yield storage
 
 
-def units_of_work(engine: AsyncEngine, clock: Clock, ids: IdGenerator) -> UnitOfWorkFactory:
-    return lambda: SqlUnitOfWork(engine, clock, ids)
+def units_of_work(engine: AsyncEngine, clock: Clock, ids: IdGenerator) -> UnitsOfWork:
+    def made(on_stock_moved: StockMoved | None) -> UnitOfWorkFactory:
+        return lambda: SqlUnitOfWork(engine, clock, ids, on_stock_moved)
+
+    return made
 
 
 def make_cache(settings: Settings, redis: Redis | None) -> Cache:
@@ -124,7 +127,7 @@ class SqlBackend(Backend):
     engine = providers.Resource(sql_engine, Backend.settings)
     redis = providers.Resource(redis_client, Backend.settings)
 
-    uow = providers.Singleton[UnitOfWorkFactory](units_of_work, engine, Backend.clock, Backend.ids)
+    units_of_work = providers.Singleton[UnitsOfWork](units_of_work, engine, Backend.clock, Backend.ids)
     catalog_queries = providers.Singleton[CatalogQueries](SqlCatalogQueries, engine, Backend.settings.provided.base_url)
     catalog_importer = providers.Singleton[CatalogImporter](SqlCatalogImporter, engine)
     idempotency = providers.Singleton[IdempotencyStore](SqlIdempotencyStore, engine)
