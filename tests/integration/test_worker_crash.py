@@ -9,19 +9,30 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from marketplace.adapters.sql.migrations import migrate
 from marketplace.adapters.system import Uuid7Ids
+from tests.conftest import fresh_database
 from tests.integration.worker_child import TOPIC
 
 MESSAGES = 300
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The workers drain the whole outbox: a database of their own, with no other test's messages in it
+    (with xdist, other files share a worker's database; their events are nothing the child handles)."""
+    with fresh_database() as url:
+        yield url
 
 
 def _worker(url: str, name: str) -> subprocess.Popen[bytes]:
