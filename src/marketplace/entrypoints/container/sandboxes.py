@@ -3,6 +3,7 @@ embedded default (docs/architecture.md, "The deployment rule")."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -77,6 +78,17 @@ def _callbacks_client(settings: Settings, this_app: LateAsgi) -> httpx.AsyncClie
     )
 
 
+@contextlib.asynccontextmanager
+async def _running(sandbox: XenditSandbox | GoSendSandbox, callbacks: httpx.AsyncClient) -> AsyncIterator[None]:
+    """A built-in sandbox started, then stopped with the client it sends its callbacks through."""
+    try:
+        await sandbox.startup()
+        yield
+    finally:
+        await sandbox.shutdown()
+        await callbacks.aclose()
+
+
 async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterator[XenditSandbox | None]:
     """The Xendit sandbox mounted at /sandbox/xendit on the embedded default (None otherwise)."""
     if not uses_builtin_xendit(settings):
@@ -98,12 +110,8 @@ async def xendit_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
             state_dir=_sandbox_state(settings),
         )
     )
-    try:
-        await sandbox.startup()
+    async with _running(sandbox, callbacks):
         yield sandbox
-    finally:
-        await sandbox.shutdown()
-        await callbacks.aclose()
 
 
 async def xendit_http(settings: Settings, sandbox: XenditSandbox | None) -> AsyncIterator[httpx.AsyncClient | None]:
@@ -147,12 +155,8 @@ async def gosend_sandbox(settings: Settings, this_app: LateAsgi) -> AsyncIterato
             state_dir=_sandbox_state(settings),
         )
     )
-    try:
-        await sandbox.startup()
+    async with _running(sandbox, callbacks):
         yield sandbox
-    finally:
-        await sandbox.shutdown()
-        await callbacks.aclose()
 
 
 async def gosend_http(settings: Settings, sandbox: GoSendSandbox | None) -> AsyncIterator[httpx.AsyncClient | None]:
