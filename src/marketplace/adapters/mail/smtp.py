@@ -3,7 +3,7 @@
 
 A 5xx answer to the sender, the recipient or the data refuses this message for good (MailRefused); a 4xx,
 a refused login, a dropped connection or silence are the server's state, not the message's: MailUnavailable,
-and the outbox tries again (docs/providers.md, "Mail")."""
+and the outbox tries again (docs/providers.md, "Mail (SMTP)")."""
 
 from __future__ import annotations
 
