@@ -57,19 +57,32 @@ def test_the_worker_refuses_the_same_setup_and_migrate_still_runs(scaled_env: di
     assert migrated.returncode == 0, migrated.stderr
 
 
+REAL_PROVIDERS = {
+    "MARKETPLACE_XENDIT_BASE_URL": "https://api.xendit.co",
+    "MARKETPLACE_XENDIT_SECRET_KEY": "xnd_production_key",
+    "MARKETPLACE_XENDIT_CALLBACK_TOKEN": "t" * 40,
+    "MARKETPLACE_GOSEND_BASE_URL": "https://kilat-api.gojekapi.com",
+    "MARKETPLACE_GOSEND_CLIENT_ID": "c",
+    "MARKETPLACE_GOSEND_PASS_KEY": "p",
+    "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": "w" * 40,
+}
+
+
 def test_serve_with_real_providers_on_sqlite_and_no_jwt_secret_names_the_secret(embedded_env: dict[str, str]) -> None:
     env = {
         **embedded_env,
-        "MARKETPLACE_XENDIT_BASE_URL": "https://api.xendit.co",
-        "MARKETPLACE_XENDIT_SECRET_KEY": "xnd_production_key",
-        "MARKETPLACE_XENDIT_CALLBACK_TOKEN": "t" * 40,
-        "MARKETPLACE_GOSEND_BASE_URL": "https://kilat-api.gojekapi.com",
-        "MARKETPLACE_GOSEND_CLIENT_ID": "c",
-        "MARKETPLACE_GOSEND_PASS_KEY": "p",
-        "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": "w" * 40,
+        **REAL_PROVIDERS,
+        "MARKETPLACE_SMTP_URL": "smtps://shop:secret@smtp.example.com?from=no-reply%40shop.example",
     }
     message = _refused(marketplace("serve", "--port", str(free_port()), env=env))
     assert message.endswith("set MARKETPLACE_JWT_SECRET\n"), message
+
+
+def test_serve_and_the_worker_with_everything_but_a_mail_server_exit_2_naming_it(embedded_env: dict[str, str]) -> None:
+    env = {**embedded_env, **REAL_PROVIDERS, "MARKETPLACE_JWT_SECRET": JWT_SECRET}
+    for command in (("serve", "--port", str(free_port())), ("worker",)):
+        message = _refused(marketplace(*command, env=env))
+        assert message.endswith("set MARKETPLACE_SMTP_URL, MARKETPLACE_MAIL_FROM\n"), message
 
 
 def test_make_serve_on_every_address_refuses_and_says_how_to_run_a_lan_demo(embedded_env: dict[str, str]) -> None:
@@ -118,5 +131,7 @@ async def test_the_embedded_default_serves_its_sandboxes_without_the_header(tmp_
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             ready = await client.get("/health/ready")
             page = await client.get("/sandbox/gosend/_sandbox/bookings")
+            mail = await client.get("/sandbox/mail")
     assert ready.json()["sandbox"] == {"mode": "auto", "served": ["xendit", "gosend"], "warning": None}
     assert "x-marketplace-sandbox" not in ready.headers and page.status_code == 200
+    assert mail.status_code == 200 and mail.json() == {"items": []}

@@ -36,6 +36,7 @@ FRAMEWORKS = frozenset(
         "markdown_it",
         "nh3",
         "zxcvbn",
+        "aiosmtplib",
     }
 )
 

@@ -31,6 +31,8 @@ GOSEND = {
     "MARKETPLACE_GOSEND_PASS_KEY": "pass-key",
     "MARKETPLACE_GOSEND_WEBHOOK_TOKEN": "webhook-token",
 }
+SMTP = {"MARKETPLACE_SMTP_URL": "smtp://shop:secret@smtp.example.com:587?from=no-reply%40shop.example"}
+MAIL_NAMES = ["MARKETPLACE_SMTP_URL", "MARKETPLACE_MAIL_FROM"]
 XENDIT_NAMES = ["MARKETPLACE_XENDIT_BASE_URL", "MARKETPLACE_XENDIT_SECRET_KEY", "MARKETPLACE_XENDIT_CALLBACK_TOKEN"]
 GOSEND_NAMES = [
     "MARKETPLACE_GOSEND_BASE_URL",
@@ -51,9 +53,9 @@ def test_postgresql_redis_and_a_jwt_secret_without_providers_refuse_naming_each_
     settings = Settings.from_env({**POSTGRES, **REDIS, "MARKETPLACE_JWT_SECRET": SECRET})
     assert not settings.serves_sandbox
     assert not uses_builtin_xendit(settings) and not uses_builtin_gosend(settings)
-    assert settings.missing_settings() == XENDIT_NAMES + GOSEND_NAMES
+    assert settings.missing_settings() == XENDIT_NAMES + GOSEND_NAMES + MAIL_NAMES
     message = _refusal({**POSTGRES, **REDIS, "MARKETPLACE_JWT_SECRET": SECRET})
-    assert "\n" not in message and all(name in message for name in XENDIT_NAMES + GOSEND_NAMES)
+    assert "\n" not in message and all(name in message for name in XENDIT_NAMES + GOSEND_NAMES + MAIL_NAMES)
     assert "MARKETPLACE_JWT_SECRET" not in message and "MARKETPLACE_SANDBOX=on" in message
 
 
@@ -61,13 +63,13 @@ def test_postgresql_redis_and_a_jwt_secret_without_providers_refuse_naming_each_
 def test_one_provider_configured_does_not_bring_back_the_other_ones_sandbox(
     configured: dict[str, str], missing: list[str]
 ) -> None:
-    settings = Settings.from_env({**POSTGRES, **REDIS, **configured, "MARKETPLACE_JWT_SECRET": SECRET})
+    settings = Settings.from_env({**POSTGRES, **REDIS, **configured, **SMTP, "MARKETPLACE_JWT_SECRET": SECRET})
     assert settings.missing_settings() == missing
     assert not uses_builtin_xendit(settings) and not uses_builtin_gosend(settings)
 
 
 def test_sqlite_with_real_providers_and_no_jwt_secret_refuses_naming_the_secret() -> None:
-    environ = {**XENDIT, **GOSEND}
+    environ = {**XENDIT, **GOSEND, **SMTP}
     assert Settings.from_env(environ).missing_settings() == ["MARKETPLACE_JWT_SECRET"]
     assert "MARKETPLACE_JWT_SECRET" in _refusal(environ)
     Settings.from_env({**environ, "MARKETPLACE_JWT_SECRET": SECRET}).check_deployable()
@@ -185,7 +187,7 @@ async def test_a_container_without_providers_starts_for_commands_that_need_none(
     ],
 )
 def test_a_provider_in_memory_is_a_sandbox_a_deployment_refuses(variable: str, switch: str) -> None:
-    deployment = {**POSTGRES, **REDIS, **XENDIT, **GOSEND, "MARKETPLACE_JWT_SECRET": SECRET}
+    deployment = {**POSTGRES, **REDIS, **XENDIT, **GOSEND, **SMTP, "MARKETPLACE_JWT_SECRET": SECRET}
     Settings.from_env(deployment).check_deployable()
     settings = Settings.from_env({**deployment, variable: "memory"})
     assert settings.missing_settings() == [switch]
@@ -194,7 +196,7 @@ def test_a_provider_in_memory_is_a_sandbox_a_deployment_refuses(variable: str, s
 
 
 def test_a_provider_in_memory_without_the_real_ones_settings_names_the_switch_and_every_setting() -> None:
-    environ = {**POSTGRES, **GOSEND, "MARKETPLACE_PAYMENT_PROVIDER": "memory"}
+    environ = {**POSTGRES, **GOSEND, **SMTP, "MARKETPLACE_PAYMENT_PROVIDER": "memory"}
     assert Settings.from_env(environ).missing_settings() == [
         "MARKETPLACE_JWT_SECRET",
         "MARKETPLACE_PAYMENT_PROVIDER=xendit",
@@ -222,6 +224,7 @@ def test_a_provider_in_memory_refused_by_the_app_factory_too() -> None:
             **REDIS,
             **XENDIT,
             **GOSEND,
+            **SMTP,
             "MARKETPLACE_JWT_SECRET": SECRET,
             "MARKETPLACE_PAYMENT_PROVIDER": "memory",
         }

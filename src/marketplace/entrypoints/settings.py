@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 import msgspec
 
+from marketplace.entrypoints import deployment_rule
+from marketplace.entrypoints.deployment_rule import PREFIX as PREFIX
+from marketplace.entrypoints.deployment_rule import url_sender
 from marketplace.entrypoints.networks import IPNetwork, is_loopback, parse_networks
 
-PREFIX = "MARKETPLACE_"
 # The built-in sandboxes' credentials, used only where the sandboxes are served (never accepted by the
 # real providers, never accepted anywhere else: see `Settings.serves_sandbox`).
 DEV_XENDIT_KEY = "xnd_development_embedded_sandbox"
@@ -22,6 +25,7 @@ DEV_XENDIT_TOKEN = "embedded-sandbox-callback-token"
 DEV_GOSEND_CLIENT_ID = "marketplace-engine"
 DEV_GOSEND_PASS_KEY = "embedded-sandbox-pass-key"
 DEV_GOSEND_TOKEN = "embedded-sandbox-gosend-token"
+DEV_MAIL_FROM = "Marketplace <no-reply@localhost>"  # the .eml files' sender where the sandboxes serve
 
 
 class SettingsError(ValueError):
@@ -85,6 +89,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     outbox_max_attempts: int = 8
     worker_idle_seconds: float = 0.5
     media_cleanup_grace_hours: int = 24
+    smtp_url: str | None = None  # smtp://user:pass@host:587 (STARTTLS when offered), smtps://host:465
+    mail_from: str | None = None  # unset: the SMTP URL's ?from=
 
     def __post_init__(self) -> None:
         checks = {
@@ -133,6 +139,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 f"{PREFIX}GOSEND_CLIENT_ID, {PREFIX}GOSEND_PASS_KEY and {PREFIX}GOSEND_WEBHOOK_TOKEN are "
                 f"required with {PREFIX}GOSEND_BASE_URL"
             )
+        if self.smtp_url is not None and not re.match(r"^smtps?://[^/?#\s]+", self.smtp_url):
+            raise SettingsError(f"{PREFIX}SMTP_URL must be an smtp:// or smtps:// URL with a host")
+        for variable, sender in (("MAIL_FROM", self.mail_from), ("SMTP_URL's ?from=", url_sender(self.smtp_url))):
+            if sender is not None and "@" not in parseaddr(sender)[1]:
+                raise SettingsError(f"{PREFIX}{variable} must be an email address")
         if not re.fullmatch(r"[A-Za-z0-9-]{1,64}", self.gosend_webhook_header):
             raise SettingsError(f"{PREFIX}GOSEND_WEBHOOK_HEADER must be an HTTP header name")
         if not 0 <= self.sandbox_refund_seconds <= 86_400:
@@ -216,44 +227,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.shipping_provider or ("memory" if self.backend == "memory" else "gosend")
 
     def missing_settings(self) -> list[str]:
-        """The variables a setup without the sandboxes must set and has not; a provider in memory on the SQL
-        backend must be set to the real one (`MARKETPLACE_PAYMENT_PROVIDER=xendit`), with its settings."""
-        if self.serves_sandbox:
-            return []
-        missing = [f"{PREFIX}JWT_SECRET"] if self.jwt_secret is None else []
-        for variable, used, real, names in (
-            ("PAYMENT_PROVIDER", self.payments_with, "xendit", ("base_url", "secret_key", "callback_token")),
-            ("SHIPPING_PROVIDER", self.shipping_with, "gosend", ("base_url", "client_id", "pass_key", "webhook_token")),
-        ):
-            if used == "memory" and self.backend == "memory":
-                continue  # the memory backend's providers may live in the process (tests, notebooks)
-            if used == "memory":
-                missing.append(f"{PREFIX}{variable}={real}")
-            missing += [f"{PREFIX}{real}_{name}".upper() for name in names if getattr(self, f"{real}_{name}") is None]
-        return missing
+        """What a setup without the sandboxes must set and has not (deployment_rule.py)."""
+        return deployment_rule.missing_settings(self)
 
     def check_deployable(self) -> None:
         """Refuses (SettingsError, one line) a setup that would serve without a setting it needs."""
         missing = self.missing_settings()
-        if not missing:
-            return
-        if self.sandbox == "off":
-            why = f"{PREFIX}SANDBOX=off serves no sandbox and no development secret"
-        elif self.is_embedded_default:
-            why = (
-                f"the built-in provider sandboxes and development secrets are served only on a loopback address, "
-                f"and {self.host or 'every address'} is not one; for a demo on your network run with "
-                f"{PREFIX}SANDBOX=on (e.g. `MARKETPLACE_SANDBOX=on make serve HOST={self.host or '0.0.0.0'}`: "
-                f"anyone who reaches it can pay any invoice and move any parcel)"
-            )
-        else:
-            why = (
-                f"this is not the embedded default ({', '.join(self.external_parts)}), so the built-in provider "
-                f"sandboxes and development secrets are off ({PREFIX}SANDBOX=on serves them anyway, for a demo)"
-            )
-        if any(name.endswith(("=xendit", "=gosend")) for name in missing):
-            why += " (a provider in memory is a sandbox too)"
-        raise SettingsError(f"refusing to start: {why}; set {', '.join(missing)}")
+        if missing:
+            raise SettingsError(deployment_rule.refusal(self, missing))
 
     def _development(self, value: str, variable: str) -> str:
         if not self.serves_sandbox:
@@ -269,6 +250,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{Path(self.data_dir).resolve() / 'marketplace.db'}"
+
+    @property
+    def mail_sender(self) -> str:
+        """MARKETPLACE_MAIL_FROM, else the SMTP URL's ?from=, else (where the sandboxes serve) a development one."""
+        return self.mail_from or url_sender(self.smtp_url) or self._development(DEV_MAIL_FROM, "MAIL_FROM")
 
     @property
     def xendit_key(self) -> str:

@@ -1,5 +1,6 @@
-"""A deployment's app (real provider settings, a master secret): no sandbox is mounted, no development
-token opens a webhook, and the development signing keys sign nothing it accepts."""
+"""A deployment's app (real provider settings, a mail server, a master secret): no sandbox is mounted (nor
+the mail listing, which the embedded default serves), no development token opens a webhook, and the
+development signing keys sign nothing it accepts."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from marketplace.adapters.security.jwt_tokens import JwtTokenService
+from marketplace.application.ports.mail import EmailMessage
+from marketplace.entrypoints.container import build_container, resolve
 from marketplace.entrypoints.http.app import create_app
 from marketplace.entrypoints.secrets import signing_keys
 from marketplace.entrypoints.settings import DEV_GOSEND_TOKEN, DEV_XENDIT_TOKEN, Settings, SettingsError
@@ -36,6 +39,7 @@ def _deployment(tmp_path: Path, **overrides: Any) -> Settings:
         "gosend_client_id": "client",
         "gosend_pass_key": "pass-key",
         "gosend_webhook_token": WEBHOOK_TOKEN,
+        "smtp_url": "smtp://127.0.0.1:1?from=no-reply%40shop.example",  # nothing listens: nothing is sent here
     }
     values.update(overrides)
     return Settings.from_env({}, **values)
@@ -50,7 +54,12 @@ async def deployment(tmp_path: Path) -> AsyncIterator[AsyncTestClient[Any]]:
 async def test_no_sandbox_control_endpoint_or_hosted_page_is_served(deployment: AsyncTestClient[Any]) -> None:
     for path in ("/sandbox/xendit/_sandbox/invoices/inv-1/pay", "/sandbox/gosend/_sandbox/bookings/GK-1/advance"):
         assert (await deployment.post(path, json={"status": "picked"})).status_code in (404, 405)
-    for path in ("/sandbox/xendit/v2/invoices", "/sandbox/gosend/_sandbox/bookings", "/sandbox/xendit/web/inv-1"):
+    for path in (
+        "/sandbox/xendit/v2/invoices",
+        "/sandbox/gosend/_sandbox/bookings",
+        "/sandbox/xendit/web/inv-1",
+        "/sandbox/mail",
+    ):
         assert (await deployment.get(path)).status_code == 404
     ready = (await deployment.get("/health/ready")).json()
     assert ready["sandbox"] == {"mode": "auto", "served": [], "warning": None}
@@ -89,3 +98,29 @@ def test_the_app_itself_refuses_a_setup_missing_a_setting(tmp_path: Path) -> Non
                 tmp_path, gosend_base_url=None, gosend_client_id=None, gosend_pass_key=None, gosend_webhook_token=None
             )
         )
+
+
+def test_the_app_itself_refuses_a_setup_without_a_mail_server(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="MARKETPLACE_SMTP_URL"):
+        create_app(_deployment(tmp_path, smtp_url=None))
+
+
+async def test_the_embedded_default_lists_its_mail_newest_first_at_sandbox_mail(tmp_path: Path) -> None:
+    settings = Settings.from_env({}, data_dir=str(tmp_path), password_hash_profile="light", run_worker=False)
+    container = build_container(settings)
+    async with AsyncTestClient(app=create_app(settings, container)) as client:
+        mailer = await resolve(container.mailer)
+        for number, to in ((1, "budi@pembeli.example"), (2, "sari@pembeli.example")):
+            await mailer.send(
+                EmailMessage(to, f"Pesanan #{number} — dikirim", f"Halo #{number}", "<p>Halo</p>", f"m-{number}")
+            )
+        listed = (await client.get("/sandbox/mail")).json()["items"]
+        only_budi = (await client.get("/sandbox/mail", params={"to": "budi@pembeli.example"})).json()["items"]
+        refused = await client.post("/sandbox/mail")
+    assert [(m["to"], m["subject"], m["text"]) for m in listed] == [
+        ("sari@pembeli.example", "Pesanan #2 — dikirim", "Halo #2"),
+        ("budi@pembeli.example", "Pesanan #1 — dikirim", "Halo #1"),
+    ]
+    assert listed[0]["id"] == "m-2@localhost" and listed[0]["sent_at"].endswith("+00:00")
+    assert [m["to"] for m in only_budi] == ["budi@pembeli.example"] and refused.status_code == 405
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 2

@@ -16,6 +16,7 @@ from marketplace.entrypoints.container.catalog import CartServices, CatalogServi
 from marketplace.entrypoints.container.chat import ChatServices
 from marketplace.entrypoints.container.cms import CmsServices
 from marketplace.entrypoints.container.identity import IdentityServices
+from marketplace.entrypoints.container.mail import uses_builtin_mail
 from marketplace.entrypoints.container.media import MediaServices
 from marketplace.entrypoints.container.money import MoneyServices
 from marketplace.entrypoints.container.ordering import OrderingServices
@@ -63,6 +64,7 @@ __all__ = [
     "LateAsgi",
     "build_container",
     "resolve",
+    "uses_builtin_mail",
     "uses_builtin_gosend",
     "uses_builtin_xendit",
     "warn_if_sandbox_forced",

@@ -21,13 +21,14 @@ from marketplace.application.ports.chat import ChatStore
 from marketplace.application.ports.checkpoints import NoCheckpoints
 from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.images import ImageProcessor
+from marketplace.application.ports.mail import Mailer
 from marketplace.application.ports.markup import MarkupRenderer
 from marketplace.application.ports.notifier import Notifier
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.ports.rate_limit import RateLimiter
 from marketplace.application.ports.security import PasswordHasher, PasswordPolicy, TokenService
 from marketplace.application.ports.storage import ObjectStorage
-from marketplace.entrypoints.container import gateways, sandboxes
+from marketplace.entrypoints.container import gateways, mail, sandboxes
 from marketplace.entrypoints.container.backend import open_backend, port
 from marketplace.entrypoints.container.bundle import UnitsOfWork
 from marketplace.entrypoints.container.sandboxes import LateAsgi
@@ -126,6 +127,9 @@ class Core(containers.DeclarativeContainer):
     payments = providers.Singleton(gateways.payment_gateway, settings, clock, ids, xendit_http)
     payout_gateway = providers.Singleton(gateways.payout_gateway, settings, ids, xendit_http)
     shipping = providers.Singleton(gateways.shipping_gateway, settings, gosend_http)
+    # Mail (container/mail.py): SMTP, or kept in the data dir (or memory) and listed at /sandbox/mail.
+    mailer = providers.Singleton[Mailer](mail.mailer, settings, clock)
+    mail_sandbox = providers.Singleton(mail.mail_sandbox, settings, mailer)
 
     catalog_cache = providers.Singleton(make_catalog_cache, settings, cache)
     uow = providers.Singleton(live_stock_units, units_of_work, catalog_cache)

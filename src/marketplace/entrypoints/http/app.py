@@ -22,6 +22,7 @@ from marketplace.entrypoints.container import (
     build_container,
     resolve,
     uses_builtin_gosend,
+    uses_builtin_mail,
     uses_builtin_xendit,
     warn_if_sandbox_forced,
 )
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             _start_socket_manager(container.socket_server())
             app.state.xendit_sandbox = await resolve(container.xendit_sandbox)
             app.state.gosend_sandbox = await resolve(container.gosend_sandbox)
+            app.state.mail_sandbox = await resolve(container.mail_sandbox)
             if settings.run_worker:
                 from marketplace.entrypoints.worker import build_worker
 
@@ -134,6 +136,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             await app.state.gosend_sandbox(scope, receive, send)
 
         extra_routes.append(asgi("/sandbox/gosend", is_mount=True, copy_scope=True)(courier))
+    if uses_builtin_mail(settings):
+
+        async def mailbox(scope: Any, receive: Any, send: Any) -> None:
+            await app.state.mail_sandbox(scope, receive, send)
+
+        extra_routes.append(asgi("/sandbox/mail", is_mount=True, copy_scope=True)(mailbox))
 
     app = Litestar(
         route_handlers=[
