@@ -18,6 +18,7 @@ from marketplace.entrypoints.container.cms import CmsServices
 from marketplace.entrypoints.container.identity import IdentityServices
 from marketplace.entrypoints.container.media import MediaServices
 from marketplace.entrypoints.container.money import MoneyServices
+from marketplace.entrypoints.container.notifications import NotificationServices
 from marketplace.entrypoints.container.ordering import OrderingServices
 from marketplace.entrypoints.container.reviews import ReviewServices
 from marketplace.entrypoints.container.sandboxes import (
@@ -42,6 +43,7 @@ class Container(
     ChatServices,
     CmsServices,
     MediaServices,
+    NotificationServices,
 ):
     """Every context's providers over one core: a provider overridden here (the clock, a gateway)
     is overridden for every context."""
