@@ -50,8 +50,8 @@ class NotificationController(Controller):
         summary="Mark these of my notifications (all when `ids` is absent) read: how many stay unread",
         responses=problem_responses(400, 401, 422),
     )
-    async def mark_read(self, data: JSONBody[ReadBody], services: Svc, user_id: UserId) -> CountView:
-        return await services.mark_read(user_id, data.ids)
+    async def mark_read(self, services: Svc, user_id: UserId, data: JSONBody[ReadBody | None] = None) -> CountView:
+        return await services.mark_read(user_id, data.ids if data is not None else None)
 
 
 class NotificationPreferencesController(Controller):
