@@ -47,8 +47,9 @@ async def test_todays_handlers_take_the_events_they_act_on(dispatcher: OutboxDis
     assert names == {
         "CheckoutSettled": ["expire-cancelled-invoice", "push-updates"],
         "LatePaymentReceived": ["refund-order"],
-        "OrderStatusChanged": ["push-updates", "refund-order"],
+        "OrderStatusChanged": ["notify-people", "push-updates", "refund-order"],
         "PayoutRequested": ["send-payout"],
-        "RefundRecorded": ["refund-order"],
+        "PayoutSettled": ["notify-people"],
+        "RefundRecorded": ["notify-people", "refund-order"],
         "ShipmentStatusChanged": ["push-updates"],
     }

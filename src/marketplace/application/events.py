@@ -113,7 +113,6 @@ PUBLISHED_FOR_INTEGRATORS: Mapping[type[DomainEvent], str] = {
     ProductArchived: "a product withdrawn, so the same indexes and feeds drop it",
     CheckoutPlaced: "a checkout awaiting payment, for analytics and abandoned-checkout reminders",
     PaymentFlagged: "a payment a person must look at, for the finance team's alerting",
-    PayoutSettled: "a payout paid or failed, for accounting exports",
     CmsPagePublished: "a page gone live, for CDN purges and sitemap builders",
     CmsPageUnpublished: "a page taken down, for CDN purges and sitemap builders",
     CmsBannerPublished: "a banner gone live, for CDN purges",

@@ -18,6 +18,7 @@ async def build_worker(container: Container) -> Worker:
     dispatcher.register(await resolve(container.refund_order))
     dispatcher.register(await resolve(container.expire_cancelled_invoice))
     dispatcher.register(await resolve(container.push_updates))
+    dispatcher.register(await resolve(container.notify_people))
     payouts = await resolve(container.payouts)
     dispatcher.register(payouts)
 

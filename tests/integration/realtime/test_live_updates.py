@@ -77,6 +77,12 @@ async def test_payment_shipping_and_delivery_are_pushed_to_both_sides(embedded: 
                 assert update["order_id"] == order_id and update["checkout_id"] == checkout["id"]
                 assert update["store_id"] == store["id"]
             assert seller_socket.of("payment:updated") == []  # the payment is the buyer's business
+            # The notification centre's new entry comes live too, to its user only.
+            [told] = await seller_socket.wait_for("notification:new", where=lambda d: d["kind"] == "store_order")
+            assert set(told) == {"id", "kind", "title", "body", "data", "created_at", "read_at"}
+            assert told["data"]["order_id"] == order_id and told["read_at"] is None
+            listed = (await http.get("/api/v1/notifications", headers=auth(seller))).json()["items"]
+            assert [n["id"] for n in listed] == [told["id"]]
 
             base = f"/api/v1/stores/{store['id']}/orders/{order_id}"
             assert (await http.post(f"{base}/accept", headers=auth(seller))).status_code == 200
@@ -107,6 +113,15 @@ async def test_payment_shipping_and_delivery_are_pushed_to_both_sides(embedded: 
                     "out_for_delivery",
                     "delivered",
                 }
+            await buyer_socket.wait_for("notification:new", where=lambda d: d["data"]["status"] == "delivered")
+            told_buyer = [(d["kind"], d["data"]["status"]) for d in buyer_socket.of("notification:new")]
+            assert told_buyer == [
+                ("order", "paid"),
+                ("order", "accepted"),
+                ("shipment", "shipping"),
+                ("shipment", "delivered"),
+            ]
+            assert [d["kind"] for d in seller_socket.of("notification:new")] == ["store_order"]
             assert stranger_socket.events == []
         finally:
             for listener in (buyer_socket, seller_socket, stranger_socket):

@@ -109,6 +109,12 @@ TABLE: dict[str, Rule] = {
     "addAddress": signed_in(body=lambda w, r: ADDRESS),
     "changeAddress": owners("buyer_a", params={"address_id": "address_a"}, body=lambda w, r: {"label": "Home"}),
     "removeAddress": owners("buyer_a", params={"address_id": "spare_address_a"}),
+    # Notifications: everyone reads and marks only their own (no id in the path to be refused for).
+    "listNotifications": signed_in(),
+    "countUnreadNotifications": signed_in(),
+    "markNotificationsRead": signed_in(body=lambda w, r: {}),
+    "getNotificationPreferences": signed_in(),
+    "setNotificationPreferences": signed_in(body=lambda w, r: {"marketing": {"email": False}}),
     # Stores and the catalog: seller A's store and products are public, so others are refused with 403;
     # a draft is private (404), except to admins, who may see it but not change it (403).
     "browseStores": public(),

@@ -19,6 +19,7 @@ from marketplace.entrypoints.container.identity import IdentityServices
 from marketplace.entrypoints.container.mail import uses_builtin_mail
 from marketplace.entrypoints.container.media import MediaServices
 from marketplace.entrypoints.container.money import MoneyServices
+from marketplace.entrypoints.container.notifications import NotificationServices
 from marketplace.entrypoints.container.ordering import OrderingServices
 from marketplace.entrypoints.container.reviews import ReviewServices
 from marketplace.entrypoints.container.sandboxes import (
@@ -43,6 +44,7 @@ class Container(
     ChatServices,
     CmsServices,
     MediaServices,
+    NotificationServices,
 ):
     """Every context's providers over one core: a provider overridden here (the clock, a gateway)
     is overridden for every context."""

@@ -23,7 +23,7 @@ class UnitsOfWork(Protocol):
 class Backend(containers.DeclarativeContainer):
     """What a backend is given; each one (memory.py, sql.py) provides the same ports under the same
     names: units_of_work, catalog_queries, catalog_importer, idempotency, outbox, money_totals, storage, chat,
-    cache, rate_limiter, back_off, and the clients behind them (memory_db, engine, redis; None where
+    notifications, cache, rate_limiter, back_off, and the clients behind them (memory_db, engine, redis; None where
     a backend has no such thing). The payment and courier providers are not the backend's: they are
     chosen by their own settings (gateways.py)."""
 

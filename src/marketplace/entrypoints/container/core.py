@@ -23,6 +23,7 @@ from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.images import ImageProcessor
 from marketplace.application.ports.mail import Mailer
 from marketplace.application.ports.markup import MarkupRenderer
+from marketplace.application.ports.notifications import NotificationStore
 from marketplace.application.ports.notifier import Notifier
 from marketplace.application.ports.persistence import UnitOfWorkFactory
 from marketplace.application.ports.rate_limit import RateLimiter
@@ -118,6 +119,7 @@ class Core(containers.DeclarativeContainer):
     cache = cast("providers.Singleton[Cache]", providers.Singleton(port, backend, "cache"))
     rate_limiter = cast("providers.Singleton[RateLimiter]", providers.Singleton(port, backend, "rate_limiter"))
     back_off = providers.Singleton(port, backend, "back_off")
+    notifications = cast("providers.Singleton[NotificationStore]", providers.Singleton(port, backend, "notifications"))
 
     # The providers, chosen by their own settings (container/gateways.py), whatever the backend.
     xendit_sandbox = providers.Resource(sandboxes.xendit_sandbox, settings, this_app)

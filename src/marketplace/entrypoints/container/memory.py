@@ -12,6 +12,7 @@ from marketplace.adapters.memory.database import MemoryDatabase
 from marketplace.adapters.memory.idempotency import MemoryIdempotencyStore
 from marketplace.adapters.memory.importer import MemoryCatalogImporter
 from marketplace.adapters.memory.money_totals import MemoryMoneyTotals
+from marketplace.adapters.memory.notifications import MemoryNotificationStore
 from marketplace.adapters.memory.outbox import MemoryOutboxStore
 from marketplace.adapters.memory.unit_of_work import MemoryUnitOfWork
 from marketplace.adapters.storage.memory import MemoryObjectStorage
@@ -20,6 +21,7 @@ from marketplace.application.ports.catalog_queries import CatalogQueries
 from marketplace.application.ports.chat import ChatStore
 from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.importer import CatalogImporter
+from marketplace.application.ports.notifications import NotificationStore
 from marketplace.application.ports.outbox import OutboxStore
 from marketplace.application.ports.persistence import StockMoved, UnitOfWorkFactory
 from marketplace.application.ports.rate_limit import BackOff, RateLimiter
@@ -51,6 +53,7 @@ class MemoryBackend(Backend):
     money_totals = providers.Singleton[MoneyTotals](MemoryMoneyTotals, memory_db)
     storage = providers.Singleton[ObjectStorage](MemoryObjectStorage)
     chat = providers.Singleton[ChatStore](MemoryChatStore)
+    notifications = providers.Singleton[NotificationStore](MemoryNotificationStore)
 
     cache = providers.Singleton[Cache](InProcessCache)
     rate_limiter = providers.Singleton[RateLimiter](InProcessRateLimiter)

@@ -18,6 +18,7 @@ from marketplace.adapters.sql.engine import create_engine
 from marketplace.adapters.sql.idempotency import SqlIdempotencyStore
 from marketplace.adapters.sql.importer import SqlCatalogImporter
 from marketplace.adapters.sql.money_totals import SqlMoneyTotals
+from marketplace.adapters.sql.notifications import SqlNotificationStore
 from marketplace.adapters.sql.outbox import SqlOutboxStore
 from marketplace.adapters.sql.unit_of_work import SqlUnitOfWork
 from marketplace.application.ports.cache import Cache
@@ -25,6 +26,7 @@ from marketplace.application.ports.catalog_queries import CatalogQueries
 from marketplace.application.ports.chat import ChatStore
 from marketplace.application.ports.idempotency import IdempotencyStore
 from marketplace.application.ports.importer import CatalogImporter
+from marketplace.application.ports.notifications import NotificationStore
 from marketplace.application.ports.outbox import OutboxStore
 from marketplace.application.ports.persistence import StockMoved, UnitOfWorkFactory
 from marketplace.application.ports.rate_limit import BackOff, RateLimiter
@@ -135,6 +137,7 @@ class SqlBackend(Backend):
     money_totals = providers.Singleton[MoneyTotals](SqlMoneyTotals, engine)
     storage = providers.Resource(object_storage, Backend.settings, Backend.keys)
     chat = providers.Singleton[ChatStore](SqlChatStore, engine)
+    notifications = providers.Singleton[NotificationStore](SqlNotificationStore, engine)
 
     cache = providers.Singleton(make_cache, Backend.settings, redis)
     rate_limiter = providers.Singleton(make_rate_limiter, Backend.settings, redis)

@@ -38,6 +38,10 @@ from marketplace.entrypoints.http.controllers.cms import CmsAdminController, Cms
 from marketplace.entrypoints.http.controllers.identity import AuthController, MeController
 from marketplace.entrypoints.http.controllers.media import MediaController, MediaFileController
 from marketplace.entrypoints.http.controllers.money import AffiliateController, ReferralController, StoreMoneyController
+from marketplace.entrypoints.http.controllers.notifications import (
+    NotificationController,
+    NotificationPreferencesController,
+)
 from marketplace.entrypoints.http.controllers.operations import OperationsController
 from marketplace.entrypoints.http.controllers.orders import OrderController, StoreOrderController
 from marketplace.entrypoints.http.controllers.reviews import (
@@ -149,6 +153,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             OperationsController,
             AuthController,
             MeController,
+            NotificationController,
+            NotificationPreferencesController,
             StoreController,
             StoreAdminController,
             CategoryController,

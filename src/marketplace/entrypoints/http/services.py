@@ -39,6 +39,13 @@ from marketplace.application.identity.refresh_session import RefreshSession
 from marketplace.application.identity.register_user import RegisterUser
 from marketplace.application.media.downloads import DownloadMedia
 from marketplace.application.media.uploads import CompleteUpload, RequestUpload
+from marketplace.application.notifications.inbox import (
+    ChangePreferences,
+    CountUnread,
+    GetPreferences,
+    ListNotifications,
+    MarkRead,
+)
 from marketplace.application.ordering.callbacks import ReceiveCallback
 from marketplace.application.ordering.checkouts import CancelCheckout, GetCheckout
 from marketplace.application.ordering.orders import BuyerOrders, StoreOrders
@@ -149,6 +156,12 @@ class HttpServices:
     show_banner: ShowBanner
     list_banners: ListBanners
     list_live_banners: ListLiveBanners
+    # notifications
+    list_notifications: ListNotifications
+    count_unread: CountUnread
+    mark_read: MarkRead
+    get_notification_preferences: GetPreferences
+    change_notification_preferences: ChangePreferences
 
 
 async def _resolve(provider: Callable[[], T]) -> T:
@@ -232,6 +245,11 @@ async def http_services(c: Container) -> HttpServices:
         show_banner=await _resolve(c.show_banner),
         list_banners=await _resolve(c.list_banners),
         list_live_banners=await _resolve(c.list_live_banners),
+        list_notifications=await _resolve(c.list_notifications),
+        count_unread=await _resolve(c.count_unread),
+        mark_read=await _resolve(c.mark_read),
+        get_notification_preferences=await _resolve(c.get_notification_preferences),
+        change_notification_preferences=await _resolve(c.change_notification_preferences),
     )
 
 

@@ -10,6 +10,7 @@ from marketplace.adapters.sql.tables.common import NAMING, metadata
 from marketplace.adapters.sql.tables.idempotency import idempotency_keys
 from marketplace.adapters.sql.tables.identity import addresses, refresh_tokens, users
 from marketplace.adapters.sql.tables.media import media
+from marketplace.adapters.sql.tables.notifications import notification_preferences, notifications
 from marketplace.adapters.sql.tables.ordering import ENDED_UNCHECKED, checkouts, order_lines, orders, provider_callbacks
 from marketplace.adapters.sql.tables.outbox import outbox, outbox_deliveries, processed_messages
 from marketplace.adapters.sql.tables.reviews import rating_summaries, reviews
@@ -35,6 +36,8 @@ __all__ = [
     "idempotency_keys",
     "ledger_postings",
     "media",
+    "notification_preferences",
+    "notifications",
     "order_lines",
     "orders",
     "outbox",
